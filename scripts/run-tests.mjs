@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Runs the test files under the given folders (default: test/) with Node's own test runner and tsx.
+// Node 20's runner does not expand globs, so the files are listed here.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const roots = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const flags = process.argv.slice(2).filter((a) => a.startsWith('-'));
+const files = [];
+const walk = (dir) => {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (name.endsWith('.test.ts')) files.push(path);
+  }
+};
+for (const root of roots.length ? roots : ['test']) statSync(root).isDirectory() ? walk(root) : files.push(root);
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+process.env.FRAGCTL_TEST = '1';
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...flags, ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, PATH: `${join(process.cwd(), '.venv', 'bin')}:${process.env.PATH}` },
+});
+process.exit(result.status ?? 1);

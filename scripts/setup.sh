@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs everything fragctl and its tests need on a fresh machine: npm packages, a Python venv
+# with the AWS emulator (moto) and ansible-core, and the Debian packages for the test peers
+# (sshd for Ansible test hosts, docker-registry for promotions, kubectl to prove the fake API server).
+# Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ ! -x .venv/bin/ansible-playbook ] || [ ! -x .venv/bin/moto_server ]; then
+  log "python venv with moto[server] and ansible-core"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements.txt
+fi
+
+need_apt=()
+[ -x /usr/sbin/sshd ] || need_apt+=(openssh-server)
+command -v docker-registry >/dev/null 2>&1 || need_apt+=(docker-registry)
+command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
+command -v ssh >/dev/null 2>&1 || need_apt+=(openssh-client)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "apt-get install ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  # docker-registry's package starts a system service on :5000; tests start their own.
+  $SUDO systemctl disable --now docker-registry >/dev/null 2>&1 || true
+fi
+mkdir -p /run/sshd 2>/dev/null || true
+
+if [ ! -f dist/bin/fragctl.js ] || [ -n "$(find src bin -newer dist/bin/fragctl.js -name '*.ts' -print -quit 2>/dev/null)" ]; then
+  log "build"
+  npm run --silent build
+fi
+log "ready"

@@ -1,0 +1,11 @@
+import { stringify } from 'yaml';
+import { defineVerb } from '../verb.js';
+import { effectiveConfig } from '../../core/effective-config.js';
+
+export default defineVerb({
+  async run(run) {
+    const config = effectiveConfig(run.context());
+    if (run.global.json) return run.io.json(config);
+    run.io.result(stringify(config, { sortMapEntries: false }));
+  },
+});

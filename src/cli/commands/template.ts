@@ -1,0 +1,28 @@
+import { writeFileSync } from 'node:fs';
+import { Option } from 'commander';
+import { defineVerb } from '../verb.js';
+import { buildTemplate, serializeTemplate, type TemplateFormat } from '../../core/formations/index.js';
+
+interface Opts {
+  output?: string;
+  format: TemplateFormat;
+}
+
+export default defineVerb<Opts>({
+  configure(cmd) {
+    cmd
+      .option('-o, --output <file>', 'write the template to a file instead of stdout')
+      .addOption(new Option('--format <format>', 'json or yaml').choices(['json', 'yaml']).default('json'));
+  },
+  async run(run, opts) {
+    run.context();
+    const text = serializeTemplate(buildTemplate(run.project().paths.dir), opts.format);
+    if (opts.output) {
+      writeFileSync(opts.output, text);
+      run.io.emit({ level: 'success', code: 'template.written', message: `wrote ${opts.output}` });
+      if (run.global.json) run.io.json({ output: opts.output, format: opts.format });
+      return;
+    }
+    process.stdout.write(text);
+  },
+});

@@ -1,0 +1,27 @@
+import chalk from 'chalk';
+import { isFragError, type ExitCode } from '../core/errors.js';
+import { redact } from '../core/redact.js';
+
+/**
+ * The one place errors are drawn. A FragError (a user's mistake, or AWS/Ansible/Kubernetes
+ * refusing) is one line, its details and a hint, with no stack. Anything else is a bug.
+ */
+export function handleError(error: unknown, opts: { json: boolean; verbose: boolean }): ExitCode {
+  const write = (s: string): boolean => process.stderr.write(redact(s));
+  if (isFragError(error)) {
+    if (opts.json) {
+      process.stdout.write(
+        `${redact(JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null, details: error.details, exitCode: error.exitCode } }, null, 2))}\n`,
+      );
+    }
+    write(`${chalk.red('error:')} ${error.message}\n`);
+    for (const d of error.details) write(`       ${d}\n`);
+    if (error.hint) write(`${chalk.dim('hint:')}  ${error.hint}\n`);
+    if (opts.verbose && error.stack) write(chalk.gray(`${error.stack}\n`));
+    return error.exitCode;
+  }
+  const e = error instanceof Error ? error : new Error(String(error));
+  write(`${chalk.red('fragctl crashed:')} ${e.message}\n${chalk.gray(e.stack ?? '')}\n`);
+  write('This is a bug in fragctl. Please report it with the command you ran and the output above.\n');
+  return 1;
+}

@@ -1,0 +1,101 @@
+import { createInterface } from 'node:readline/promises';
+import chalk from 'chalk';
+import type { ConfirmRequest, IoEvent, IoHost, Progress } from '../core/io.js';
+import { UserError } from '../core/errors.js';
+import { redact } from '../core/redact.js';
+
+export interface CliIoOptions {
+  json: boolean;
+  verbose: boolean;
+  color: boolean;
+  yes: boolean;
+}
+
+/** True when a person sits at this terminal: a TTY on stdin and stderr, outside CI. */
+export function isInteractive(): boolean {
+  return !!process.stdin.isTTY && !!process.stderr.isTTY && !process.env.CI;
+}
+
+/**
+ * The CLI's IoHost. stdout carries results only; events, progress and Ansible's stream go to
+ * stderr. Spinners only on a TTY outside CI; otherwise one plain line per event. Every byte is
+ * passed through the secret redactor.
+ */
+export class CliIoHost implements IoHost {
+  private readonly spinners: boolean;
+
+  constructor(private readonly opts: CliIoOptions) {
+    if (!opts.color) chalk.level = 0;
+    this.spinners = isInteractive() && !opts.json;
+  }
+
+  emit(event: IoEvent): void {
+    if (event.level === 'debug' && !this.opts.verbose) return;
+    const mark = { debug: chalk.gray('·'), info: chalk.cyan('›'), warn: chalk.yellow('!'), success: chalk.green('✔') }[event.level];
+    const text = event.level === 'debug' ? chalk.gray(event.message) : event.level === 'warn' ? chalk.yellow(event.message) : event.message;
+    this.err(`${mark} ${text}\n`);
+  }
+
+  progress(message: string): Progress {
+    if (!this.spinners) {
+      this.err(`${chalk.cyan('…')} ${message}\n`);
+      return {
+        update: (m) => this.err(`  ${m}\n`),
+        succeed: (m) => this.err(`${chalk.green('✔')} ${m ?? message}\n`),
+        fail: (m) => this.err(`${chalk.red('✖')} ${m ?? message}\n`),
+      };
+    }
+    // ora is loaded only when a spinner is actually drawn.
+    let spinner: { text: string; succeed(t?: string): void; fail(t?: string): void } | undefined;
+    let pending = redact(message);
+    void import('ora').then(({ default: ora }) => {
+      spinner = ora({ text: pending, stream: process.stderr }).start();
+    });
+    return {
+      update: (m) => {
+        pending = redact(m);
+        if (spinner) spinner.text = pending;
+      },
+      succeed: (m) => (spinner ? spinner.succeed(redact(m ?? message)) : this.err(`${chalk.green('✔')} ${m ?? message}\n`)),
+      fail: (m) => (spinner ? spinner.fail(redact(m ?? message)) : this.err(`${chalk.red('✖')} ${m ?? message}\n`)),
+    };
+  }
+
+  async confirm(request: ConfirmRequest): Promise<boolean> {
+    if (this.opts.yes) return true;
+    if (this.opts.json || !isInteractive()) {
+      throw new UserError(`confirmation needed: ${request.message}`, {
+        hint: 'no one can be asked here (no TTY, CI or --json): pass --yes to confirm in scripts',
+        code: 'CONFIRM_NEEDED',
+      });
+    }
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      if (request.typeToConfirm) {
+        const answer = await rl.question(`${chalk.yellow('?')} ${redact(request.message)}\n  Type ${chalk.bold(request.typeToConfirm)} to confirm: `);
+        return answer.trim() === request.typeToConfirm;
+      }
+      const answer = await rl.question(`${chalk.yellow('?')} ${redact(request.message)} [y/N] `);
+      return /^y(es)?$/i.test(answer.trim());
+    } finally {
+      rl.close();
+    }
+  }
+
+  stream(chunk: string): void {
+    this.err(chunk);
+  }
+
+  /** Results: the only thing written to stdout. */
+  result(text: string): void {
+    process.stdout.write(redact(text.endsWith('\n') ? text : `${text}\n`));
+  }
+
+  json(value: unknown): void {
+    process.stdout.write(`${redact(JSON.stringify(value, null, 2))}\n`);
+  }
+
+  private err(text: string): void {
+    process.stderr.write(redact(text));
+  }
+}

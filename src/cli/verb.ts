@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import type { Context } from '../core/context.js';
+import type { Project } from '../core/config/project.js';
+import type { CliIoHost } from './io-host.js';
+
+export interface GlobalOptions {
+  json: boolean;
+  yes: boolean;
+  dryRun: boolean;
+  verbose: boolean;
+  color: boolean;
+  profile?: string;
+  region?: string;
+  endpointUrl?: string;
+  projectDir: string;
+  vaultPasswordFile?: string;
+}
+
+/** What a command file receives: the global options, the CLI's io, and lazily built state. */
+export interface CliRun {
+  global: GlobalOptions;
+  io: CliIoHost;
+  argv: string[];
+  /** The environment named on the command line (env verbs only). */
+  envName?: string;
+  project(): Project;
+  /** The run's context (env verbs only); built once. */
+  context(): Context;
+  signal: AbortSignal;
+}
+
+export interface Verb<O = Record<string, unknown>> {
+  /** Positional arguments after the verb, commander syntax, e.g. "<task>". */
+  arguments?: string;
+  configure?(cmd: Command): void;
+  run(run: CliRun, opts: O, args: string[]): Promise<number | void>;
+}
+
+export function defineVerb<O = Record<string, unknown>>(verb: Verb<O>): Verb<O> {
+  return verb;
+}

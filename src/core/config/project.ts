@@ -1,0 +1,138 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import { readYamlFile } from './parse-file.js';
+import { EnvironmentFile, NAME_RE, SharedSettings } from './schema.js';
+import { schemaError } from './zod-errors.js';
+import { checkNameBudget } from '../names.js';
+
+export interface ProjectPaths {
+  dir: string;
+  formations: string;
+  playbooks: string;
+  groupVars: string;
+  keys: string;
+  environments: string;
+  state: string;
+}
+
+export interface Project {
+  paths: ProjectPaths;
+  /** Parsed shared settings (defaults applied). */
+  shared: SharedSettings;
+  /** The raw group_vars/all.yml mapping, for Ansible's other keys. */
+  sharedRaw: Record<string, unknown>;
+  environmentNames(): string[];
+}
+
+export type Platform = 'aws' | 'kubernetes' | 'local';
+
+export interface Environment {
+  name: string;
+  platform: Platform;
+  protected: boolean;
+  description?: string;
+  /** Shared settings with this environment's overrides applied. */
+  settings: SharedSettings;
+  aws: EnvironmentFile['aws'];
+  kubernetes?: EnvironmentFile['kubernetes'];
+  local?: EnvironmentFile['local'];
+  /** The settings file, relative to the project, when there is one. */
+  file?: string;
+}
+
+export function projectPaths(dir: string): ProjectPaths {
+  const root = resolve(dir);
+  return {
+    dir: root,
+    formations: join(root, 'formations'),
+    playbooks: join(root, 'playbooks'),
+    groupVars: join(root, 'playbooks', 'group_vars', 'all.yml'),
+    keys: join(root, 'keys'),
+    environments: join(root, 'environments'),
+    state: join(root, '.fragctl'),
+  };
+}
+
+export function loadProject(dir: string): Project {
+  const paths = projectPaths(dir);
+  if (!existsSync(paths.dir) || !statSync(paths.dir).isDirectory()) {
+    throw new UserError(`project directory ${dir} does not exist`, { hint: 'pass --project-dir DIR or run fragctl in your ops repository' });
+  }
+  if (!existsSync(paths.groupVars)) {
+    throw new UserError(`missing playbooks/group_vars/all.yml in ${paths.dir}`, {
+      hint: 'run fragctl in your ops repository (or pass --project-dir); that file holds app_name and the shared settings',
+      code: 'CONFIG_MISSING',
+    });
+  }
+  const raw = readYamlFile(paths.groupVars, paths.dir);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new UserError('playbooks/group_vars/all.yml: expected a mapping of settings', { code: 'CONFIG_INVALID' });
+  }
+  const sharedRaw = raw as Record<string, unknown>;
+  if (sharedRaw.app_name === undefined) {
+    throw new UserError('playbooks/group_vars/all.yml: app_name is missing', {
+      hint: 'add a line such as `app_name: myapp` (lower-case letters, digits and dashes)',
+      code: 'CONFIG_INVALID',
+    });
+  }
+  const parsed = SharedSettings.safeParse(sharedRaw);
+  if (!parsed.success) throw schemaError('playbooks/group_vars/all.yml', parsed.error, 'see "Configuration" in the README');
+  return {
+    paths,
+    shared: parsed.data,
+    sharedRaw,
+    environmentNames: () => listEnvironmentFiles(paths.environments),
+  };
+}
+
+function listEnvironmentFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => f.replace(/\.ya?ml$/, ''))
+    .sort();
+}
+
+export function validateEnvName(name: string): void {
+  if (!NAME_RE.test(name)) {
+    throw new UserError(`"${name}" is not a valid environment name`, {
+      hint: 'use lower-case letters, digits and dashes, starting with a letter (e.g. staging, dev-2)',
+      code: 'ENV_NAME',
+    });
+  }
+}
+
+export function loadEnvironment(project: Project, name: string): Environment {
+  validateEnvName(name);
+  const file = ['yml', 'yaml'].map((ext) => join(project.paths.environments, `${name}.${ext}`)).find(existsSync);
+  if (!file) {
+    const known = project.environmentNames();
+    throw new UserError(`unknown environment "${name}"`, {
+      hint: known.length
+        ? `known environments: ${known.join(', ')}; to add one, create environments/${name}.yml (it may be empty)`
+        : `create environments/${name}.yml (it may be empty: defaults apply)`,
+      code: 'ENV_UNKNOWN',
+    });
+  }
+  const rel = file.slice(project.paths.dir.length + 1);
+  const raw = readYamlFile(file, project.paths.dir) ?? {};
+  const parsed = EnvironmentFile.safeParse(raw === null ? {} : raw);
+  if (!parsed.success) throw schemaError(rel, parsed.error, 'see "Environments" in the README');
+  const envFile = parsed.data;
+  const merged = SharedSettings.safeParse({ ...project.sharedRaw, ...envFile.settings });
+  if (!merged.success) throw schemaError(`${rel} (settings)`, merged.error, 'an override must keep the type of the shared setting');
+  const env: Environment = {
+    name,
+    platform: envFile.platform,
+    protected: envFile.protected,
+    description: envFile.description,
+    settings: merged.data,
+    aws: envFile.aws,
+    kubernetes: envFile.kubernetes,
+    local: envFile.local,
+    file: rel,
+  };
+  if (env.platform === 'aws') checkNameBudget(env.settings.app_name, name);
+  return env;
+}
