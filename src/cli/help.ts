@@ -5,7 +5,11 @@ import { VERBS } from './verbs.js';
 export function topLevelHelp(version: string): string {
   const rows = (scope: 'global' | 'env'): string =>
     VERBS.filter((v) => v.scope === scope)
-      .map((v) => `  ${v.name.padEnd(16)} ${v.summary}${v.platforms.length < 3 ? chalk.dim(` [${v.platforms.join(', ')}]`) : ''}`)
+      .filter((v, i, all) => all.findIndex((w) => w.name === v.name) === i)
+      .map((v) => {
+        const platforms = [...new Set(VERBS.filter((w) => w.name === v.name).flatMap((w) => w.platforms))];
+        return `  ${v.name.padEnd(16)} ${v.summary}${platforms.length < 3 ? chalk.dim(` [${platforms.join(', ')}]`) : ''}`;
+      })
       .join('\n');
   return `fragctl ${version} — take an application from nothing to running and back, on AWS and Kubernetes
 

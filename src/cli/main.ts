@@ -8,6 +8,7 @@ import { handleError } from './handle-error.js';
 import { topLevelHelp } from './help.js';
 import { CliIoHost, isInteractive } from './io-host.js';
 import type { CliRun, GlobalOptions } from './verb.js';
+import { guardRun } from './run-guard.js';
 import { VERBS, findVerb, suggestVerb, type VerbEntry } from './verbs.js';
 
 export function packageVersion(): string {
@@ -52,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
         code: 'USAGE',
       });
     }
-    const verb = findVerb(second);
+    const verb = findVerb(second, await platformOf(first, split.rest));
     if (!verb || verb.scope !== 'env') {
       const near = suggestVerb(second);
       throw new UserError(`unknown verb "${second}"`, {
@@ -63,6 +64,18 @@ export async function main(argv: string[]): Promise<number> {
     return await runVerb(verb, first, split.rest, early);
   } catch (e) {
     return handleError(e, early);
+  }
+}
+
+/** The platform of an environment, to pick a verb's entry; undefined when it cannot be read yet. */
+async function platformOf(envName: string, rest: string[]): Promise<'aws' | 'kubernetes' | 'local' | undefined> {
+  const i = rest.indexOf('--project-dir');
+  const dir = (i >= 0 ? rest[i + 1] : rest.find((a) => a.startsWith('--project-dir='))?.slice(14)) ?? process.env.FRAGCTL_PROJECT_DIR ?? process.cwd();
+  try {
+    const { loadProject, loadEnvironment } = await import('../core/config/project.js');
+    return loadEnvironment(loadProject(dir), envName).platform;
+  } catch {
+    return undefined; // the verb's run reports the problem with its full message
   }
 }
 
@@ -118,7 +131,7 @@ async function runVerb(entry: VerbEntry, envName: string | undefined, rest: stri
   const run = await buildRun(global, io, envName, entry);
   const interrupt = onInterrupt(run);
   try {
-    const code = await verb.run(run, opts as never, cmd.args);
+    const code = await guardRun(run, entry, () => verb.run(run, opts as never, cmd.args));
     return code ?? 0;
   } finally {
     interrupt.dispose();

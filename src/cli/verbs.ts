@@ -5,12 +5,17 @@
  * mutating: the verb changes something; it takes the environment's lock and writes a run record.
  */
 import type { Verb } from './verb.js';
+import { AWS_VERBS } from './verbs/aws.js';
+import { DEPLOY_VERBS } from './verbs/deploy.js';
+import { KUBE_VERBS } from './verbs/kube.js';
+import { OPS_VERBS } from './verbs/ops.js';
 
 export interface VerbEntry {
   name: string;
   summary: string;
   scope: 'global' | 'env';
   mutating: boolean;
+  /** A verb may have one entry per platform (deploy on AWS and on Kubernetes), each with its own file. */
   platforms: ReadonlyArray<'aws' | 'kubernetes' | 'local'>;
   load: () => Promise<{ default: Verb<never> }>;
 }
@@ -23,10 +28,21 @@ export const VERBS: VerbEntry[] = [
   { name: 'config', summary: 'Show the effective settings of an environment (secrets redacted)', scope: 'env', mutating: false, platforms: ALL, load: () => import('./commands/config.js') },
   { name: 'template', summary: 'Print the merged CloudFormation template', scope: 'env', mutating: false, platforms: AWS, load: () => import('./commands/template.js') },
   { name: 'validate', summary: 'Run every local check and CloudFormation ValidateTemplate', scope: 'env', mutating: false, platforms: AWS, load: () => import('./commands/validate.js') },
+  ...AWS_VERBS,
+  ...DEPLOY_VERBS,
+  ...KUBE_VERBS,
+  ...OPS_VERBS,
 ];
 
-export function findVerb(name: string): VerbEntry | undefined {
-  return VERBS.find((v) => v.name === name);
+/** The entry for a verb, for a platform when one is known. */
+export function findVerb(name: string, platform?: 'aws' | 'kubernetes' | 'local'): VerbEntry | undefined {
+  const all = VERBS.filter((v) => v.name === name);
+  return (platform && all.find((v) => v.platforms.includes(platform))) || all[0];
+}
+
+/** One line per verb name for help: summaries of per-platform entries joined. */
+export function verbNames(): string[] {
+  return [...new Set(VERBS.map((v) => v.name))];
 }
 
 /** The closest verb name, for "did you mean". */
