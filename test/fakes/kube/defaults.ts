@@ -124,6 +124,7 @@ export function initialStatus(rt: ResourceType, obj: KubeObject): JsonObject | u
     case 'Pod': return { phase: 'Pending', qosClass: 'BestEffort' };
     case 'PersistentVolumeClaim': return { phase: 'Pending' };
     case 'Service': return { loadBalancer: {} };
+    case 'StatefulSet': return { replicas: 0, availableReplicas: 0 }; // the Go zero value, non-omitempty fields
     default: return rt.status ? {} : (obj.status as JsonObject | undefined);
   }
 }

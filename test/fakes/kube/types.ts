@@ -55,6 +55,8 @@ export interface StoreEvent {
   /** The object before this change (MODIFIED and DELETED only). */
   old?: KubeObject;
   rv: number;
+  /** DELETED only: DeleteOptions.propagationPolicy as resolved for this delete. */
+  propagation?: 'Orphan' | 'Background' | 'Foreground';
 }
 
 export const apiVersionOf = (rt: ResourceType): string => (rt.group ? `${rt.group}/${rt.version}` : rt.version);
@@ -78,4 +80,9 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
   }
   return false;
+}
+
+/** The object elements of a value that should be a list of objects. */
+export function objectsIn(value: unknown): Array<Record<string, unknown>> {
+  return Array.isArray(value) ? value.filter((v): v is Record<string, unknown> => isObject(v)) : [];
 }

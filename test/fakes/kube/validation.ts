@@ -65,7 +65,10 @@ function specCauses(rt: ResourceType, obj: KubeObject): StatusCause[] {
   const tplMeta = isObject(tpl.metadata) ? tpl.metadata : {};
   const tplSpec = isObject(tpl.spec) ? tpl.spec : {};
   const causes = labelCauses(tplMeta.labels, 'spec.template.metadata.labels');
-  if ((rt.kind === 'StatefulSet' || rt.kind === 'Deployment') && spec.selector !== undefined) {
+  const sel = isObject(spec.selector) ? spec.selector : undefined;
+  if ((rt.kind === 'StatefulSet' || rt.kind === 'Deployment') && sel && !isObject(sel.matchLabels) && !Array.isArray(sel.matchExpressions)) {
+    causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: {}: empty selector is invalid for ${rt.kind.toLowerCase()}`, field: 'spec.selector' });
+  } else if ((rt.kind === 'StatefulSet' || rt.kind === 'Deployment') && spec.selector !== undefined) {
     const labels = isObject(tplMeta.labels) ? (tplMeta.labels as Record<string, string>) : {};
     if (!selectorObjectMatches(spec.selector, labels)) causes.push({ reason: 'FieldValueInvalid', message: 'Invalid value: `selector` does not match template `labels`', field: 'spec.template.metadata.labels' });
   }
