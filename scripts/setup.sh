@@ -34,7 +34,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 mkdir -p /run/sshd 2>/dev/null || true
 
-if [ ! -f dist/bin/fragctl.js ] || [ -n "$(find src bin -newer dist/bin/fragctl.js -name '*.ts' -print -quit 2>/dev/null)" ]; then
+if [ ! -f dist/fragctl.js ] || [ -n "$(find src bin -newer dist/fragctl.js -name '*.ts' -print -quit 2>/dev/null)" ]; then
   log "build"
   npm run --silent build
 fi

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'fragctl.ts');
+/** tsx by absolute URL: the CLI may run with a cwd outside the repository. */
+export const TSX = import.meta.resolve('tsx');
 
 export interface CliResult {
   code: number;
@@ -24,7 +26,7 @@ export interface CliOptions {
 
 export function fragctl(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
+    const child = spawn(process.execPath, ['--import', TSX, BIN, ...args], {
       cwd: options.cwd ?? ROOT,
       env: {
         ...process.env,

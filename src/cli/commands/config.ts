@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import jsYaml from 'js-yaml';
 import { defineVerb } from '../verb.js';
 import { effectiveConfig } from '../../core/effective-config.js';
 
@@ -6,6 +6,6 @@ export default defineVerb({
   async run(run) {
     const config = effectiveConfig(run.context());
     if (run.global.json) return run.io.json(config);
-    run.io.result(stringify(config, { sortMapEntries: false }));
+    run.io.result(jsYaml.dump(config, { lineWidth: -1, skipInvalid: true }));
   },
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { parseDocument } from 'yaml';
+import jsYaml from 'js-yaml';
 import { UserError } from '../errors.js';
 
 /** Reads a YAML (or JSON, which is YAML) file; a syntax error names file, line and column. */
@@ -23,13 +23,12 @@ export function parseYamlText(text: string, label: string): unknown {
       code: 'CONFIG_ENCRYPTED',
     });
   }
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
-  const err = doc.errors[0];
-  if (err) {
-    const pos = err.linePos?.[0];
-    const where = pos ? `${label}:${pos.line}:${pos.col}` : label;
-    const what = err.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'syntax error';
-    throw new UserError(`${where}: ${what}`, { hint: 'fix the YAML syntax at that position', code: 'CONFIG_SYNTAX' });
+  try {
+    return jsYaml.load(text, { filename: label }) ?? {};
+  } catch (e) {
+    if (!(e instanceof jsYaml.YAMLException)) throw e;
+    const mark = e.mark as { line: number; column: number } | undefined;
+    const where = mark ? `${label}:${mark.line + 1}:${mark.column + 1}` : label;
+    throw new UserError(`${where}: ${e.reason}`, { hint: 'fix the YAML syntax at that position', code: 'CONFIG_SYNTAX' });
   }
-  return doc.toJS() ?? {};
 }

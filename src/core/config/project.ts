@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { readYamlFile } from './parse-file.js';
 import { EnvironmentFile, NAME_RE, SharedSettings } from './schema.js';
-import { schemaError } from './zod-errors.js';
+import { parseWith } from './schema-errors.js';
 import { checkNameBudget } from '../names.js';
 
 export interface ProjectPaths {
@@ -76,11 +76,10 @@ export function loadProject(dir: string): Project {
       code: 'CONFIG_INVALID',
     });
   }
-  const parsed = SharedSettings.safeParse(sharedRaw);
-  if (!parsed.success) throw schemaError('playbooks/group_vars/all.yml', parsed.error, 'see "Configuration" in the README');
+  const shared = parseWith(SharedSettings, sharedRaw, 'playbooks/group_vars/all.yml', 'see "Configuration" in the README');
   return {
     paths,
-    shared: parsed.data,
+    shared,
     sharedRaw,
     environmentNames: () => listEnvironmentFiles(paths.environments),
   };
@@ -117,17 +116,14 @@ export function loadEnvironment(project: Project, name: string): Environment {
   }
   const rel = file.slice(project.paths.dir.length + 1);
   const raw = readYamlFile(file, project.paths.dir) ?? {};
-  const parsed = EnvironmentFile.safeParse(raw === null ? {} : raw);
-  if (!parsed.success) throw schemaError(rel, parsed.error, 'see "Environments" in the README');
-  const envFile = parsed.data;
-  const merged = SharedSettings.safeParse({ ...project.sharedRaw, ...envFile.settings });
-  if (!merged.success) throw schemaError(`${rel} (settings)`, merged.error, 'an override must keep the type of the shared setting');
+  const envFile = parseWith(EnvironmentFile, raw, rel, 'see "Environments" in the README');
+  const settings = parseWith(SharedSettings, { ...project.sharedRaw, ...envFile.settings }, `${rel} (settings)`, 'an override must keep the type of the shared setting');
   const env: Environment = {
     name,
     platform: envFile.platform,
     protected: envFile.protected,
     description: envFile.description,
-    settings: merged.data,
+    settings,
     aws: envFile.aws,
     kubernetes: envFile.kubernetes,
     local: envFile.local,

@@ -1,95 +1,100 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 
 /** Names that end up in AWS resource names and DNS labels. */
 export const NAME_RE = /^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$/;
+
+const str = (fallback: string) => v.optional(v.string(), fallback);
+const int = (min: number, fallback: number) => v.optional(v.pipe(v.number(), v.integer(), v.minValue(min)), fallback);
+const ident = (fallback: string) => v.optional(v.pipe(v.string(), v.regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'letters, digits and _, starting with a letter')), fallback);
 
 /**
  * The settings fragctl reads from playbooks/group_vars/all.yml, the file it shares with Ansible.
  * Unknown keys are kept (they are Ansible's), so the object is loose.
  */
-export const SharedSettings = z.looseObject({
-  app_name: z.string().regex(NAME_RE, 'lower-case letters, digits and dashes, starting with a letter').max(20),
-  key_name: z.string().min(1).default('deploy'),
-  aws_region: z.string().default('us-east-1'),
-  base_image_id: z.string().regex(/^ami-[0-9a-z]+$/, 'an AMI ID such as ami-0abc1234').default('ami-12c6146b'),
-  image_instance_type: z.string().default('t3.small'),
-  app_instance_type: z.string().default('t3.small'),
-  knowledge_instance_type: z.string().default('t3.small'),
-  broker_instance_type: z.string().default('t3.micro'),
-  worker_instance_type: z.string().default('t3.small'),
-  db_instance_class: z.string().default('db.t3.micro'),
-  db_allocated_storage: z.number().int().min(5).default(20),
-  db_name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/).default('app'),
-  db_user: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/).default('app'),
-  app_server_mode: z.enum(['autoscaling', 'single']).default('autoscaling'),
-  app_min_size: z.number().int().min(0).default(1),
-  app_max_size: z.number().int().min(1).default(2),
-  app_desired_capacity: z.number().int().min(0).default(1),
-  enable_workers: z.boolean().default(false),
-  worker_desired_capacity: z.number().int().min(0).default(1),
-  deploy_order: z.array(z.string()).default(['database', 'knowledge', 'app', 'broker', 'worker']),
-  images_to_keep: z.number().int().min(1).default(2),
-  ssh_user: z.string().default('ubuntu'),
+export const SharedSettings = v.looseObject({
+  app_name: v.pipe(v.string(), v.regex(NAME_RE, 'lower-case letters, digits and dashes, starting with a letter'), v.maxLength(20, 'at most 20 characters')),
+  key_name: str('deploy'),
+  aws_region: str('us-east-1'),
+  base_image_id: v.optional(v.pipe(v.string(), v.regex(/^ami-[0-9a-z]+$/, 'an AMI ID such as ami-0abc1234')), 'ami-12c6146b'),
+  image_instance_type: str('t3.small'),
+  app_instance_type: str('t3.small'),
+  knowledge_instance_type: str('t3.small'),
+  broker_instance_type: str('t3.micro'),
+  worker_instance_type: str('t3.small'),
+  db_instance_class: str('db.t3.micro'),
+  db_allocated_storage: int(5, 20),
+  db_name: ident('app'),
+  db_user: ident('app'),
+  app_server_mode: v.optional(v.picklist(['autoscaling', 'single']), 'autoscaling'),
+  app_min_size: int(0, 1),
+  app_max_size: int(1, 2),
+  app_desired_capacity: int(0, 1),
+  enable_workers: v.optional(v.boolean(), false),
+  worker_desired_capacity: int(0, 1),
+  deploy_order: v.optional(v.array(v.string()), ['database', 'knowledge', 'app', 'broker', 'worker']),
+  images_to_keep: int(1, 2),
+  ssh_user: str('ubuntu'),
 });
-export type SharedSettings = z.infer<typeof SharedSettings>;
+export type SharedSettings = v.InferOutput<typeof SharedSettings>;
 
-export const AwsSettings = z.strictObject({
-  region: z.string().optional(),
-  profile: z.string().optional(),
-  endpoint_url: z.string().url().optional(),
+export const AwsSettings = v.strictObject({
+  region: v.optional(v.string()),
+  profile: v.optional(v.string()),
+  endpoint_url: v.optional(v.pipe(v.string(), v.url('a URL such as http://127.0.0.1:5000'))),
   /** How Ansible reaches hosts: their public DNS, their private address through a bastion, or locally (demo). */
-  connection: z.enum(['public', 'bastion', 'local']).default('public'),
-  bastion: z.strictObject({ host: z.string(), user: z.string().default('ubuntu'), port: z.number().int().default(22) }).optional(),
+  connection: v.optional(v.picklist(['public', 'bastion', 'local']), 'public'),
+  bastion: v.optional(v.strictObject({ host: v.string(), user: str('ubuntu'), port: int(1, 22) })),
   /** Where the record and lock table lives; defaults to `<app>-fragctl`. */
-  state_table: z.string().optional(),
+  state_table: v.optional(v.string()),
 });
 
-export const KubeSettings = z.strictObject({
-  kubeconfig: z.string().optional(),
-  context: z.string().optional(),
+export const KubeSettings = v.strictObject({
+  kubeconfig: v.optional(v.string()),
+  context: v.optional(v.string()),
   /** developer stacks are per person; shared stacks (staging, production) have fixed names. */
-  kind: z.enum(['developer', 'shared']).default('shared'),
-  stack: z.string().regex(/^[a-z0-9]+$/, 'lower-case letters and digits only').optional(),
-  namespace: z.string().optional(),
-  domain: z.string().default('example.test'),
-  host: z.string().optional(),
-  image: z.string().optional(),
-  tag: z.string().optional(),
-  replicas: z.number().int().min(0).default(1),
-  tls_issuer: z.string().optional(),
-  database: z.enum(['internal', 'external']).default('internal'),
-  database_host: z.string().optional(),
-  registry: z.string().optional(),
-  production_env: z.string().default('production'),
-  storage_class: z.string().optional(),
+  kind: v.optional(v.picklist(['developer', 'shared']), 'shared'),
+  stack: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9]+$/, 'lower-case letters and digits only'))),
+  user: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9]+$/, 'lower-case letters and digits only'))),
+  namespace: v.optional(v.string()),
+  domain: str('example.test'),
+  host: v.optional(v.string()),
+  image: v.optional(v.string()),
+  tag: v.optional(v.string()),
+  replicas: int(0, 1),
+  tls_issuer: v.optional(v.string()),
+  database: v.optional(v.picklist(['internal', 'external']), 'internal'),
+  database_host: v.optional(v.string()),
+  registry: v.optional(v.string()),
+  production_env: str('production'),
+  storage_class: v.optional(v.string()),
 });
 
-export const LocalHost = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9_.-]+$/),
-  address: z.string(),
-  port: z.number().int().min(1).max(65535).default(22),
-  user: z.string().optional(),
-  groups: z.array(z.string()).min(1),
-  vars: z.record(z.string(), z.unknown()).optional(),
+export const LocalHost = v.strictObject({
+  name: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -')),
+  address: v.string(),
+  port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535)), 22),
+  user: v.optional(v.string()),
+  groups: v.pipe(v.array(v.string()), v.minLength(1, 'at least one group')),
+  vars: v.optional(v.record(v.string(), v.unknown())),
 });
 
-export const LocalSettings = z.strictObject({
-  vagrant: z.strictObject({ dir: z.string().default('.'), groups: z.record(z.string(), z.array(z.string())).optional() }).optional(),
-  hosts: z.array(LocalHost).optional(),
-  private_key: z.string().optional(),
+export const LocalSettings = v.strictObject({
+  vagrant: v.optional(v.strictObject({ dir: str('.'), groups: v.optional(v.record(v.string(), v.array(v.string()))) })),
+  hosts: v.optional(v.array(LocalHost)),
+  private_key: v.optional(v.string()),
 });
 
-export const EnvironmentFile = z.strictObject({
-  platform: z.enum(['aws', 'kubernetes', 'local']).default('aws'),
-  protected: z.boolean().default(false),
-  description: z.string().optional(),
-  settings: z.record(z.string(), z.unknown()).default({}),
-  aws: AwsSettings.default({ connection: 'public' }),
-  kubernetes: KubeSettings.optional(),
-  local: LocalSettings.optional(),
+export const EnvironmentFile = v.strictObject({
+  platform: v.optional(v.picklist(['aws', 'kubernetes', 'local']), 'aws'),
+  protected: v.optional(v.boolean(), false),
+  description: v.optional(v.string()),
+  settings: v.optional(v.record(v.string(), v.unknown()), {}),
+  aws: v.optional(AwsSettings, { connection: 'public' }),
+  kubernetes: v.optional(KubeSettings),
+  local: v.optional(LocalSettings),
 });
-export type EnvironmentFile = z.infer<typeof EnvironmentFile>;
-export type AwsSettings = z.infer<typeof AwsSettings>;
-export type KubeSettings = z.infer<typeof KubeSettings>;
-export type LocalSettings = z.infer<typeof LocalSettings>;
-export type LocalHost = z.infer<typeof LocalHost>;
+export type EnvironmentFile = v.InferOutput<typeof EnvironmentFile>;
+export type AwsSettings = v.InferOutput<typeof AwsSettings>;
+export type KubeSettings = v.InferOutput<typeof KubeSettings>;
+export type LocalSettings = v.InferOutput<typeof LocalSettings>;
+export type LocalHost = v.InferOutput<typeof LocalHost>;

@@ -1,0 +1,148 @@
+/**
+ * One ansible-playbook run: a private inventory and variables file (0600, removed afterwards even
+ * on failure), the SSH key checked first, the vault password passed by file, --syntax-check before
+ * anything runs, output streamed (redacted) and the PLAY RECAP parsed.
+ */
+import { existsSync, symlinkSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { Context } from '../context.js';
+import { OperationError, UserError } from '../errors.js';
+import { debug } from '../io.js';
+import { redact } from '../redact.js';
+import { ansiblePlaybook } from '../../providers/shell/ansible.js';
+import { vaultArgs } from '../secrets/vault.js';
+import { staticInventory } from './inventory.js';
+import { checkPrivateKey, displayPath } from './keys.js';
+import { parseRecap, recapOk } from './recap.js';
+import { withWorkdir, type Workdir } from './workdir.js';
+
+export interface AnsibleHost {
+  name: string;
+  address: string;
+  port?: number;
+  user?: string;
+  groups: string[];
+  vars?: Record<string, unknown>;
+  connection?: 'ssh' | 'local';
+}
+
+export interface PlayRecap {
+  ok: boolean;
+  hosts: Record<string, { ok: number; changed: number; unreachable: number; failed: number; skipped: number; rescued: number; ignored: number }>;
+}
+
+export interface PlaybookOptions {
+  playbook: string;
+  hosts: AnsibleHost[];
+  vars: Record<string, unknown>;
+  check?: boolean;
+  diff?: boolean;
+  tags?: string;
+  limit?: string;
+  /** Set when the caller already ran the syntax check (deploy checks every playbook first). */
+  skipSyntaxCheck?: boolean;
+}
+
+export function playbookPath(ctx: Pick<Context, 'project'>, playbook: string): string {
+  return isAbsolute(playbook) ? playbook : join(ctx.project.paths.playbooks, playbook);
+}
+
+export async function runPlaybook(ctx: Context, opts: PlaybookOptions): Promise<PlayRecap> {
+  const file = requirePlaybook(ctx, opts.playbook);
+  const shown = displayPath(ctx.project.paths.dir, file);
+  const needsKey = opts.hosts.some((h) => h.connection !== 'local' && h.vars?.ansible_ssh_private_key_file === undefined);
+  const key = needsKey ? checkPrivateKey(ctx) : undefined;
+  return withWorkdir(ctx, async (work) => {
+    const base = baseArgs(ctx, work, opts, key);
+    if (!opts.skipSyntaxCheck) await syntaxCheckIn(ctx, work, base, file);
+    const args = [...base];
+    if (opts.check) args.push('--check');
+    if (opts.diff) args.push('--diff');
+    if (opts.tags) args.push('--tags', opts.tags);
+    if (opts.limit) args.push('--limit', opts.limit);
+    args.push(file);
+    debug(ctx.io, 'ansible.run', `ansible-playbook ${redact(args.map((a) => (a.startsWith(work.dir) ? '<tmp>' : a)).join(' '))}`);
+    let output = '';
+    const r = await ansiblePlaybook(args, {
+      cwd: ctx.project.paths.playbooks,
+      env: ansibleProjectEnv(ctx),
+      signal: ctx.signal,
+      onOutput: (chunk) => {
+        output += chunk;
+        ctx.io.stream(redact(chunk));
+      },
+    });
+    const hosts = parseRecap(output);
+    if (Object.keys(hosts).length === 0 && r.exitCode !== 0) {
+      throw new OperationError(`ansible-playbook ${shown} failed (exit ${r.exitCode}): ${lastError(output)}`, {
+        hint: 'see Ansible\'s output above',
+        code: 'ANSIBLE_FAILED',
+      });
+    }
+    return { ok: r.exitCode === 0 && recapOk(hosts), hosts };
+  });
+}
+
+/** Checks a playbook's syntax with the run's inventory; a syntax error is a UserError, nothing ran. */
+export async function syntaxCheck(ctx: Context, playbook: string, hosts: AnsibleHost[], vars: Record<string, unknown>): Promise<void> {
+  const file = requirePlaybook(ctx, playbook);
+  await withWorkdir(ctx, async (work) => syntaxCheckIn(ctx, work, baseArgs(ctx, work, { playbook, hosts, vars }, undefined), file));
+}
+
+function requirePlaybook(ctx: Context, playbook: string): string {
+  const file = playbookPath(ctx, playbook);
+  if (!existsSync(file)) {
+    throw new UserError(`playbook ${displayPath(ctx.project.paths.dir, file)} does not exist`, {
+      hint: 'playbooks/<group>.yml runs a group\'s role, playbooks/tasks/<task>.yml a management task',
+      code: 'PLAYBOOK_MISSING',
+    });
+  }
+  return file;
+}
+
+function baseArgs(ctx: Context, work: Workdir, opts: PlaybookOptions, key: string | undefined): string[] {
+  const inventory = work.write('inventory.json', JSON.stringify(withSshDefaults(ctx, opts.hosts)));
+  // Inventory-relative group_vars: task playbooks under playbooks/tasks/ see the shared settings and the vault too.
+  const groupVars = join(ctx.project.paths.playbooks, 'group_vars');
+  if (existsSync(groupVars) && !existsSync(join(work.dir, 'group_vars'))) symlinkSync(groupVars, join(work.dir, 'group_vars'));
+  const vars = work.write('vars.json', JSON.stringify(opts.vars));
+  const args = ['-i', inventory, '-e', `@${vars}`, ...vaultArgs(ctx, work)];
+  if (key) args.push('--private-key', key);
+  return args;
+}
+
+function ansibleProjectEnv(ctx: Context): Record<string, string> {
+  return { ANSIBLE_ROLES_PATH: join(ctx.project.paths.playbooks, 'roles') };
+}
+
+function withSshDefaults(ctx: Context, hosts: AnsibleHost[]): Record<string, unknown> {
+  const knownHosts = join(ctx.project.paths.state, 'known_hosts');
+  return staticInventory(
+    hosts.map((h) => {
+      if (h.connection === 'local') return h;
+      const common = `-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${knownHosts}`;
+      const extra = h.vars?.ansible_ssh_common_args;
+      return { ...h, vars: { ...h.vars, ansible_ssh_common_args: extra ? `${common} ${String(extra)}` : common } };
+    }),
+  );
+}
+
+async function syntaxCheckIn(ctx: Context, work: Workdir, base: string[], file: string): Promise<void> {
+  const r = await ansiblePlaybook(['--syntax-check', ...base, file], { cwd: ctx.project.paths.playbooks, env: ansibleProjectEnv(ctx), signal: ctx.signal });
+  if (r.exitCode !== 0) {
+    const out = redact(`${r.stdout}\n${r.stderr}`);
+    throw new UserError(`playbook ${displayPath(ctx.project.paths.dir, file)} has a syntax error: ${lastError(out)}`, {
+      hint: `fix it and check with: ansible-playbook --syntax-check ${displayPath(ctx.project.paths.dir, file)} (nothing was run)`,
+      code: 'PLAYBOOK_SYNTAX',
+      details: out.trim().split('\n').filter(Boolean).slice(0, 20),
+    });
+  }
+  debug(ctx.io, 'ansible.syntax', `syntax ok: ${displayPath(ctx.project.paths.dir, file)}`);
+}
+
+/** The most telling line of Ansible's output: its ERROR line, else the last non-empty one. */
+function lastError(output: string): string {
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const err = lines.find((l) => /^(ERROR!|\[ERROR\])/.test(l));
+  return (err ?? lines.at(-1) ?? 'no output').replace(/^(ERROR!|\[ERROR\]:?)\s*/, '');
+}

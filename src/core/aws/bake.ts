@@ -1,0 +1,162 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Context } from '../context.js';
+import { InterruptedError, OperationError, UserError } from '../errors.js';
+import { info, success, warn } from '../io.js';
+import { imageInstanceName, imageName } from '../names.js';
+import type { AnsibleHost } from '../ansible/playbook.js';
+import { createImage, describeImages, describeInstances, runInstance, terminateInstances, type Instance } from '../../providers/aws/ec2.js';
+import { HASH_TAG, IMAGE_PLAYBOOK, imageState, type ImageRef } from './image.js';
+import { imageLaunchSpec } from './launch.js';
+import { checkKeyFile, keyFile, touched } from './preflight.js';
+import { backoff, sleep } from './sleep.js';
+
+export interface BakeResult {
+  baked: boolean;
+  reason: string;
+  inputsHash: string;
+  image?: ImageRef;
+}
+
+/** Bake `<app>-image` unless an image with the same inputs exists (`force` rebakes). */
+export async function bake(ctx: Context, opts: { force?: boolean } = {}): Promise<BakeResult> {
+  const state = await imageState(ctx);
+  if (!state.needsBake && !opts.force) {
+    info(ctx.io, 'image.skip', `image up to date: ${state.reason}; nothing to bake (--force rebakes)`);
+    return { baked: false, reason: state.reason, inputsHash: state.inputsHash, image: state.current };
+  }
+  const reason = opts.force && !state.needsBake ? 'forced with --force' : state.reason;
+  if (ctx.options.dryRun) {
+    info(ctx.io, 'image.dry-run', `would bake ${imageName(ctx.env.settings.app_name)} (${reason})`);
+    return { baked: false, reason: `dry run: ${reason}`, inputsHash: state.inputsHash, image: state.current };
+  }
+  checkKeyFile(ctx);
+  await warnLeftovers(ctx);
+  info(ctx.io, 'image.bake', `baking ${imageName(ctx.env.settings.app_name)}: ${reason}`);
+  const instance = await launch(ctx, state.inputsHash);
+  const id = instance.InstanceId!;
+  await provision(ctx, instance);
+  const image = await capture(ctx, id, state.inputsHash);
+  await terminateInstances(ctx.aws, [id]);
+  info(ctx.io, 'image.instance.terminated', `terminated the image instance ${id}`);
+  success(ctx.io, 'image.baked', `baked ${image.name} (${image.imageId})`);
+  return { baked: true, reason, inputsHash: state.inputsHash, image };
+}
+
+async function warnLeftovers(ctx: Context): Promise<void> {
+  const left = await leftoverImageInstances(ctx);
+  if (left.length) {
+    warn(ctx.io, 'image.leftover', `leftover image instance(s) from an earlier bake: ${left.map((i) => i.InstanceId).join(', ')}; \`fragctl ${ctx.env.name} clean\` removes them`);
+  }
+}
+
+/** Image instances that were not terminated (a failed or interrupted bake). */
+export async function leftoverImageInstances(ctx: Context): Promise<Instance[]> {
+  const app = ctx.env.settings.app_name;
+  return describeInstances(ctx.aws, [
+    { Name: 'tag:App', Values: [app] },
+    { Name: 'tag:Name', Values: [imageInstanceName(app)] },
+    { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+  ]);
+}
+
+async function launch(ctx: Context, inputsHash: string): Promise<Instance> {
+  const spec = imageLaunchSpec(ctx);
+  const app = ctx.env.settings.app_name;
+  const tags = { ...spec.tags, Name: imageInstanceName(app), App: app, Group: 'image', [HASH_TAG]: inputsHash };
+  const launched = await runInstance(ctx.aws, { ...spec, tags });
+  const id = launched.InstanceId!;
+  touched(ctx, `launched image instance ${id}`, { instanceId: id });
+  const progress = ctx.io.progress(`waiting for the image instance ${id} to run`);
+  const delay = backoff(ctx.options.pollIntervalMs);
+  for (;;) {
+    const [current] = await describeInstances(ctx.aws, [], [id]);
+    const state = current?.State?.Name;
+    if (current && state === 'running') {
+      progress.succeed(`image instance ${id} is running`);
+      return current;
+    }
+    if (state && state !== 'pending') {
+      progress.fail();
+      throw new OperationError(`the image instance ${id} is ${state} instead of running`, { hint: `see the instance in the EC2 console; \`fragctl ${ctx.env.name} clean\` removes it`, code: 'IMAGE_INSTANCE' });
+    }
+    await sleep(delay(), ctx.signal, () => interrupted(ctx, id, 'is starting'));
+  }
+}
+
+function interrupted(ctx: Context, id: string, what: string): InterruptedError {
+  return new InterruptedError(`stopped waiting: the image instance ${id} ${what} on AWS`, {
+    hint: `\`fragctl ${ctx.env.name} clean\` removes the instance; \`fragctl ${ctx.env.name} bake\` starts over`,
+    code: 'WAIT_INTERRUPTED',
+  });
+}
+
+/** The Ansible host for the image instance; with the local connection, a private folder instead of SSH. */
+export function imageHost(ctx: Context, instance: Instance): AnsibleHost {
+  const name = imageInstanceName(ctx.env.settings.app_name);
+  const groups = ['image'];
+  const conn = ctx.env.aws.connection;
+  if (conn === 'local') {
+    // The emulator's addresses are fake: never connect to them. Provision a folder on this machine.
+    const root = join(ctx.project.paths.state, 'hosts', name);
+    mkdirSync(root, { recursive: true });
+    return { name, address: '127.0.0.1', connection: 'local', groups, vars: { deploy_root: root, fragctl_sandbox: true, instance_id: instance.InstanceId } };
+  }
+  const user = ctx.env.settings.ssh_user;
+  if (conn === 'bastion') {
+    const b = ctx.env.aws.bastion;
+    if (!b) throw new UserError('aws.connection is bastion but aws.bastion is not set', { hint: 'add aws.bastion.host to the environment file', code: 'CONFIG_INVALID' });
+    const jump = `-o ProxyCommand="ssh -i ${keyFile(ctx)} -p ${b.port} -W %h:%p ${b.user}@${b.host}"`;
+    return { name, address: instance.PrivateIpAddress ?? '', user, groups, connection: 'ssh', vars: { ansible_ssh_common_args: jump, instance_id: instance.InstanceId } };
+  }
+  return { name, address: instance.PublicDnsName || instance.PublicIpAddress || '', user, groups, connection: 'ssh', vars: { instance_id: instance.InstanceId } };
+}
+
+async function provision(ctx: Context, instance: Instance): Promise<void> {
+  const id = instance.InstanceId!;
+  const host = imageHost(ctx, instance);
+  const reach = host.connection === 'local'
+    ? `its files are in ${String(host.vars?.deploy_root)}`
+    : `reach it with \`ssh -i keys/${ctx.env.settings.key_name}.pem ${host.user}@${host.address}\``;
+  const keep = `the image instance ${id} is kept for debugging: ${reach}; \`fragctl ${ctx.env.name} clean\` removes it`;
+  const { runPlaybook } = await import('../ansible/playbook.js');
+  let ok = false;
+  try {
+    const recap = await runPlaybook(ctx, { playbook: IMAGE_PLAYBOOK, hosts: [host], vars: { app_name: ctx.env.settings.app_name, image_build: true } });
+    ok = recap.ok;
+  } catch (e) {
+    if (e instanceof InterruptedError) throw e;
+    const err = e as { message?: string; hint?: string };
+    throw new OperationError(`provisioning the image failed: ${err.message ?? String(e)}`, { hint: keep, code: 'IMAGE_PROVISION', cause: e });
+  }
+  if (!ok) throw new OperationError(`provisioning the image failed (playbooks/${IMAGE_PLAYBOOK}, see Ansible's output above)`, { hint: keep, code: 'IMAGE_PROVISION' });
+}
+
+async function capture(ctx: Context, instanceId: string, inputsHash: string): Promise<ImageRef> {
+  const app = ctx.env.settings.app_name;
+  const name = `${imageName(app)}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}`;
+  const imageId = await createImage(ctx.aws, instanceId, name, {
+    Name: imageName(app),
+    App: app,
+    [HASH_TAG]: inputsHash,
+    'fragctl:base-image': ctx.env.settings.base_image_id,
+  });
+  touched(ctx, `created image ${imageId}`, { imageId });
+  const progress = ctx.io.progress(`waiting for image ${name} (${imageId}) to be available`);
+  const delay = backoff(ctx.options.pollIntervalMs);
+  for (;;) {
+    const [image] = await describeImages(ctx.aws, [], [imageId]);
+    if (image?.State === 'available') {
+      progress.succeed(`image ${imageId} is available`);
+      return { imageId, name, created: image.CreationDate };
+    }
+    if (image?.State === 'failed' || image?.State === 'invalid') {
+      progress.fail();
+      throw new OperationError(`image ${imageId} is ${image.State}: ${image.StateReason?.Message ?? 'no reason given'}`, {
+        hint: `the image instance ${instanceId} is kept; \`fragctl ${ctx.env.name} clean\` removes both`,
+        code: 'IMAGE_FAILED',
+      });
+    }
+    await sleep(delay(), ctx.signal, () => interrupted(ctx, instanceId, `is being captured into ${imageId}`));
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * How Ansible reaches the instances of an AWS environment (env `aws.connection`):
+ * - public: their public DNS name (or public IP);
+ * - bastion: their private address through a ProxyJump host;
+ * - local: nowhere. At the local AWS endpoint hosts do not exist, so the playbooks run on the
+ *   operator's machine with Ansible's local connection, each host sandboxed in .fragctl/hosts/<id>.
+ */
+import { join } from 'node:path';
+import type { AnsibleHost } from '../ansible/playbook.js';
+import type { Context } from '../context.js';
+import { UserError } from '../errors.js';
+import { hostsDir } from '../hosts/local-hosts.js';
+import type { InstanceFacts } from '../../providers/aws/ec2-hosts.js';
+
+/** Refuses ssh connections to instances a local AWS endpoint made up: their addresses are fake. */
+export function refuseEmulatorAddresses(ctx: Context): void {
+  if (ctx.aws.isLocalEndpoint && ctx.env.aws.connection !== 'local') {
+    throw new UserError(`the hosts of ${ctx.env.name} come from a local AWS endpoint (${ctx.aws.config.endpointUrl}): they do not exist and fragctl will not connect to their addresses`, {
+      hint: `set \`aws: { connection: local }\` in ${ctx.env.file ?? `environments/${ctx.env.name}.yml`} to run the playbooks locally, one directory per host`,
+      code: 'EMULATOR_HOSTS',
+    });
+  }
+}
+
+export function instanceVars(i: InstanceFacts): Record<string, unknown> {
+  return {
+    ec2_instance_id: i.instanceId,
+    ec2_state: i.state,
+    ec2_name: i.tags.Name ?? '',
+    ec2_group: i.tags.Group ?? '',
+    ec2_private_ip: i.privateIp ?? '',
+    ec2_public_ip: i.publicIp ?? '',
+    ec2_private_dns: i.privateDns ?? '',
+    ec2_public_dns: i.publicDns ?? '',
+    ec2_launch_time: i.launchTime ?? '',
+    ec2_instance_type: i.instanceType ?? '',
+    ec2_image_id: i.imageId ?? '',
+    ec2_availability_zone: i.availabilityZone ?? '',
+    ec2_tags: i.tags,
+  };
+}
+
+/** One AnsibleHost per instance, named by instance ID (Name tags repeat in an Auto Scaling group). */
+export function toAnsibleHosts(ctx: Context, instances: InstanceFacts[], extraVars: Record<string, unknown> = {}): AnsibleHost[] {
+  const mode = ctx.env.aws.connection;
+  const user = ctx.env.settings.ssh_user;
+  return instances.map((i) => {
+    const groups = i.tags.Group ? [i.tags.Group] : [];
+    const vars = { ...extraVars, ...instanceVars(i) };
+    if (mode === 'local') {
+      return {
+        name: i.instanceId,
+        address: 'localhost',
+        groups,
+        connection: 'local' as const,
+        vars: { ...vars, fragctl_sandbox: true, deploy_root: join(hostsDir(ctx), i.instanceId) },
+      };
+    }
+    const base = { ...vars, fragctl_sandbox: false, deploy_root: '' };
+    if (mode === 'bastion') {
+      const b = ctx.env.aws.bastion;
+      if (!b) {
+        throw new UserError(`${ctx.env.name} connects through a bastion but names none`, {
+          hint: `add \`aws: { bastion: { host: bastion.example.com, user: ubuntu } }\` to ${ctx.env.file ?? 'the environment file'}`,
+          code: 'BASTION_MISSING',
+        });
+      }
+      return {
+        name: i.instanceId,
+        address: i.privateIp ?? '',
+        user,
+        groups,
+        connection: 'ssh' as const,
+        vars: { ...base, ansible_ssh_common_args: `-o ProxyJump=${b.user}@${b.host}:${b.port}` },
+      };
+    }
+    return { name: i.instanceId, address: i.publicDns ?? i.publicIp ?? '', user, groups, connection: 'ssh' as const, vars: base };
+  });
+}
+
+/** Instances Ansible cannot reach with this connection mode (no address). */
+export function unreachableByConfig(ctx: Context, hosts: AnsibleHost[]): string[] {
+  if (ctx.env.aws.connection === 'local') return [];
+  return hosts.filter((h) => !h.address).map((h) => `${h.name} has no ${ctx.env.aws.connection === 'bastion' ? 'private' : 'public'} address`);
+}
