@@ -34,6 +34,14 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 mkdir -p /run/sshd 2>/dev/null || true
 
+# A throwaway key for the demo and the tests (keys/*.pem is never committed).
+if [ ! -f keys/frag-deploy.pem ]; then
+  log "generating keys/frag-deploy.pem (demo key)"
+  ssh-keygen -q -t ed25519 -N '' -C fragctl-demo -f keys/frag-deploy.pem
+  mv keys/frag-deploy.pem.pub keys/frag-deploy.pub
+fi
+chmod 600 keys/frag-deploy.pem
+
 if [ ! -f dist/fragctl.js ] || [ -n "$(find src bin -newer dist/fragctl.js -name '*.ts' -print -quit 2>/dev/null)" ]; then
   log "build"
   npm run --silent build
