@@ -3,8 +3,29 @@ import type { VerbEntry } from './verbs.js';
 
 /**
  * Wraps every verb run. For mutating env verbs this is where the environment's lock is taken and
- * the run record is written (issue: operating safely as a team).
+ * the run record is written (src/core/records/guard.ts). Reading verbs, global verbs and
+ * `--dry-run` runs pass straight through: they change nothing, so they neither lock nor record.
  */
-export async function guardRun(_run: CliRun, _entry: VerbEntry, body: () => Promise<number | void>): Promise<number | void> {
-  return body();
+export async function guardRun(run: CliRun, entry: VerbEntry, body: () => Promise<number | void>): Promise<number | void> {
+  if (!entry.mutating || entry.scope !== 'env' || !run.envName || run.global.dryRun) return body();
+  let ctx: ReturnType<CliRun['context']>;
+  try {
+    ctx = run.context();
+  } catch {
+    return body(); // an unknown environment or a bad settings file: the verb reports it in full
+  }
+  const touched: Array<Record<string, unknown>> = [];
+  const io = run.io;
+  const emit = io.emit.bind(io);
+  // Other areas report what they touched as `run.touched` debug events; the record collects them.
+  io.emit = (event) => {
+    if (event.code === 'run.touched') touched.push({ ...(event.data ?? {}), ...(event.data ? {} : { message: event.message }) });
+    emit(event);
+  };
+  try {
+    const { guardedRun } = await import('../core/records/guard.js');
+    return await guardedRun(ctx, { verb: entry.name, args: run.argv, touched }, body);
+  } finally {
+    io.emit = emit;
+  }
 }

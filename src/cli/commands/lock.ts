@@ -1,0 +1,37 @@
+import { defineVerb } from '../verb.js';
+import { UserError } from '../../core/errors.js';
+import { lockStatus, releaseLock } from '../../core/locks/status.js';
+
+interface Opts {
+  force?: boolean;
+}
+
+export default defineVerb<Opts>({
+  arguments: '[action]',
+  configure(cmd) {
+    cmd.option('--force', 'release a lock this run does not hold (its holder died)');
+    cmd.addHelpText('after', '\nActions:\n  status            who holds the lock, since when, doing what (default)\n  release --force   remove the lock (asks first unless its holder is gone; --yes in scripts)\n');
+  },
+  async run(run, opts, args) {
+    const action = args[0] ?? 'status';
+    const ctx = run.context();
+    if (action === 'status') {
+      const s = await lockStatus(ctx);
+      if (run.global.json) return run.io.json(s);
+      if (!s.holder) return run.io.result(`${s.env} is not locked (${s.location})`);
+      const h = s.holder;
+      run.io.result(
+        `${s.env} is locked${s.stale ? ' (STALE: its process is gone)' : ''} by ${h.who} since ${h.since}\n` +
+          `  verb ${h.verb}, pid ${h.pid} on ${h.host}, run ${h.runId}\n  store ${s.location}`,
+      );
+      return;
+    }
+    if (action === 'release') {
+      const r = await releaseLock(ctx, !!opts.force);
+      if (run.global.json) return run.io.json(r);
+      run.io.result(r.released ? `released the lock of ${r.env}` : `${r.env} was not locked`);
+      return;
+    }
+    throw new UserError(`unknown lock action "${action}"`, { hint: `use fragctl ${run.envName} lock status, or lock release --force`, code: 'USAGE' });
+  },
+});
