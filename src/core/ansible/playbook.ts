@@ -83,10 +83,11 @@ export async function runPlaybook(ctx: Context, opts: PlaybookOptions): Promise<
   });
 }
 
-/** Checks a playbook's syntax with the run's inventory; a syntax error is a UserError, nothing ran. */
-export async function syntaxCheck(ctx: Context, playbook: string, hosts: AnsibleHost[], vars: Record<string, unknown>): Promise<void> {
-  const file = requirePlaybook(ctx, playbook);
-  await withWorkdir(ctx, async (work) => syntaxCheckIn(ctx, work, baseArgs(ctx, work, { playbook, hosts, vars }, undefined), file));
+/** Checks playbooks' syntax in one ansible-playbook call; a syntax error is a UserError, nothing ran. */
+export async function syntaxCheck(ctx: Context, playbooks: string[], hosts: AnsibleHost[], vars: Record<string, unknown>): Promise<void> {
+  const files = playbooks.map((p) => requirePlaybook(ctx, p));
+  if (files.length === 0) return;
+  await withWorkdir(ctx, async (work) => syntaxCheckIn(ctx, work, baseArgs(ctx, work, { playbook: files[0]!, hosts, vars }, undefined), ...files));
 }
 
 function requirePlaybook(ctx: Context, playbook: string): string {
@@ -127,17 +128,19 @@ function withSshDefaults(ctx: Context, hosts: AnsibleHost[]): Record<string, unk
   );
 }
 
-async function syntaxCheckIn(ctx: Context, work: Workdir, base: string[], file: string): Promise<void> {
-  const r = await ansiblePlaybook(['--syntax-check', ...base, file], { cwd: ctx.project.paths.playbooks, env: ansibleProjectEnv(ctx), signal: ctx.signal });
+async function syntaxCheckIn(ctx: Context, _work: Workdir, base: string[], ...files: string[]): Promise<void> {
+  const r = await ansiblePlaybook(['--syntax-check', ...base, ...files], { cwd: ctx.project.paths.playbooks, env: ansibleProjectEnv(ctx), signal: ctx.signal });
   if (r.exitCode !== 0) {
     const out = redact(`${r.stdout}\n${r.stderr}`);
-    throw new UserError(`playbook ${displayPath(ctx.project.paths.dir, file)} has a syntax error: ${lastError(out)}`, {
-      hint: `fix it and check with: ansible-playbook --syntax-check ${displayPath(ctx.project.paths.dir, file)} (nothing was run)`,
+    const shown = files.map((f) => displayPath(ctx.project.paths.dir, f));
+    const bad = shown.find((f) => out.includes(f.replace(/^playbooks\//, ''))) ?? shown.join(', ');
+    throw new UserError(`playbook ${bad} has a syntax error: ${lastError(out)}`, {
+      hint: `fix it and check with: ansible-playbook --syntax-check ${shown.join(' ')} (nothing was run)`,
       code: 'PLAYBOOK_SYNTAX',
       details: out.trim().split('\n').filter(Boolean).slice(0, 20),
     });
   }
-  debug(ctx.io, 'ansible.syntax', `syntax ok: ${displayPath(ctx.project.paths.dir, file)}`);
+  debug(ctx.io, 'ansible.syntax', `syntax ok: ${files.map((f) => displayPath(ctx.project.paths.dir, f)).join(', ')}`);
 }
 
 /** The most telling line of Ansible's output: its ERROR line, else the last non-empty one. */

@@ -1,0 +1,44 @@
+/**
+ * What a playbook says about itself, read without running Ansible: the groups its plays target
+ * (`hosts:` patterns), its first play's name, and whether it is marked destructive
+ * (`vars: { fragctl_destructive: true }` on the first play, or a `# fragctl: destructive` line).
+ */
+import { readFileSync } from 'node:fs';
+
+export interface PlaybookInfo {
+  /** Group names in the plays' host patterns, in order, without all/localhost/negations. */
+  groups: string[];
+  /** The raw patterns. */
+  patterns: string[];
+  name?: string;
+  destructive: boolean;
+  /** A list of plays (each with hosts:), not a tasks file. */
+  isPlaybook: boolean;
+}
+
+export async function readPlaybook(file: string): Promise<PlaybookInfo> {
+  const text = readFileSync(file, 'utf8');
+  const { load } = await import('js-yaml');
+  let doc: unknown;
+  try {
+    doc = load(text);
+  } catch {
+    // ansible-playbook --syntax-check reports it with Ansible's own message
+    return { groups: [], patterns: [], destructive: false, isPlaybook: true };
+  }
+  const plays = Array.isArray(doc) ? (doc as Array<Record<string, unknown>>) : [];
+  const isPlaybook = plays.length > 0 && plays.every((p) => p && typeof p === 'object' && ('hosts' in p || 'import_playbook' in p || 'ansible.builtin.import_playbook' in p));
+  const patterns = plays.map((p) => (typeof p?.hosts === 'string' ? p.hosts : Array.isArray(p?.hosts) ? p.hosts.join(':') : '')).filter(Boolean);
+  const groups: string[] = [];
+  for (const pat of patterns) {
+    for (const part of pat.split(/[:,]/)) {
+      const g = part.trim();
+      if (!g || /^[!&]/.test(g) || /[*?[{]/.test(g) || g === 'all' || g === 'localhost') continue;
+      if (!groups.includes(g)) groups.push(g);
+    }
+  }
+  const first = plays[0];
+  const vars = first && typeof first.vars === 'object' && first.vars ? (first.vars as Record<string, unknown>) : {};
+  const destructive = vars.fragctl_destructive === true || vars.fragctl_destructive === 'true' || /^#\s*fragctl:\s*destructive\b/m.test(text);
+  return { groups, patterns, name: typeof first?.name === 'string' ? first.name : undefined, destructive, isPlaybook };
+}

@@ -1,0 +1,122 @@
+/**
+ * `fragctl <env> deploy`: the hosts by tag (or the local environment's hosts), the tag contract,
+ * every selected playbook syntax-checked, then one ansible-playbook per role in deploy_order.
+ * A role that leaves a host failed or unreachable stops the deploy; the error names the hosts.
+ */
+import type { Context } from '../context.js';
+import { OperationError, UserError } from '../errors.js';
+import { info, success, warn } from '../io.js';
+import { runPlaybook, syntaxCheck, type AnsibleHost, type PlayRecap } from '../ansible/playbook.js';
+import { mergeRecaps } from '../ansible/recap.js';
+import { loadVaultSecrets } from '../secrets/vault.js';
+import { checkContract, hostsOf, presentGroups, resolveTargets, roleTargets, rolePlaybook, selectRoles } from './targets.js';
+
+export interface DeployOptions {
+  roles?: string[];
+  limit?: string;
+  check?: boolean;
+  diff?: boolean;
+  tags?: string;
+}
+
+export interface HostSummary {
+  name: string;
+  ec2Name?: string;
+  groups: string[];
+  status: 'ok' | 'changed' | 'failed' | 'unreachable' | 'not run';
+  ok: number;
+  changed: number;
+  failed: number;
+  unreachable: number;
+  skipped: number;
+}
+
+export interface DeployResult {
+  ok: boolean;
+  env: string;
+  check: boolean;
+  roles: Array<{ role: string; playbook: string; hosts: string[]; status: 'ok' | 'failed' | 'not run' }>;
+  hosts: HostSummary[];
+  notes: string[];
+}
+
+export async function deployAws(ctx: Context, opts: DeployOptions): Promise<DeployResult> {
+  await loadVaultSecrets(ctx); // registers every secret for redaction; a wrong password stops here
+  const t = await resolveTargets(ctx);
+  const roles = await selectRoles(ctx, opts.roles, presentGroups(t.hosts));
+  if (roles.length === 0) {
+    throw new UserError(`nothing to deploy on ${ctx.env.name}: no role's group has hosts`, { hint: 'check `fragctl <env> hosts` and deploy_order', code: 'NO_HOSTS' });
+  }
+  const targets = await roleTargets(ctx, roles);
+  checkContract(ctx, t, targets);
+  const limit = opts.limit ? translateLimit(t.hosts, opts.limit) : undefined;
+  for (const n of t.notes) info(ctx.io, 'deploy.note', n);
+  await syntaxCheck(ctx, roles.map(rolePlaybook), t.hosts, t.vars);
+
+  const result: DeployResult = { ok: true, env: ctx.env.name, check: !!opts.check, roles: [], hosts: [], notes: t.notes };
+  const recaps: PlayRecap[] = [];
+  for (const role of roles) {
+    const hosts = hostsOf(t.hosts, targets.get(role) ?? [role]);
+    if (!result.ok) {
+      result.roles.push({ role, playbook: `playbooks/${rolePlaybook(role)}`, hosts, status: 'not run' });
+      continue;
+    }
+    info(ctx.io, 'deploy.role', `${opts.check ? 'checking' : 'deploying'} ${role} on ${hosts.length} host${hosts.length === 1 ? '' : 's'}`);
+    const recap = await runPlaybook(ctx, {
+      playbook: rolePlaybook(role),
+      hosts: t.hosts,
+      vars: t.vars,
+      check: opts.check,
+      diff: opts.diff,
+      tags: opts.tags,
+      limit,
+      skipSyntaxCheck: true,
+    });
+    recaps.push(recap);
+    result.roles.push({ role, playbook: `playbooks/${rolePlaybook(role)}`, hosts, status: recap.ok ? 'ok' : 'failed' });
+    if (!recap.ok) result.ok = false;
+  }
+  result.hosts = summarize(t.hosts, mergeRecaps(recaps));
+  if (!result.ok) {
+    const bad = result.hosts.filter((h) => h.status === 'failed' || h.status === 'unreachable');
+    const names = bad.map((h) => `${h.name}${h.ec2Name ? ` (${h.ec2Name})` : ''} ${h.status}`);
+    for (const h of bad) warn(ctx.io, 'deploy.host', `${h.name}: ${h.status}`);
+    throw new OperationError(`deploy to ${ctx.env.name} failed: ${names.join(', ') || 'ansible-playbook failed'}`, {
+      details: result.hosts.map((h) => `${h.name.padEnd(22)} ${h.groups.join(',').padEnd(16)} ${h.status.padEnd(12)} ok=${h.ok} changed=${h.changed} failed=${h.failed} unreachable=${h.unreachable}`),
+      hint: 'see Ansible\'s output above; fix the host and run deploy again (it is idempotent), or leave it out with --limit',
+      code: 'DEPLOY_FAILED',
+    });
+  }
+  success(ctx.io, 'deploy.done', `${opts.check ? 'checked' : 'deployed'} ${roles.join(', ')} on ${ctx.env.name}`);
+  return result;
+}
+
+/** The local platform deploys the same way, to its static or Vagrant hosts. */
+export const deployLocal = deployAws;
+
+function summarize(hosts: AnsibleHost[], recap: PlayRecap): HostSummary[] {
+  return hosts.map((h) => {
+    const r = recap.hosts[h.name];
+    const status: HostSummary['status'] = !r ? 'not run' : r.unreachable ? 'unreachable' : r.failed ? 'failed' : r.changed ? 'changed' : 'ok';
+    const ec2Name = typeof h.vars?.ec2_name === 'string' && h.vars.ec2_name ? h.vars.ec2_name : undefined;
+    return { name: h.name, ec2Name, groups: h.groups, status, ok: r?.ok ?? 0, changed: r?.changed ?? 0, failed: r?.failed ?? 0, unreachable: r?.unreachable ?? 0, skipped: r?.skipped ?? 0 };
+  });
+}
+
+/** --limit accepts Ansible patterns; a Name tag (shared by a group's instances) becomes their IDs. */
+export function translateLimit(hosts: AnsibleHost[], limit: string): string {
+  return limit
+    .split(',')
+    .map((part) => {
+      const byName = hosts.filter((h) => h.vars?.ec2_name === part).map((h) => h.name);
+      if (byName.length) return byName.join(',');
+      if (/^[\w.-]+$/.test(part) && !hosts.some((h) => h.name === part || h.groups.includes(part))) {
+        throw new UserError(`--limit ${part} matches no host of this environment`, {
+          hint: `hosts: ${hosts.map((h) => h.name).join(', ')}`,
+          code: 'LIMIT_UNKNOWN',
+        });
+      }
+      return part;
+    })
+    .join(',');
+}

@@ -1,0 +1,32 @@
+/** The ssh invocation behind `fragctl <env> ssh`. */
+import { exec, which } from './exec.js';
+
+export interface SshTarget {
+  address: string;
+  port?: number;
+  user?: string;
+  privateKey?: string;
+  knownHostsFile?: string;
+  /** A ProxyJump spec, e.g. ubuntu@bastion:22. */
+  jump?: string;
+}
+
+export function sshArgs(t: SshTarget, command: string[] = []): string[] {
+  const args = ['-o', 'StrictHostKeyChecking=accept-new', '-o', 'IdentitiesOnly=yes'];
+  if (t.knownHostsFile) args.push('-o', `UserKnownHostsFile=${t.knownHostsFile}`);
+  if (t.privateKey) args.push('-i', t.privateKey);
+  if (t.port && t.port !== 22) args.push('-p', String(t.port));
+  if (t.jump) args.push('-J', t.jump);
+  if (command.length) args.push('-o', 'BatchMode=yes');
+  args.push(t.user ? `${t.user}@${t.address}` : t.address);
+  if (command.length) args.push('--', ...command);
+  return args;
+}
+
+/** Runs ssh on the operator's terminal (or with a command); resolves ssh's exit code. */
+export async function runSsh(t: SshTarget, command: string[], onOutput?: (c: string) => void): Promise<number> {
+  const bin = which('ssh');
+  const interactive = command.length === 0 || !onOutput;
+  const r = await exec(bin, sshArgs(t, command), { interactive, onOutput });
+  return r.exitCode;
+}
