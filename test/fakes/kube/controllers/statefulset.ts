@@ -137,7 +137,6 @@ export class StatefulSetController {
     const pods = () => this.store.list(POD, ns, (p) => (p.metadata.ownerReferences ?? []).some((r) => r.uid === sts.metadata.uid));
 
     let acted = false;
-    let done = false;
     if (!this.held.has(key)) {
       const all = pods();
       const byOrdinal = new Map(all.map((p) => [ordinalOf(sts, p), p]));
@@ -168,15 +167,15 @@ export class StatefulSetController {
             }
           }
         }
-        done = true;
         return false;
       })();
     }
 
     const now = pods();
     const updated = now.filter((p) => revisionLabel(p) === revision).length;
-    if (done && updated === now.length && partition === 0) current = revision;
     const ready = now.filter(isReady).length;
+    // As completeRollingUpdate does: the rollout is complete once every pod is updated and ready.
+    if (updated === replicas && now.length === replicas && ready === replicas) current = revision;
     const currentReplicas = now.filter((p) => revisionLabel(p) === current).length;
     // Like the Go types, zero counts marked omitempty are left out.
     const next: JsonObject = {
