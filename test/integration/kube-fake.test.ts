@@ -280,9 +280,17 @@ test('client-node: server-side apply creates when missing and records the field 
   const created = await core.patchNamespacedConfigMap({ name: 'app', namespace: ns, body, fieldManager: 'fragctl' }, patchAs(PatchStrategy.ServerSideApply));
   assert.equal(created.data?.a, '1');
   assert.deepEqual(created.metadata?.managedFields?.map((m) => [m.manager, m.operation]), [['fragctl', 'Apply']]);
-  const again = await core.patchNamespacedConfigMap({ name: 'app', namespace: ns, body: { ...body, data: { b: '2' } }, fieldManager: 'fragctl' }, patchAs(PatchStrategy.ServerSideApply));
-  assert.deepEqual(again.data, { a: '1', b: '2' });
+  const apply = (manager: string, data: Record<string, string>, labels?: Record<string, string>) =>
+    core.patchNamespacedConfigMap({ name: 'app', namespace: ns, body: { ...body, metadata: { ...body.metadata, ...(labels ? { labels } : {}) }, data }, fieldManager: manager }, patchAs(PatchStrategy.ServerSideApply));
+  assert.deepEqual((await apply('ops', { c: '3' })).data, { a: '1', c: '3' }, 'another manager adds its field');
+  const again = await apply('fragctl', { b: '2' }, { team: 'x' });
+  assert.deepEqual(again.data, { b: '2', c: '3' }, 'a field the manager dropped is removed; the other manager keeps its own');
+  assert.deepEqual(again.metadata?.labels, { team: 'x' });
   assert.equal(again.metadata?.uid, created.metadata?.uid);
+  const fields = again.metadata?.managedFields?.find((m) => m.manager === 'fragctl')?.fieldsV1 as Record<string, unknown>;
+  assert.deepEqual(fields, { 'f:data': { 'f:b': {} }, 'f:metadata': { 'f:labels': { 'f:team': {} } } });
+  const unlabeled = await apply('fragctl', { b: '2' });
+  assert.equal(unlabeled.metadata?.labels, undefined);
   const noManager = await failure(core.patchNamespacedConfigMap({ name: 'app', namespace: ns, body }, patchAs(PatchStrategy.ServerSideApply)));
   assert.equal(noManager.code, 422);
 });

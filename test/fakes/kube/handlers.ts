@@ -2,6 +2,7 @@
 import { parse as parseYaml } from 'yaml';
 import { jsonPatch, mergePatch, strategicMerge } from './patch.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { appliedFieldSet, removeDropped } from './ssa.js';
 import { ApiError, badRequest, notFound, unsupportedMediaType } from './status.js';
 import type { Store, WriteOptions } from './store.js';
 import { apiVersionOf, isObject, type JsonObject, type KubeObject, type ResourceType } from './types.js';
@@ -106,7 +107,8 @@ export function patch(ctx: Ctx, t: Target, body: unknown): { object: KubeObject;
     const applied = asObject(body, t);
     if (applied.apiVersion !== apiVersionOf(t.rt) || applied.kind !== t.rt.kind) throw badRequest(`apply: apiVersion and kind must be ${apiVersionOf(t.rt)} ${t.rt.kind}`);
     const current = ctx.store.get(t.rt, t.namespace, name);
-    const applyOpts = { ...opts, operation: 'Apply' as const };
+    const fields = appliedFieldSet(applied);
+    const applyOpts = { ...opts, operation: 'Apply' as const, fields };
     if (!current) {
       if (t.subresource) throw notFound(t.rt, name);
       return { object: ctx.store.create(t.rt, applied, applyOpts), created: true };
@@ -114,6 +116,7 @@ export function patch(ctx: Ctx, t: Target, body: unknown): { object: KubeObject;
     const { status, ...rest } = applied;
     const source = t.subresource === 'status' ? { status } : rest;
     const merged = strategicMerge(current, source) as KubeObject;
+    removeDropped(merged, current, opts.fieldManager ?? '', fields);
     if (!applied.metadata.resourceVersion) merged.metadata.resourceVersion = current.metadata.resourceVersion;
     return { object: ctx.store.update(t.rt, merged, applyOpts), created: false };
   }

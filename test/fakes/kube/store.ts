@@ -11,6 +11,8 @@ export interface WriteOptions {
   operation?: 'Update' | 'Apply';
   subresource?: 'status';
   dryRun?: boolean;
+  /** fieldsV1 to record for this manager (server-side apply). */
+  fields?: JsonObject;
   /** Internal writes by controllers skip schema validation. */
   skipValidation?: boolean;
 }
@@ -96,7 +98,7 @@ export class Store {
       apiVersion: obj.apiVersion,
       time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       fieldsType: 'FieldsV1',
-      fieldsV1: {},
+      fieldsV1: o.fields ?? {},
       ...(o.subresource ? { subresource: o.subresource } : {}),
     });
     obj.metadata.managedFields = entries;
