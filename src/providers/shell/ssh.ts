@@ -23,10 +23,8 @@ export function sshArgs(t: SshTarget, command: string[] = []): string[] {
   return args;
 }
 
-/** Runs ssh on the operator's terminal (or with a command); resolves ssh's exit code. */
-export async function runSsh(t: SshTarget, command: string[], onOutput?: (c: string) => void): Promise<number> {
-  const bin = which('ssh');
-  const interactive = command.length === 0 || !onOutput;
-  const r = await exec(bin, sshArgs(t, command), { interactive, onOutput });
+/** Runs ssh on the operator's terminal (a session, or a command); resolves ssh's exit code. */
+export async function runSsh(t: SshTarget, command: string[]): Promise<number> {
+  const r = await exec(which('ssh'), sshArgs(t, command), { interactive: true });
   return r.exitCode;
 }

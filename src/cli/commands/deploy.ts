@@ -1,0 +1,35 @@
+import { defineVerb } from '../verb.js';
+import { deployAws } from '../../core/deploy/deploy.js';
+import { table } from '../render.js';
+
+interface DeployOpts {
+  roles?: string;
+  limit?: string;
+  check?: boolean;
+  diff?: boolean;
+  tags?: string;
+}
+
+export default defineVerb<DeployOpts>({
+  configure(cmd) {
+    cmd
+      .option('--roles <a,b>', 'only these roles (they still run in deploy_order)')
+      .option('--limit <host>', 'only these hosts (instance IDs, Name tags, groups or Ansible patterns)')
+      .option('--check', "Ansible's check mode: report what would change, change nothing")
+      .option('--diff', 'show the changes made to files')
+      .option('--tags <tags>', 'only the tasks with these Ansible tags');
+  },
+  async run(run, opts) {
+    const roles = opts.roles?.split(',').map((r) => r.trim()).filter(Boolean);
+    const result = await deployAws(run.context(), { roles, limit: opts.limit, check: opts.check || run.global.dryRun, diff: opts.diff, tags: opts.tags });
+    if (run.global.json) run.io.json(result);
+    else {
+      run.io.result(
+        table(
+          ['HOST', 'NAME', 'GROUPS', 'STATUS', 'OK', 'CHANGED', 'FAILED', 'UNREACHABLE'],
+          result.hosts.map((h) => [h.name, h.ec2Name, h.groups.join(','), h.status, h.ok, h.changed, h.failed, h.unreachable]),
+        ),
+      );
+    }
+  },
+});

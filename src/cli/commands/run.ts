@@ -1,0 +1,26 @@
+import { defineVerb } from '../verb.js';
+import { listTasks, runTask } from '../../core/deploy/tasks.js';
+import { table } from '../render.js';
+
+export default defineVerb<{ limit?: string; check?: boolean; list?: boolean }>({
+  arguments: '[task]',
+  configure(cmd) {
+    cmd
+      .option('--list', 'list the tasks (playbooks/tasks/*.yml)')
+      .option('--limit <host>', 'only these hosts')
+      .option('--check', "Ansible's check mode");
+  },
+  async run(run, opts, args) {
+    const ctx = run.context();
+    const task = args[0];
+    if (opts.list || !task) {
+      const tasks = await listTasks(ctx);
+      if (run.global.json) run.io.json(tasks);
+      else run.io.result(table(['TASK', 'HOSTS', 'DESTRUCTIVE', 'DESCRIPTION'], tasks.map((t) => [t.name, t.groups.join(','), t.destructive ? 'yes' : 'no', t.description])));
+      return;
+    }
+    const result = await runTask(ctx, task, { limit: opts.limit, check: opts.check || run.global.dryRun });
+    if (run.global.json) run.io.json(result);
+    else run.io.result(`task ${result.task} done on ${result.hosts.length} host(s): ${result.hosts.join(', ')}`);
+  },
+});

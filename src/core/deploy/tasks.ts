@@ -1,0 +1,116 @@
+/**
+ * `fragctl <env> run <task>`: a named task playbook. Destructive tasks ask for confirmation,
+ * typed as the environment's name (--yes in scripts).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Context } from '../context.js';
+import { DeclinedError, OperationError, UserError } from '../errors.js';
+import { info, success } from '../io.js';
+import { readPlaybook } from '../ansible/plays.js';
+import { runPlaybook, syntaxCheck, type PlayRecap } from '../ansible/playbook.js';
+import { loadVaultSecrets } from '../secrets/vault.js';
+import { checkContract, hostsOf, resolveTargets } from './targets.js';
+import { translateLimit } from './deploy.js';
+
+export interface TaskInfo {
+  name: string;
+  playbook: string;
+  description?: string;
+  destructive: boolean;
+  groups: string[];
+}
+
+/**
+ * The tasks: playbooks/tasks/tasks.yml (the index: name → playbook, description, destructive,
+ * groups) when there is one, else every playbook in playbooks/tasks/. A task is destructive when
+ * the index or the playbook itself says so.
+ */
+export async function listTasks(ctx: Pick<Context, 'project'>): Promise<TaskInfo[]> {
+  const dir = join(ctx.project.paths.playbooks, 'tasks');
+  if (!existsSync(dir)) return [];
+  const index = join(dir, 'tasks.yml');
+  const out: TaskInfo[] = [];
+  if (existsSync(index)) {
+    const { load } = await import('js-yaml');
+    const entries = (load(readFileSync(index, 'utf8')) ?? {}) as Record<string, Partial<IndexEntry>>;
+    for (const [name, e] of Object.entries(entries)) {
+      const playbook = e?.playbook ?? `tasks/${name}.yml`;
+      const file = join(ctx.project.paths.playbooks, playbook);
+      const p = existsSync(file) ? await readPlaybook(file) : undefined;
+      out.push({
+        name,
+        playbook,
+        description: e?.description ?? p?.name,
+        destructive: e?.destructive === true || !!p?.destructive,
+        groups: Array.isArray(e?.groups) ? e.groups.map(String) : (p?.groups ?? []),
+      });
+    }
+    return out;
+  }
+  for (const f of readdirSync(dir).sort()) {
+    if (!/\.ya?ml$/.test(f)) continue;
+    const p = await readPlaybook(join(dir, f));
+    if (!p.isPlaybook) continue;
+    out.push({ name: f.replace(/\.ya?ml$/, ''), playbook: `tasks/${f}`, description: p.name, destructive: p.destructive, groups: p.groups });
+  }
+  return out;
+}
+
+interface IndexEntry {
+  playbook: string;
+  description: string;
+  destructive: boolean;
+  groups: unknown[];
+}
+
+export interface TaskResult {
+  task: string;
+  ok: boolean;
+  destructive: boolean;
+  hosts: string[];
+  recap: PlayRecap['hosts'];
+}
+
+export async function runTask(ctx: Context, name: string, opts: { limit?: string; check?: boolean } = {}): Promise<TaskResult> {
+  const tasks = await listTasks(ctx);
+  const task = tasks.find((t) => t.name === name);
+  if (!task) {
+    throw new UserError(`unknown task "${name}"`, {
+      hint: tasks.length ? `tasks: ${tasks.map((t) => `${t.name}${t.destructive ? ' (destructive)' : ''}`).join(', ')}` : 'add playbooks/tasks/<task>.yml',
+      code: 'TASK_UNKNOWN',
+    });
+  }
+  await loadVaultSecrets(ctx);
+  const t = await resolveTargets(ctx);
+  const present = task.groups.filter((g) => t.hosts.some((h) => h.groups.includes(g)));
+  // A task may target several groups (app:knowledge:worker); it needs hosts in one of them.
+  checkContract(ctx, t, new Map([[task.name, present.length ? present : task.groups.slice(0, 1)]]));
+  const hosts = hostsOf(t.hosts, task.groups);
+  await syntaxCheck(ctx, [task.playbook], t.hosts, t.vars);
+  if (task.destructive && !opts.check) {
+    const ok = await ctx.io.confirm({
+      message: `task ${name} is destructive (${task.description ?? task.playbook}) and runs on ${hosts.length} host(s) of ${ctx.env.name}`,
+      typeToConfirm: ctx.env.name,
+    });
+    if (!ok) throw new DeclinedError(`task ${name} not run: not confirmed`, { code: 'DECLINED' });
+  }
+  info(ctx.io, 'task.run', `running task ${name} on ${hosts.join(', ')}`);
+  const recap = await runPlaybook(ctx, {
+    playbook: task.playbook,
+    hosts: t.hosts,
+    vars: t.vars,
+    check: opts.check,
+    limit: opts.limit ? translateLimit(t.hosts, opts.limit) : undefined,
+    skipSyntaxCheck: true,
+  });
+  if (!recap.ok) {
+    const bad = Object.entries(recap.hosts).filter(([, h]) => h.failed || h.unreachable).map(([n, h]) => `${n} ${h.unreachable ? 'unreachable' : 'failed'}`);
+    throw new OperationError(`task ${name} failed on ${ctx.env.name}: ${bad.join(', ') || 'ansible-playbook failed'}`, {
+      hint: 'see Ansible\'s output above',
+      code: 'TASK_FAILED',
+    });
+  }
+  success(ctx.io, 'task.done', `task ${name} done on ${ctx.env.name}`);
+  return { task: name, ok: true, destructive: task.destructive, hosts, recap: recap.hosts };
+}

@@ -1,0 +1,58 @@
+/**
+ * `fragctl <env> inventory --list | --host H`: Ansible's dynamic inventory protocol, so that plain
+ * `ansible -i bin/fragctl-inventory` sees what fragctl sees. Groups: one per Group tag (safe
+ * names), one for the environment, and all; host variables: instance facts, connection settings,
+ * the playbook variables and the stack's outputs.
+ */
+import type { Context } from '../context.js';
+import { UserError } from '../errors.js';
+import { GROUPS } from '../names.js';
+import { dynamicInventory, hostVars, safeGroupName, type DynamicInventory } from '../ansible/inventory.js';
+import type { AnsibleHost } from '../ansible/playbook.js';
+import { privateKeyPath } from '../ansible/keys.js';
+import { findInstances } from './aws-hosts.js';
+import { localHosts } from './local-hosts.js';
+import { refuseEmulatorAddresses, toAnsibleHosts } from '../deploy/connection.js';
+import { playbookVars } from '../deploy/vars.js';
+import { stackOutputs } from '../../providers/aws/ec2-hosts.js';
+import { stackName } from '../names.js';
+
+/** The environment group's name: the env name made safe, prefixed when it collides with a role group. */
+export function envGroupName(env: string): string {
+  const safe = safeGroupName(env);
+  return (GROUPS as readonly string[]).includes(safe) ? `env_${safe}` : safe;
+}
+
+export async function inventoryHosts(ctx: Context): Promise<AnsibleHost[]> {
+  let hosts: AnsibleHost[];
+  let vars: Record<string, unknown>;
+  if (ctx.env.platform === 'local') {
+    hosts = await localHosts(ctx);
+    vars = playbookVars(ctx, undefined);
+  } else {
+    if (ctx.env.aws.connection !== 'local') refuseEmulatorAddresses(ctx);
+    const [instances, outputs] = await Promise.all([findInstances(ctx), stackOutputs(ctx.aws, stackName(ctx.env.settings.app_name, ctx.env.name))]);
+    vars = playbookVars(ctx, outputs);
+    hosts = toAnsibleHosts(ctx, instances, { stack_outputs: outputs ?? {} });
+  }
+  // ansible -i needs the key too: the same key fragctl would pass with --private-key.
+  const ssh = hosts.some((h) => h.connection !== 'local' && h.vars?.ansible_ssh_private_key_file === undefined);
+  const key = ssh ? privateKeyPath(ctx) : undefined;
+  return hosts.map((h) => ({
+    ...h,
+    vars: { ...vars, ...h.vars, ...(key && h.connection !== 'local' && h.vars?.ansible_ssh_private_key_file === undefined ? { ansible_ssh_private_key_file: key } : {}) },
+  }));
+}
+
+export async function inventoryList(ctx: Context): Promise<DynamicInventory> {
+  return dynamicInventory(await inventoryHosts(ctx), [envGroupName(ctx.env.name)]);
+}
+
+export async function inventoryHost(ctx: Context, name: string): Promise<Record<string, unknown>> {
+  const hosts = await inventoryHosts(ctx);
+  const h = hosts.find((x) => x.name === name);
+  if (!h) {
+    throw new UserError(`no host ${name} in ${ctx.env.name}`, { hint: `hosts: ${hosts.map((x) => x.name).join(', ') || 'none'}`, code: 'HOST_UNKNOWN' });
+  }
+  return hostVars(h);
+}
