@@ -1,0 +1,23 @@
+import { defineVerb } from '../../verb.js';
+import { promote } from '../../../core/kube/promote.js';
+import { timeoutOption } from './common.js';
+
+interface Opts {
+  build: string;
+  as: string;
+  timeout?: string;
+}
+
+export default defineVerb<Opts>({
+  configure(cmd) {
+    cmd
+      .requiredOption('--build <n>', 'the build to promote: N for the image tagged latest-N, or a release-candidate tag')
+      .requiredOption('--as <version>', 'the version tag to give it, e.g. v1.4.0')
+      .option('--timeout <duration>', 'how long to wait for the rollout', '10m');
+  },
+  async run(run, opts) {
+    const result = await promote(run.context(), { build: opts.build, as: opts.as, timeoutMs: timeoutOption(opts.timeout) });
+    if (run.global.json) return run.io.json(result);
+    run.io.result(`${result.source} promoted as ${result.version} (and stable)\n${result.namespace} runs ${result.image} (revision ${result.revision})`);
+  },
+});

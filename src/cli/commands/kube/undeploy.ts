@@ -1,0 +1,21 @@
+import { defineVerb } from '../../verb.js';
+import { undeployKube } from '../../../core/kube/undeploy.js';
+import { timeoutOption } from './common.js';
+
+interface Opts {
+  forceProtected?: boolean;
+  timeout?: string;
+}
+
+export default defineVerb<Opts>({
+  configure(cmd) {
+    cmd
+      .option('--force-protected', 'allow undeploying a protected environment')
+      .option('--timeout <duration>', 'how long to wait for the namespace to go', '5m');
+  },
+  async run(run, opts) {
+    const result = await undeployKube(run.context(), { forceProtected: opts.forceProtected, timeoutMs: timeoutOption(opts.timeout) });
+    if (run.global.json) return run.io.json(result);
+    run.io.result(result.deleted ? `namespace ${result.namespace} deleted` : `namespace ${result.namespace} does not exist: nothing to do`);
+  },
+});

@@ -1,0 +1,30 @@
+/** `version-change`: a fresh pull of the image (new tag or the same one), rolled out pod by pod. */
+import type { Context } from '../context.js';
+import { UserError } from '../errors.js';
+import { changeImage, deployedStack, type ChangeResult } from './change-image.js';
+import { checkTag, parseImageRef } from './image.js';
+import { resolveStack } from './stack.js';
+import { DEFAULT_TIMEOUT_MS } from './deploy.js';
+
+export interface VersionChangeOptions {
+  tag?: string;
+  wait?: boolean;
+  timeoutMs?: number;
+}
+
+export async function versionChange(ctx: Context, options: VersionChangeOptions = {}): Promise<ChangeResult> {
+  const stack = resolveStack(ctx.env);
+  if (options.tag !== undefined) checkTag(options.tag);
+  const current = await deployedStack(ctx, stack);
+  const base = current.image ?? parseImageRef(stack.image);
+  const image = options.tag !== undefined ? { ...base, tag: options.tag, digest: undefined } : base;
+  if (!image.tag && !image.digest) {
+    throw new UserError(`the app in ${stack.namespace} runs an image without a tag`, { hint: 'pass --tag TAG', code: 'IMAGE_TAG' });
+  }
+  return changeImage(ctx, stack, current.api, current, image, {
+    verb: 'version-change',
+    restart: true,
+    wait: options.wait ?? true,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  });
+}

@@ -1,0 +1,98 @@
+/**
+ * The container registry calls a promotion needs, over the OCI distribution HTTP API with fetch:
+ * read a manifest (any of the OCI and Docker v2 media types, single or index), read its digest,
+ * put the same bytes under another tag, list tags. No image layer ever moves: a promotion copies
+ * a manifest, so the promoted image is byte for byte the one that was tested.
+ */
+import { createHash } from 'node:crypto';
+import { OperationError } from '../../core/errors.js';
+
+export const MANIFEST_TYPES = [
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+];
+
+export interface Manifest {
+  digest: string;
+  mediaType: string;
+  bytes: Buffer;
+}
+
+export class RegistryClient {
+  calls = 0;
+
+  /** `baseUrl` such as http://127.0.0.1:5000 or https://registry.example.com. */
+  constructor(readonly baseUrl: string) {}
+
+  /** The manifest of `ref` (tag or digest), or undefined when the registry has no such tag. */
+  async getManifest(repo: string, ref: string): Promise<Manifest | undefined> {
+    const res = await this.fetch('GET', `/v2/${repo}/manifests/${ref}`, { Accept: MANIFEST_TYPES.join(', ') });
+    if (res.status === 404) return undefined;
+    await this.check(res, `read the manifest ${repo}:${ref}`);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const digest = res.headers.get('docker-content-digest') ?? `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    const mediaType = res.headers.get('content-type')?.split(';')[0] ?? (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType ?? MANIFEST_TYPES[0]!;
+    return { digest, mediaType, bytes };
+  }
+
+  /** The digest of `ref` (HEAD, no body), or undefined when missing. */
+  async digest(repo: string, ref: string): Promise<string | undefined> {
+    const res = await this.fetch('HEAD', `/v2/${repo}/manifests/${ref}`, { Accept: MANIFEST_TYPES.join(', ') });
+    if (res.status === 404) return undefined;
+    await this.check(res, `read the digest of ${repo}:${ref}`);
+    return res.headers.get('docker-content-digest') ?? (await this.getManifest(repo, ref))?.digest;
+  }
+
+  /** Stores the manifest bytes under `tag`; returns the digest the registry computed. */
+  async putManifest(repo: string, tag: string, manifest: Manifest): Promise<string> {
+    const res = await this.fetch('PUT', `/v2/${repo}/manifests/${tag}`, { 'Content-Type': manifest.mediaType }, manifest.bytes);
+    await this.check(res, `tag ${repo}:${tag}`);
+    return res.headers.get('docker-content-digest') ?? manifest.digest;
+  }
+
+  async listTags(repo: string): Promise<string[]> {
+    const tags: string[] = [];
+    let path: string | undefined = `/v2/${repo}/tags/list?n=1000`;
+    while (path) {
+      const res = await this.fetch('GET', path, {});
+      if (res.status === 404) return tags;
+      await this.check(res, `list the tags of ${repo}`);
+      tags.push(...(((await res.json()) as { tags?: string[] | null }).tags ?? []));
+      const link = res.headers.get('link')?.match(/<([^>]+)>;\s*rel="next"/)?.[1];
+      path = link;
+    }
+    return tags;
+  }
+
+  private async fetch(method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<Response> {
+    this.calls++;
+    try {
+      return await fetch(new URL(path, this.baseUrl), { method, headers, body: body ? new Uint8Array(body) : undefined });
+    } catch (e) {
+      const code = ((e as { cause?: { code?: string } }).cause?.code) ?? (e as Error).message;
+      throw new OperationError(`cannot reach the container registry ${this.baseUrl} (${code})`, {
+        hint: 'check kubernetes.registry (or the registry host in kubernetes.image) and that the registry is up',
+        code: 'REGISTRY_UNREACHABLE',
+        cause: e,
+      });
+    }
+  }
+
+  private async check(res: Response, what: string): Promise<void> {
+    if (res.ok) return;
+    const text = await res.text().catch(() => '');
+    let detail = text.slice(0, 200);
+    try {
+      const errors = (JSON.parse(text) as { errors?: Array<{ code: string; message: string }> }).errors ?? [];
+      if (errors.length) detail = errors.map((e) => `${e.code}: ${e.message}`).join('; ');
+    } catch {
+      // not JSON: keep the raw text
+    }
+    throw new OperationError(`the registry could not ${what}: HTTP ${res.status} ${detail}`.trim(), {
+      hint: res.status === 401 || res.status === 403 ? 'the registry wants credentials fragctl does not have; check access to the repository' : 'see the registry answer above',
+      code: 'REGISTRY_ERROR',
+    });
+  }
+}
