@@ -442,3 +442,23 @@ test('requests are logged and faults can be injected', async () => {
   assert.equal((await core.readNamespace({ name: 'default' })).metadata?.name, 'default');
   assert.deepEqual(kube.requests.log.slice(-4).map((r) => r.status), [403, 500, 500, 200]);
 });
+
+test('client-node: namespace deletion passes through Terminating; a watch without resourceVersion starts with the current state', async () => {
+  const ns = await newNamespace('c-term');
+  await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'keep' } } });
+  const seen: string[] = [];
+  const ctl = await new Watch(kubeConfigFor(kube)).watch(`/api/v1/namespaces/${ns}/configmaps`, { fieldSelector: 'metadata.name=keep' }, (type, obj: V1ConfigMap) => {
+    seen.push(`${type} ${obj.metadata?.name}`);
+  }, () => undefined);
+  try {
+    const deleted = await core.deleteNamespace({ name: ns });
+    assert.equal((deleted as { status?: { phase?: string } }).status?.phase, 'Terminating');
+    const blocked = await failure(core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'late' } } }));
+    assert.equal(blocked.code, 403);
+    await waitFor(async () => (await core.listNamespace()).items.every((n) => n.metadata?.name !== ns), 3000, 'namespace gone');
+    await waitFor(() => seen.length >= 2, 3000, 'watch events');
+    assert.deepEqual(seen, ['ADDED keep', 'DELETED keep']);
+  } finally {
+    ctl.abort();
+  }
+});
