@@ -6,9 +6,9 @@ import { info, success, warn } from '../io.js';
 import { imageInstanceName, imageName } from '../names.js';
 import type { AnsibleHost } from '../ansible/playbook.js';
 import { createImage, describeImages, describeInstances, runInstance, terminateInstances, type Instance } from '../../providers/aws/ec2.js';
-import { HASH_TAG, IMAGE_PLAYBOOK, imageState, type ImageRef } from './image.js';
+import { HASH_TAG, IMAGE_PLAYBOOK, imageInputsHash, imageState, type ImageRef } from './image.js';
 import { imageLaunchSpec } from './launch.js';
-import { checkKeyFile, keyFile, touched } from './preflight.js';
+import { checkKeyFile, keyFile, preflight, touched } from './preflight.js';
 import { backoff, sleep } from './sleep.js';
 
 export interface BakeResult {
@@ -20,6 +20,8 @@ export interface BakeResult {
 
 /** Bake `<app>-image` unless an image with the same inputs exists (`force` rebakes). */
 export async function bake(ctx: Context, opts: { force?: boolean } = {}): Promise<BakeResult> {
+  imageInputsHash(ctx); // the playbook must exist before anything is asked of AWS
+  await preflight(ctx);
   const state = await imageState(ctx);
   if (!state.needsBake && !opts.force) {
     info(ctx.io, 'image.skip', `image up to date: ${state.reason}; nothing to bake (--force rebakes)`);

@@ -1,0 +1,26 @@
+import { defineVerb } from '../verb.js';
+import { update } from '../../core/aws/update.js';
+import { emitCallCounts } from '../../core/aws/preflight.js';
+import { table } from '../render.js';
+
+export default defineVerb<{ deploy: boolean }>({
+  configure(cmd) {
+    cmd.option('--no-deploy', 'apply the stack changes only; do not redeploy afterwards');
+  },
+  async run(run, opts) {
+    const ctx = run.context();
+    try {
+      const r = await update(ctx, {
+        deploy: opts.deploy !== false,
+        // The table is shown before the confirmation, on stderr, so that stdout stays the result.
+        onChanges: (changes) => {
+          if (!run.global.json) process.stderr.write(`${table(['ACTION', 'LOGICAL ID', 'TYPE', 'REPLACEMENT'], changes.map((c) => [c.action, c.logicalId, c.type, c.replacement]))}\n`);
+        },
+      });
+      if (run.global.json) return run.io.json(r);
+      run.io.result(r.changed ? `stack ${r.stack} updated: ${r.status} (${r.changes.length} change(s))` : r.changes.length ? `dry run: ${r.changes.length} change(s) not applied` : `stack ${r.stack} is up to date: no changes`);
+    } finally {
+      emitCallCounts(ctx);
+    }
+  },
+});

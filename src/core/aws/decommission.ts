@@ -1,0 +1,92 @@
+import type { Context } from '../context.js';
+import { DeclinedError, UserError } from '../errors.js';
+import { info, success, warn } from '../io.js';
+import { deleteStack, describeStack, setTerminationProtection, stackResources } from '../../providers/aws/cloudformation.js';
+import { deleteImages, imagesInUse } from './images-gc.js';
+import { preflight, touched } from './preflight.js';
+import { takeFinalSnapshots, type FinalSnapshot } from './snapshots.js';
+import { envStackName, parametersOf } from './stack.js';
+import { isInProgress } from './states.js';
+import { latestEventId, waitForStack } from './wait.js';
+
+export interface DecommissionOptions {
+  deleteImage?: boolean;
+  skipFinalSnapshot?: boolean;
+  forceProtected?: boolean;
+}
+
+export interface DecommissionResult {
+  stack: string;
+  deleted: boolean;
+  resources: Array<{ logicalId: string; type: string; physicalId?: string }>;
+  snapshots: FinalSnapshot[];
+  imageDeleted?: string;
+  kept: string[];
+}
+
+export async function decommission(ctx: Context, opts: DecommissionOptions): Promise<DecommissionResult> {
+  const name = envStackName(ctx);
+  if (ctx.env.protected && !opts.forceProtected) {
+    throw new UserError(`${ctx.env.name} is a protected environment: decommission refused`, {
+      hint: `if you really mean to delete ${ctx.env.name}, run \`fragctl ${ctx.env.name} decommission --force-protected\``,
+      code: 'ENV_PROTECTED',
+    });
+  }
+  await preflight(ctx);
+  const stack = await describeStack(ctx.aws, name);
+  if (!stack) {
+    success(ctx.io, 'stack.absent', `stack ${name} does not exist: nothing to decommission`);
+    return { stack: name, deleted: false, resources: [], snapshots: [], kept: [] };
+  }
+  if (stack.EnableTerminationProtection && !opts.forceProtected) {
+    throw new UserError(`stack ${name} has termination protection on: decommission refused`, {
+      hint: `\`fragctl ${ctx.env.name} decommission --force-protected\` turns it off and deletes the stack`,
+      code: 'STACK_PROTECTED',
+    });
+  }
+  if (isInProgress(stack.StackStatus ?? '') && stack.StackStatus !== 'DELETE_IN_PROGRESS') {
+    throw new UserError(`stack ${name} is busy (${stack.StackStatus})`, { hint: `wait with \`fragctl ${ctx.env.name} status --watch\`, then decommission`, code: 'STACK_BUSY' });
+  }
+  const resources = (await stackResources(ctx.aws, stack.StackId ?? name))
+    .filter((r) => r.ResourceStatus !== 'DELETE_COMPLETE')
+    .map((r) => ({ logicalId: r.LogicalResourceId ?? '?', type: r.ResourceType ?? '?', physicalId: r.PhysicalResourceId }));
+  const databases = resources.filter((r) => r.type === 'AWS::RDS::DBInstance' && r.physicalId).map((r) => r.physicalId!);
+  const imageId = parametersOf(stack).ImageId;
+  const kept = [
+    ...(opts.skipFinalSnapshot ? [] : databases.map((d) => `a final snapshot of database ${d}`)),
+    ...(imageId && !opts.deleteImage ? [`the image ${imageId} (--delete-image removes it)`] : []),
+  ];
+  info(ctx.io, 'decommission.plan', [
+    `decommission ${ctx.env.name}: stack ${name} (${stack.StackStatus}) and its ${resources.length} resources will be deleted:`,
+    ...resources.map((r) => `  - ${r.logicalId}  ${r.type}  ${r.physicalId ?? ''}`.trimEnd()),
+    kept.length ? 'kept:' : 'nothing is kept',
+    ...kept.map((k) => `  + ${k}`),
+    ...(opts.skipFinalSnapshot && databases.length ? [`  ! --skip-final-snapshot: the data of ${databases.join(', ')} is lost`] : []),
+  ].join('\n'), { resources, kept });
+  if (ctx.options.dryRun) return { stack: name, deleted: false, resources, snapshots: [], kept };
+
+  const ok = await ctx.io.confirm({ message: `This deletes environment ${ctx.env.name} (stack ${name}).`, typeToConfirm: ctx.env.name });
+  if (!ok) throw new DeclinedError('declined: nothing was deleted', { code: 'DECLINED' });
+
+  const snapshots = opts.skipFinalSnapshot ? [] : await takeFinalSnapshots(ctx, databases);
+  for (const s of snapshots) info(ctx.io, 'snapshot.final', `final snapshot ${s.snapshotId} of ${s.dbInstance}; restore with: ${s.restore}`, { ...s });
+  if (stack.EnableTerminationProtection) {
+    warn(ctx.io, 'stack.unprotect', `turning termination protection off for ${name} (--force-protected)`);
+    await setTerminationProtection(ctx.aws, name, false);
+  }
+  const since = await latestEventId(ctx, stack.StackId ?? name);
+  await deleteStack(ctx.aws, stack.StackId ?? name);
+  touched(ctx, `deleted stack ${name}`, { stackId: stack.StackId, snapshotIds: snapshots.map((s) => s.snapshotId) });
+  await waitForStack(ctx, { stack: stack.StackId ?? name, operation: 'delete', sinceEventId: since, label: name });
+  let imageDeleted: string | undefined;
+  if (opts.deleteImage && imageId) {
+    const inUse = await imagesInUse(ctx, [ctx.env.name]);
+    if (inUse.has(imageId)) warn(ctx.io, 'image.kept', `image ${imageId} is kept: ${inUse.get(imageId)} still uses it`);
+    else {
+      await deleteImages(ctx, [imageId]);
+      imageDeleted = imageId;
+    }
+  }
+  success(ctx.io, 'decommissioned', `environment ${ctx.env.name} is decommissioned`);
+  return { stack: name, deleted: true, resources, snapshots, imageDeleted, kept };
+}

@@ -1,0 +1,46 @@
+import type { Context } from '../context.js';
+import { loadEnvironment } from '../config/project.js';
+import { stackName } from '../names.js';
+import { describeStack } from '../../providers/aws/cloudformation.js';
+import { deleteSnapshot, deregisterImage, describeImages, imageSnapshots } from '../../providers/aws/ec2.js';
+import { touched } from './preflight.js';
+import { parametersOf } from './stack.js';
+
+/**
+ * Images that the stacks of the project's AWS environments run (image ID → stack name), so that
+ * cleaning one environment never removes an image another one needs. One DescribeStacks per environment.
+ */
+export async function imagesInUse(ctx: Context, except: string[] = []): Promise<Map<string, string>> {
+  const used = new Map<string, string>();
+  for (const envName of ctx.project.environmentNames()) {
+    if (except.includes(envName)) continue;
+    let env;
+    try {
+      env = loadEnvironment(ctx.project, envName);
+    } catch {
+      continue; // an environment file that does not load cannot be running a stack fragctl made
+    }
+    if (env.platform !== 'aws') continue;
+    const name = stackName(env.settings.app_name, env.name);
+    const stack = await describeStack(ctx.aws, name);
+    const image = parametersOf(stack).ImageId;
+    if (image) used.set(image, name);
+  }
+  return used;
+}
+
+/** Deregisters images and deletes their EBS snapshots. */
+export async function deleteImages(ctx: Context, imageIds: string[]): Promise<string[]> {
+  if (!imageIds.length) return [];
+  const images = await describeImages(ctx.aws, [], imageIds);
+  const snapshots: string[] = [];
+  for (const image of images) {
+    await deregisterImage(ctx.aws, image.ImageId!);
+    for (const snap of imageSnapshots(image)) {
+      await deleteSnapshot(ctx.aws, snap);
+      snapshots.push(snap);
+    }
+  }
+  touched(ctx, `deleted images ${imageIds.join(', ')}`, { imageIds, snapshotIds: snapshots });
+  return snapshots;
+}

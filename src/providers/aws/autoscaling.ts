@@ -1,0 +1,18 @@
+/** The Auto Scaling calls fragctl makes (group sizes for status), and nothing else. */
+import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import type { AwsClients } from './clients.js';
+import { awsError } from './cloudformation.js';
+
+export type { AutoScalingGroup };
+
+export async function describeGroups(aws: AwsClients, names: string[]): Promise<AutoScalingGroup[]> {
+  if (!names.length) return [];
+  const { DescribeAutoScalingGroupsCommand } = await import('@aws-sdk/client-auto-scaling');
+  const asg = await aws.autoscaling();
+  try {
+    const out = await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names }));
+    return out.AutoScalingGroups ?? [];
+  } catch (e) {
+    throw awsError('cannot describe autoscaling groups', e);
+  }
+}
