@@ -1,7 +1,53 @@
+import chalk from 'chalk';
 import { defineVerb } from '../verb.js';
+import { plan, type PlanResult } from '../../core/plan/plan.js';
+import { table } from '../render.js';
 
-export default defineVerb({
-  async run() {
-    return 0;
+interface Opts {
+  ansibleCheck?: boolean;
+  image?: string;
+  tag?: string;
+}
+
+export default defineVerb<Opts>({
+  configure(cmd) {
+    cmd
+      .option('--ansible-check', "add Ansible's check-and-diff per role (AWS and local)")
+      .option('--image <ref>', 'Kubernetes: the image a deploy would apply')
+      .option('--tag <tag>', 'Kubernetes: the tag a deploy would apply');
+  },
+  async run(run, opts) {
+    const result = await plan(run.context(), { ansibleCheck: opts.ansibleCheck, image: opts.image, tag: opts.tag });
+    if (run.global.json) run.io.json(result);
+    else run.io.result(render(result));
+    return result.ansibleCheck && !result.ansibleCheck.ok ? 1 : 0;
   },
 });
+
+export function render(r: PlanResult): string {
+  const out: string[] = [chalk.bold(`Plan for ${r.env} (${r.platform}); nothing was changed`)];
+  if (r.image) {
+    out.push(`\n${chalk.bold('Image')}: ${r.image.needsBake ? chalk.yellow('bake needed') : 'no bake needed'} (${r.image.reason})`);
+  }
+  if (r.stack) {
+    const s = r.stack;
+    const word = s.action === 'create' ? chalk.green('create') : s.action === 'update' ? chalk.yellow('update') : 'unchanged';
+    out.push(`\n${chalk.bold('Stack')} ${s.name}: ${word}${s.changes.length ? ` (${s.changes.length} change${s.changes.length === 1 ? '' : 's'})` : ''}`);
+    if (s.changes.length) out.push(table(['ACTION', 'RESOURCE', 'TYPE', 'REPLACEMENT'], s.changes.map((c) => [c.action, c.logicalId, c.type, c.replacement])));
+  }
+  if (r.objects) {
+    const changing = r.objects.filter((o) => o.action !== 'unchanged').length;
+    out.push(`\n${chalk.bold('Kubernetes objects')} (server-side dry run): ${changing ? `${changing} to create or update` : 'no change'}`);
+    out.push(table(['ACTION', 'KIND', 'NAME'], r.objects.map((o) => [o.action, o.kind, o.name])));
+  }
+  if (r.roles) {
+    out.push(`\n${chalk.bold('Deploy')}: the hosts each role would reach`);
+    out.push(table(['ROLE', 'PLAYBOOK', 'HOSTS'], r.roles.map((x) => [x.role, x.playbook, x.hosts.length ? x.hosts.join(', ') : '(none)'])));
+  }
+  if (r.ansibleCheck) {
+    out.push(`\n${chalk.bold('Ansible check')}: ${r.ansibleCheck.ok ? 'ok' : chalk.red('failed')}`);
+    out.push(table(['HOST', 'STATUS', 'WOULD CHANGE', 'FAILED', 'UNREACHABLE'], r.ansibleCheck.hosts.map((h) => [h.name, h.status, h.changed, h.failed, h.unreachable])));
+  }
+  for (const n of r.notes) out.push(`\n${chalk.dim('note:')} ${n}`);
+  return out.join('\n');
+}

@@ -7,7 +7,7 @@
  * there the lock is what keeps two operators from colliding.
  */
 import type { Context } from '../context.js';
-import { DeclinedError, InterruptedError, isFragError } from '../errors.js';
+import { DeclinedError, InterruptedError, isFragError, UserError } from '../errors.js';
 import { warn } from '../io.js';
 import { redactValue } from '../redact.js';
 import { LockHeldError, type LockHolder } from '../locks/types.js';
@@ -43,7 +43,8 @@ export async function guardedRun(ctx: Context, input: GuardInput, body: () => Pr
     state = await openEnvState(ctx);
     await state.lock.acquire(holder);
   } catch (e) {
-    if (e instanceof LockHeldError) throw e;
+    // A held lock, or a settings problem (no kubeconfig, a foreign namespace): the verb cannot run.
+    if (e instanceof LockHeldError || e instanceof UserError) throw e;
     const err = e instanceof StateUnreachableError ? e : (await import('./state.js')).unreachable(state?.lock.location ?? 'state store', e);
     if (ctx.env.protected) {
       throw new StateUnreachableError(`${ctx.env.name} is protected: refusing to ${input.verb} without its lock. ${err.message}`, {

@@ -1,14 +1,105 @@
-/** Placeholder replaced below once the Kubernetes provider lands. */
-import { join } from 'node:path';
+/**
+ * Run records of a Kubernetes environment: the ConfigMap `fragctl-runs` in the stack's namespace,
+ * one key per run (the run id), the newest 100 kept. Writes are merge patches of one key, so two
+ * operators never overwrite each other's runs. The lock is a Lease beside it (../locks/kube-lock).
+ * A namespace that does not exist yet is created (with fragctl's labels, as a deploy would) when a
+ * changing verb needs its lock; reading verbs never create it. Deleting the namespace (undeploy)
+ * deletes its records too: the `.fragctl/runs.jsonl` cache keeps what this machine saw.
+ */
 import type { Context } from '../context.js';
-import { warn } from '../io.js';
-import { LocalLock } from '../locks/local-lock.js';
-import type { EnvLock } from '../locks/types.js';
-import { LocalRecordStore } from './local-store.js';
-import type { RecordStore } from './types.js';
+import type { KubeClient } from '../../providers/kube/client.js';
+import type { KubeObject } from '../../providers/kube/resources.js';
+import { KubeLock } from '../locks/kube-lock.js';
+import type { EnvLock, LockHolder } from '../locks/types.js';
+import { isRunRecord, mergeRecords, type ListResult, type RecordStore, type RunRecord } from './types.js';
 
-export async function openKubeState(ctx: Context): Promise<{ store: RecordStore; lock: EnvLock }> {
-  warn(ctx.io, 'run.kube-state', 'Kubernetes run records and locks are kept under .fragctl/ on this machine (cluster store not wired yet)');
-  const dir = ctx.project.paths.state;
-  return { store: new LocalRecordStore(join(dir, 'runs.jsonl'), ctx.project.paths.dir), lock: new LocalLock(join(dir, 'locks'), ctx.env.name, ctx.project.paths.dir) };
+export const RUNS_CONFIGMAP = 'fragctl-runs';
+const KEEP = 100;
+
+export class KubeRecordStore implements RecordStore {
+  readonly location: string;
+
+  constructor(
+    private readonly api: KubeClient,
+    private readonly namespace: string,
+    private readonly labels: Record<string, string> = {},
+  ) {
+    this.location = `ConfigMap ${namespace}/${RUNS_CONFIGMAP}`;
+  }
+
+  async put(record: RunRecord): Promise<void> {
+    const cm = await this.api.get('ConfigMap', RUNS_CONFIGMAP, this.namespace);
+    const value = JSON.stringify(record);
+    if (!cm) {
+      try {
+        await this.api.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: RUNS_CONFIGMAP, namespace: this.namespace, labels: this.labels }, data: { [record.id]: value } });
+        return;
+      } catch (e) {
+        if ((e as { status?: number }).status !== 409) throw e; // created meanwhile by another run: patch it
+      }
+    }
+    const keys = Object.keys(dataOf(cm)).filter((k) => k !== record.id).sort();
+    const drop = keys.slice(0, Math.max(0, keys.length + 1 - KEEP));
+    await this.api.mergePatch('ConfigMap', RUNS_CONFIGMAP, this.namespace, { data: { [record.id]: value, ...Object.fromEntries(drop.map((k) => [k, null])) } });
+  }
+
+  async list(env: string | undefined, limit: number): Promise<ListResult> {
+    const cm = await this.api.get('ConfigMap', RUNS_CONFIGMAP, this.namespace);
+    const records: RunRecord[] = [];
+    let bad = 0;
+    for (const text of Object.values(dataOf(cm))) {
+      try {
+        const v: unknown = JSON.parse(text);
+        if (!isRunRecord(v)) throw new Error('not a record');
+        if (!env || v.env === env) records.push(v);
+      } catch {
+        bad++;
+      }
+    }
+    return { records: mergeRecords([records], limit), warnings: bad ? [`${this.location}: skipped ${bad} unreadable entr${bad === 1 ? 'y' : 'ies'}`] : [] };
+  }
+}
+
+const dataOf = (cm: KubeObject | undefined): Record<string, string> => ((cm as { data?: Record<string, string> } | undefined)?.data ?? {});
+
+/** A namespace that does not exist holds no lock and no records; taking the lock creates it. */
+class CreatingLock implements EnvLock {
+  constructor(
+    private readonly inner: KubeLock,
+    private readonly ensureNamespace: () => Promise<void>,
+  ) {}
+  get location(): string {
+    return this.inner.location;
+  }
+  async acquire(holder: LockHolder): Promise<void> {
+    await this.ensureNamespace();
+    return this.inner.acquire(holder);
+  }
+  release(runId: string): Promise<void> {
+    return this.inner.release(runId);
+  }
+  status(): Promise<LockHolder | undefined> {
+    return this.inner.status();
+  }
+  forceRelease(): Promise<LockHolder | undefined> {
+    return this.inner.forceRelease();
+  }
+}
+
+export async function openKubeState(ctx: Context, opts: { create?: boolean } = {}): Promise<{ store: RecordStore; lock: EnvLock }> {
+  const [{ connectKube, managedNamespace }, { resolveStack }, { namespaceManifest }] = await Promise.all([
+    import('../kube/connect.js'),
+    import('../kube/stack.js'),
+    import('../kube/manifests.js'),
+  ]);
+  const stack = resolveStack(ctx.env);
+  const api = await connectKube(ctx);
+  let exists = !!(await managedNamespace(api, stack)); // refuses a namespace fragctl did not make
+  const lock = new KubeLock(api, stack.namespace, ctx.env.name, stack.labels);
+  const ensure = async (): Promise<void> => {
+    if (exists || opts.create === false) return;
+    await api.apply(namespaceManifest(stack));
+    exists = true;
+  };
+  return { store: new KubeRecordStore(api, stack.namespace, stack.labels), lock: new CreatingLock(lock, ensure) };
 }

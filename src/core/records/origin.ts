@@ -5,9 +5,10 @@ import { hostname, userInfo } from 'node:os';
 import { isSecretKey, redactValue, REDACTED } from '../redact.js';
 
 export function currentUser(): string {
-  // CI runners run as a service user; the actor who triggered the job says more.
-  const ci = process.env.FRAGCTL_ACTOR || process.env.GITHUB_ACTOR;
-  if (ci) return ci;
+  // FRAGCTL_USER names the operator explicitly (shared with the Kubernetes stacks); CI runners run
+  // as a service user, and the actor who triggered the job says more.
+  const named = process.env.FRAGCTL_USER || process.env.GITHUB_ACTOR;
+  if (named) return named;
   try {
     return process.env.USER || userInfo().username;
   } catch {

@@ -46,7 +46,7 @@ export async function openEnvState(ctx: Pick<Context, 'project' | 'env' | 'aws' 
   }
   if (env.platform === 'kubernetes') {
     const { openKubeState } = await import('./kube-store.js');
-    return { ...(await openKubeState(ctx as Context)), cache };
+    return { ...(await openKubeState(ctx as Context, opts)), cache };
   }
   const table = stateTable(env);
   const aws = stateAwsClients(ctx.aws.config);

@@ -1,0 +1,88 @@
+/**
+ * Kubernetes: the Lease lock and the run records ConfigMap, through the real CLI against the fake
+ * API server: two version changes started together, exactly one runs.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startFakeKube, type FakeKube } from '../../fakes/kube/server.js';
+import { byKind } from '../../fakes/kube/resources.js';
+import { waitFor } from '../../fakes/kube/clients.js';
+import { kubeProject, type KubeProject } from '../kube/setup.js';
+import { KubeLock } from '../../../src/core/locks/kube-lock.js';
+import { LockHeldError } from '../../../src/core/locks/types.js';
+import { KubeClient } from '../../../src/providers/kube/client.js';
+import { loadKubeTarget } from '../../../src/providers/kube/config.js';
+import type { RunRecord } from '../../../src/core/records/types.js';
+
+const DEV = 'frag-alice-main';
+let kube: FakeKube;
+let p: KubeProject;
+const lease = () => kube.store.get(byKind('Lease'), DEV, 'fragctl-lock');
+const runs = (): RunRecord[] => Object.values((kube.store.get(byKind('ConfigMap'), DEV, 'fragctl-runs')?.data ?? {}) as Record<string, string>).map((t) => JSON.parse(t) as RunRecord);
+
+describe('Kubernetes lock and records', { concurrency: false }, () => {
+  before(async () => {
+    kube = await startFakeKube({ stepMs: 5 });
+    p = kubeProject(kube.kubeconfig());
+  });
+  after(async () => {
+    await kube?.close();
+  });
+
+  it('a first deploy takes the Lease in the namespace it creates and records its run there', async () => {
+    const r = await p.run(['dev', 'deploy']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(lease(), undefined, 'released after the run');
+    const recs = runs();
+    assert.equal(recs.length, 1);
+    assert.equal(recs[0]!.verb, 'deploy');
+    assert.equal(recs[0]!.outcome, 'succeeded');
+    assert.equal(recs[0]!.platform, 'kubernetes');
+    assert.ok(recs[0]!.touched.length > 0, 'what the deploy touched is recorded');
+  });
+
+  it('two version changes started together: exactly one runs, the other is refused with the holder', async () => {
+    kube.controllers.statefulSets.hold(DEV, 'app');
+    const first = p.run(['dev', 'version-change', '--tag', 'latest-2']);
+    await waitFor(() => lease(), 20_000, 'the first run to take the Lease');
+    const second = await p.run(['dev', 'version-change', '--tag', 'latest-3']);
+    assert.equal(second.code, 1);
+    assert.match(second.stderr, /dev is locked by tester@\S+ since \S+ \(running version-change, pid \d+, run \S+\)/);
+    const status = await p.run(['dev', 'lock', 'status', '--json']);
+    assert.equal(status.code, 0, status.stderr);
+    const s = JSON.parse(status.stdout) as { locked: boolean; stale: boolean; location: string; holder: { verb: string } };
+    assert.deepEqual([s.locked, s.stale, s.location, s.holder.verb], [true, false, `Lease ${DEV}/fragctl-lock`, 'version-change']);
+    kube.controllers.statefulSets.release(DEV, 'app');
+    const r = await first;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(lease(), undefined);
+    // nothing of the refused run reached the cluster
+    const sts = kube.store.get(byKind('StatefulSet'), DEV, 'app')!;
+    const image = ((sts.spec?.template as { spec: { containers: Array<{ image: string }> } }).spec.containers[0]!).image;
+    assert.match(image, /:latest-2$/);
+    const vc = runs().filter((x) => x.verb === 'version-change');
+    assert.deepEqual(vc.map((x) => x.outcome), ['succeeded']);
+  });
+
+  it('the Lease directly: one of many acquirers wins; release by another run id does nothing', async () => {
+    const target = await loadKubeTarget({ kubeconfig: p.kubeconfig });
+    const locks = Array.from({ length: 5 }, () => new KubeLock(new KubeClient(target), DEV, 'dev'));
+    const holder = (i: number) => ({ runId: `r${i}`, who: `u${i}@h`, host: 'h', pid: 1, since: '2026-11-22T05:00:00.000Z', verb: 'deploy' });
+    const results = await Promise.allSettled(locks.map((l, i) => l.acquire(holder(i))));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    assert.ok(results.every((r) => r.status === 'fulfilled' || r.reason instanceof LockHeldError));
+    const winner = (await locks[0]!.status())!;
+    await locks[0]!.release('someone-else');
+    assert.equal((await locks[0]!.status())?.runId, winner.runId);
+    const forced = await p.run(['dev', 'lock', 'release', '--force', '--yes']);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(lease(), undefined);
+  });
+
+  it('runs shows the Kubernetes runs from the cache', async () => {
+    const r = await p.run(['runs', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { records: Array<{ env: string; verb: string }> };
+    assert.ok(out.records.some((x) => x.env === 'dev' && x.verb === 'version-change'));
+  });
+});
