@@ -1,0 +1,71 @@
+/**
+ * promote against a real registry (Debian's docker-registry on loopback) and the fake API server:
+ * the manifest of latest-N is copied to the version tag and to stable, the protected environment
+ * runs the image by digest, and the promotion is in the cluster's history.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startFakeKube, type FakeKube } from '../../fakes/kube/server.js';
+import { byKind } from '../../fakes/kube/resources.js';
+import { startRegistry, type TestRegistry } from '../../helpers/registry.js';
+import { kubeProject, type KubeProject } from './setup.js';
+
+const NS = 'frag-kube-production';
+let kube: FakeKube;
+let registry: TestRegistry;
+let p: KubeProject;
+
+const appImage = () =>
+  (kube.store.get(byKind('StatefulSet'), NS, 'app')?.spec?.template as { spec: { containers: Array<{ image: string }> } }).spec.containers[0]!.image;
+
+describe('promote through a real registry', { concurrency: false }, () => {
+  before(async () => {
+    [kube, registry] = await Promise.all([startFakeKube({ stepMs: 5 }), startRegistry()]);
+    p = kubeProject(kube.kubeconfig());
+    p.writeEnv('kube-production', `platform: kubernetes\nprotected: true\nkubernetes:\n  kind: shared\n  kubeconfig: ${p.kubeconfig}\n  image: ${registry.host}/shop\n  replicas: 2\n  database: external\n  database_host: db.example.test\n`);
+    await registry.push('shop', 'latest-6');
+    await registry.push('shop', 'latest-7');
+    const d = await p.run(['kube-production', 'deploy', '--tag', 'latest-6']);
+    assert.equal(d.code, 0, d.stderr);
+  });
+  after(async () => {
+    await Promise.all([kube?.close(), registry?.stop()]);
+  });
+
+  it('copies latest-7 to the version tag and stable and points production at its digest', async () => {
+    const digest = await registry.digest('shop', 'latest-7');
+    const r = await p.run(['kube-production', 'promote', '--build', '7', '--as', 'v1.2.0', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(await registry.tags('shop'), ['latest-6', 'latest-7', 'stable', 'v1.2.0']);
+    assert.equal(await registry.digest('shop', 'v1.2.0'), digest);
+    assert.equal(await registry.digest('shop', 'stable'), digest);
+    assert.equal(appImage(), `${registry.host}/shop@${digest}`);
+    const out = JSON.parse(r.stdout) as { digest: string; version: string; source: string };
+    assert.equal(out.digest, digest);
+    assert.equal(out.source, 'latest-7');
+    const h = await p.run(['kube-production', 'history', '--json']);
+    const last = (JSON.parse(h.stdout) as { entries: Array<{ verb: string; digest: string; who: string; note: string; when: string }> }).entries.at(-1)!;
+    assert.equal(last.verb, 'promote');
+    assert.equal(last.digest, digest);
+    assert.equal(last.who, 'tester');
+    assert.equal(last.note, 'latest-7 as v1.2.0');
+    assert.ok(Date.now() - Date.parse(last.when) < 60_000);
+  });
+
+  it('refuses an existing version, a malformed version and a missing build, changing nothing', async () => {
+    const before = appImage();
+    const tags = await registry.tags('shop');
+    const exists = await p.run(['kube-production', 'promote', '--build', '6', '--as', 'v1.2.0']);
+    assert.equal(exists.code, 2);
+    assert.match(exists.stderr, /version v1.2.0 already exists/);
+    const malformed = await p.run(['kube-production', 'promote', '--build', '7', '--as', 'v1.2']);
+    assert.equal(malformed.code, 2);
+    assert.match(malformed.stderr, /--as v1.2: not a version tag/);
+    const missing = await p.run(['kube-production', 'promote', '--build', '99', '--as', 'v1.3.0']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /build 99 not found: .*has no tag latest-99/);
+    assert.match(missing.stderr, /recent builds: latest-7, latest-6/);
+    assert.deepEqual(await registry.tags('shop'), tags);
+    assert.equal(appImage(), before);
+  });
+});
