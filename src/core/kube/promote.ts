@@ -43,10 +43,14 @@ export function registryUrl(stack: KubeStack, image: ImageRef): string {
   return `${local ? 'http' : 'https'}://${image.host}`;
 }
 
-export async function promote(ctx: Context, o: PromoteOptions): Promise<PromoteResult> {
-  if (!VERSION_RE.test(o.as)) {
-    throw new UserError(`--as ${o.as}: not a version tag`, { hint: 'use MAJOR.MINOR.PATCH with an optional v and -rcN, e.g. v1.4.0 or 1.4.0-rc2', code: 'VERSION_TAG' });
+export function checkVersion(version: string): void {
+  if (!VERSION_RE.test(version)) {
+    throw new UserError(`--as ${version}: not a version tag`, { hint: 'use MAJOR.MINOR.PATCH with an optional v and -rcN, e.g. v1.4.0 or 1.4.0-rc2', code: 'VERSION_TAG' });
   }
+}
+
+export async function promote(ctx: Context, o: PromoteOptions): Promise<PromoteResult> {
+  checkVersion(o.as);
   const source = buildTag(o.build);
   const stack = resolveStack(ctx.env);
   if (!ctx.env.protected) warn(ctx.io, 'kube.promote.unprotected', `${ctx.env.name} is not protected: promote is meant for the production environment`);

@@ -1,4 +1,19 @@
-/** Option parsing shared by the Kubernetes command files. */
+/**
+ * Option parsers shared by the Kubernetes command files. They run while the command line is
+ * parsed, before the run takes the environment's lock (which may create the namespace), so that
+ * bad input is refused with nothing changed anywhere.
+ */
+import { checkTag, parseImageRef } from '../../../core/kube/image.js';
 import { parseDuration } from '../../../core/kube/watch.js';
 
-export const timeoutOption = (value: string | undefined): number | undefined => (value === undefined ? undefined : parseDuration(value));
+export const tagArg = (value: string): string => {
+  checkTag(value);
+  return value;
+};
+
+export const imageArg = (value: string): string => {
+  parseImageRef(value, '--image');
+  return value;
+};
+
+export const durationArg = (value: string): number => parseDuration(value);

@@ -1,13 +1,13 @@
 import { Option } from 'commander';
 import { defineVerb } from '../../verb.js';
 import { loadData } from '../../../core/kube/load.js';
-import { timeoutOption } from './common.js';
+import { durationArg } from './common.js';
 
 interface Opts {
   origin: string;
   type?: 'nfs' | 's3';
   replace?: boolean;
-  timeout?: string;
+  timeout?: number;
 }
 
 export default defineVerb<Opts>({
@@ -16,10 +16,10 @@ export default defineVerb<Opts>({
       .requiredOption('--origin <origin>', 'where the data comes from: a path (nfs) or s3://bucket/prefix')
       .addOption(new Option('--type <type>', 'nfs or s3 (default: from the origin)').choices(['nfs', 's3']))
       .option('--replace', 'delete a loader that is still running, then start')
-      .option('--timeout <duration>', 'how long to wait for the loader', '1h');
+      .option('--timeout <duration>', 'how long to wait for the loader (default 1h)', durationArg);
   },
   async run(run, opts) {
-    const result = await loadData(run.context(), { origin: opts.origin, type: opts.type, replace: opts.replace, timeoutMs: timeoutOption(opts.timeout) });
+    const result = await loadData(run.context(), { origin: opts.origin, type: opts.type, replace: opts.replace, timeoutMs: opts.timeout });
     if (run.global.json) return run.io.json(result);
     run.io.result([`loader ${result.job} ${result.state} in ${result.seconds} s`, ...result.logs.map((l) => `  ${l}`)].join('\n'));
   },

@@ -1,22 +1,22 @@
 import { defineVerb } from '../../verb.js';
-import { promote } from '../../../core/kube/promote.js';
-import { timeoutOption } from './common.js';
+import { buildTag, checkVersion, promote } from '../../../core/kube/promote.js';
+import { durationArg } from './common.js';
 
 interface Opts {
   build: string;
   as: string;
-  timeout?: string;
+  timeout?: number;
 }
 
 export default defineVerb<Opts>({
   configure(cmd) {
     cmd
-      .requiredOption('--build <n>', 'the build to promote: N for the image tagged latest-N, or a release-candidate tag')
-      .requiredOption('--as <version>', 'the version tag to give it, e.g. v1.4.0')
-      .option('--timeout <duration>', 'how long to wait for the rollout', '10m');
+      .requiredOption('--build <n>', 'the build to promote: N for the image tagged latest-N, or a release-candidate tag', (v: string) => (buildTag(v), v))
+      .requiredOption('--as <version>', 'the version tag to give it, e.g. v1.4.0', (v: string) => (checkVersion(v), v))
+      .option('--timeout <duration>', 'how long to wait for the rollout (default 10m)', durationArg);
   },
   async run(run, opts) {
-    const result = await promote(run.context(), { build: opts.build, as: opts.as, timeoutMs: timeoutOption(opts.timeout) });
+    const result = await promote(run.context(), { build: opts.build, as: opts.as, timeoutMs: opts.timeout });
     if (run.global.json) return run.io.json(result);
     run.io.result(`${result.source} promoted as ${result.version} (and stable)\n${result.namespace} runs ${result.image} (revision ${result.revision})`);
   },

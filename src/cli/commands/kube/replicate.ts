@@ -1,12 +1,12 @@
 import { defineVerb } from '../../verb.js';
-import { replicate } from '../../../core/kube/replicate.js';
-import { timeoutOption } from './common.js';
+import { checkSchedule, replicate } from '../../../core/kube/replicate.js';
+import { durationArg } from './common.js';
 
 interface Opts {
   from: string;
   schedule?: string;
   allowVersionMismatch?: boolean;
-  timeout?: string;
+  timeout?: number;
 }
 
 export default defineVerb<Opts>({
@@ -14,9 +14,9 @@ export default defineVerb<Opts>({
   configure(cmd) {
     cmd
       .requiredOption('--from <env>', 'the environment to copy from')
-      .option('--schedule <cron>', 'make a CronJob on this schedule (never two runs at once) instead of running once')
+      .option('--schedule <cron>', 'make a CronJob on this schedule (never two runs at once) instead of running once', (v: string) => (checkSchedule(v), v))
       .option('--allow-version-mismatch', 'replicate even when the two environments run different image tags')
-      .option('--timeout <duration>', 'how long to wait for a one-off run', '1h');
+      .option('--timeout <duration>', 'how long to wait for a one-off run (default 1h)', durationArg);
   },
   async run(run, opts, args) {
     const result = await replicate(run.context(), {
@@ -24,7 +24,7 @@ export default defineVerb<Opts>({
       from: opts.from,
       schedule: opts.schedule,
       allowVersionMismatch: opts.allowVersionMismatch,
-      timeoutMs: timeoutOption(opts.timeout),
+      timeoutMs: opts.timeout,
     });
     if (run.global.json) return run.io.json(result);
     if (result.mode === 'cronjob') run.io.result(`CronJob ${result.cronJob} in ${result.namespace}: ${result.schedule} (concurrencyPolicy Forbid)`);
