@@ -1,0 +1,75 @@
+/**
+ * `doctor`: finds the stuck states an operator would otherwise clear in the console, says the exact
+ * fix for each, and with `--fix` applies each fix after its own confirmation (`--yes` in scripts;
+ * without a TTY and without `--yes` it refuses rather than guess).
+ */
+import type { Context } from '../context.js';
+import { debug, info, success, warn } from '../io.js';
+import { isStale } from '../locks/stale.js';
+import type { LockHolder } from '../locks/types.js';
+import { openEnvState } from '../records/state.js';
+import type { DoctorFinding, DoctorResult, FindingWithFix } from './types.js';
+
+export async function doctor(ctx: Context, opts: { fix?: boolean } = {}): Promise<DoctorResult> {
+  const checked: string[] = ['lock'];
+  const notes: string[] = [];
+  const found: FindingWithFix[] = [];
+
+  const state = await openEnvState(ctx, { create: false });
+  const holder = await state.lock.status();
+  let liveHolder: LockHolder | undefined;
+  if (holder && isStale(holder)) {
+    found.push({
+      code: 'lock.stale',
+      subject: `lock of ${ctx.env.name} (${state.lock.location})`,
+      problem: `held by ${holder.who} for ${holder.verb} since ${holder.since}, but that process (pid ${holder.pid} on ${holder.host}) is gone`,
+      fix: `release it: fragctl ${ctx.env.name} lock release --force`,
+      fixable: true,
+      question: `Release the stale lock of ${ctx.env.name} (held by dead pid ${holder.pid}, ${holder.verb})?`,
+      apply: async () => {
+        await state.lock.forceRelease();
+        return `released the lock of ${ctx.env.name}`;
+      },
+    });
+  } else if (holder) {
+    liveHolder = holder;
+    notes.push(`${ctx.env.name} is locked by ${holder.who} for ${holder.verb} since ${holder.since} (pid ${holder.pid} on ${holder.host}); doctor leaves a live lock alone`);
+  }
+
+  if (ctx.env.platform === 'aws') {
+    checked.push('stack', 'image-builder');
+    const { awsFindings } = await import('./aws.js');
+    found.push(...(await awsFindings(ctx, liveHolder, notes)));
+  } else if (ctx.env.platform === 'kubernetes') {
+    const { kubeFindings } = await import('./kube.js');
+    found.push(...(await kubeFindings(ctx, liveHolder, notes, checked)));
+  }
+
+  const findings: DoctorFinding[] = [];
+  for (const f of found) {
+    const { apply, question, ...plain } = f;
+    const finding: DoctorFinding = plain;
+    findings.push(finding);
+    debug(ctx.io, 'doctor.finding', `${f.subject}: ${f.problem}`, { code: f.code });
+    if (!opts.fix) continue;
+    if (!apply) {
+      finding.result = 'manual';
+      continue;
+    }
+    if (!(await ctx.io.confirm({ message: question ?? f.fix }))) {
+      finding.result = 'declined';
+      info(ctx.io, 'doctor.declined', `left as is: ${f.subject}`);
+      continue;
+    }
+    try {
+      finding.detail = await apply();
+      finding.result = 'fixed';
+      success(ctx.io, 'doctor.fixed', finding.detail);
+    } catch (e) {
+      finding.result = 'failed';
+      finding.detail = (e as Error).message.split('\n')[0];
+      warn(ctx.io, 'doctor.fix-failed', `could not fix ${f.subject}: ${finding.detail}`);
+    }
+  }
+  return { env: ctx.env.name, platform: ctx.env.platform, checked, findings, notes, ok: findings.every((f) => f.result === 'fixed') };
+}
