@@ -63,11 +63,11 @@ export async function changeImage(ctx: Context, stack: KubeStack, api: KubeClien
   const progress = ctx.io.progress(`${o.verb}: ${stack.namespace} ${current.image ? shownTag(current.image) : '?'} → ${shownTag(image)}`);
   let entry: HistoryEntry | undefined;
   try {
-    await api.apply(appStatefulSet(stack, { image, restartedAt }));
+    const applied = await api.apply(appStatefulSet(stack, { image, restartedAt }));
     if (current.healthy === false) await replaceStuckPods(ctx, api, stack);
     const record = () => recordHistory(api, stack, { verb: o.verb, image: formatImage(image), tag: image.tag, digest: image.digest, ...(o.note ? { note: o.note } : {}) });
     if (o.wait) {
-      await waitForRollout(ctx, api, stack.namespace, APP, { timeoutMs: o.timeoutMs, progress });
+      await waitForRollout(ctx, api, stack.namespace, APP, { timeoutMs: o.timeoutMs, progress, initial: applied });
       entry = await record();
       progress.succeed(`${stack.namespace} runs ${shownTag(image)} (revision ${entry.revision})`);
     } else {

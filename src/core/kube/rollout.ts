@@ -47,6 +47,8 @@ export function rolloutState(sts: KubeObject): RolloutState {
 export interface RolloutOptions {
   timeoutMs: number;
   progress?: Progress;
+  /** The StatefulSet as just applied, when the caller has it. */
+  initial?: KubeObject;
 }
 
 export async function waitForRollout(ctx: Context, api: KubeClient, namespace: string, name: string, options: RolloutOptions): Promise<KubeObject> {
@@ -56,7 +58,7 @@ export async function waitForRollout(ctx: Context, api: KubeClient, namespace: s
     const state = rolloutState(sts);
     options.progress?.update(state.message);
     return state.done;
-  });
+  }, options.initial);
   if (result.done) {
     debug(ctx.io, 'rollout.done', `${name} rolled out in ${Date.now() - started} ms`, { namespace, name, ms: Date.now() - started });
     return result.object!;

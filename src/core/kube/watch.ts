@@ -23,13 +23,15 @@ export async function watchUntil(
   name: string,
   timeoutMs: number,
   check: (obj: KubeObject | undefined) => boolean,
+  /** The object as just written (an apply's answer): saves the first read. */
+  initial?: KubeObject,
 ): Promise<WatchResult> {
   const deadline = Date.now() + timeoutMs;
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), timeoutMs);
   const signal = AbortSignal.any([ctx.signal, timeout.signal]);
   try {
-    let obj = await api.get(kind, name, namespace);
+    let obj = initial ?? (await api.get(kind, name, namespace));
     if (check(obj)) return { done: true, object: obj };
     let rv = obj?.metadata.resourceVersion;
     while (!signal.aborted) {
