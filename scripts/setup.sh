@@ -24,6 +24,9 @@ need_apt=()
 command -v docker-registry >/dev/null 2>&1 || need_apt+=(docker-registry)
 command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
 command -v ssh >/dev/null 2>&1 || need_apt+=(openssh-client)
+# zsh and fish: the completion scripts are tested in the shells they are for.
+command -v zsh >/dev/null 2>&1 || need_apt+=(zsh)
+command -v fish >/dev/null 2>&1 || need_apt+=(fish)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

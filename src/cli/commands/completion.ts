@@ -35,21 +35,23 @@ export interface CompletionSpec {
 
 /** Reads each verb's options by configuring it on a throwaway commander command. */
 export async function completionSpec(): Promise<CompletionSpec> {
-  const options = new Map<string, string[]>();
-  await Promise.all(
+  const perEntry = await Promise.all(
     VERBS.map(async (entry) => {
-      const seen = new Set(options.get(entry.name) ?? []);
+      const flags: string[] = [];
       try {
         const verb = (await entry.load()).default;
         const cmd = new Command(entry.name);
         verb.configure?.(cmd);
-        for (const o of cmd.options) for (const flag of [o.long, o.short]) if (flag) seen.add(flag);
+        for (const o of cmd.options) for (const flag of [o.long, o.short]) if (flag) flags.push(flag);
       } catch {
         // a verb whose module cannot load still completes by name
       }
-      options.set(entry.name, [...seen].sort());
+      return [entry.name, flags] as const;
     }),
   );
+  // A verb with one entry per platform completes the options of all of them.
+  const options = new Map<string, string[]>();
+  for (const [name, flags] of perEntry) options.set(name, [...new Set([...(options.get(name) ?? []), ...flags])].sort());
   const names = (scope: 'env' | 'global'): string[] => [...new Set(VERBS.filter((v) => v.scope === scope).map((v) => v.name))].sort();
   return { globalVerbs: [...names('global'), 'help'], envVerbs: names('env'), options };
 }

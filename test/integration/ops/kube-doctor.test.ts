@@ -50,6 +50,19 @@ describe('doctor on Kubernetes', { concurrency: false }, () => {
     assert.deepEqual(report.checked, ['lock', 'loader', 'statefulsets']);
   });
 
+  it('plan: a server-side dry run of the deployed stack changes nothing, and takes no lock', async () => {
+    const r = await p.run(['dev', 'plan', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const plan = JSON.parse(r.stdout) as { platform: string; objects: Array<{ kind: string; name: string; action: string }> };
+    assert.equal(plan.platform, 'kubernetes');
+    assert.ok(plan.objects.some((o) => o.kind === 'StatefulSet' && o.name === 'app'));
+    assert.deepEqual(plan.objects.filter((o) => o.action !== 'unchanged'), []);
+    const next = await p.run(['dev', 'plan', '--tag', 'latest-9']);
+    assert.equal(next.code, 0, next.stderr);
+    assert.match(next.stdout, /update\s+StatefulSet\s+app/);
+    assert.equal(kube.store.get(byKind('Lease'), DEV, 'fragctl-lock'), undefined);
+  });
+
   it('a loader Job running with no run holding the environment: reported, and deleted by --fix', async () => {
     kube.controllers.jobs.hold(DEV, 'loader-orphan');
     await api.create({
