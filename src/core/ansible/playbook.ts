@@ -61,7 +61,7 @@ export async function runPlaybook(ctx: Context, opts: PlaybookOptions): Promise<
     if (opts.tags) args.push('--tags', opts.tags);
     if (opts.limit) args.push('--limit', opts.limit);
     args.push(file);
-    debug(ctx.io, 'ansible.run', `ansible-playbook ${redact(args.map((a) => (a.startsWith(work.dir) ? '<tmp>' : a)).join(' '))}`);
+    debug(ctx.io, 'ansible.run', `ansible-playbook ${redact(args.join(' ').replaceAll(work.dir, '<tmp>'))}`);
     let output = '';
     const r = await ansiblePlaybook(args, {
       cwd: ctx.project.paths.playbooks,
