@@ -1,7 +1,7 @@
 /**
  * Loading a kubeconfig and choosing its context, with errors an operator can act on.
  * @kubernetes/client-node does the parsing and the authentication (tokens, client certificates,
- * exec plugins); it is imported lazily because it costs ~0.3 s at startup.
+ * exec plugins); it is imported lazily because it is slow to import.
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
