@@ -62,6 +62,7 @@ export async function imageForUpdate(ctx: Context, stackImage: string | undefine
 
 export interface OpenChangeSet extends ChangeSetView {
   id: string;
+  /** CloudFormation found nothing to change. */
   empty: boolean;
 }
 
@@ -72,7 +73,9 @@ export async function openChangeSet(ctx: Context, stack: string, body: string, p
   const delay = backoff(ctx.options.pollIntervalMs);
   for (;;) {
     const view = await describeChangeSet(ctx.aws, stack, id);
-    if (view.status === 'CREATE_COMPLETE') return { ...view, id, empty: view.changes.length === 0 };
+    // A computed change set with no resource changes still changes parameters or outputs
+    // (AWS fails a change set that changes nothing at all; moto never lists update changes).
+    if (view.status === 'CREATE_COMPLETE') return { ...view, id, empty: false };
     if (view.status === 'FAILED') {
       if (NO_CHANGES.test(view.reason ?? '') || view.changes.length === 0) return { ...view, id, empty: true };
       await deleteChangeSet(ctx.aws, stack, id).catch(() => undefined);

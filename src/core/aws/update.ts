@@ -55,7 +55,8 @@ export async function update(ctx: Context, opts: { deploy: boolean; onChanges?: 
     return unchanged();
   }
   opts.onChanges?.(set.changes);
-  info(ctx.io, 'stack.changes', `${set.changes.length} change(s) to stack ${name}`, { changes: set.changes });
+  const summary = set.changes.length ? `${set.changes.length} resource change(s)` : 'no resource changes, only parameters or outputs';
+  info(ctx.io, 'stack.changes', `stack ${name}: ${summary}`, { changes: set.changes });
   if (ctx.options.dryRun) {
     await deleteChangeSet(ctx.aws, name, set.id);
     return { stack: name, changed: false, changes: set.changes, status: stack.StackStatus ?? 'UNKNOWN', outputs: outputsOf(stack), deployed: false };
@@ -64,7 +65,7 @@ export async function update(ctx: Context, opts: { deploy: boolean; onChanges?: 
   if (replacing) warn(ctx.io, 'stack.replacement', `${replacing} resource(s) will be replaced (their data goes with them unless snapshotted)`);
   let ok = false;
   try {
-    ok = await ctx.io.confirm({ message: `apply ${set.changes.length} change(s) to ${name}${ctx.env.protected ? ' (protected environment)' : ''}?` });
+    ok = await ctx.io.confirm({ message: `apply ${summary} to ${name}${ctx.env.protected ? ' (protected environment)' : ''}?` });
   } finally {
     // The change set served the review; it never outlives the run (see apply below).
     await deleteChangeSet(ctx.aws, name, set.id);

@@ -190,7 +190,7 @@ export async function createChangeSet(aws: AwsClients, input: ChangeSetInput): P
       new CreateChangeSetCommand({
         StackName: input.stack,
         ChangeSetName: input.name,
-        // ChangeSetType defaults to UPDATE; moto computes no changes when it is given explicitly.
+        ChangeSetType: 'UPDATE',
         TemplateBody: input.body,
         Parameters: toParameters(input.parameters),
         Tags: toTags(input.tags),

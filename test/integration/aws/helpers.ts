@@ -1,0 +1,44 @@
+/** Shared setup for the AWS lifecycle tests: a project copy with the test image playbook, and SDK clients on moto. */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { copyProject, fragctl, type CliResult } from '../../helpers/cli.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+
+/** A private project whose playbooks/image.yml is the small test playbook (role imagebase). */
+export function lifecycleProject(): string {
+  const dir = copyProject();
+  cpSync(join(FIXTURES, 'image.yml'), join(dir, 'playbooks', 'image.yml'));
+  cpSync(join(FIXTURES, 'roles', 'imagebase'), join(dir, 'playbooks', 'roles', 'imagebase'), { recursive: true });
+  return dir;
+}
+
+export function cliEnv(dir: string, endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    FRAGCTL_VAULT_PASSWORD_FILE: join(dir, 'playbooks', 'demo-vault-password'),
+    AWS_ACCESS_KEY_ID: undefined as unknown as string,
+    AWS_SECRET_ACCESS_KEY: undefined as unknown as string,
+    AWS_PROFILE: undefined as unknown as string,
+  };
+}
+
+export function run(dir: string, endpoint: string, args: string[], extraEnv: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return fragctl([...args, '--project-dir', dir], { env: { ...cliEnv(dir, endpoint), ...extraEnv }, timeoutMs: 150_000 });
+}
+
+export function clients(endpoint: string): { cfn: CloudFormationClient; ec2: EC2Client; rds: RDSClient } {
+  const cfg = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+  return { cfn: new CloudFormationClient(cfg), ec2: new EC2Client(cfg), rds: new RDSClient(cfg) };
+}
+
+export function appendSetting(dir: string, env: string, line: string): void {
+  const file = join(dir, 'environments', `${env}.yml`);
+  const text = readFileSync(file, 'utf8');
+  writeFileSync(file, /\nsettings:\s*\n/.test(text) ? `${text.trimEnd()}\n  ${line}\n` : `${text.trimEnd()}\nsettings:\n  ${line}\n`);
+}
+
+export const show = (r: CliResult): string => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
