@@ -1,6 +1,6 @@
 /** Reading run records: one environment's history, and every environment's runs. */
 import type { Context } from '../context.js';
-import type { Project } from '../config/project.js';
+import type { Environment, Project } from '../config/project.js';
 import { loadEnvironment } from '../config/project.js';
 import type { IoHost } from '../io.js';
 import { warn } from '../io.js';
@@ -59,9 +59,11 @@ export async function allRuns(project: Project, io: IoHost, aws: Partial<AwsConf
   const lists: RunRecord[][] = [cached.records];
 
   const groups = new Map<string, { config: AwsConfig; table: string; envs: string[] }>();
+  const kube: Environment[] = [];
   for (const name of project.environmentNames()) {
     try {
       const env = loadEnvironment(project, name);
+      if (env.platform === 'kubernetes') kube.push(env);
       if (env.platform !== 'aws') continue;
       const config: AwsConfig = {
         region: aws.region ?? env.aws.region ?? env.settings.aws_region,
@@ -77,8 +79,29 @@ export async function allRuns(project: Project, io: IoHost, aws: Partial<AwsConf
       warnings.push(`environments/${name}: ${(e as Error).message.split('\n')[0]}`);
     }
   }
-  await Promise.all(
-    [...groups.values()].map(async (g) => {
+  const fromKube = kube.map(async (env) => {
+    const source: RunsSource = { location: `Kubernetes (${env.name})`, envs: [env.name], ok: true };
+    sources.push(source);
+    try {
+      const { openKubeState } = await import('./kube-store.js');
+      const ctx = { project, env, io, options: { yes: false, dryRun: false, verbose: false, interactive: false, pollIntervalMs: 1000 }, signal: new AbortController().signal } as unknown as Context;
+      const read = (async () => {
+        const state = await openKubeState(ctx, { create: false });
+        source.location = state.store.location;
+        return state.store.list(env.name, limit);
+      })();
+      const got = await withTimeout(read, 10_000, 'no answer in 10 s');
+      lists.push(got.records);
+      warnings.push(...got.warnings);
+    } catch (e) {
+      source.ok = false;
+      source.error = (e as Error).message.split('\n')[0];
+      warnings.push(`${env.name}: run records in the cluster unreachable (${source.error}): showing cached records`);
+    }
+  });
+  await Promise.all([
+    ...fromKube,
+    ...[...groups.values()].map(async (g) => {
       const { DynamoRecordStore } = await import('./dynamo-store.js');
       const store = new DynamoRecordStore(stateAwsClients(g.config), g.table);
       const source: RunsSource = { location: `${store.location} (${g.config.region})`, envs: g.envs, ok: true };
@@ -93,7 +116,15 @@ export async function allRuns(project: Project, io: IoHost, aws: Partial<AwsConf
         warnings.push(`${source.location} unreachable (${source.error}): showing cached records of ${g.envs.join(', ')}`);
       }
     }),
-  );
+  ]);
   for (const w of warnings) warn(io, 'runs.warning', w);
   return { records: mergeRecords(lists, limit), sources, warnings };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -4,6 +4,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from '../../helpers/cli.js';
 import { startFakeKube, type FakeKube } from '../../fakes/kube/server.js';
 import { byKind } from '../../fakes/kube/resources.js';
 import { waitFor } from '../../fakes/kube/clients.js';
@@ -45,9 +48,12 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     kube.controllers.statefulSets.hold(DEV, 'app');
     const first = p.run(['dev', 'version-change', '--tag', 'latest-2']);
     await waitFor(() => lease(), 20_000, 'the first run to take the Lease');
-    const second = await p.run(['dev', 'version-change', '--tag', 'latest-3']);
+    const second = await p.run(['dev', 'version-change', '--tag', 'latest-3', '--json']);
     assert.equal(second.code, 1);
     assert.match(second.stderr, /dev is locked by tester@\S+ since \S+ \(running version-change, pid \d+, run \S+\)/);
+    const err = (JSON.parse(second.stdout) as { error: { code: string; exitCode: number; message: string; hint: string } }).error;
+    assert.deepEqual([err.code, err.exitCode], ['ENV_LOCKED', 1]);
+    assert.match(err.hint, /lock status/);
     const status = await p.run(['dev', 'lock', 'status', '--json']);
     assert.equal(status.code, 0, status.stderr);
     const s = JSON.parse(status.stdout) as { locked: boolean; stale: boolean; location: string; holder: { verb: string } };
@@ -62,6 +68,28 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     assert.match(image, /:latest-2$/);
     const vc = runs().filter((x) => x.verb === 'version-change');
     assert.deepEqual(vc.map((x) => x.outcome), ['succeeded']);
+  });
+
+  it('Ctrl-C during a version change releases the Lease and records the run as interrupted', async () => {
+    kube.controllers.statefulSets.hold(DEV, 'app');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin', 'fragctl.ts'), 'dev', 'version-change', '--tag', 'latest-4', '--project-dir', p.dir], {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', FRAGCTL_POLL_INTERVAL_MS: '20', FRAGCTL_USER: 'tester', KUBECONFIG: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    await waitFor(() => lease(), 20_000, 'the run to take the Lease');
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    const code = await exited;
+    kube.controllers.statefulSets.release(DEV, 'app');
+    assert.equal(code, 130, stderr);
+    assert.equal(lease(), undefined, 'released on Ctrl-C');
+    const rec = runs().find((x) => x.args.includes('latest-4'))!;
+    assert.equal(rec.outcome, 'interrupted');
+    assert.equal(rec.exitCode, 130);
   });
 
   it('the Lease directly: one of many acquirers wins; release by another run id does nothing', async () => {
@@ -79,10 +107,16 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     assert.equal(lease(), undefined);
   });
 
-  it('runs shows the Kubernetes runs from the cache', async () => {
+  it('runs reads the Kubernetes runs from the cluster, and from the cache alone when that is gone', async () => {
     const r = await p.run(['runs', '--json']);
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { records: Array<{ env: string; verb: string }> };
+    const out = JSON.parse(r.stdout) as { records: Array<{ env: string; verb: string }>; sources: Array<{ location: string; ok: boolean; envs: string[] }> };
     assert.ok(out.records.some((x) => x.env === 'dev' && x.verb === 'version-change'));
+    assert.ok(out.sources.some((x) => x.location === `ConfigMap ${DEV}/fragctl-runs` && x.ok && x.envs.includes('dev')), JSON.stringify(out.sources));
+    // the cluster's copy alone (another operator's machine has no cache)
+    const { rmSync } = await import('node:fs');
+    rmSync(join(p.dir, '.fragctl', 'runs.jsonl'));
+    const remote = JSON.parse((await p.run(['runs', '--json'])).stdout) as { records: Array<{ env: string; verb: string }> };
+    assert.ok(remote.records.some((x) => x.env === 'dev' && x.verb === 'version-change'));
   });
 });
