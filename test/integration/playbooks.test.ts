@@ -4,7 +4,8 @@
  * so what every host received is checked on disk. The playbooks run from a private copy of playbooks/
  * whose group_vars/all.yml is edited, which proves that file is read; the vault is decrypted with the
  * demo password, which proves group_vars/all/vault.yml is read.
- * ANSIBLE_BECOME_EXE points at a missing program: any privilege escalation in sandbox mode would fail.
+ * ANSIBLE_BECOME_EXE points at a missing program: any privilege escalation in sandbox mode would fail
+ * (the first test shows that trap is armed).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,7 +66,10 @@ function ansibleEnv(): Record<string, string> {
     ANSIBLE_NOCOLOR: '1',
     ANSIBLE_PIPELINING: 'True',
     ANSIBLE_CONFIG: join(work, 'ansible.cfg'),
+    // Any become fails: sudo is a missing program and the target user is not root (as root, Ansible
+    // skips becoming root). Sandbox mode must never ask for privileges.
     ANSIBLE_BECOME_EXE: join(work, 'no-such-sudo'),
+    ANSIBLE_BECOME_USER: 'nobody',
   };
 }
 
@@ -149,6 +153,14 @@ describe('reference playbooks (real ansible-playbook, sandboxed local hosts)', {
     const broken = await exec(join(BIN, 'ansible-playbook'), ['-i', join(work, 'inventory.ini'), '--syntax-check', 'broken.yml'], project, ansibleEnv());
     assert.notEqual(broken.code, 0, 'syntax-check accepted a broken playbook');
     rmSync(join(project, 'broken.yml'));
+  });
+
+  test('the become trap is armed: a play that becomes fails here', async () => {
+    writeFileSync(join(project, 'becomes.yml'), '- hosts: app\n  gather_facts: false\n  become: true\n  tasks:\n    - ansible.builtin.command: id -u\n');
+    const run = await playbook('becomes.yml');
+    rmSync(join(project, 'becomes.yml'));
+    assert.notEqual(run.code, 0, run.out);
+    assert.match(run.out, /no-such-sudo/);
   });
 
   test('the tasks index names existing playbooks whose plays target its groups', () => {
