@@ -32,7 +32,7 @@ afterEach(() => {
   delete process.env.FRAGCTL_DB_PASSWORD;
 });
 
-const protectedStack = { Stacks: [{ StackName: 'frag-demo', StackId: 'arn:stack/frag-demo/1', StackStatus: 'CREATE_COMPLETE', EnableTerminationProtection: true, CreationTime: new Date(), Parameters: [] }] };
+const protectedStack = { Stacks: [{ StackName: 'frag-demo', StackId: 'arn:stack/frag-demo/1', StackStatus: 'CREATE_COMPLETE' as const, EnableTerminationProtection: true, CreationTime: new Date(), Parameters: [] }] };
 
 describe('decommission of a protected stack', () => {
   it('refuses a stack with termination protection before anything is deleted', async () => {
@@ -50,7 +50,7 @@ describe('decommission of a protected stack', () => {
   });
 
   it('with --force-protected: snapshot first, protection off, then delete', async () => {
-    cfn.on(DescribeStacksCommand).resolvesOnce(protectedStack).resolves({ Stacks: [{ ...protectedStack.Stacks[0]!, StackStatus: 'DELETE_COMPLETE' }] });
+    cfn.on(DescribeStacksCommand).resolvesOnce(protectedStack).resolves({ Stacks: [{ ...protectedStack.Stacks[0]!, StackStatus: 'DELETE_COMPLETE' as const }] });
     cfn.on(DescribeStackResourcesCommand).resolves({ StackResources: [{ LogicalResourceId: 'Database', ResourceType: 'AWS::RDS::DBInstance', PhysicalResourceId: 'frag-demo-db', ResourceStatus: 'CREATE_COMPLETE', StackName: 'frag-demo', Timestamp: new Date() }] });
     cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
     rds.on(CreateDBSnapshotCommand).resolves({ DBSnapshot: { Status: 'creating' } });
@@ -74,9 +74,9 @@ describe('commission on a failed stack', () => {
     const dir = lifecycleProject();
     try {
       process.env.FRAGCTL_DB_PASSWORD = 'not-a-real-password-1';
-      cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'frag-demo', StackId: 'arn:1', StackStatus: 'ROLLBACK_COMPLETE', CreationTime: new Date() }] });
+      cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'frag-demo', StackId: 'arn:1', StackStatus: 'ROLLBACK_COMPLETE' as const, CreationTime: new Date() }] });
       cfn.on(DescribeStackEventsCommand).resolves({
-        StackEvents: [{ EventId: 'x', StackName: 'frag-demo', LogicalResourceId: 'Database', ResourceType: 'AWS::RDS::DBInstance', ResourceStatus: 'CREATE_FAILED', ResourceStatusReason: 'quota exceeded', Timestamp: new Date() }],
+        StackEvents: [{ EventId: 'x', StackId: 'arn:1', StackName: 'frag-demo', LogicalResourceId: 'Database', ResourceType: 'AWS::RDS::DBInstance', ResourceStatus: 'CREATE_FAILED' as const, ResourceStatusReason: 'quota exceeded', Timestamp: new Date() }],
       });
       const err = await commission(testContext({ dir }), { deploy: false }).catch((e: unknown) => e);
       assert.ok(err instanceof OperationError, String(err));

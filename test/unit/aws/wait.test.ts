@@ -16,10 +16,11 @@ afterEach(() => cfn.reset());
 let n = 0;
 const ev = (logicalId: string, status: string, reason?: string, type = 'AWS::RDS::DBInstance'): StackEvent => ({
   EventId: `e${++n}`,
+  StackId: 'arn:stack/frag-demo/1',
   StackName: 'frag-demo',
   LogicalResourceId: logicalId,
   ResourceType: logicalId === 'frag-demo' ? 'AWS::CloudFormation::Stack' : type,
-  ResourceStatus: status,
+  ResourceStatus: status as StackEvent['ResourceStatus'],
   ResourceStatusReason: reason,
   Timestamp: new Date(),
 });

@@ -1,0 +1,53 @@
+/**
+ * With throttling errors and dropped connections injected between fragctl and moto, commission
+ * and decommission still reach the same end state (the SDK's retries absorb the faults).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
+import { startMoto, type Moto } from '../../helpers/moto.js';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { clients, lifecycleProject, run, show } from './helpers.js';
+
+describe('aws lifecycle through a faulty network', () => {
+  let moto: Moto;
+  let proxy: FaultProxy;
+  let dir: string;
+  let aws: ReturnType<typeof clients>;
+
+  before(async () => {
+    moto = await startMoto();
+    proxy = await startFaultProxy(moto.url, { throttleEvery: 3, dropEvery: 5 });
+    dir = lifecycleProject();
+    aws = clients(moto.url);
+    const baked = await run(dir, moto.url, ['demo', 'bake']);
+    assert.equal(baked.code, 0, show(baked));
+  });
+  after(async () => {
+    await proxy?.close();
+    await moto?.stop();
+  });
+
+  it('commission reaches CREATE_COMPLETE, once', async () => {
+    const r = await run(dir, proxy.url, ['demo', 'commission', '--no-deploy', '--verbose']);
+    assert.equal(r.code, 0, show(r));
+    assert.match(r.stdout, /stack frag-demo created: CREATE_COMPLETE/);
+    const stacks = (await aws.cfn.send(new ListStacksCommand({}))).StackSummaries ?? [];
+    assert.deepEqual(stacks.map((s) => [s.StackName, s.StackStatus]), [['frag-demo', 'CREATE_COMPLETE']]);
+    assert.ok(proxy.stats.throttled >= 2 && proxy.stats.dropped >= 1, JSON.stringify(proxy.stats));
+  });
+
+  it('decommission takes the final snapshot and deletes the stack', async () => {
+    const before = { ...proxy.stats };
+    const r = await run(dir, proxy.url, ['demo', 'decommission', '--yes']);
+    assert.equal(r.code, 0, show(r));
+    const id = /frag-demo-db-final-[\w-]+/.exec(r.stdout)?.[0];
+    assert.ok(id, r.stdout);
+    const snap = await aws.rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }));
+    assert.equal(snap.DBSnapshots?.[0]?.Status, 'available');
+    const left = await aws.cfn.send(new DescribeStacksCommand({ StackName: 'frag-demo' })).then((o) => o.Stacks?.[0]?.StackStatus, (e: Error) => e.message);
+    assert.match(String(left), /DELETE_COMPLETE|does not exist/);
+    assert.ok(proxy.stats.throttled > before.throttled && proxy.stats.dropped > before.dropped, JSON.stringify(proxy.stats));
+  });
+});
