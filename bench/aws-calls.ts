@@ -1,0 +1,85 @@
+/**
+ * AWS API calls per lifecycle verb for the reference project, against moto, read from each verb's
+ * `--verbose` call summary. Then the cost of waiting: a simulated create that takes 25 polls (moto
+ * finishes at once, so the polls are played by an SDK mock) must cost at most one DescribeStacks
+ * and one DescribeStackEvents per poll. Exit 1 when a target is missed.
+ */
+import { mockClient } from 'aws-sdk-client-mock';
+import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { startMoto } from '../test/helpers/moto.js';
+import { appendSetting, lifecycleProject, run } from '../test/integration/aws/helpers.js';
+import { waitForStack } from '../src/core/aws/wait.js';
+import { testContext } from '../test/unit/aws/context.js';
+
+const VERBS: Array<{ label: string; args: string[]; before?: (dir: string) => void }> = [
+  { label: 'bake (first)', args: ['bake'] },
+  { label: 'bake (unchanged: skipped)', args: ['bake'] },
+  { label: 'commission', args: ['commission', '--no-deploy'] },
+  { label: 'commission (re-run)', args: ['commission', '--no-deploy'] },
+  { label: 'update (no changes)', args: ['update', '--no-deploy'] },
+  { label: 'update (workers on)', args: ['update', '--no-deploy', '--yes'], before: (dir) => appendSetting(dir, 'demo', 'enable_workers: true') },
+  { label: 'status', args: ['status'] },
+  { label: 'clean', args: ['clean', '--yes'] },
+  { label: 'decommission', args: ['decommission', '--yes'] },
+];
+
+function parseCalls(stderr: string): { total: number; calls: Record<string, number> } {
+  const line = /AWS API calls: (\d+) \(([^)]*)\)/.exec(stderr);
+  if (!line) return { total: 0, calls: {} };
+  const calls = Object.fromEntries(line[2]!.split(', ').map((p) => { const [k, v] = p.split(' '); return [k!, Number(v)]; }));
+  return { total: Number(line[1]), calls };
+}
+
+let failed = false;
+const moto = await startMoto();
+const dir = lifecycleProject();
+try {
+  console.log('verb                          calls  detail');
+  for (const v of VERBS) {
+    v.before?.(dir);
+    const started = Date.now();
+    const r = await run(dir, moto.url, ['demo', ...v.args, '--verbose']);
+    if (r.code !== 0) {
+      console.log(`${v.label}: exit ${r.code}\n${r.stderr}`);
+      failed = true;
+      continue;
+    }
+    const { total, calls } = parseCalls(r.stderr);
+    const polls = calls['CloudFormation.DescribeStackEvents'] ?? 0;
+    const detail = Object.entries(calls).map(([k, n]) => `${k.replace('CloudFormation.', 'CFN.')}=${n}`).join(' ');
+    console.log(`${v.label.padEnd(30)}${String(total).padStart(5)}  ${detail}  (${Date.now() - started} ms)`);
+    if (polls > (calls['CloudFormation.DescribeStacks'] ?? 0)) {
+      console.log(`  ✖ more event calls (${polls}) than status calls`);
+      failed = true;
+    }
+  }
+} finally {
+  await moto.stop();
+}
+
+// The cost of one wait, poll by poll.
+const POLLS = 25;
+const cfn = mockClient(CloudFormationClient);
+let poll = 0;
+cfn.on(DescribeStacksCommand).callsFake(() => {
+  poll++;
+  return { Stacks: [{ StackName: 'frag-demo', StackStatus: poll >= POLLS ? 'CREATE_COMPLETE' : 'CREATE_IN_PROGRESS', CreationTime: new Date() }] };
+});
+let eventNo = 0;
+const events: Array<Record<string, unknown>> = [];
+cfn.on(DescribeStackEventsCommand).callsFake(() => {
+  // Two new events per poll, on top of a long history: 100 per page, newest first.
+  events.unshift({ EventId: `e${++eventNo}`, StackId: 'arn:1', StackName: 'frag-demo', LogicalResourceId: `R${eventNo}`, ResourceStatus: 'CREATE_IN_PROGRESS', Timestamp: new Date() });
+  events.unshift({ EventId: `e${++eventNo}`, StackId: 'arn:1', StackName: 'frag-demo', LogicalResourceId: `R${eventNo}`, ResourceStatus: 'CREATE_COMPLETE', Timestamp: new Date() });
+  return { StackEvents: events.slice(0, 100), NextToken: events.length > 100 ? 'next' : undefined };
+});
+const ctx = testContext();
+await waitForStack(ctx, { stack: 'frag-demo', operation: 'create' });
+const status = cfn.commandCalls(DescribeStacksCommand).length;
+const eventCalls = cfn.commandCalls(DescribeStackEventsCommand).length;
+const shown = ctx.io.codes('stack.event').length;
+cfn.restore();
+const ok = status <= POLLS && eventCalls <= POLLS && shown === eventNo;
+console.log(`\nwait over ${POLLS} polls: ${status} DescribeStacks + ${eventCalls} DescribeStackEvents (${((status + eventCalls) / POLLS).toFixed(2)} calls/poll, target ≤ 2), ${shown}/${eventNo} events shown once ${ok ? '✔' : '✖'}`);
+if (!ok) failed = true;
+process.exit(failed ? 1 : 0);
