@@ -22,10 +22,20 @@ export async function guardRun(run: CliRun, entry: VerbEntry, body: () => Promis
     if (event.code === 'run.touched') touched.push({ ...(event.data ?? {}), ...(event.data ? {} : { message: event.message }) });
     emit(event);
   };
+  // CI runners stop a cancelled job with SIGTERM (after SIGINT): end the run as interrupted, so the
+  // lock is released and the record written, as on Ctrl-C. A second SIGTERM exits at once.
+  let terms = 0;
+  const onTerm = (): void => {
+    if (++terms > 1) process.exit(143);
+    process.stderr.write('\nterminated: stopping the run and releasing the lock of the environment\n');
+    (run as CliRun & { abort?: () => void }).abort?.();
+  };
+  process.on('SIGTERM', onTerm);
   try {
     const { guardedRun } = await import('../core/records/guard.js');
     return await guardedRun(ctx, { verb: entry.name, args: run.argv, touched }, body);
   } finally {
     io.emit = emit;
+    process.off('SIGTERM', onTerm);
   }
 }

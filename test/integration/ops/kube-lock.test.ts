@@ -70,9 +70,10 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     assert.deepEqual(vc.map((x) => x.outcome), ['succeeded']);
   });
 
-  it('Ctrl-C during a version change releases the Lease and records the run as interrupted', async () => {
+  for (const [signal, tag] of [['SIGINT', 'latest-4'], ['SIGTERM', 'latest-5']] as const) {
+  it(`${signal} (Ctrl-C, a cancelled CI job) during a version change releases the Lease and records the run as interrupted`, async () => {
     kube.controllers.statefulSets.hold(DEV, 'app');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin', 'fragctl.ts'), 'dev', 'version-change', '--tag', 'latest-4', '--project-dir', p.dir], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin', 'fragctl.ts'), 'dev', 'version-change', '--tag', tag, '--project-dir', p.dir], {
       cwd: ROOT,
       env: { ...process.env, CI: 'true', NO_COLOR: '1', FRAGCTL_POLL_INTERVAL_MS: '20', FRAGCTL_USER: 'tester', KUBECONFIG: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -82,15 +83,16 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
     await waitFor(() => lease(), 20_000, 'the run to take the Lease');
     await new Promise((r) => setTimeout(r, 300));
-    child.kill('SIGINT');
+    child.kill(signal);
     const code = await exited;
     kube.controllers.statefulSets.release(DEV, 'app');
     assert.equal(code, 130, stderr);
     assert.equal(lease(), undefined, 'released on Ctrl-C');
-    const rec = runs().find((x) => x.args.includes('latest-4'))!;
+    const rec = runs().find((x) => x.args.includes(tag))!;
     assert.equal(rec.outcome, 'interrupted');
     assert.equal(rec.exitCode, 130);
   });
+  }
 
   it('the Lease directly: one of many acquirers wins; release by another run id does nothing', async () => {
     const target = await loadKubeTarget({ kubeconfig: p.kubeconfig });
