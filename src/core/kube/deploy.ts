@@ -47,7 +47,7 @@ export async function deployKube(ctx: Context, options: DeployOptions = {}): Pro
   const objects = manifests.map((m) => ({ kind: m.kind, name: m.metadata.name }));
   const base = { env: stack.env, namespace: stack.namespace, url: stack.url, image: formatImage(image), tag: image.tag, digest: image.digest };
   if (ctx.options.dryRun) {
-    const plan = await planKube(ctx);
+    const plan = await planKube(ctx, options);
     return { ...base, secretsCreated: [], objects, dryRun: plan };
   }
 

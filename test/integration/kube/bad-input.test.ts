@@ -111,6 +111,14 @@ describe('kubernetes bad input', { concurrency: false }, () => {
     assert.equal(kube.requests.count(), 0);
   });
 
+  it('deploy --dry-run plans without writing', async () => {
+    const r = await p.run(['kube-staging', 'deploy', '--dry-run', '--tag', 'latest-1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Namespace +frag-kube-staging +create/);
+    assert.match(r.stdout, /StatefulSet +app +create/);
+    assert.equal(writes(), 0);
+  });
+
   it('an image reference with bad characters, and an empty tag', async () => {
     const r = await p.run(['kube-staging', 'deploy', '--image', 'registry.example.test/Sh op;rm', '--tag', 'v1']);
     assert.equal(r.code, 2);
