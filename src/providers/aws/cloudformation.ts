@@ -1,4 +1,5 @@
 /** The CloudFormation calls fragctl makes, and nothing else. */
+import { randomUUID } from 'node:crypto';
 import type { AwsClients } from './clients.js';
 import type { Stack, StackEvent, StackResource, Parameter, Tag } from '@aws-sdk/client-cloudformation';
 import { OperationError } from '../../core/errors.js';
@@ -110,6 +111,8 @@ export async function createStack(aws: AwsClients, input: StackInput): Promise<s
         Tags: toTags(input.tags),
         EnableTerminationProtection: input.terminationProtection,
         OnFailure: 'ROLLBACK',
+        // The same token on every retry: a request whose answer was lost is not done twice.
+        ClientRequestToken: `fragctl-create-${randomUUID()}`,
       }),
     );
     return out.StackId ?? input.name;
@@ -123,7 +126,13 @@ export async function updateStack(aws: AwsClients, input: Omit<StackInput, 'term
   const { UpdateStackCommand } = await import('@aws-sdk/client-cloudformation');
   const cfn = await aws.cloudformation();
   try {
-    await cfn.send(new UpdateStackCommand({ StackName: input.name, TemplateBody: input.body, Parameters: toParameters(input.parameters), Tags: toTags(input.tags) }));
+    await cfn.send(new UpdateStackCommand({
+        StackName: input.name,
+        TemplateBody: input.body,
+        Parameters: toParameters(input.parameters),
+        Tags: toTags(input.tags),
+        ClientRequestToken: `fragctl-update-${randomUUID()}`,
+      }));
     return true;
   } catch (e) {
     if (/No updates are to be performed/i.test((e as Error).message ?? '')) return false;
@@ -135,7 +144,7 @@ export async function deleteStack(aws: AwsClients, stack: string): Promise<void>
   const { DeleteStackCommand } = await import('@aws-sdk/client-cloudformation');
   const cfn = await aws.cloudformation();
   try {
-    await cfn.send(new DeleteStackCommand({ StackName: stack }));
+    await cfn.send(new DeleteStackCommand({ StackName: stack, ClientRequestToken: `fragctl-delete-${randomUUID()}` }));
   } catch (e) {
     throw awsError(`cannot delete stack ${stack}`, e);
   }
