@@ -1,0 +1,50 @@
+/** status --watch follows an operation in progress until it ends (moto never shows one). */
+import { afterEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mockClient } from 'aws-sdk-client-mock';
+import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeImagesCommand, DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { status } from '../../../src/core/aws/status.js';
+import { testContext } from './context.js';
+
+const cfn = mockClient(CloudFormationClient);
+const ec2 = mockClient(EC2Client);
+afterEach(() => {
+  cfn.reset();
+  ec2.reset();
+});
+
+const stack = (s: string) => ({
+  Stacks: [{ StackName: 'frag-demo', StackId: 'arn:1', StackStatus: s as never, CreationTime: new Date(), Parameters: [{ ParameterKey: 'ImageId', ParameterValue: 'ami-1' }], Outputs: [{ OutputKey: 'AppUrl', OutputValue: 'http://x/' }] }],
+});
+const event = (id: string, st: string) => ({ EventId: id, StackId: 'arn:1', StackName: 'frag-demo', LogicalResourceId: 'AppGroup', ResourceType: 'AWS::AutoScaling::AutoScalingGroup', ResourceStatus: st as never, Timestamp: new Date() });
+
+describe('status', () => {
+  it('--watch streams the events of an update in progress, then shows the final status', async () => {
+    cfn.on(DescribeStacksCommand)
+      .resolvesOnce(stack('UPDATE_IN_PROGRESS'))
+      .resolvesOnce(stack('UPDATE_IN_PROGRESS'))
+      .resolvesOnce(stack('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'))
+      .resolves(stack('UPDATE_COMPLETE'));
+    cfn.on(DescribeStackEventsCommand)
+      .resolvesOnce({ StackEvents: [event('e1', 'UPDATE_IN_PROGRESS')] })
+      .resolvesOnce({ StackEvents: [event('e2', 'UPDATE_COMPLETE'), event('e1', 'UPDATE_IN_PROGRESS')] })
+      .resolves({ StackEvents: [event('e3', 'UPDATE_COMPLETE'), event('e2', 'UPDATE_COMPLETE'), event('e1', 'UPDATE_IN_PROGRESS')] });
+    ec2.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: 'ami-1', Name: 'frag-image-1', CreationDate: new Date(Date.now() - 3 * 86_400_000).toISOString() }] });
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-1', State: { Name: 'running' }, Tags: [{ Key: 'Group', Value: 'app' }] }] }] });
+    const ctx = testContext();
+    const r = await status(ctx, { watch: true });
+    assert.equal(r.status, 'UPDATE_COMPLETE');
+    assert.deepEqual(ctx.io.codes('stack.event').map((e) => (e.data?.event as { id: string }).id), ['e2', 'e3'], 'only events after the watch began');
+    assert.equal(r.image?.ageDays, 3);
+    assert.deepEqual(r.hosts, { app: [{ id: 'i-1', state: 'running', address: undefined, privateAddress: undefined }] });
+    assert.equal(r.outputs.AppUrl, 'http://x/');
+  });
+
+  it('a stack that does not exist is reported, not an error', async () => {
+    cfn.on(DescribeStacksCommand).rejects(Object.assign(new Error('Stack with id frag-demo does not exist'), { name: 'ValidationError' }));
+    const r = await status(testContext());
+    assert.equal(r.exists, false);
+    assert.equal(ec2.calls().length, 0);
+  });
+});
