@@ -5,8 +5,9 @@
  *     baseline and the ratio is printed. Target: under 1 s (a watch, not a poll, gets well under
  *     one step).
  *  2. how many API requests a version-change on a ready stack makes, counted by the server.
- *     Target: at most 8 (read the app, apply it, watch, two for the history, plus the run's
- *     namespace check).
+ *     Target: at most 8 (the namespace check, read the app, apply it, watch, list its pods for
+ *     the digest they run, read and patch the history). The CLI's run lock and record are not
+ *     counted: this runs the core in-process.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

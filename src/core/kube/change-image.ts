@@ -10,9 +10,9 @@ import { connectKube, managedNamespace, touched } from './connect.js';
 import { recordHistory, type HistoryEntry } from './history.js';
 import { formatImage, shownTag, type ImageRef } from './image.js';
 import { appStatefulSet } from './manifests.js';
-import { podReason, waitForRollout } from './rollout.js';
+import { podReason, runningDigest, waitForRollout } from './rollout.js';
 import { warn } from '../io.js';
-import { APP, type KubeStack } from './stack.js';
+import { APP, APP_SELECTOR, type KubeStack } from './stack.js';
 import { runningImage } from './target-image.js';
 
 export interface ChangeOptions {
@@ -65,13 +65,13 @@ export async function changeImage(ctx: Context, stack: KubeStack, api: KubeClien
   try {
     const applied = await api.apply(appStatefulSet(stack, { image, restartedAt }));
     if (current.healthy === false) await replaceStuckPods(ctx, api, stack);
-    const record = () => recordHistory(api, stack, { verb: o.verb, image: formatImage(image), tag: image.tag, digest: image.digest, ...(o.note ? { note: o.note } : {}) });
+    const record = (digest?: string) => recordHistory(api, stack, { verb: o.verb, image: formatImage(image), tag: image.tag, digest, ...(o.note ? { note: o.note } : {}) });
     if (o.wait) {
       await waitForRollout(ctx, api, stack.namespace, APP, { timeoutMs: o.timeoutMs, progress, initial: applied });
-      entry = await record();
+      entry = await record(image.digest ?? (await runningDigest(api, stack.namespace, APP_SELECTOR)));
       progress.succeed(`${stack.namespace} runs ${shownTag(image)} (revision ${entry.revision})`);
     } else {
-      entry = await record();
+      entry = await record(image.digest);
       progress.succeed(`${stack.namespace}: ${shownTag(image)} applied, rollout started (revision ${entry.revision}); fragctl ${stack.env} status follows it`);
     }
   } catch (e) {
@@ -86,7 +86,7 @@ export async function changeImage(ctx: Context, stack: KubeStack, api: KubeClien
     from: current.image ? formatImage(current.image) : undefined,
     image: formatImage(image),
     tag: image.tag,
-    digest: image.digest,
+    digest: entry.digest,
     revision: entry.revision,
     restartedAt,
     waited: o.wait,
@@ -101,7 +101,7 @@ const STUCK = /BackOff|ErrImagePull|InvalidImageName|CreateContainer|RunContaine
  * fixed (Kubernetes' "forced rollback"): such pods are deleted so the new template can start.
  */
 async function replaceStuckPods(ctx: Context, api: KubeClient, stack: KubeStack): Promise<void> {
-  const pods = (await api.list('Pod', stack.namespace, { labelSelector: 'app.kubernetes.io/name=app' })).items;
+  const pods = (await api.list('Pod', stack.namespace, { labelSelector: APP_SELECTOR })).items;
   for (const pod of pods) {
     const { reason } = podReason(pod);
     if (!STUCK.test(reason)) continue;

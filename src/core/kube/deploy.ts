@@ -10,9 +10,10 @@ import { recordHistory } from './history.js';
 import { formatImage, shownTag } from './image.js';
 import { namespaceManifest, stackManifests } from './manifests.js';
 import { planKube, type PlanItem } from './plan.js';
-import { waitForRollout } from './rollout.js';
+import { runningDigest, waitForRollout } from './rollout.js';
+import type { KubeObject } from '../../providers/kube/resources.js';
 import { ensureSecrets } from './secrets.js';
-import { APP, DATABASE, resolveStack } from './stack.js';
+import { APP, APP_SELECTOR, DATABASE, resolveStack } from './stack.js';
 import { chosenImage, noTag, runningImage, type ImageChoice } from './target-image.js';
 
 export interface DeployOptions extends ImageChoice {
@@ -55,17 +56,19 @@ export async function deployKube(ctx: Context, options: DeployOptions = {}): Pro
   try {
     await api.apply(namespaceManifest(stack));
     const secretsCreated = await ensureSecrets(api, stack);
-    for (const m of manifests.slice(1)) await api.apply(m);
+    const applied = new Map<string, KubeObject>();
+    for (const m of manifests.slice(1)) applied.set(`${m.kind}/${m.metadata.name}`, await api.apply(m));
     progress.update('objects applied; waiting for the rollout');
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const waits = [waitForRollout(ctx, api, stack.namespace, APP, { timeoutMs, progress })];
+    const waits = [waitForRollout(ctx, api, stack.namespace, APP, { timeoutMs, progress, initial: applied.get(`StatefulSet/${APP}`) })];
     if (stack.database === 'internal') waits.push(waitForRollout(ctx, api, stack.namespace, DATABASE, { timeoutMs }));
     await Promise.all(waits);
-    const entry = await recordHistory(api, stack, { verb: 'deploy', image: formatImage(image), tag: image.tag, digest: image.digest });
+    const digest = image.digest ?? (await runningDigest(api, stack.namespace, APP_SELECTOR));
+    const entry = await recordHistory(api, stack, { verb: 'deploy', image: formatImage(image), tag: image.tag, digest });
     progress.succeed(`deployed ${shownTag(image)} to ${stack.namespace} (revision ${entry.revision})`);
     success(ctx.io, 'kube.deployed', `${stack.url} is served from namespace ${stack.namespace}`, { namespace: stack.namespace, url: stack.url });
     touched(ctx, api, { platform: 'kubernetes', namespace: stack.namespace, objects, secretsCreated, revision: entry.revision });
-    return { ...base, revision: entry.revision, secretsCreated, objects };
+    return { ...base, digest, revision: entry.revision, secretsCreated, objects };
   } catch (e) {
     progress.fail(`deploy to ${stack.namespace} failed`);
     touched(ctx, api, { platform: 'kubernetes', namespace: stack.namespace, failed: true });

@@ -12,6 +12,8 @@ export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'fragctl' } as const
 export const HISTORY_CONFIGMAP = 'fragctl-history';
 export const APP = 'app';
 export const DATABASE = 'postgres';
+/** The label selector of the app's pods. */
+export const APP_SELECTOR = 'app.kubernetes.io/name=app';
 export const APP_SECRET = 'app-secrets';
 export const DATABASE_SECRET = 'postgres-credentials';
 export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';

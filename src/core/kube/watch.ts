@@ -4,7 +4,7 @@
  * ends (timeoutSeconds, or 410 Gone) is resumed from the last version seen.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KubeClient } from '../../providers/kube/client.js';
+import { KubeApiError, type KubeClient, type WatchEvent } from '../../providers/kube/client.js';
 import type { KubeKind, KubeObject } from '../../providers/kube/resources.js';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
@@ -37,12 +37,13 @@ export async function watchUntil(
     while (!signal.aborted) {
       let events = 0;
       const timeoutSeconds = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
-      for await (const ev of api.watch(kind, namespace, { fieldSelector: `metadata.name=${name}`, resourceVersion: rv, timeoutSeconds }, signal)) {
+      const stream = api.watch(kind, namespace, { fieldSelector: `metadata.name=${name}`, resourceVersion: rv, timeoutSeconds }, signal);
+      for await (const ev of resumable(stream)) {
         if (ev.type === 'BOOKMARK') {
           rv = ev.object.metadata.resourceVersion;
           continue;
         }
-        if (ev.type === 'ERROR') {
+        if (ev.type === 'ERROR' || ev.type === 'GONE') {
           // 410 Gone: the version is too old; read the object again and watch from there.
           obj = await api.get(kind, name, namespace);
           rv = obj?.metadata.resourceVersion;
@@ -68,4 +69,16 @@ export function parseDuration(text: string, what = '--timeout'): number {
   if (!m) throw new UserError(`${what}: "${text}" is not a duration`, { hint: 'use e.g. 90s, 5m, 1h or 500ms', code: 'USAGE' });
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   return Number(m[1]) * unit;
+}
+
+type Event = WatchEvent | { type: 'GONE'; object: KubeObject };
+
+/** A watch refused with HTTP 410 (version too old) reads as one GONE event, like an in-stream ERROR. */
+async function* resumable(stream: AsyncGenerator<WatchEvent>): AsyncGenerator<Event> {
+  try {
+    yield* stream;
+  } catch (e) {
+    if (e instanceof KubeApiError && e.status === 410) yield { type: 'GONE', object: { metadata: { name: '' } } };
+    else throw e;
+  }
 }
