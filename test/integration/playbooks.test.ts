@@ -17,8 +17,8 @@ import { parse } from 'yaml';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, '.venv', 'bin');
-// Two hosts; host-b also carries the knowledge server, as small environments do.
-const HOSTS = { 'host-a': ['app'], 'host-b': ['app', 'knowledge'] } as const;
+// Two hosts sharing groups, as small environments do.
+const HOSTS = { 'host-a': ['app', 'broker'], 'host-b': ['app', 'knowledge', 'worker'] } as const;
 type Host = keyof typeof HOSTS;
 const EXTRA_VARS = {
   app_name: 'frag',
@@ -51,8 +51,12 @@ function exec(cmd: string, args: string[], cwd: string, env: Record<string, stri
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 110_000);
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, out }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, out });
+    });
   });
 }
 
@@ -115,7 +119,7 @@ before(async () => {
   writeFileSync(join(work, 'ansible.cfg'), '[defaults]\n');
   mkdirSync(join(work, 'ansible-tmp'));
   const lines: string[] = [];
-  for (const group of ['app', 'knowledge']) {
+  for (const group of ['app', 'knowledge', 'broker', 'worker']) {
     lines.push(`[${group}]`);
     for (const [host, groups] of Object.entries(HOSTS) as [Host, readonly string[]][]) {
       if (groups.includes(group)) lines.push(`${host} deploy_root=${root(host)}`);
@@ -137,13 +141,16 @@ before(async () => {
 });
 
 after(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
+  if (work) rmSync(work, { recursive: true, force: true, maxRetries: 5 });
 });
 
 const VARS = () => ['-e', `@${join(work, 'vars.json')}`];
 
-describe('reference playbooks (real ansible-playbook, sandboxed local hosts)', { timeout: 120_000 }, () => {
-  test('every playbook passes --syntax-check, without the vault password', async () => {
+// Generous: on a busy 2-core machine one ansible-playbook run can take ten seconds.
+const T = { timeout: 120_000 };
+
+describe('reference playbooks (real ansible-playbook, sandboxed local hosts)', () => {
+  test('every playbook passes --syntax-check, without the vault password', T, async () => {
     const files = ['app.yml', 'knowledge.yml', 'database.yml', 'broker.yml', 'worker.yml', 'image.yml', 'tasks/pull.yml', 'tasks/clean-tables.yml'];
     const { code, out } = await exec(join(BIN, 'ansible-playbook'), ['-i', join(work, 'inventory.ini'), '--syntax-check', ...files], project, ansibleEnv());
     assert.equal(code, 0, out);
@@ -155,7 +162,7 @@ describe('reference playbooks (real ansible-playbook, sandboxed local hosts)', {
     rmSync(join(project, 'broken.yml'));
   });
 
-  test('the become trap is armed: a play that becomes fails here', async () => {
+  test('the become trap is armed: a play that becomes fails here', T, async () => {
     writeFileSync(join(project, 'becomes.yml'), '- hosts: app\n  gather_facts: false\n  become: true\n  tasks:\n    - ansible.builtin.command: id -u\n');
     const run = await playbook('becomes.yml');
     rmSync(join(project, 'becomes.yml'));
@@ -163,7 +170,7 @@ describe('reference playbooks (real ansible-playbook, sandboxed local hosts)', {
     assert.match(run.out, /no-such-sudo/);
   });
 
-  test('the tasks index names existing playbooks whose plays target its groups', () => {
+  test('the tasks index names existing playbooks whose plays target its groups', T, () => {
     const index = parse(readFileSync(join(project, 'tasks', 'tasks.yml'), 'utf8')) as Record<string, Record<string, unknown>>;
     assert.deepEqual(Object.keys(index).sort(), ['clean-tables', 'pull']);
     for (const [name, entry] of Object.entries(index)) {
@@ -177,7 +184,7 @@ describe('reference playbooks (real ansible-playbook, sandboxed local hosts)', {
     assert.equal(index['clean-tables']!.destructive, true);
   });
 
-  test('app.yml renders settings, unit and release on every app host, idempotently, secrets hidden', async () => {
+  test('app.yml renders settings, unit and release on every app host, idempotently, secrets hidden', T, async () => {
     const realBefore = realState();
     const first = await playbook('app.yml', [...VARS(), '--diff', '-v']);
     assertSucceeded(first, ['host-a', 'host-b'], 'some');
@@ -205,7 +212,7 @@ describe('reference playbooks (real ansible-playbook, sandboxed local hosts)', {
     assert.deepEqual(realState(), realBefore, 'sandbox wrote outside deploy_root');
   });
 
-  test('knowledge.yml configures only the knowledge host, idempotently', async () => {
+  test('knowledge.yml configures only the knowledge host, idempotently', T, async () => {
     const settingsBefore = read('host-b', 'etc/frag/settings.env');
     assertSucceeded(await playbook('knowledge.yml', VARS()), ['host-b'], 'some');
     assert.ok(!existsSync(file('host-a', 'etc/frag/knowledge.env')));
@@ -219,7 +226,7 @@ describe('reference playbooks (real ansible-playbook, sandboxed local hosts)', {
     assertSucceeded(await playbook('knowledge.yml', VARS()), ['host-b'], 'none');
   });
 
-  test('database.yml renders the connection settings once, on the first app host', async () => {
+  test('database.yml renders the connection settings once, on the first app host', T, async () => {
     assertSucceeded(await playbook('database.yml', VARS()), ['host-a'], 'some');
     const env = read('host-a', 'etc/frag/database.env');
     assert.equal(mode('host-a', 'etc/frag/database.env'), 0o600);
@@ -230,7 +237,7 @@ describe('reference playbooks (real ansible-playbook, sandboxed local hosts)', {
     assertSucceeded(await playbook('database.yml', VARS()), ['host-a'], 'none');
   });
 
-  test('image.yml bakes the same environment-agnostic layer on all hosts, with no contract vars', async () => {
+  test('image.yml bakes the same environment-agnostic layer on all hosts, with no contract vars', T, async () => {
     const all: Host[] = ['host-a', 'host-b'];
     assertSucceeded(await playbook('image.yml'), all, 'some');
     for (const host of all) {
@@ -243,19 +250,41 @@ describe('reference playbooks (real ansible-playbook, sandboxed local hosts)', {
     assertSucceeded(await playbook('image.yml'), all, 'none');
   });
 
-  test('tasks/pull.yml updates the code and restarts each group service, then is idempotent', async () => {
+  test('broker.yml and worker.yml configure their hosts (in one ansible-playbook run)', T, async () => {
+    const run = await playbook('broker.yml', [...VARS(), 'worker.yml']);
+    assertSucceeded(run, ['host-a', 'host-b'], 'some');
+    const conf = read('host-a', 'etc/rabbitmq/rabbitmq.conf');
+    assert.equal(mode('host-a', 'etc/rabbitmq/rabbitmq.conf'), 0o600);
+    assert.ok(conf.split('\n').includes(`default_pass = ${secrets.vault_broker_password}`));
+    assert.match(read('host-a', 'etc/systemd/system/rabbitmq-server.service.d/limits.conf'), /^LimitNOFILE=65536$/m);
+    assert.match(read('host-b', 'etc/systemd/system/frag-worker.service'), /^ExecStart=\/opt\/frag\/venv\/bin\/celery --app frag worker /m);
+    assert.ok(!existsSync(file('host-b', 'etc/rabbitmq')) && !existsSync(file('host-a', 'etc/systemd/system/frag-worker.service')));
+    assert.ok(events('host-a').endsWith('restart frag-app.service\nrestart rabbitmq-server.service\n'), events('host-a'));
+    assert.ok(events('host-b').endsWith('restart frag-knowledge.service\nrestart frag-worker.service\n'), events('host-b'));
+  });
+
+  test('tasks/clean-tables.yml turns maintenance on, then off again (no database in sandbox)', T, async () => {
+    const run = await playbook('tasks/clean-tables.yml', VARS());
+    assertSucceeded(run, ['host-a', 'host-b'], 'some');
+    const on = run.out.indexOf('Turn maintenance mode on');
+    const off = run.out.indexOf('TASK [../roles/common : Remove the maintenance flag]', run.out.indexOf('PLAY [Turn maintenance mode off]'));
+    assert.ok(on >= 0 && off > on, run.out);
+    assert.match(run.out.slice(on, run.out.indexOf('PLAY [', on)), /changed: \[host-a\][\s\S]*changed: \[host-b\]|changed: \[host-b\][\s\S]*changed: \[host-a\]/);
+    for (const host of ['host-a', 'host-b'] as const) assert.ok(!existsSync(file(host, 'etc/frag/maintenance')));
+  });
+
+  test('tasks/pull.yml updates the code and restarts each group service, then is idempotent', T, async () => {
     const settingsBefore = read('host-a', 'etc/frag/settings.env');
+    const before = { a: events('host-a'), b: events('host-b') };
     const pull = ['-e', 'app_repo_version=v2.0.1'];
     const all: Host[] = ['host-a', 'host-b'];
     assertSucceeded(await playbook('tasks/pull.yml', [...VARS(), ...pull]), all, 'some');
     for (const host of all) assert.equal(read(host, 'opt/frag/RELEASE'), `repo=${REPO}\nversion=v2.0.1\ncommit=none (sandbox)\n`);
-    const appTwice = 'restart frag-app.service\n'.repeat(2);
-    const bothTwice = 'restart frag-app.service\nrestart frag-knowledge.service\n'.repeat(2);
-    assert.equal(events('host-a'), appTwice);
-    assert.equal(events('host-b'), bothTwice, 'host-b runs both services from the code');
+    const after = { a: before.a + 'restart frag-app.service\n', b: before.b + 'restart frag-app.service\nrestart frag-knowledge.service\nrestart frag-worker.service\n' };
+    assert.equal(events('host-a'), after.a, 'no broker restart: it does not run the code');
+    assert.equal(events('host-b'), after.b, 'host-b runs three services from the code');
     assert.equal(read('host-a', 'etc/frag/settings.env'), settingsBefore, 'pull leaves the configuration alone');
     assertSucceeded(await playbook('tasks/pull.yml', [...VARS(), ...pull]), all, 'none');
-    assert.equal(events('host-a'), appTwice);
-    assert.equal(events('host-b'), bothTwice);
+    assert.deepEqual({ a: events('host-a'), b: events('host-b') }, after);
   });
 });
