@@ -19,6 +19,14 @@ if [ ! -x .venv/bin/ansible-playbook ] || [ ! -x .venv/bin/moto_server ]; then
   .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements.txt
 fi
 
+# Benchmarks only (`bash scripts/setup.sh --bench` or FRAGCTL_BENCH=1): the full `ansible` package
+# (amazon.aws's aws_ec2 inventory plugin, which bench/hosts.ts compares with) in a venv of its own.
+if { [ "${1:-}" = "--bench" ] || [ -n "${FRAGCTL_BENCH:-}" ]; } && [ ! -x .venv/ansible-full/bin/ansible-inventory ]; then
+  log "full ansible + boto3 for the inventory benchmark (.venv/ansible-full)"
+  python3 -m venv .venv/ansible-full
+  .venv/ansible-full/bin/pip install --quiet --disable-pip-version-check 'ansible>=9' boto3
+fi
+
 need_apt=()
 [ -x /usr/sbin/sshd ] || need_apt+=(openssh-server)
 command -v docker-registry >/dev/null 2>&1 || need_apt+=(docker-registry)
