@@ -23,13 +23,13 @@ export class RecordingIo implements IoHost {
   stream(): void {}
 }
 
-export function kubeContext(dir: string, envName: string, options: Partial<Context['options']> = {}): Context & { io: RecordingIo } {
+export function kubeContext(dir: string, envName: string, options: Partial<Context['options']> = {}, signal = new AbortController().signal): Context & { io: RecordingIo } {
   const project = loadProject(dir);
   return {
     project,
     env: loadEnvironment(project, envName),
     io: new RecordingIo(),
-    signal: new AbortController().signal,
+    signal,
     options: { yes: false, dryRun: false, verbose: false, interactive: false, pollIntervalMs: 20, ...options },
     aws: new AwsClients({ region: 'us-east-1', endpointUrl: 'http://127.0.0.1:9' }),
   };
