@@ -79,3 +79,16 @@ test('a corrupt record file: history shows the readable runs and warns with the 
   assert.match(r.stdout, /2026-11-22 04:00:00Z\s+deploy\s+succeeded\s+1m05s\s+a@b\s+unknown\s+r1/);
   assert.match(r.stderr, /\.fragctl\/runs\.jsonl: skipped 2 unreadable lines \(2, 3\); the other records are shown/);
 });
+
+test('plan on a local environment: the hosts each role would reach, no lock, no record', async () => {
+  const dir = copyProject();
+  addEnv(dir, 'loc', 'platform: local\nlocal:\n  hosts:\n    - { name: one, address: 127.0.0.1, port: 1, groups: [app, database] }\n');
+  const r = await fragctl(['loc', 'plan', '--json'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const plan = JSON.parse(r.stdout) as { platform: string; image: unknown; stack: unknown; roles: Array<{ role: string; hosts: string[] }> };
+  assert.equal(plan.platform, 'local');
+  assert.equal(plan.stack, null);
+  assert.deepEqual(plan.roles.map((x) => [x.role, x.hosts]), [['database', ['one']], ['app', ['one']]]);
+  assert.equal(existsSync(join(dir, '.fragctl', 'locks', 'loc.json')), false);
+  assert.equal(existsSync(join(dir, '.fragctl', 'runs.jsonl')), false);
+});
