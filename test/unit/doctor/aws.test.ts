@@ -67,7 +67,7 @@ test('ROLLBACK_COMPLETE: delete and recreate; --fix deletes after confirmation',
   assert.equal(fixed.ok, true);
   assert.equal(fixed.findings[0]!.result, 'fixed');
   assert.match(io.confirms[0]!.message, /Delete the failed stack frag-staging/);
-  assert.deepEqual(cfn.commandCalls(DeleteStackCommand).map((c) => c.args[0].input), [{ StackName: 'frag-staging' }]);
+  assert.deepEqual(cfn.commandCalls(DeleteStackCommand).map((c) => [c.args[0].input.StackName, c.args[0].input.RetainResources]), [['frag-staging', undefined]]);
 });
 
 test('UPDATE_ROLLBACK_FAILED: continue the rollback, skipping exactly the resources that failed', async () => {
