@@ -18,7 +18,7 @@ export interface DecommissionOptions {
 export interface DecommissionResult {
   stack: string;
   deleted: boolean;
-  resources: Array<{ logicalId: string; type: string; physicalId?: string }>;
+  resources: Array<{ logicalId: string; type: string; physicalId?: string; status: string }>;
   snapshots: FinalSnapshot[];
   imageDeleted?: string;
   kept: string[];
@@ -49,8 +49,11 @@ export async function decommission(ctx: Context, opts: DecommissionOptions): Pro
   }
   const resources = (await stackResources(ctx.aws, stack.StackId ?? name))
     .filter((r) => r.ResourceStatus !== 'DELETE_COMPLETE')
-    .map((r) => ({ logicalId: r.LogicalResourceId ?? '?', type: r.ResourceType ?? '?', physicalId: r.PhysicalResourceId }));
-  const databases = resources.filter((r) => r.type === 'AWS::RDS::DBInstance' && r.physicalId).map((r) => r.physicalId!);
+    .map((r) => ({ logicalId: r.LogicalResourceId ?? '?', type: r.ResourceType ?? '?', physicalId: r.PhysicalResourceId, status: r.ResourceStatus ?? '' }));
+  // Only databases that exist: one whose create failed has nothing to snapshot.
+  const databases = resources
+    .filter((r) => r.type === 'AWS::RDS::DBInstance' && r.physicalId && /_COMPLETE$/.test(r.status) && !/ROLLBACK_COMPLETE$/.test(r.status))
+    .map((r) => r.physicalId!);
   const imageId = parametersOf(stack).ImageId;
   const kept = [
     ...(opts.skipFinalSnapshot ? [] : databases.map((d) => `a final snapshot of database ${d}`)),

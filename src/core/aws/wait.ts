@@ -39,6 +39,7 @@ export async function waitForStack(ctx: Context, opts: WaitOptions): Promise<Wai
   const seen: StackEvent[] = [];
   let lastEventId = opts.sinceEventId;
   let status: string | undefined;
+  let missing = 0;
   const interrupted = (): InterruptedError => {
     progress.fail(`stopped waiting for ${label}`);
     return new InterruptedError(`stopped waiting: ${runningWhat(opts.operation, status)} on AWS for stack ${label}`, {
@@ -57,6 +58,11 @@ export async function waitForStack(ctx: Context, opts: WaitOptions): Promise<Wai
       ctx.io.emit({ level: 'info', code: 'stack.event', message: formatEvent(ev), data: { event: eventData(ev) } });
     }
     status = stack?.StackStatus;
+    if (!stack && opts.operation !== 'delete' && ++missing <= 2) {
+      // Right after CreateStack a lookup may not see the stack yet; give it two more polls.
+      await sleep(delay(), ctx.signal, interrupted);
+      continue;
+    }
     if (!stack || (opts.operation === 'delete' && status === 'DELETE_COMPLETE')) {
       if (opts.operation === 'delete') {
         progress.succeed(`${label} deleted`);
@@ -69,7 +75,7 @@ export async function waitForStack(ctx: Context, opts: WaitOptions): Promise<Wai
       progress.succeed(`${label}: ${status}`);
       return { status, stack, events: seen };
     }
-    if (status && !isInProgress(status) && isFailure(status)) {
+    if (status && !isInProgress(status) && (isFailure(status) || (opts.operation !== 'delete' && status.startsWith('DELETE_')))) {
       progress.fail(`${label}: ${status}`);
       throw stackFailure(ctx, label, stack, seen);
     }
