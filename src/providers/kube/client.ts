@@ -205,6 +205,13 @@ function readAll(res: http.IncomingMessage): Promise<string> {
 function unreachable(target: KubeTarget, e: unknown): OperationError {
   const err = e as NodeJS.ErrnoException;
   const why = err.code === 'ECONNREFUSED' ? 'connection refused' : err.code === 'ENOTFOUND' ? 'host not found' : err.code ?? err.message;
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(err.code ?? '')) {
+    return new OperationError(`cannot reach the Kubernetes API server ${target.server} (${why}: its certificate is not trusted)`, {
+      hint: `check certificate-authority(-data) of the cluster of context "${target.context}" in ${target.kubeconfig}`,
+      code: 'KUBE_TLS',
+      cause: e,
+    });
+  }
   return new OperationError(`cannot reach the Kubernetes API server ${target.server} (${why})`, {
     hint: `check that the cluster of context "${target.context}" in ${target.kubeconfig} is running and reachable`,
     code: 'KUBE_UNREACHABLE',
