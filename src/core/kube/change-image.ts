@@ -100,7 +100,7 @@ const STUCK = /BackOff|ErrImagePull|InvalidImageName|CreateContainer|RunContaine
  * A StatefulSet does not replace a pod that never became ready, even after its template is
  * fixed (Kubernetes' "forced rollback"): such pods are deleted so the new template can start.
  */
-async function replaceStuckPods(ctx: Context, api: KubeClient, stack: KubeStack): Promise<void> {
+export async function replaceStuckPods(ctx: Context, api: KubeClient, stack: KubeStack): Promise<void> {
   const pods = (await api.list('Pod', stack.namespace, { labelSelector: APP_SELECTOR })).items;
   for (const pod of pods) {
     const { reason } = podReason(pod);

@@ -5,6 +5,7 @@
  */
 import type { Context } from '../context.js';
 import { success } from '../io.js';
+import { replaceStuckPods } from './change-image.js';
 import { connectKube, managedNamespace, touched } from './connect.js';
 import { recordHistory } from './history.js';
 import { formatImage, shownTag } from './image.js';
@@ -58,6 +59,7 @@ export async function deployKube(ctx: Context, options: DeployOptions = {}): Pro
     const secretsCreated = await ensureSecrets(api, stack);
     const applied = new Map<string, KubeObject>();
     for (const m of manifests.slice(1)) applied.set(`${m.kind}/${m.metadata.name}`, await api.apply(m));
+    if (running.exists && running.healthy === false) await replaceStuckPods(ctx, api, stack);
     progress.update('objects applied; waiting for the rollout');
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const waits = [waitForRollout(ctx, api, stack.namespace, APP, { timeoutMs, progress, initial: applied.get(`StatefulSet/${APP}`) })];

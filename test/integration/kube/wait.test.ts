@@ -6,6 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeKube, type FakeKube } from '../../fakes/kube/server.js';
+import { byKind } from '../../fakes/kube/resources.js';
 import { deployKube } from '../../../src/core/kube/deploy.js';
 import { versionChange } from '../../../src/core/kube/version-change.js';
 import { InterruptedError } from '../../../src/core/errors.js';
@@ -42,6 +43,28 @@ describe('waiting for rollouts', { concurrency: false }, () => {
     const lines = ctx.io.updates.map((u) => u.message);
     assert.ok(lines.some((l) => /1\/2 pods ready/.test(l)), lines.join('\n'));
     assert.match(lines.at(-1)!, /app: 2\/2 pods ready at revision app-/);
+  });
+
+  it('--no-wait returns once the change is applied', async () => {
+    kube.controllers.statefulSets.hold(NS, 'app');
+    try {
+      const r = await versionChange(kubeContext(p.dir, 'kube-staging'), { tag: 'latest-5', wait: false });
+      assert.equal(r.waited, false);
+      const sts = kube.store.get(byKind('StatefulSet'), NS, 'app')!;
+      assert.match(JSON.stringify(sts.spec), /latest-5/);
+      assert.ok(((sts.status as { observedGeneration?: number }).observedGeneration ?? 0) < sts.metadata.generation!, 'the controller has not even seen it');
+    } finally {
+      kube.controllers.statefulSets.release(NS, 'app');
+    }
+  });
+
+  it('a deploy after a broken tag replaces the stuck pod and completes', async () => {
+    kube.controllers.statefulSets.failPod(NS, 'app', 'ErrImagePull', 'manifest unknown');
+    await assert.rejects(versionChange(kubeContext(p.dir, 'kube-staging'), { tag: 'nope', timeoutMs: 500 }), /pod app-1 is stuck: ErrImagePull/);
+    const ctx = kubeContext(p.dir, 'kube-staging');
+    const r = await deployKube(ctx, { tag: 'latest-6', timeoutMs: 10_000 });
+    assert.equal(r.tag, 'latest-6');
+    assert.ok(ctx.io.events.some((e) => e.code === 'kube.pod.replaced' && e.data?.pod === 'app-1'));
   });
 
   it('an interruption stops the wait, not the rollout', async () => {
