@@ -10,12 +10,22 @@ import { byKind } from '../../fakes/kube/resources.js';
 import { deployKube } from '../../../src/core/kube/deploy.js';
 import { versionChange } from '../../../src/core/kube/version-change.js';
 import { InterruptedError } from '../../../src/core/errors.js';
+import { rolloutState } from '../../../src/core/kube/rollout.js';
 import { kubeProject, type KubeProject } from './setup.js';
 import { kubeContext } from './context.js';
 
 let kube: FakeKube;
 let p: KubeProject;
 const NS = 'frag-kube-staging';
+/** Until the app's rollout is complete in the fake. */
+async function settled(): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const sts = kube.store.get(byKind('StatefulSet'), NS, 'app');
+    if (sts && rolloutState(sts as never).done) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('the app did not settle');
+}
 const WATCH = /\/apis\/apps\/v1\/namespaces\/frag-kube-staging\/statefulsets$/;
 
 describe('waiting for rollouts', { concurrency: false }, () => {
@@ -52,10 +62,12 @@ describe('waiting for rollouts', { concurrency: false }, () => {
       assert.equal(r.waited, false);
       const sts = kube.store.get(byKind('StatefulSet'), NS, 'app')!;
       assert.match(JSON.stringify(sts.spec), /latest-5/);
-      assert.ok(((sts.status as { observedGeneration?: number }).observedGeneration ?? 0) < sts.metadata.generation!, 'the controller has not even seen it');
+      const pods = kube.store.list(byKind('Pod'), NS, (pod) => pod.metadata.name?.startsWith('app-') ?? false);
+      assert.ok(pods.length > 0 && pods.every((pod) => !JSON.stringify(pod.spec).includes('latest-5')), 'no pod runs the new tag yet');
     } finally {
       kube.controllers.statefulSets.release(NS, 'app');
     }
+    await settled();
   });
 
   it('a deploy after a broken tag replaces the stuck pod and completes', async () => {
