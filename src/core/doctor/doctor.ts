@@ -7,7 +7,8 @@ import type { Context } from '../context.js';
 import { debug, info, success, warn } from '../io.js';
 import { isStale } from '../locks/stale.js';
 import type { LockHolder } from '../locks/types.js';
-import { openEnvState } from '../records/state.js';
+import { openEnvState, type EnvState } from '../records/state.js';
+import { UserError } from '../errors.js';
 import type { DoctorFinding, DoctorResult, FindingWithFix } from './types.js';
 
 export async function doctor(ctx: Context, opts: { fix?: boolean } = {}): Promise<DoctorResult> {
@@ -15,19 +16,27 @@ export async function doctor(ctx: Context, opts: { fix?: boolean } = {}): Promis
   const notes: string[] = [];
   const found: FindingWithFix[] = [];
 
-  const state = await openEnvState(ctx, { create: false });
-  const holder = await state.lock.status();
+  let state: EnvState | undefined;
+  let holder: LockHolder | undefined;
+  try {
+    state = await openEnvState(ctx, { create: false });
+    holder = await state.lock.status();
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    notes.push(`the lock could not be checked: ${(e as Error).message.split('\n')[0]}`);
+  }
   let liveHolder: LockHolder | undefined;
-  if (holder && isStale(holder)) {
+  if (state && holder && isStale(holder)) {
+    const lock = state.lock;
     found.push({
       code: 'lock.stale',
-      subject: `lock of ${ctx.env.name} (${state.lock.location})`,
+      subject: `lock of ${ctx.env.name} (${lock.location})`,
       problem: `held by ${holder.who} for ${holder.verb} since ${holder.since}, but that process (pid ${holder.pid} on ${holder.host}) is gone`,
       fix: `release it: fragctl ${ctx.env.name} lock release --force`,
       fixable: true,
       question: `Release the stale lock of ${ctx.env.name} (held by dead pid ${holder.pid}, ${holder.verb})?`,
       apply: async () => {
-        await state.lock.forceRelease();
+        await lock.forceRelease();
         return `released the lock of ${ctx.env.name}`;
       },
     });

@@ -40,7 +40,7 @@ export async function guardedRun(ctx: Context, input: GuardInput, body: () => Pr
 
   let state: EnvState | undefined;
   try {
-    state = await openEnvState(ctx);
+    state = await openEnvState(ctx, { verb: input.verb });
     await state.lock.acquire(holder);
   } catch (e) {
     // A held lock, or a settings problem (no kubeconfig, a foreign namespace): the verb cannot run.

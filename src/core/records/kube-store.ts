@@ -28,6 +28,19 @@ export class KubeRecordStore implements RecordStore {
   }
 
   async put(record: RunRecord): Promise<void> {
+    try {
+      await this.write(record);
+    } catch (e) {
+      // The namespace is gone or going (undeploy, a verb on a stack never deployed): the record
+      // lives on in the local cache only.
+      const err = e as { status?: number; message?: string };
+      if (err.status === 404 || (err.status === 403 && /terminat/i.test(err.message ?? ''))) return;
+      if (!(await this.api.get('Namespace', this.namespace))) return;
+      throw e;
+    }
+  }
+
+  private async write(record: RunRecord): Promise<void> {
     const cm = await this.api.get('ConfigMap', RUNS_CONFIGMAP, this.namespace);
     const value = JSON.stringify(record);
     if (!cm) {
@@ -62,21 +75,28 @@ export class KubeRecordStore implements RecordStore {
 
 const dataOf = (cm: KubeObject | undefined): Record<string, string> => ((cm as { data?: Record<string, string> } | undefined)?.data ?? {});
 
-/** A namespace that does not exist holds no lock and no records; taking the lock creates it. */
+/**
+ * A namespace that does not exist holds no lock and no records. `deploy` creates it to take the
+ * lock (it would create it anyway); any other verb on a missing namespace has nothing to protect
+ * and fails on its own ("not deployed"), so it runs without a lock rather than leave an empty
+ * namespace behind.
+ */
 class CreatingLock implements EnvLock {
+  private held = false;
   constructor(
     private readonly inner: KubeLock,
-    private readonly ensureNamespace: () => Promise<void>,
+    private readonly ensureNamespace: () => Promise<boolean>,
   ) {}
   get location(): string {
     return this.inner.location;
   }
   async acquire(holder: LockHolder): Promise<void> {
-    await this.ensureNamespace();
-    return this.inner.acquire(holder);
+    if (!(await this.ensureNamespace())) return;
+    await this.inner.acquire(holder);
+    this.held = true;
   }
-  release(runId: string): Promise<void> {
-    return this.inner.release(runId);
+  async release(runId: string): Promise<void> {
+    if (this.held) await this.inner.release(runId);
   }
   status(): Promise<LockHolder | undefined> {
     return this.inner.status();
@@ -86,7 +106,7 @@ class CreatingLock implements EnvLock {
   }
 }
 
-export async function openKubeState(ctx: Context, opts: { create?: boolean } = {}): Promise<{ store: RecordStore; lock: EnvLock }> {
+export async function openKubeState(ctx: Context, opts: { create?: boolean; verb?: string } = {}): Promise<{ store: RecordStore; lock: EnvLock }> {
   const [{ connectKube, managedNamespace }, { resolveStack }, { namespaceManifest }] = await Promise.all([
     import('../kube/connect.js'),
     import('../kube/stack.js'),
@@ -96,10 +116,12 @@ export async function openKubeState(ctx: Context, opts: { create?: boolean } = {
   const api = await connectKube(ctx);
   let exists = !!(await managedNamespace(api, stack)); // refuses a namespace fragctl did not make
   const lock = new KubeLock(api, stack.namespace, ctx.env.name, stack.labels);
-  const ensure = async (): Promise<void> => {
-    if (exists || opts.create === false) return;
+  const ensure = async (): Promise<boolean> => {
+    if (exists) return true;
+    if (opts.create === false || opts.verb !== 'deploy') return false;
     await api.apply(namespaceManifest(stack));
     exists = true;
+    return true;
   };
   return { store: new KubeRecordStore(api, stack.namespace, stack.labels), lock: new CreatingLock(lock, ensure) };
 }

@@ -121,4 +121,18 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     const remote = JSON.parse((await p.run(['runs', '--json'])).stdout) as { records: Array<{ env: string; verb: string }> };
     assert.ok(remote.records.some((x) => x.env === 'dev' && x.verb === 'version-change'));
   });
+
+  it('undeploy: the record of the run that deleted the namespace stays in the cache; later verbs leave no namespace behind', async () => {
+    const r = await p.run(['dev', 'undeploy', '--yes']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /could not write the run record/);
+    await waitFor(() => !kube.store.get(byKind('Namespace'), undefined, DEV) || undefined, 10_000, 'the namespace to go');
+    const { readFileSync } = await import('node:fs');
+    const cached = readFileSync(join(p.dir, '.fragctl', 'runs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as RunRecord);
+    assert.equal(cached.filter((x) => x.verb === 'undeploy').at(-1)!.outcome, 'succeeded');
+    const vc = await p.run(['dev', 'version-change', '--tag', 'latest-6']);
+    assert.notEqual(vc.code, 0);
+    assert.doesNotMatch(vc.stderr, /locked|could not write/);
+    assert.equal(kube.store.get(byKind('Namespace'), undefined, DEV), undefined, 'no namespace made just to lock it');
+  });
 });
