@@ -76,3 +76,20 @@ test('failure and Ctrl-C release the lock and record the outcome', async () => {
     ['failed', 3, undefined],
   ]);
 });
+
+test('what a run touched is recorded with secrets masked', async () => {
+  const { clearSecrets, registerSecret } = await import('../../../src/core/redact.js');
+  clearSecrets();
+  registerSecret('s3cr3t-value-42');
+  const dir = localProject();
+  const touched: Array<Record<string, unknown>> = [];
+  await guardedRun(testContext({ dir, env: 'dev' }), { verb: 'deploy', args: ['dev', 'deploy', '--extra', 'x=s3cr3t-value-42'], touched }, async () => {
+    touched.push({ kind: 'Secret', db_password: 'plain', note: 'rotated s3cr3t-value-42' });
+  });
+  const text = readFileSync(join(dir, '.fragctl', 'runs.jsonl'), 'utf8');
+  assert.doesNotMatch(text, /s3cr3t-value-42|"plain"/);
+  const done = lines(dir).at(-1)!;
+  assert.deepEqual(done.touched, [{ kind: 'Secret', db_password: '********', note: 'rotated ********' }]);
+  assert.deepEqual(done.args, ['dev', 'deploy', '--extra', 'x=********']);
+  clearSecrets();
+});
