@@ -53,13 +53,18 @@ export async function selectRoles(ctx: Context, requested: string[] | undefined,
   return known.filter((r) => workers || (r !== 'broker' && r !== 'worker'));
 }
 
-export async function resolveTargets(ctx: Context): Promise<DeployTargets & { instances?: InstanceFacts[] }> {
+/** plan: nothing connects, so emulator hosts and an environment not created yet are fine. */
+export interface ResolveOptions {
+  forPlan?: boolean;
+}
+
+export async function resolveTargets(ctx: Context, opts: ResolveOptions = {}): Promise<DeployTargets & { instances?: InstanceFacts[] }> {
   if (ctx.env.platform === 'local') {
     const hosts = await localHosts(ctx);
     return { hosts, vars: playbookVars(ctx, undefined), notes: [] };
   }
   if (ctx.env.platform !== 'aws') throw new UserError(`${ctx.env.name} is not an AWS or local environment`, { code: 'USAGE' });
-  refuseEmulatorAddresses(ctx);
+  if (!opts.forPlan) refuseEmulatorAddresses(ctx);
   const app = ctx.env.settings.app_name;
   const stack = stackName(app, ctx.env.name);
   const [tagged, ofStack, outputs] = await Promise.all([
@@ -70,7 +75,7 @@ export async function resolveTargets(ctx: Context): Promise<DeployTargets & { in
   const byId = new Map(tagged.map((i) => [i.instanceId, i]));
   for (const i of ofStack) if (!byId.has(i.instanceId)) byId.set(i.instanceId, i);
   const instances = [...byId.values()];
-  if (instances.length === 0) {
+  if (instances.length === 0 && !opts.forPlan) {
     throw new UserError(`environment ${ctx.env.name} has no hosts: no instance is tagged App=${app}, Env=${ctx.env.name}`, {
       hint: `create it first (fragctl ${ctx.env.name} create), or check the region and endpoint`,
       code: 'NO_HOSTS',

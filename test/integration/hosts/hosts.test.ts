@@ -13,6 +13,10 @@ import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudf
 import { EC2Client, RunInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { copyProject, fragctl, ROOT } from '../../helpers/cli.js';
 import { startMoto, type Moto } from '../../helpers/moto.js';
+import { loadEnvironment, loadProject } from '../../../src/core/config/project.js';
+import { AwsClients } from '../../../src/providers/aws/clients.js';
+import { planDeploy } from '../../../src/core/deploy/plan.js';
+import type { Context } from '../../../src/core/context.js';
 
 const run = promisify(execFile);
 const creds = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -126,6 +130,27 @@ describe('hosts by tag (moto)', () => {
     assert.ok(r.stderr.includes(`${untagged} lacks the tags Name, Group`), r.stderr);
     assert.ok(r.stderr.includes(`${stopped} (knowledge) is stopped`), r.stderr);
     assert.ok(!existsSync(join(dir, '.fragctl', 'hosts', stopped!)));
+  });
+
+  it('planDeploy lists the roles in deploy_order with the hosts each playbook targets (no connection)', async () => {
+    const [app] = await launch(tagged('staging', 'app'));
+    const [kb] = await launch(tagged('staging', 'knowledge'));
+    const project = loadProject(dir);
+    const ctx = {
+      project,
+      env: loadEnvironment(project, 'staging'),
+      io: { emit: () => undefined, stream: () => undefined, progress: () => ({ update() {}, succeed() {}, fail() {} }), confirm: async () => false },
+      options: { yes: false, dryRun: true, verbose: false, interactive: false, pollIntervalMs: 20 },
+      aws: new AwsClients({ region: 'us-east-1', endpointUrl: moto.url }),
+      signal: new AbortController().signal,
+    } as Context;
+    assert.deepEqual(await planDeploy(ctx), [
+      { role: 'database', playbook: 'playbooks/database.yml', hosts: [app] },
+      { role: 'knowledge', playbook: 'playbooks/knowledge.yml', hosts: [kb] },
+      { role: 'app', playbook: 'playbooks/app.yml', hosts: [app] },
+    ]);
+    await moto.reset();
+    assert.deepEqual((await planDeploy(ctx)).map((p) => [p.role, p.hosts.length]), [['database', 0], ['knowledge', 0], ['app', 0]]);
   });
 
   it('never connects to instances the emulator made up', async () => {
