@@ -14,7 +14,7 @@ export default defineVerb<{ deploy: boolean }>({
         deploy: opts.deploy !== false,
         // The table is shown before the confirmation, on stderr, so that stdout stays the result.
         onChanges: (changes) => {
-          if (!run.global.json) process.stderr.write(`${table(['ACTION', 'LOGICAL ID', 'TYPE', 'REPLACEMENT'], changes.map((c) => [c.action, c.logicalId, c.type, c.replacement]))}\n`);
+          if (!run.global.json) run.io.stream(`${table(['ACTION', 'LOGICAL ID', 'TYPE', 'REPLACEMENT'], changes.map((c) => [c.action, c.logicalId, c.type, c.replacement]))}\n`);
         },
       });
       if (run.global.json) return run.io.json(r);

@@ -127,7 +127,9 @@ async function provision(ctx: Context, instance: Instance): Promise<void> {
     const recap = await runPlaybook(ctx, { playbook: IMAGE_PLAYBOOK, hosts: [host], vars: { app_name: ctx.env.settings.app_name, image_build: true } });
     ok = recap.ok;
   } catch (e) {
-    if (e instanceof InterruptedError) throw e;
+    if (e instanceof InterruptedError || ctx.signal.aborted) {
+      throw new InterruptedError(`interrupted while provisioning the image instance ${id}`, { hint: keep, code: 'INTERRUPTED', cause: e });
+    }
     const err = e as { message?: string; hint?: string };
     throw new OperationError(`provisioning the image failed: ${err.message ?? String(e)}`, { hint: keep, code: 'IMAGE_PROVISION', cause: e });
   }

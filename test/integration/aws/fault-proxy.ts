@@ -16,6 +16,8 @@ export interface FaultPattern {
   throttleEvery: number;
   /** Drop request n when n % dropEvery === 0 (and it was not throttled). */
   dropEvery: number;
+  /** Rewrites response bodies (e.g. to hold a stack in progress). */
+  rewrite?: (body: string) => string;
 }
 
 const EC2_VERSION = 'Version=2016-11-15';
@@ -38,6 +40,12 @@ export async function startFaultProxy(target: string, pattern: FaultPattern): Pr
       const body = Buffer.concat(chunks);
       if (n % pattern.throttleEvery === 0) {
         stats.throttled++;
+        if (String(req.headers['content-type'] ?? '').includes('amz-json')) {
+          // JSON-protocol services (DynamoDB: the lock and run-record table).
+          res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+          res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException', message: 'Rate exceeded' }));
+          return;
+        }
         res.writeHead(400, { 'content-type': 'text/xml' });
         res.end(throttleBody(body.toString()));
         return;
@@ -51,8 +59,21 @@ export async function startFaultProxy(target: string, pattern: FaultPattern): Pr
       const out = request(
         { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
         (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
+          const rewrite = pattern.rewrite;
+          if (!rewrite) {
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            up.pipe(res);
+            return;
+          }
+          const parts: Buffer[] = [];
+          up.on('data', (c: Buffer) => parts.push(c));
+          up.on('end', () => {
+            const text = rewrite(Buffer.concat(parts).toString());
+            const headers = { ...up.headers, 'content-length': String(Buffer.byteLength(text)) };
+            delete headers['transfer-encoding'];
+            res.writeHead(up.statusCode ?? 502, headers);
+            res.end(text);
+          });
         },
       );
       out.on('error', () => res.destroy());
