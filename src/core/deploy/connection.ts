@@ -1,7 +1,7 @@
 /**
  * How Ansible reaches the instances of an AWS environment (env `aws.connection`):
  * - public: their public DNS name (or public IP);
- * - bastion: their private address through a ProxyJump host;
+ * - bastion: their private address through a bastion host (an ssh ProxyCommand with the same key);
  * - local: nowhere. At the local AWS endpoint hosts do not exist, so the playbooks run on the
  *   operator's machine with Ansible's local connection, each host sandboxed in .fragctl/hosts/<id>.
  */
@@ -10,6 +10,7 @@ import type { AnsibleHost } from '../ansible/playbook.js';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { hostsDir } from '../hosts/local-hosts.js';
+import { privateKeyPath } from '../ansible/keys.js';
 import type { InstanceFacts } from '../../providers/aws/ec2-hosts.js';
 
 /** Refuses ssh connections to instances a local AWS endpoint made up: their addresses are fake. */
@@ -71,11 +72,20 @@ export function toAnsibleHosts(ctx: Context, instances: InstanceFacts[], extraVa
         user,
         groups,
         connection: 'ssh' as const,
-        vars: { ...base, ansible_ssh_common_args: `-o ProxyJump=${b.user}@${b.host}:${b.port}` },
+        vars: { ...base, ansible_ssh_common_args: `-o ProxyCommand="${bastionProxyCommand(ctx, b)}"` },
       };
     }
     return { name: i.instanceId, address: i.publicDns ?? i.publicIp ?? '', user, groups, connection: 'ssh' as const, vars: base };
   });
+}
+
+/**
+ * The bastion hop. ProxyJump would start the jump's ssh without our --private-key, so the hop is
+ * spelled out as a ProxyCommand that uses the same key and known_hosts file.
+ */
+export function bastionProxyCommand(ctx: Context, b: { host: string; user: string; port: number }): string {
+  const known = join(ctx.project.paths.state, 'known_hosts');
+  return `ssh -i ${privateKeyPath(ctx)} -o IdentitiesOnly=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${known} -p ${b.port} -W %h:%p ${b.user}@${b.host}`;
 }
 
 /** Instances Ansible cannot reach with this connection mode (no address). */

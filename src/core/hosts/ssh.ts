@@ -6,7 +6,7 @@ import { checkPrivateKey } from '../ansible/keys.js';
 import type { SshTarget } from '../../providers/shell/ssh.js';
 import { checkGroupName, findInstances } from './aws-hosts.js';
 import { localHosts } from './local-hosts.js';
-import { refuseEmulatorAddresses } from '../deploy/connection.js';
+import { bastionProxyCommand, refuseEmulatorAddresses } from '../deploy/connection.js';
 
 export function parseHostSpec(spec: string): { group: string; index: number } {
   const m = /^([A-Za-z0-9_-]+)(?:\/(\d+))?$/.exec(spec);
@@ -41,7 +41,7 @@ export async function sshTarget(ctx: Context, spec: string): Promise<SshTarget &
   if (ctx.env.aws.connection === 'bastion') {
     const b = ctx.env.aws.bastion;
     if (!b) throw new UserError(`${ctx.env.name} connects through a bastion but names none`, { hint: 'add aws.bastion.host to the environment file', code: 'BASTION_MISSING' });
-    return { name: i.instanceId, address: i.privateIp ?? '', user, privateKey: key, knownHostsFile, jump: `${b.user}@${b.host}:${b.port}` };
+    return { name: i.instanceId, address: i.privateIp ?? '', user, privateKey: key, knownHostsFile, proxyCommand: bastionProxyCommand(ctx, b) };
   }
   const address = i.publicDns ?? i.publicIp;
   if (!address) throw new UserError(`${i.instanceId} has no public address`, { hint: 'set aws.connection: bastion for private hosts', code: 'NO_ADDRESS' });

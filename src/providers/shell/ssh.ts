@@ -7,8 +7,8 @@ export interface SshTarget {
   user?: string;
   privateKey?: string;
   knownHostsFile?: string;
-  /** A ProxyJump spec, e.g. ubuntu@bastion:22. */
-  jump?: string;
+  /** An ssh ProxyCommand for the bastion hop (it carries the key; ProxyJump would not). */
+  proxyCommand?: string;
 }
 
 export function sshArgs(t: SshTarget, command: string[] = []): string[] {
@@ -16,7 +16,7 @@ export function sshArgs(t: SshTarget, command: string[] = []): string[] {
   if (t.knownHostsFile) args.push('-o', `UserKnownHostsFile=${t.knownHostsFile}`);
   if (t.privateKey) args.push('-i', t.privateKey);
   if (t.port && t.port !== 22) args.push('-p', String(t.port));
-  if (t.jump) args.push('-J', t.jump);
+  if (t.proxyCommand) args.push('-o', `ProxyCommand=${t.proxyCommand}`);
   if (command.length) args.push('-o', 'BatchMode=yes');
   args.push(t.user ? `${t.user}@${t.address}` : t.address);
   if (command.length) args.push('--', ...command);

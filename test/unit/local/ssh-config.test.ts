@@ -34,8 +34,8 @@ describe('ssh', () => {
     assert.throws(() => parseHostSpec('a b'), /not a host/);
   });
   it('arguments: key, port, jump, command', () => {
-    assert.deepEqual(sshArgs({ address: '10.0.0.5', user: 'ubuntu', privateKey: '/k.pem', jump: 'ubuntu@bastion:22' }, ['uptime']), [
-      '-o', 'StrictHostKeyChecking=accept-new', '-o', 'IdentitiesOnly=yes', '-i', '/k.pem', '-J', 'ubuntu@bastion:22', '-o', 'BatchMode=yes', 'ubuntu@10.0.0.5', '--', 'uptime',
+    assert.deepEqual(sshArgs({ address: '10.0.0.5', user: 'ubuntu', privateKey: '/k.pem', proxyCommand: 'ssh -W %h:%p b' }, ['uptime']), [
+      '-o', 'StrictHostKeyChecking=accept-new', '-o', 'IdentitiesOnly=yes', '-i', '/k.pem', '-o', 'ProxyCommand=ssh -W %h:%p b', '-o', 'BatchMode=yes', 'ubuntu@10.0.0.5', '--', 'uptime',
     ]);
   });
 });
