@@ -57,7 +57,9 @@ export async function promote(ctx: Context, o: PromoteOptions): Promise<PromoteR
   const repo = parseImageRef(stack.image);
   const base = registryUrl(stack, repo);
   const running = await deployedStack(ctx, stack);
-  const registry = new RegistryClient(base);
+  const user = process.env.FRAGCTL_REGISTRY_USER;
+  const password = process.env.FRAGCTL_REGISTRY_PASSWORD;
+  const registry = new RegistryClient(base, user && password ? { user, password } : undefined);
   const manifest = await registry.getManifest(repo.path, source);
   if (!manifest) {
     const builds = (await registry.listTags(repo.path)).filter((t) => /^latest-\d+$/.test(t)).sort((a, b) => Number(b.slice(7)) - Number(a.slice(7))).slice(0, 5);

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { OperationError } from '../../core/errors.js';
+import { registerSecret } from '../../core/redact.js';
 
 export const MANIFEST_TYPES = [
   'application/vnd.oci.image.manifest.v1+json',
@@ -23,8 +24,16 @@ export interface Manifest {
 export class RegistryClient {
   calls = 0;
 
-  /** `baseUrl` such as http://127.0.0.1:5000 or https://registry.example.com. */
-  constructor(readonly baseUrl: string) {}
+  /**
+   * `baseUrl` such as http://127.0.0.1:5000 or https://registry.example.com; credentials for
+   * registries that want them (Basic, or Bearer tokens from the registry's token service).
+   */
+  constructor(
+    readonly baseUrl: string,
+    private readonly credentials?: { user: string; password: string },
+  ) {
+    if (credentials) registerSecret(credentials.password);
+  }
 
   /** The manifest of `ref` (tag or digest), or undefined when the registry has no such tag. */
   async getManifest(repo: string, ref: string): Promise<Manifest | undefined> {
@@ -67,6 +76,43 @@ export class RegistryClient {
   }
 
   private async fetch(method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<Response> {
+    const send = (auth?: string) => this.send(method, path, auth ? { ...headers, Authorization: auth } : headers, body);
+    let res = await send(this.authorization);
+    if (res.status === 401) {
+      const auth = await this.authorize(res.headers.get('www-authenticate') ?? '');
+      if (auth) {
+        this.authorization = auth;
+        res = await send(auth);
+      }
+    }
+    return res;
+  }
+
+  private authorization?: string;
+
+  /**
+   * Answers a 401 challenge: Basic with the credentials, or Bearer with a token from the realm
+   * (anonymous when there are no credentials, as public repositories allow).
+   */
+  private async authorize(challenge: string): Promise<string | undefined> {
+    const basic = this.credentials ? `Basic ${Buffer.from(`${this.credentials.user}:${this.credentials.password}`).toString('base64')}` : undefined;
+    if (/^Basic/i.test(challenge)) return basic;
+    if (!/^Bearer/i.test(challenge)) return undefined;
+    const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!.toLowerCase(), m[2]!]));
+    if (!params.realm) return undefined;
+    const url = new URL(params.realm);
+    if (params.service) url.searchParams.set('service', params.service);
+    if (params.scope) url.searchParams.set('scope', params.scope);
+    const res = await this.send('GET', url.toString(), basic ? { Authorization: basic } : {});
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as { token?: string; access_token?: string };
+    const token = body.token ?? body.access_token;
+    if (!token) return undefined;
+    registerSecret(token);
+    return `Bearer ${token}`;
+  }
+
+  private async send(method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<Response> {
     this.calls++;
     try {
       return await fetch(new URL(path, this.baseUrl), { method, headers, body: body ? new Uint8Array(body) : undefined });
@@ -91,7 +137,7 @@ export class RegistryClient {
       // not JSON: keep the raw text
     }
     throw new OperationError(`the registry could not ${what}: HTTP ${res.status} ${detail}`.trim(), {
-      hint: res.status === 401 || res.status === 403 ? 'the registry wants credentials fragctl does not have; check access to the repository' : 'see the registry answer above',
+      hint: res.status === 401 || res.status === 403 ? 'the registry wants credentials: set FRAGCTL_REGISTRY_USER and FRAGCTL_REGISTRY_PASSWORD (an account that may push tags)' : 'see the registry answer above',
       code: 'REGISTRY_ERROR',
     });
   }
