@@ -14,6 +14,7 @@ import { backoff, sleep } from './sleep.js';
 import { desiredTemplate, envStackName, parametersOf } from './stack.js';
 import { preflight } from './preflight.js';
 import { InterruptedError } from '../errors.js';
+import { warn } from '../io.js';
 
 export interface Change {
   action: string;
@@ -57,6 +58,7 @@ export async function previewChanges(ctx: Context): Promise<PreviewResult> {
 export async function imageForUpdate(ctx: Context, stackImage: string | undefined): Promise<string> {
   const state = await imageState(ctx);
   if (!state.needsBake && state.current) return state.current.imageId;
+  if (stackImage) warn(ctx.io, 'image.stale', `keeping image ${stackImage}: ${state.reason}; \`fragctl ${ctx.env.name} bake\` first to roll out a new image`);
   return stackImage ?? state.current?.imageId ?? 'ami-00000000';
 }
 

@@ -31,7 +31,7 @@ export function sameDeployment(currentBody: string, desired: DesiredStack, curre
   } catch {
     return false; // a YAML body was not written by fragctl: let the change set decide
   }
-  if (JSON.stringify(parsed) !== JSON.stringify(JSON.parse(desired.body))) return false;
+  if (canonical(parsed) !== canonical(JSON.parse(desired.body))) return false;
   const keys = new Set([...Object.keys(current), ...Object.keys(wanted)]);
   for (const k of keys) {
     if (secret.includes(k)) continue;
@@ -39,4 +39,11 @@ export function sameDeployment(currentBody: string, desired: DesiredStack, curre
     if (current[k] !== wanted[k]) return false;
   }
   return true;
+}
+
+/** JSON with sorted keys: the same template compares equal whatever order a service returns it in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
 }

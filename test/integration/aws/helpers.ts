@@ -8,11 +8,16 @@ import { copyProject, fragctl, type CliResult } from '../../helpers/cli.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
-/** A private project whose playbooks/image.yml is the small test playbook (role imagebase). */
-export function lifecycleProject(): string {
+/**
+ * A private copy of the reference project. With `testImage`, playbooks/image.yml is replaced by a
+ * small test playbook (role imagebase) that fails on demand (FRAGCTL_TEST_FAIL_BAKE=1).
+ */
+export function lifecycleProject(opts: { testImage?: boolean } = {}): string {
   const dir = copyProject();
-  cpSync(join(FIXTURES, 'image.yml'), join(dir, 'playbooks', 'image.yml'));
-  cpSync(join(FIXTURES, 'roles', 'imagebase'), join(dir, 'playbooks', 'roles', 'imagebase'), { recursive: true });
+  if (opts.testImage) {
+    cpSync(join(FIXTURES, 'image.yml'), join(dir, 'playbooks', 'image.yml'));
+    cpSync(join(FIXTURES, 'roles', 'imagebase'), join(dir, 'playbooks', 'roles', 'imagebase'), { recursive: true });
+  }
   return dir;
 }
 

@@ -23,7 +23,7 @@ describe('image failures, plan hooks and dry runs on moto', () => {
 
   before(async () => {
     moto = await startMoto();
-    dir = lifecycleProject();
+    dir = lifecycleProject({ testImage: true });
     aws = clients(moto.url);
     process.env.FRAGCTL_DB_PASSWORD = 'preview-password-1';
   });

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeStacksCommand, ListChangeSetsCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeImagesCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
@@ -39,7 +39,7 @@ describe('aws lifecycle on moto', () => {
     assert.match(first.stdout, /^baked frag-image-\d{8}-\d{6} ami-/);
     assert.equal((await images()).length, 1);
     assert.equal(await liveImageInstances(), 0, 'the image instance is terminated');
-    assert.ok(existsSync(join(dir, '.fragctl', 'hosts', 'frag-image-builder', 'opt', 'frag', 'marker.txt')), 'provisioned locally, in its own folder');
+    assert.ok(existsSync(join(dir, '.fragctl', 'hosts', 'frag-image-builder', 'etc', 'frag', 'image-manifest')), 'playbooks/image.yml ran locally, in the host\'s own folder');
 
     const again = await run(dir, moto.url, ['demo', 'bake', '--verbose']);
     assert.equal(again.code, 0, show(again));
@@ -47,7 +47,7 @@ describe('aws lifecycle on moto', () => {
     assert.doesNotMatch(again.stderr, /RunInstances/);
     assert.equal((await images()).length, 1, 'nothing baked');
 
-    appendFileSync(join(dir, 'playbooks', 'roles', 'imagebase', 'files', 'marker.txt'), 'v2\n');
+    appendFileSync(join(dir, 'playbooks', 'roles', 'common', 'tasks', 'main.yml'), '# a role file changed\n');
     const changed = await run(dir, moto.url, ['demo', 'bake']);
     assert.equal(changed.code, 0, show(changed));
     assert.match(changed.stderr, /inputs changed/);
@@ -125,7 +125,7 @@ describe('aws lifecycle on moto', () => {
     const stack = (await aws.cfn.send(new DescribeStacksCommand({ StackName: 'frag-demo' }))).Stacks![0]!;
     const inUse = stack.Parameters!.find((p) => p.ParameterKey === 'ImageId')!.ParameterValue!;
     // A fourth image from the current inputs makes one image old enough to go (images_to_keep: 2).
-    writeFileSync(join(dir, 'playbooks', 'roles', 'imagebase', 'files', 'marker.txt'), 'v3\n');
+    appendFileSync(join(dir, 'playbooks', 'image.yml'), '# the playbook changed\n');
     assert.equal((await run(dir, moto.url, ['demo', 'bake'])).code, 0);
     const all = await images();
     const currentHash = all.find((i) => !before.some((b) => b.id === i.id))!;
