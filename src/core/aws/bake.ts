@@ -33,6 +33,13 @@ export async function bake(ctx: Context, opts: { force?: boolean } = {}): Promis
     return { baked: false, reason: `dry run: ${reason}`, inputsHash: state.inputsHash, image: state.current };
   }
   checkKeyFile(ctx);
+  if (ctx.aws.isLocalEndpoint && ctx.env.aws.connection !== 'local') {
+    // The emulator's instance addresses are fake (some are real public addresses): never SSH to them.
+    throw new UserError(`${ctx.env.name} reaches hosts over SSH, but ${ctx.aws.config.endpointUrl} is a local AWS endpoint whose instances do not exist`, {
+      hint: 'bake with an environment that has `aws: { connection: local }` (the image is the same for every environment), or point at real AWS',
+      code: 'EMULATED_HOSTS',
+    });
+  }
   await warnLeftovers(ctx);
   info(ctx.io, 'image.bake', `baking ${imageName(ctx.env.settings.app_name)}: ${reason}`);
   const instance = await launch(ctx, state.inputsHash);

@@ -4,7 +4,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ListChangeSetsCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DescribeStacksCommand, ListChangeSetsCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeImagesCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { startMoto, type Moto } from '../../helpers/moto.js';
 import { imageState } from '../../../src/core/aws/image.js';
@@ -91,5 +93,23 @@ describe('image failures, plan hooks and dry runs on moto', () => {
     assert.equal((await aws.cfn.send(new ListChangeSetsCommand({ StackName: 'frag-demo' }))).Summaries?.length ?? 0, 0);
     const stacks = (await aws.cfn.send(new ListStacksCommand({}))).StackSummaries ?? [];
     assert.deepEqual(stacks.map((s) => s.StackStatus), ['CREATE_COMPLETE']);
+  });
+
+  it('a protected environment: termination protection on, decommission refused, no SSH to emulated hosts', async () => {
+    writeFileSync(join(dir, 'keys', 'frag-deploy.pem'), 'not a real key\n', { mode: 0o600 });
+    const bake = await run(dir, moto.url, ['production', 'bake', '--force']);
+    assert.equal(bake.code, 2, show(bake));
+    assert.match(bake.stderr, /local AWS endpoint whose instances do not exist/);
+    // The image is environment-agnostic: the one baked for demo serves production.
+    const r = await run(dir, moto.url, ['production', 'commission', '--no-deploy']);
+    assert.equal(r.code, 0, show(r));
+    assert.match(r.stderr, /termination protection on/);
+    const stack = (await aws.cfn.send(new DescribeStacksCommand({ StackName: 'frag-production' }))).Stacks![0]!;
+    assert.equal(stack.EnableTerminationProtection, true);
+    const refused = await run(dir, moto.url, ['production', 'decommission', '--yes']);
+    assert.equal(refused.code, 2, show(refused));
+    assert.match(refused.stderr, /production is a protected environment: decommission refused/);
+    assert.match(refused.stderr, /--force-protected/);
+    assert.equal((await aws.cfn.send(new DescribeStacksCommand({ StackName: 'frag-production' }))).Stacks![0]!.StackStatus, 'CREATE_COMPLETE');
   });
 });
