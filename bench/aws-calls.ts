@@ -30,6 +30,7 @@ function parseCalls(stderr: string): { total: number; calls: Record<string, numb
   return { total: Number(line[1]), calls };
 }
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 let failed = false;
 const moto = await startMoto();
 const dir = lifecycleProject();
