@@ -7,8 +7,11 @@ export function topLevelHelp(version: string): string {
     VERBS.filter((v) => v.scope === scope)
       .filter((v, i, all) => all.findIndex((w) => w.name === v.name) === i)
       .map((v) => {
-        const platforms = [...new Set(VERBS.filter((w) => w.name === v.name).flatMap((w) => w.platforms))];
-        return `  ${v.name.padEnd(16)} ${v.summary}${platforms.length < 3 ? chalk.dim(` [${platforms.join(', ')}]`) : ''}`;
+        const entries = VERBS.filter((w) => w.name === v.name);
+        const platforms = [...new Set(entries.flatMap((w) => w.platforms))];
+        // A verb with one entry per platform is described by its AWS entry, the first platform.
+        const summary = (entries.find((w) => w.platforms.includes('aws')) ?? v).summary;
+        return `  ${v.name.padEnd(16)} ${summary}${platforms.length < 3 ? chalk.dim(` [${platforms.join(', ')}]`) : ''}`;
       })
       .join('\n');
   return `fragctl ${version} — take an application from nothing to running and back, on AWS and Kubernetes
