@@ -6,7 +6,7 @@
 import { existsSync, symlinkSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Context } from '../context.js';
-import { OperationError, UserError } from '../errors.js';
+import { InterruptedError, OperationError, UserError } from '../errors.js';
 import { debug } from '../io.js';
 import { redact } from '../redact.js';
 import { ansiblePlaybook } from '../../providers/shell/ansible.js';
@@ -72,6 +72,12 @@ export async function runPlaybook(ctx: Context, opts: PlaybookOptions): Promise<
         ctx.io.stream(redact(chunk));
       },
     });
+    if (ctx.signal.aborted) {
+      throw new InterruptedError(`interrupted: ansible-playbook ${shown} was stopped`, {
+        hint: 'hosts may be half-configured; run the deploy again (it is idempotent)',
+        code: 'INTERRUPTED',
+      });
+    }
     const hosts = parseRecap(output);
     if (Object.keys(hosts).length === 0 && r.exitCode !== 0) {
       throw new OperationError(`ansible-playbook ${shown} failed (exit ${r.exitCode}): ${lastError(output)}`, {

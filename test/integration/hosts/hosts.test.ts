@@ -124,11 +124,18 @@ describe('hosts by tag (moto)', () => {
     const [untagged] = await launch({ App: 'frag', Env: 'demo' });
     const [stopped] = await launch(tagged('demo', 'knowledge'));
     await ec2.send(new StopInstancesCommand({ InstanceIds: [stopped!] }));
+    // an instance of the stack without the App/Env tags is found through the stack's own tag
+    const cfn = new CloudFormationClient({ endpoint: moto.url, region: 'us-east-1', credentials: creds });
+    await cfn.send(new CreateStackCommand({
+      StackName: 'frag-demo',
+      TemplateBody: JSON.stringify({ Resources: { Stray: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-12c6146b', Tags: [{ Key: 'Group', Value: 'app' }] } } } }),
+    }));
     const r = await fragctl(['demo', 'deploy', '--project-dir', dir], { env: env() });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /break the tag contract/);
     assert.ok(r.stderr.includes(`${untagged} lacks the tags Name, Group`), r.stderr);
     assert.ok(r.stderr.includes(`${stopped} (knowledge) is stopped`), r.stderr);
+    assert.match(r.stderr, /i-\w+ lacks the tags Name, App, Env/);
     assert.ok(!existsSync(join(dir, '.fragctl', 'hosts', stopped!)));
   });
 
