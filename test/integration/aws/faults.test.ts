@@ -66,9 +66,13 @@ describe('aws lifecycle through a faulty network', () => {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stderr = '';
+      let interrupted = false;
       child.stderr.on('data', (d: Buffer) => {
         stderr += d.toString();
-        if (/create frag-demo/.test(stderr) && !child.killed) setTimeout(() => child.kill('SIGINT'), 300);
+        if (/create frag-demo/.test(stderr) && !interrupted) {
+          interrupted = true; // one Ctrl-C: a second one exits at once, by design
+          setTimeout(() => child.kill('SIGINT'), 300);
+        }
       });
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       assert.equal(code, 130, `${stderr}\n${JSON.stringify(stall.stats)}`);
