@@ -17,6 +17,8 @@ export default defineVerb<{ watch?: boolean }>({
       if (r.image) out.push(`image: ${r.image.imageId}${r.image.name ? ` ${r.image.name}` : ''}${r.image.ageDays !== undefined ? `, ${r.image.ageDays} day(s) old` : ''}`);
       const hosts = Object.entries(r.hosts).sort(([a], [b]) => a.localeCompare(b));
       if (hosts.length) out.push('', table(['GROUP', 'INSTANCE', 'STATE', 'ADDRESS', 'PRIVATE'], hosts.flatMap(([g, hs]) => hs.map((h) => [g, h.id, h.state, h.address, h.privateAddress]))));
+      const scaling = Object.entries(r.scaling);
+      if (scaling.length) out.push('', table(['GROUP', 'AUTOSCALING GROUP', 'DESIRED', 'MIN', 'MAX', 'INSTANCES'], scaling.map(([g, a]) => [g, a.name, a.desired, a.min, a.max, a.instances])));
       const outputs = Object.entries(r.outputs);
       if (outputs.length) out.push('', table(['OUTPUT', 'VALUE'], outputs));
       if (r.events.length) out.push('', table(['TIME', 'LOGICAL ID', 'STATUS', 'REASON'], r.events.map((e) => [String(e.time ?? '').slice(0, 19), e.logicalId as string, e.status as string, e.reason as string])));

@@ -6,6 +6,8 @@ import { envStackName, outputsOf, parametersOf } from './stack.js';
 import { isInProgress, type StackOperation } from './states.js';
 import { eventData, waitForStack } from './wait.js';
 import { preflight } from './preflight.js';
+import { hostName } from '../names.js';
+import { describeGroups } from '../../providers/aws/autoscaling.js';
 
 export interface StatusResult {
   environment: string;
@@ -18,7 +20,11 @@ export interface StatusResult {
   outputs: Record<string, string>;
   image?: { imageId: string; name?: string; created?: string; ageDays?: number };
   hosts: Record<string, Array<{ id: string; state?: string; address?: string; privateAddress?: string }>>;
+  /** Autoscaling groups by group name (`<app>-<env>-<group>`): their sizes. */
+  scaling: Record<string, { name: string; desired?: number; min?: number; max?: number; instances: number }>;
 }
+
+const SCALED_GROUPS = ['app', 'worker'];
 
 const LAST_EVENTS = 10;
 
@@ -39,7 +45,7 @@ export async function status(ctx: Context, opts: { watch?: boolean } = {}): Prom
     stack = await describeStack(ctx.aws, stack.StackId ?? name);
     if (stack?.StackStatus === 'DELETE_COMPLETE') stack = undefined;
   }
-  const result: StatusResult = { environment: ctx.env.name, stack: name, exists: !!stack, events: [], outputs: {}, hosts: {} };
+  const result: StatusResult = { environment: ctx.env.name, stack: name, exists: !!stack, events: [], outputs: {}, hosts: {}, scaling: {} };
   if (!stack) return result;
   result.status = stack.StackStatus;
   result.reason = stack.StackStatusReason;
@@ -62,6 +68,12 @@ export async function status(ctx: Context, opts: { watch?: boolean } = {}): Prom
     { Name: 'tag:Env', Values: [ctx.env.name] },
     { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
   ]);
+  const app = ctx.env.settings.app_name;
+  const groups = await describeGroups(ctx.aws, SCALED_GROUPS.map((g) => hostName(app, ctx.env.name, g)));
+  for (const g of groups) {
+    const group = SCALED_GROUPS.find((x) => g.AutoScalingGroupName === hostName(app, ctx.env.name, x)) ?? g.AutoScalingGroupName ?? '?';
+    result.scaling[group] = { name: g.AutoScalingGroupName ?? '?', desired: g.DesiredCapacity, min: g.MinSize, max: g.MaxSize, instances: g.Instances?.length ?? 0 };
+  }
   for (const i of instances) {
     const group = tagOf(i.Tags, 'Group') ?? 'ungrouped';
     (result.hosts[group] ??= []).push({ id: i.InstanceId ?? '?', state: i.State?.Name, address: i.PublicDnsName || i.PublicIpAddress, privateAddress: i.PrivateIpAddress });

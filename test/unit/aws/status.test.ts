@@ -4,14 +4,17 @@ import assert from 'node:assert/strict';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeImagesCommand, DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { status } from '../../../src/core/aws/status.js';
 import { testContext } from './context.js';
 
 const cfn = mockClient(CloudFormationClient);
 const ec2 = mockClient(EC2Client);
+const asg = mockClient(AutoScalingClient);
 afterEach(() => {
   cfn.reset();
   ec2.reset();
+  asg.reset();
 });
 
 const stack = (s: string) => ({
@@ -32,8 +35,13 @@ describe('status', () => {
       .resolves({ StackEvents: [event('e3', 'UPDATE_COMPLETE'), event('e2', 'UPDATE_COMPLETE'), event('e1', 'UPDATE_IN_PROGRESS')] });
     ec2.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: 'ami-1', Name: 'frag-image-1', CreationDate: new Date(Date.now() - 3 * 86_400_000).toISOString() }] });
     ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-1', State: { Name: 'running' }, Tags: [{ Key: 'Group', Value: 'app' }] }] }] });
+    asg.on(DescribeAutoScalingGroupsCommand).resolves({
+      AutoScalingGroups: [{ AutoScalingGroupName: 'frag-demo-app', DesiredCapacity: 2, MinSize: 1, MaxSize: 4, Instances: [], DefaultCooldown: 0, AvailabilityZones: [], HealthCheckType: 'EC2', CreatedTime: new Date() }],
+    });
     const ctx = testContext();
     const r = await status(ctx, { watch: true });
+    assert.deepEqual(r.scaling, { app: { name: 'frag-demo-app', desired: 2, min: 1, max: 4, instances: 0 } });
+    assert.deepEqual(asg.commandCalls(DescribeAutoScalingGroupsCommand)[0]!.args[0].input.AutoScalingGroupNames, ['frag-demo-app', 'frag-demo-worker']);
     assert.equal(r.status, 'UPDATE_COMPLETE');
     assert.deepEqual(ctx.io.codes('stack.event').map((e) => (e.data?.event as { id: string }).id), ['e2', 'e3'], 'only events after the watch began');
     assert.equal(r.image?.ageDays, 3);
