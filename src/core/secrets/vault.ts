@@ -3,7 +3,8 @@
  * (the database password the stack needs) and hands the same password to Ansible, which reads the
  * vault on its own. Every value learned is registered for redaction before anything else happens.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
@@ -34,7 +35,9 @@ export function vaultPassword(ctx: VaultCtx): string | undefined {
         code: 'VAULT_PASSWORD',
       });
     }
-    password = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    // Like Ansible: an executable password file is a script that prints the password.
+    const script = (statSync(file).mode & 0o111) !== 0;
+    password = (script ? execFileSync(file, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) : readFileSync(file, 'utf8')).replace(/\r?\n$/, '');
   } else if (process.env[VAULT_PASSWORD_ENV]) {
     password = process.env[VAULT_PASSWORD_ENV];
   }

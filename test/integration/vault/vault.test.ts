@@ -69,6 +69,15 @@ describe('Ansible Vault', () => {
     }
   });
 
+  it('an executable password file is run, as Ansible does', async () => {
+    const { dir, vault, pwfile } = project();
+    writeFileSync(vault, PLAIN);
+    execFileSync(ANSIBLE_VAULT, ['encrypt', '--vault-password-file', pwfile, vault]);
+    const script = join(dir, 'pw.sh');
+    writeFileSync(script, "#!/bin/sh\necho 'correct horse battery staple'\n", { mode: 0o700 });
+    assert.equal((await loadVaultSecrets(ctxFor(dir, script))).vault_db_password, 's3cr3t-Db-Pw-4711');
+  });
+
   it('the reference vault opens with the demo password', async () => {
     const secrets = await loadVaultSecrets(ctxFor(ROOT, join(ROOT, 'playbooks', 'demo-vault-password')));
     assert.ok(secrets.vault_db_password && secrets.vault_db_password.length >= 8);
