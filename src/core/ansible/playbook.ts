@@ -123,15 +123,18 @@ function ansibleProjectEnv(ctx: Context): Record<string, string> {
 }
 
 function withSshDefaults(ctx: Context, hosts: AnsibleHost[]): Record<string, unknown> {
+  return staticInventory(sshDefaults(ctx, hosts));
+}
+
+/** SSH hosts get the project's own known_hosts with accept-new (also for `fragctl inventory`). */
+export function sshDefaults(ctx: Pick<Context, 'project'>, hosts: AnsibleHost[]): AnsibleHost[] {
   const knownHosts = join(ctx.project.paths.state, 'known_hosts');
-  return staticInventory(
-    hosts.map((h) => {
-      if (h.connection === 'local') return h;
-      const common = `-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${knownHosts}`;
-      const extra = h.vars?.ansible_ssh_common_args;
-      return { ...h, vars: { ...h.vars, ansible_ssh_common_args: extra ? `${common} ${String(extra)}` : common } };
-    }),
-  );
+  return hosts.map((h) => {
+    if (h.connection === 'local') return h;
+    const common = `-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${knownHosts}`;
+    const extra = h.vars?.ansible_ssh_common_args;
+    return { ...h, vars: { ...h.vars, ansible_ssh_common_args: extra ? `${common} ${String(extra)}` : common } };
+  });
 }
 
 async function syntaxCheckIn(ctx: Context, _work: Workdir, base: string[], ...files: string[]): Promise<void> {

@@ -8,7 +8,7 @@ import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { GROUPS } from '../names.js';
 import { dynamicInventory, hostVars, safeGroupName, type DynamicInventory } from '../ansible/inventory.js';
-import type { AnsibleHost } from '../ansible/playbook.js';
+import { sshDefaults, type AnsibleHost } from '../ansible/playbook.js';
 import { privateKeyPath } from '../ansible/keys.js';
 import { findInstances } from './aws-hosts.js';
 import { localHosts } from './local-hosts.js';
@@ -38,7 +38,7 @@ export async function inventoryHosts(ctx: Context): Promise<AnsibleHost[]> {
   // ansible -i needs the key too: the same key fragctl would pass with --private-key.
   const ssh = hosts.some((h) => h.connection !== 'local' && h.vars?.ansible_ssh_private_key_file === undefined);
   const key = ssh ? privateKeyPath(ctx) : undefined;
-  return hosts.map((h) => ({
+  return sshDefaults(ctx, hosts).map((h) => ({
     ...h,
     vars: { ...vars, ...h.vars, ...(key && h.connection !== 'local' && h.vars?.ansible_ssh_private_key_file === undefined ? { ansible_ssh_private_key_file: key } : {}) },
   }));

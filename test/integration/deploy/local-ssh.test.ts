@@ -6,10 +6,13 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fragctl } from '../../helpers/cli.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fragctl, ROOT } from '../../helpers/cli.js';
 import { startSshHosts, type SshHosts } from '../../helpers/ssh-hosts.js';
 import { DEMO_VAULT_PASSWORD, filesContaining, filesUnder, labProject } from './lab.js';
 
+const run = promisify(execFile);
 const SECRET = 'JGKn7RtU2R8OcSsXClP9kr2Bjlwu6oaj'; // vault_db_password in the reference vault
 
 describe('deploy to a local environment over SSH', () => {
@@ -67,6 +70,20 @@ describe('deploy to a local environment over SSH', () => {
     assert.deepEqual([filesUnder(web!), filesUnder(kb!)], before);
     assert.ok(!again.stdout.includes(DEMO_VAULT_PASSWORD) && !again.stderr.includes(DEMO_VAULT_PASSWORD));
     assert.deepEqual(filesUnder(join(dir, '.fragctl', 'tmp')), []);
+  });
+
+  it('plain ansible reaches the hosts through bin/fragctl-inventory', async () => {
+    const dir = labProject(ssh, [
+      { name: 'web1', groups: ['app'] },
+      { name: 'kb1', groups: ['knowledge'] },
+    ]);
+    const { stdout } = await run(join(ROOT, '.venv', 'bin', 'ansible'), ['-i', join(ROOT, 'bin', 'fragctl-inventory'), 'lab', '-m', 'ansible.builtin.command', '-a', 'echo $SSH_CONNECTION'], {
+      cwd: dir,
+      env: { ...process.env, FRAGCTL_ENV: 'lab', FRAGCTL_PROJECT_DIR: dir, ANSIBLE_NOCOLOR: '1' },
+    });
+    for (const [name, h] of [['web1', ssh.hosts[0]!], ['kb1', ssh.hosts[1]!]] as const) {
+      assert.match(stdout, new RegExp(`${name} \\| CHANGED \\| rc=0 >>\\n\\S+ \\d+ ${h.address.replace(/\./g, '\\.')} ${h.port}`));
+    }
   });
 
   it('ssh <group> runs a command on the right host with the key', async () => {
