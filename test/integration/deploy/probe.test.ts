@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fragctl, ROOT } from '../../helpers/cli.js';
 import { startSshHosts, type SshHosts } from '../../helpers/ssh-hosts.js';
@@ -32,6 +32,12 @@ describe('ansible-playbook inputs', () => {
     assert.match(probe, /^sandbox=True$/m);
     assert.ok(probe.includes(`inventory_dir=${join(dir, '.fragctl', 'tmp')}`));
     assert.deepEqual(filesUnder(join(dir, '.fragctl', 'tmp')), []);
+
+    // --tags reaches Ansible: a tag no task carries runs nothing
+    rmSync(join(ssh.hosts[0]!.deployRoot, 'probe.txt'));
+    const tagged = await fragctl(['lab', 'deploy', '--roles', 'probe', '--tags', 'no-such-tag', '--project-dir', dir], { env: VAULT });
+    assert.equal(tagged.code, 0, tagged.stderr);
+    assert.ok(!existsSync(join(ssh.hosts[0]!.deployRoot, 'probe.txt')));
   });
 
   it('Ctrl-C stops Ansible, exits 130 and removes the run\'s files', async () => {
