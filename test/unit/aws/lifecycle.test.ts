@@ -20,7 +20,8 @@ import { commission } from '../../../src/core/aws/commission.js';
 import { buildParameters } from '../../../src/core/aws/parameters.js';
 import { describeStack } from '../../../src/providers/aws/cloudformation.js';
 import { buildTemplate } from '../../../src/core/formations/index.js';
-import { OperationError, UserError } from '../../../src/core/errors.js';
+import { DeclinedError, OperationError, UserError } from '../../../src/core/errors.js';
+import { DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { lifecycleProject } from '../../integration/aws/helpers.js';
 import { testContext } from './context.js';
 
@@ -84,6 +85,53 @@ describe('commission on a failed stack', () => {
       assert.deepEqual(err.details, ['caused by Database (AWS::RDS::DBInstance): quota exceeded']);
       assert.match(err.hint ?? '', /commission --replace-failed/);
       assert.equal(cfn.commandCalls(CreateStackCommand).length, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('commission --replace-failed', () => {
+  it('deletes the failed stack after confirmation, then creates it again', async () => {
+    const dir = lifecycleProject();
+    const ec2 = mockClient(EC2Client);
+    try {
+      process.env.FRAGCTL_DB_PASSWORD = 'not-a-real-password-1';
+      const failed = { StackName: 'frag-demo', StackId: 'arn:old', StackStatus: 'ROLLBACK_COMPLETE' as const, CreationTime: new Date() };
+      const order: string[] = [];
+      cfn.on(DescribeStacksCommand, { StackName: 'frag-demo' }).resolves({ Stacks: [failed] });
+      cfn.on(DescribeStacksCommand, { StackName: 'arn:old' }).resolves({ Stacks: [{ ...failed, StackStatus: 'DELETE_COMPLETE' as const }] });
+      cfn.on(DescribeStacksCommand, { StackName: 'arn:new' }).resolves({ Stacks: [{ ...failed, StackId: 'arn:new', StackStatus: 'CREATE_COMPLETE' as const, Outputs: [{ OutputKey: 'AppUrl', OutputValue: 'http://x/' }] }] });
+      cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+      cfn.on(DeleteStackCommand).callsFake((input: { StackName: string }) => (order.push(`delete ${input.StackName}`), {}));
+      cfn.on(CreateStackCommand).callsFake(() => (order.push('create'), { StackId: 'arn:new' }));
+      // An image baked from the current inputs exists: no bake.
+      const { imageInputsHash, HASH_TAG } = await import('../../../src/core/aws/image.js');
+      const ctx = testContext({ dir });
+      ec2.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: 'ami-cur', Name: 'frag-image-1', State: 'available', CreationDate: new Date().toISOString(), Tags: [{ Key: HASH_TAG, Value: imageInputsHash(ctx) }] }] });
+      const r = await commission(ctx, { deploy: false, replaceFailed: true });
+      assert.deepEqual(order, ['delete arn:old', 'create']);
+      assert.match(ctx.io.confirms[0]!.message, /delete the failed stack frag-demo \(ROLLBACK_COMPLETE\)/);
+      assert.equal(r.created, true);
+      assert.equal(r.status, 'CREATE_COMPLETE');
+      assert.equal(r.outputs.AppUrl, 'http://x/');
+      const params = Object.fromEntries((cfn.commandCalls(CreateStackCommand)[0]!.args[0].input.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
+      assert.equal(params.ImageId, 'ami-cur');
+    } finally {
+      ec2.restore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('declined: the failed stack stays, nothing is created', async () => {
+    const dir = lifecycleProject();
+    try {
+      process.env.FRAGCTL_DB_PASSWORD = 'not-a-real-password-1';
+      cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'frag-demo', StackId: 'arn:old', StackStatus: 'ROLLBACK_COMPLETE' as const, CreationTime: new Date() }] });
+      cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+      const err = await commission(testContext({ dir, answer: false }), { deploy: false, replaceFailed: true }).catch((e: unknown) => e);
+      assert.ok(err instanceof DeclinedError, String(err));
+      assert.equal(cfn.commandCalls(DeleteStackCommand).length + cfn.commandCalls(CreateStackCommand).length, 0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
