@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeStacksCommand, ListChangeSetsCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeImagesCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
 import { startMoto, type Moto } from '../../helpers/moto.js';
 import { imageState } from '../../../src/core/aws/image.js';
 import { previewChanges } from '../../../src/core/aws/changes.js';
@@ -111,5 +112,16 @@ describe('image failures, plan hooks and dry runs on moto', () => {
     assert.match(refused.stderr, /production is a protected environment: decommission refused/);
     assert.match(refused.stderr, /--force-protected/);
     assert.equal((await aws.cfn.send(new DescribeStacksCommand({ StackName: 'frag-production' }))).Stacks![0]!.StackStatus, 'CREATE_COMPLETE');
+  });
+
+  it('decommission --delete-image keeps an image another environment runs; --skip-final-snapshot takes none', async () => {
+    const r = await run(dir, moto.url, ['demo', 'decommission', '--yes', '--delete-image', '--skip-final-snapshot']);
+    assert.equal(r.code, 0, show(r));
+    assert.match(r.stderr, /--skip-final-snapshot: the data of frag-demo-db is lost/);
+    assert.match(r.stderr, /image ami-\w+ is kept: frag-production still uses it/);
+    const snaps = await aws.rds.send(new DescribeDBSnapshotsCommand({}));
+    assert.equal((snaps.DBSnapshots ?? []).filter((x) => x.DBInstanceIdentifier === 'frag-demo-db').length, 0);
+    const images = (await aws.ec2.send(new DescribeImagesCommand({ Owners: ['self'] }))).Images ?? [];
+    assert.equal(images.length, 1);
   });
 });
