@@ -14,14 +14,15 @@ export async function imagesInUse(ctx: Context, except: string[] = []): Promise<
   const used = new Map<string, string>();
   for (const envName of ctx.project.environmentNames()) {
     if (except.includes(envName)) continue;
-    let env;
+    let name: string;
     try {
-      env = loadEnvironment(ctx.project, envName);
+      const env = loadEnvironment(ctx.project, envName);
+      if (env.platform !== 'aws') continue;
+      name = stackName(env.settings.app_name, env.name);
     } catch {
-      continue; // an environment file that does not load cannot be running a stack fragctl made
+      // A file that does not load now may still have a stack from before: look it up by its name.
+      name = stackName(ctx.project.shared.app_name, envName);
     }
-    if (env.platform !== 'aws') continue;
-    const name = stackName(env.settings.app_name, env.name);
     const stack = await describeStack(ctx.aws, name);
     const image = parametersOf(stack).ImageId;
     if (image) used.set(image, name);
