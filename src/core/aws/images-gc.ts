@@ -15,6 +15,7 @@ export async function imagesInUse(ctx: Context, except: string[] = []): Promise<
   for (const envName of ctx.project.environmentNames()) {
     if (except.includes(envName)) continue;
     let name: string;
+    let guessed = false;
     try {
       const env = loadEnvironment(ctx.project, envName);
       if (env.platform !== 'aws') continue;
@@ -22,8 +23,12 @@ export async function imagesInUse(ctx: Context, except: string[] = []): Promise<
     } catch {
       // A file that does not load now may still have a stack from before: look it up by its name.
       name = stackName(ctx.project.shared.app_name, envName);
+      guessed = true;
     }
-    const stack = await describeStack(ctx.aws, name);
+    const stack = await describeStack(ctx.aws, name).catch((e: unknown) => {
+      if (guessed) return undefined; // not a valid stack name: no stack
+      throw e;
+    });
     const image = parametersOf(stack).ImageId;
     if (image) used.set(image, name);
   }
