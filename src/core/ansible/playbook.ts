@@ -119,7 +119,12 @@ function baseArgs(ctx: Context, work: Workdir, opts: PlaybookOptions, key: strin
 }
 
 function ansibleProjectEnv(ctx: Context): Record<string, string> {
-  return { ANSIBLE_ROLES_PATH: join(ctx.project.paths.playbooks, 'roles') };
+  const env: Record<string, string> = { ANSIBLE_ROLES_PATH: join(ctx.project.paths.playbooks, 'roles') };
+  // SSH masters (ControlPersist) per project: the roles of one deploy share connections, but a
+  // connection is never reused by another project that happens to use the same address and port.
+  const cp = join(ctx.project.paths.state, 'cp');
+  if (cp.length <= 80) env.ANSIBLE_SSH_CONTROL_PATH_DIR = cp; // sockets paths are limited to ~108 bytes
+  return env;
 }
 
 function withSshDefaults(ctx: Context, hosts: AnsibleHost[]): Record<string, unknown> {

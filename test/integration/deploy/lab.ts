@@ -32,8 +32,9 @@ export function filesUnder(dir: string, prefix = ''): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p, `${prefix}${name}/`));
-    else out.push(`${prefix}${name}`);
+    const st = statSync(p);
+    if (st.isDirectory()) out.push(...filesUnder(p, `${prefix}${name}/`));
+    else if (st.isFile()) out.push(`${prefix}${name}`); // not the SSH control sockets
   }
   return out;
 }
