@@ -56,7 +56,8 @@ export function fragctl(args: string[], options: CliOptions = {}): Promise<CliRe
 export function copyProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'fragctl-project-'));
   for (const part of ['formations', 'playbooks', 'environments', 'keys']) {
-    cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+    // As in a fresh clone: no private keys (keys/*.pem are generated locally and never committed).
+    cpSync(join(ROOT, part), join(dir, part), { recursive: true, filter: (src) => !/\.(pem|pub)$/.test(src) });
   }
   return dir;
 }

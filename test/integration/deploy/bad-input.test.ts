@@ -37,7 +37,7 @@ describe('deploy: bad input', () => {
   it('names a missing key', async () => {
     dir = labProject(ssh, layout, { key: false });
     const r = await fragctl(['lab', 'deploy', '--project-dir', dir], { env: VAULT });
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /missing SSH private key keys\/frag-deploy\.pem/);
     nothingRan();
   });
