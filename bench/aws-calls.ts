@@ -78,7 +78,7 @@ const ctx = testContext();
 await waitForStack(ctx, { stack: 'frag-demo', operation: 'create' });
 const status = cfn.commandCalls(DescribeStacksCommand).length;
 const eventCalls = cfn.commandCalls(DescribeStackEventsCommand).length;
-const shown = ctx.io.codes('stack.event').length;
+const shown = ctx.io.withCode('stack.event').length;
 cfn.restore();
 const ok = status <= POLLS && eventCalls <= POLLS && shown === eventNo;
 console.log(`\nwait over ${POLLS} polls: ${status} DescribeStacks + ${eventCalls} DescribeStackEvents (${((status + eventCalls) / POLLS).toFixed(2)} calls/poll, target ≤ 2), ${shown}/${eventNo} events shown once ${ok ? '✔' : '✖'}`);

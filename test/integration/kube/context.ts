@@ -1,27 +1,10 @@
 /** An in-process Context for a Kubernetes environment of a test project, with a recording io. */
 import type { Context } from '../../../src/core/context.js';
 import { loadEnvironment, loadProject } from '../../../src/core/config/project.js';
-import type { ConfirmRequest, IoEvent, IoHost, Progress } from '../../../src/core/io.js';
 import { AwsClients } from '../../../src/providers/aws/clients.js';
 
-export class RecordingIo implements IoHost {
-  events: IoEvent[] = [];
-  updates: Array<{ at: number; message: string }> = [];
-  confirms: ConfirmRequest[] = [];
-  constructor(public answer = true) {}
-  emit(event: IoEvent): void {
-    this.events.push(event);
-  }
-  progress(message: string): Progress {
-    this.events.push({ level: 'info', code: 'progress', message });
-    return { update: (m) => void this.updates.push({ at: performance.now(), message: m }), succeed: () => undefined, fail: () => undefined };
-  }
-  async confirm(request: ConfirmRequest): Promise<boolean> {
-    this.confirms.push(request);
-    return this.answer;
-  }
-  stream(): void {}
-}
+import { RecordingIo } from '../../helpers/io.js';
+export { RecordingIo };
 
 export function kubeContext(dir: string, envName: string, options: Partial<Context['options']> = {}, signal = new AbortController().signal): Context & { io: RecordingIo } {
   const project = loadProject(dir);

@@ -2,29 +2,10 @@
 import { join } from 'node:path';
 import { loadEnvironment, loadProject } from '../../../src/core/config/project.js';
 import type { Context } from '../../../src/core/context.js';
-import type { ConfirmRequest, IoEvent, IoHost, Progress } from '../../../src/core/io.js';
 import { AwsClients } from '../../../src/providers/aws/clients.js';
 
-export class RecordingIo implements IoHost {
-  events: IoEvent[] = [];
-  confirms: ConfirmRequest[] = [];
-  constructor(public answer = true) {}
-  emit(event: IoEvent): void {
-    this.events.push(event);
-  }
-  progress(message: string): Progress {
-    this.events.push({ level: 'info', code: 'progress', message });
-    return { update: () => undefined, succeed: () => undefined, fail: () => undefined };
-  }
-  async confirm(request: ConfirmRequest): Promise<boolean> {
-    this.confirms.push(request);
-    return this.answer;
-  }
-  stream(): void {}
-  codes(code: string): IoEvent[] {
-    return this.events.filter((e) => e.code === code);
-  }
-}
+import { RecordingIo } from '../../helpers/io.js';
+export { RecordingIo };
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 

@@ -43,7 +43,7 @@ describe('status', () => {
     assert.deepEqual(r.scaling, { app: { name: 'frag-demo-app', desired: 2, min: 1, max: 4, instances: 0 } });
     assert.deepEqual(asg.commandCalls(DescribeAutoScalingGroupsCommand)[0]!.args[0].input.AutoScalingGroupNames, ['frag-demo-app', 'frag-demo-worker']);
     assert.equal(r.status, 'UPDATE_COMPLETE');
-    assert.deepEqual(ctx.io.codes('stack.event').map((e) => (e.data?.event as { id: string }).id), ['e2', 'e3'], 'only events after the watch began');
+    assert.deepEqual(ctx.io.withCode('stack.event').map((e) => (e.data?.event as { id: string }).id), ['e2', 'e3'], 'only events after the watch began');
     assert.equal(r.image?.ageDays, 3);
     assert.deepEqual(r.hosts, { app: [{ id: 'i-1', state: 'running', address: undefined, privateAddress: undefined }] });
     assert.equal(r.outputs.AppUrl, 'http://x/');

@@ -52,7 +52,7 @@ describe('waitForStack', () => {
     assert.match(err.message, /stack frag-demo is ROLLBACK_COMPLETE/);
     assert.deepEqual(err.details, ['caused by Database (AWS::RDS::DBInstance): DB instance class db.t3.nano is not available in us-east-1']);
     assert.match(err.hint ?? '', /commission --replace-failed/);
-    const shown = ctx.io.codes('stack.event').map((e) => (e.data?.event as { id: string }).id);
+    const shown = ctx.io.withCode('stack.event').map((e) => (e.data?.event as { id: string }).id);
     assert.deepEqual(shown, ['e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
     // One status call and one events call per poll.
     assert.equal(cfn.commandCalls(DescribeStacksCommand).length, 4);

@@ -4,31 +4,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../../../src/core/context.js';
 import { loadEnvironment, loadProject } from '../../../src/core/config/project.js';
-import type { ConfirmRequest, IoEvent, IoHost, Progress } from '../../../src/core/io.js';
 import { AwsClients } from '../../../src/providers/aws/clients.js';
 import { copyProject } from '../../helpers/cli.js';
 
-export class RecordingIo implements IoHost {
-  events: IoEvent[] = [];
-  confirms: ConfirmRequest[] = [];
-  constructor(public answer: boolean | 'throw' = true) {}
-  emit(event: IoEvent): void {
-    this.events.push(event);
-  }
-  progress(message: string): Progress {
-    this.events.push({ level: 'info', code: 'progress', message });
-    return { update: () => undefined, succeed: () => undefined, fail: () => undefined };
-  }
-  async confirm(request: ConfirmRequest): Promise<boolean> {
-    this.confirms.push(request);
-    if (this.answer === 'throw') throw new Error('no one to ask');
-    return this.answer;
-  }
-  stream(): void {}
-  codes(): string[] {
-    return this.events.map((e) => e.code);
-  }
-}
+import { RecordingIo } from '../../helpers/io.js';
+export { RecordingIo };
 
 export interface TestContextOptions {
   dir?: string;
