@@ -1,39 +1,22 @@
 /** A minimal Deployment controller: after one step, status reports the new revision fully available. No pods. */
 import { byKind } from '../resources.js';
-import type { Store } from '../store.js';
 import type { StoreEvent } from '../types.js';
-import { keyOf, Loop, now, splitKey } from './loop.js';
+import { Controller } from './controller.js';
+import { keyOf, now, splitKey } from './loop.js';
 import { revisionOf } from './statefulset.js';
 
 const DEPLOY = byKind('Deployment');
 
-export class DeploymentController {
-  private readonly loop: Loop;
-  private readonly unsubscribe: () => void;
-  private readonly held = new Set<string>();
+export class DeploymentController extends Controller {
 
-  constructor(private readonly store: Store, private readonly stepMs: number) {
-    this.loop = new Loop((key) => this.step(key));
-    this.unsubscribe = store.subscribe((e) => this.onEvent(e));
-  }
-
-  hold(ns: string, name: string): void {
-    this.held.add(keyOf(ns, name));
-  }
-
-  release(ns: string, name: string): void {
-    this.held.delete(keyOf(ns, name));
-    this.loop.schedule(keyOf(ns, name), this.stepMs);
-  }
-
-  private onEvent(e: StoreEvent): void {
+  protected onEvent(e: StoreEvent): void {
     if (e.rt !== DEPLOY || e.type === 'DELETED') return;
     if (e.type === 'ADDED' || e.old?.metadata.generation !== e.object.metadata.generation) {
       this.loop.schedule(keyOf(e.object.metadata.namespace ?? '', e.object.metadata.name ?? ''), this.stepMs);
     }
   }
 
-  private step(key: string): undefined {
+  protected step(key: string): undefined {
     const [ns, name] = splitKey(key);
     const d = this.store.get(DEPLOY, ns, name);
     if (!d || this.held.has(key)) return undefined;
@@ -54,8 +37,4 @@ export class DeploymentController {
     return undefined;
   }
 
-  stop(): void {
-    this.unsubscribe();
-    this.loop.stop();
-  }
 }

@@ -6,7 +6,8 @@
 import { randomSuffix, type Store } from '../store.js';
 import { byKind } from '../resources.js';
 import { type JsonObject, type KubeObject, type StoreEvent } from '../types.js';
-import { keyOf, Loop, now, splitKey } from './loop.js';
+import { Controller } from './controller.js';
+import { keyOf, now, splitKey } from './loop.js';
 import { podFromTemplate, runningStatus, terminatedStatus } from './pods.js';
 
 const JOB = byKind('Job');
@@ -26,27 +27,13 @@ export interface JobFailure {
 
 interface Plan { failuresLeft: number; exitCode: number; log?: string }
 
-export class JobController {
-  private readonly loop: Loop;
-  private readonly unsubscribe: () => void;
-  private readonly held = new Set<string>();
+export class JobController extends Controller {
   private readonly armed: JobFailure[] = [];
   private readonly plans = new Map<string, Plan>();
   private readonly jobLogs = new Map<string, string>();
 
-  constructor(private readonly store: Store, private readonly stepMs: number, private readonly podLogs: Map<string, string>) {
-    this.loop = new Loop((key) => this.step(key));
-    this.unsubscribe = store.subscribe((e) => this.onEvent(e));
-  }
-
-  /** Keeps Job ns/name running (its pod Running) until release (may be called before it exists). */
-  hold(ns: string, name: string): void {
-    this.held.add(keyOf(ns, name));
-  }
-
-  release(ns: string, name: string): void {
-    this.held.delete(keyOf(ns, name));
-    this.loop.schedule(keyOf(ns, name), this.stepMs);
+  constructor(store: Store, stepMs: number, private readonly podLogs: Map<string, string>) {
+    super(store, stepMs);
   }
 
   /** The next Job created (matching namespace/name if given) has failing attempts. */
@@ -59,11 +46,7 @@ export class JobController {
     this.jobLogs.set(keyOf(ns, name), text);
   }
 
-  get idle(): boolean {
-    return this.loop.pending === 0;
-  }
-
-  private onEvent(e: StoreEvent): void {
+  protected onEvent(e: StoreEvent): void {
     if (e.rt !== JOB) return;
     const { namespace = '', name = '' } = e.object.metadata;
     const key = keyOf(namespace, name);
@@ -81,7 +64,7 @@ export class JobController {
     this.store.update(JOB, { ...job, status }, { ...MANAGER, subresource: 'status' });
   }
 
-  private step(key: string): number | undefined {
+  protected step(key: string): number | undefined {
     const [ns, name] = splitKey(key);
     const job = this.store.get(JOB, ns, name);
     if (!job || job.metadata.deletionTimestamp || job.spec?.suspend === true) return undefined;
@@ -129,8 +112,4 @@ export class JobController {
     return this.stepMs; // next attempt
   }
 
-  stop(): void {
-    this.unsubscribe();
-    this.loop.stop();
-  }
 }

@@ -7,9 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import { byKind } from '../resources.js';
-import type { Store } from '../store.js';
 import { isObject, objectsIn, type JsonObject, type KubeObject, type StoreEvent } from '../types.js';
-import { keyOf, Loop, splitKey } from './loop.js';
+import { Controller } from './controller.js';
+import { keyOf, splitKey } from './loop.js';
 import { isReady, podFromTemplate, runningStatus, waitingStatus } from './pods.js';
 
 const STS = byKind('StatefulSet');
@@ -34,26 +34,8 @@ export function revisionOf(sts: KubeObject): string {
 const ordinalOf = (sts: KubeObject, pod: KubeObject) => Number((pod.metadata.name ?? '').slice((sts.metadata.name ?? '').length + 1));
 const revisionLabel = (pod: KubeObject) => pod.metadata.labels?.['controller-revision-hash'];
 
-export class StatefulSetController {
-  private readonly loop: Loop;
-  private readonly unsubscribe: () => void;
-  private readonly held = new Set<string>();
+export class StatefulSetController extends Controller {
   private readonly failures = new Map<string, Failure>();
-
-  constructor(private readonly store: Store, private readonly stepMs: number) {
-    this.loop = new Loop((key) => this.step(key));
-    this.unsubscribe = store.subscribe((e) => this.onEvent(e));
-  }
-
-  /** Stops the rollout of ns/name where it is (may be called before the StatefulSet exists). */
-  hold(ns: string, name: string): void {
-    this.held.add(keyOf(ns, name));
-  }
-
-  release(ns: string, name: string): void {
-    this.held.delete(keyOf(ns, name));
-    this.loop.schedule(keyOf(ns, name), this.stepMs);
-  }
 
   /**
    * The next pod the controller creates for StatefulSet ns/name gets stuck waiting with
@@ -70,11 +52,7 @@ export class StatefulSetController {
   }
 
   /** True while no step is pending for any StatefulSet. */
-  get idle(): boolean {
-    return this.loop.pending === 0;
-  }
-
-  private onEvent(e: StoreEvent): void {
+  protected onEvent(e: StoreEvent): void {
     const { namespace = '', name = '' } = e.object.metadata;
     if (e.rt === STS && e.type !== 'DELETED') {
       const specChanged = e.type === 'ADDED' || e.old?.metadata.generation !== e.object.metadata.generation;
@@ -123,7 +101,7 @@ export class StatefulSetController {
   }
 
   /** One controller step; returns the delay to the next one, or undefined when nothing is left to do. */
-  private step(key: string): number | undefined {
+  protected step(key: string): number | undefined {
     const [ns, name] = splitKey(key);
     const sts = this.store.get(STS, ns, name);
     if (!sts || sts.metadata.deletionTimestamp) return undefined;
@@ -193,9 +171,5 @@ export class StatefulSetController {
     return acted ? this.stepMs : undefined;
   }
 
-  stop(): void {
-    this.unsubscribe();
-    this.loop.stop();
-  }
 }
 
