@@ -9,6 +9,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
+// The ops project the demo runs in: this repository's reference project, or FRAGCTL_PROJECT_DIR.
+const project = process.env.FRAGCTL_PROJECT_DIR || root;
 const port = await new Promise((resolve) => {
   const s = createServer().listen(0, '127.0.0.1', () => {
     const p = s.address().port;
@@ -36,7 +38,7 @@ const env = {
   FRAGCTL_POLL_INTERVAL_MS: '200',
   PATH: `${join(root, '.venv/bin')}:${process.env.PATH}`,
 };
-const vault = join(root, 'playbooks/demo-vault-password');
+const vault = join(project, 'playbooks/demo-vault-password');
 if (existsSync(vault)) env.FRAGCTL_VAULT_PASSWORD_FILE = vault;
 
 const steps = [
@@ -52,7 +54,7 @@ let code = 0;
 try {
   for (const step of steps) {
     console.error(`\n$ fragctl ${step.join(' ')}`);
-    const r = spawnSync(process.execPath, [join(root, 'dist/fragctl.js'), ...step], { cwd: root, env, stdio: 'inherit' });
+    const r = spawnSync(process.execPath, [join(root, 'dist/fragctl.js'), ...step], { cwd: project, env, stdio: 'inherit' });
     if (r.status !== 0) {
       code = r.status ?? 1;
       console.error(`demo: "fragctl ${step.join(' ')}" exited ${code}`);

@@ -4,6 +4,7 @@
  * (`vars: { fragctl_destructive: true }` on the first play, or a `# fragctl: destructive` line).
  */
 import { readFileSync } from 'node:fs';
+import jsYaml from 'js-yaml';
 
 export interface PlaybookInfo {
   /** Group names in the plays' host patterns, in order, without all/localhost/negations. */
@@ -18,10 +19,9 @@ export interface PlaybookInfo {
 
 export async function readPlaybook(file: string): Promise<PlaybookInfo> {
   const text = readFileSync(file, 'utf8');
-  const { load } = await import('js-yaml');
   let doc: unknown;
   try {
-    doc = load(text);
+    doc = jsYaml.load(text);
   } catch {
     // ansible-playbook --syntax-check reports it with Ansible's own message
     return { groups: [], patterns: [], destructive: false, isPlaybook: true };

@@ -12,6 +12,7 @@ import { runPlaybook, syntaxCheck, type PlayRecap } from '../ansible/playbook.js
 import { loadVaultSecrets } from '../secrets/vault.js';
 import { checkContract, hostsOf, resolveTargets } from './targets.js';
 import { translateLimit } from './deploy.js';
+import jsYaml from 'js-yaml';
 
 export interface TaskInfo {
   name: string;
@@ -32,8 +33,7 @@ export async function listTasks(ctx: Pick<Context, 'project'>): Promise<TaskInfo
   const index = join(dir, 'tasks.yml');
   const out: TaskInfo[] = [];
   if (existsSync(index)) {
-    const { load } = await import('js-yaml');
-    const entries = (load(readFileSync(index, 'utf8')) ?? {}) as Record<string, Partial<IndexEntry>>;
+    const entries = (jsYaml.load(readFileSync(index, 'utf8')) ?? {}) as Record<string, Partial<IndexEntry>>;
     for (const [name, e] of Object.entries(entries)) {
       const playbook = e?.playbook ?? `tasks/${name}.yml`;
       const file = join(ctx.project.paths.playbooks, playbook);

@@ -10,6 +10,7 @@ import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { registerSecret } from '../redact.js';
 import type { Workdir } from '../ansible/workdir.js';
+import jsYaml from 'js-yaml';
 
 export const VAULT_PASSWORD_ENV = 'FRAGCTL_VAULT_PASSWORD';
 type VaultCtx = Pick<Context, 'project' | 'options'>;
@@ -62,8 +63,7 @@ export async function loadVaultSecrets(ctx: VaultCtx): Promise<Record<string, st
   }
   const text = readFileSync(file, 'utf8');
   const plain = await decryptVault(text, password);
-  const { load } = await import('js-yaml');
-  const data = (plain.trim() ? load(plain) : {}) as unknown;
+  const data = (plain.trim() ? jsYaml.load(plain) : {}) as unknown;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new UserError('playbooks/group_vars/all/vault.yml: expected a mapping of variables', { code: 'VAULT_INVALID' });
   }
