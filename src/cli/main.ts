@@ -128,8 +128,8 @@ async function runVerb(entry: VerbEntry, envName: string | undefined, rest: stri
   early.json = global.json;
   early.verbose = global.verbose;
   const io = new CliIoHost({ json: global.json, verbose: global.verbose, color: global.color, yes: global.yes });
-  const run = await buildRun(global, io, envName, entry);
-  const interrupt = onInterrupt(run);
+  const { run, abort } = await buildRun(global, io, envName, entry);
+  const interrupt = onInterrupt(abort);
   try {
     const code = await guardRun(run, entry, () => verb.run(run, opts as never, cmd.args));
     return code ?? 0;
@@ -152,7 +152,7 @@ function addGlobalOptions(cmd: import('commander').Command, Option: typeof impor
     .addOption(new Option('--vault-password-file <file>', 'Ansible Vault password file (also FRAGCTL_VAULT_PASSWORD_FILE)'));
 }
 
-async function buildRun(global: GlobalOptions, io: CliIoHost, envName: string | undefined, entry: VerbEntry): Promise<CliRun> {
+async function buildRun(global: GlobalOptions, io: CliIoHost, envName: string | undefined, entry: VerbEntry): Promise<{ run: CliRun; abort: () => void }> {
   const controller = new AbortController();
   const { loadProject, loadEnvironment } = await import('../core/config/project.js');
   let project: ReturnType<typeof loadProject> | undefined;
@@ -179,8 +179,7 @@ async function buildRun(global: GlobalOptions, io: CliIoHost, envName: string | 
       return context;
     },
   };
-  (run as CliRun & { abort: () => void }).abort = () => controller.abort();
-  return run;
+  return { run, abort: () => controller.abort() };
 }
 
 function makeContext(
@@ -207,7 +206,7 @@ function makeContext(
       dryRun: g.dryRun,
       verbose: g.verbose,
       interactive: isInteractive() && !g.json,
-      pollIntervalMs: Number(process.env.FRAGCTL_POLL_INTERVAL_MS ?? 5000),
+      pollIntervalMs: pollInterval(process.env.FRAGCTL_POLL_INTERVAL_MS),
       vaultPasswordFile: g.vaultPasswordFile,
     },
     get aws() {
@@ -216,7 +215,13 @@ function makeContext(
   };
 }
 
-function onInterrupt(run: CliRun): { dispose(): void } {
+/** FRAGCTL_POLL_INTERVAL_MS, or 5 s; a value that is not a positive number is ignored. */
+function pollInterval(value: string | undefined): number {
+  const ms = Number(value);
+  return value && Number.isFinite(ms) && ms > 0 ? ms : 5000;
+}
+
+function onInterrupt(abort: () => void): { dispose(): void } {
   let count = 0;
   const handler = (): void => {
     count++;
@@ -225,7 +230,7 @@ function onInterrupt(run: CliRun): { dispose(): void } {
       process.exit(130);
     }
     process.stderr.write('\ninterrupt: stopping the wait (operations already started go on); Ctrl-C again to quit at once\n');
-    (run as CliRun & { abort: () => void }).abort();
+    abort();
   };
   process.on('SIGINT', handler);
   return { dispose: () => process.off('SIGINT', handler) };
