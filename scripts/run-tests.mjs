@@ -27,6 +27,8 @@ process.env.FRAGCTL_TEST = '1';
 // Tests talk only to peers they start on 127.0.0.0/8: never let the AWS SDK's credential chain
 // probe the instance metadata address.
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
+// Tests import the SDK directly too; its Node 22 reminder is noise in their output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...flags, ...files], {
   stdio: 'inherit',
   env: { ...process.env, PATH: `${join(process.cwd(), '.venv', 'bin')}:${process.env.PATH}` },
