@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the test files under the given folders (default: test/) with Node's own test runner and tsx.
 // Node 20's runner does not expand globs, so the files are listed here.
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -29,8 +30,20 @@ process.env.FRAGCTL_TEST = '1';
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 // Tests import the SDK directly too; its Node 22 reminder is noise in their output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...flags, ...files], {
+// The spec reporter for people; a TAP copy to count from for the one summary line at the end.
+const tap = join(mkdtempSync(join(tmpdir(), 'fragctl-tests-')), 'results.tap');
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`];
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporters, ...flags, ...files], {
   stdio: 'inherit',
   env: { ...process.env, PATH: `${join(process.cwd(), '.venv', 'bin')}:${process.env.PATH}` },
 });
+let summary = '';
+try {
+  const text = readFileSync(tap, 'utf8');
+  const count = (what) => Number(new RegExp(`^# ${what} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  summary = `tests: ${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped`;
+} catch {
+  summary = 'tests: the runner wrote no results';
+}
+console.log(`\n${summary}`);
 process.exit(result.status ?? 1);
