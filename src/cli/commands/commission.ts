@@ -19,7 +19,11 @@ export default defineVerb<Opts>({
     try {
       const r = await commission(ctx, { deploy: opts.deploy !== false, replaceFailed: !!opts.replaceFailed });
       if (run.global.json) return run.io.json(r);
-      const head = r.created ? `stack ${r.stack} created: ${r.status}` : `stack ${r.stack}: ${r.status} (already commissioned, nothing changed)`;
+      const head = r.dryRun
+        ? `dry run: stack ${r.stack} would be created; nothing was changed (\`fragctl ${ctx.env.name} plan\` shows its resources)`
+        : r.created
+          ? `stack ${r.stack} created: ${r.status}`
+          : `stack ${r.stack}: ${r.status} (already commissioned, nothing changed)`;
       const outputs = Object.entries(r.outputs);
       run.io.result([head, ...(outputs.length ? ['', table(['OUTPUT', 'VALUE'], outputs)] : [])].join('\n'));
     } finally {

@@ -22,6 +22,8 @@ export interface CommissionResult {
   status: string;
   created: boolean;
   upToDate?: boolean;
+  /** --dry-run: nothing was created; the stack would be. */
+  dryRun?: boolean;
   image?: ImageRef;
   outputs: Record<string, string>;
   deployed: boolean;
@@ -59,7 +61,7 @@ export async function commission(ctx: Context, opts: CommissionOptions): Promise
   if (state.needsBake) image = (await bake(ctx)).image;
   if (ctx.options.dryRun) {
     info(ctx.io, 'stack.dry-run', `would create stack ${name} from ${Object.keys(desired.template.Resources as object).length} resources`);
-    return { stack: name, status: 'NONE', created: false, image, outputs: {}, deployed: false };
+    return { stack: name, status: 'NONE', created: false, dryRun: true, image, outputs: {}, deployed: false };
   }
   if (!image) throw new OperationError('no image to start the stack from', { code: 'IMAGE_MISSING' });
   const parameters = await buildParameters(ctx, desired.template, image.imageId);

@@ -69,6 +69,7 @@ describe('image failures, plan hooks and dry runs on moto', () => {
     const r = await run(dir, moto.url, ['demo', 'commission', '--dry-run']);
     assert.equal(r.code, 0, show(r));
     assert.match(r.stderr, /would create stack frag-demo/);
+    assert.match(r.stdout, /^dry run: stack frag-demo would be created; nothing was changed/);
     assert.equal((await aws.cfn.send(new ListStacksCommand({}))).StackSummaries?.length ?? 0, 0);
   });
 
