@@ -128,8 +128,8 @@ async function runVerb(entry: VerbEntry, envName: string | undefined, rest: stri
   early.json = global.json;
   early.verbose = global.verbose;
   const io = new CliIoHost({ json: global.json, verbose: global.verbose, color: global.color, yes: global.yes });
-  const { run, abort } = await buildRun(global, io, envName, entry);
-  const interrupt = onInterrupt(abort);
+  const run = await buildRun(global, io, envName, entry);
+  const interrupt = onInterrupt(() => run.abort());
   try {
     const code = await guardRun(run, entry, () => verb.run(run, opts as never, cmd.args));
     return code ?? 0;
@@ -152,7 +152,7 @@ function addGlobalOptions(cmd: import('commander').Command, Option: typeof impor
     .addOption(new Option('--vault-password-file <file>', 'Ansible Vault password file (also FRAGCTL_VAULT_PASSWORD_FILE)'));
 }
 
-async function buildRun(global: GlobalOptions, io: CliIoHost, envName: string | undefined, entry: VerbEntry): Promise<{ run: CliRun; abort: () => void }> {
+async function buildRun(global: GlobalOptions, io: CliIoHost, envName: string | undefined, entry: VerbEntry): Promise<CliRun> {
   const controller = new AbortController();
   const { loadProject, loadEnvironment } = await import('../core/config/project.js');
   let project: ReturnType<typeof loadProject> | undefined;
@@ -163,6 +163,7 @@ async function buildRun(global: GlobalOptions, io: CliIoHost, envName: string | 
     argv: process.argv.slice(2),
     envName,
     signal: controller.signal,
+    abort: () => controller.abort(),
     project: () => (project ??= loadProject(global.projectDir)),
     context: () => {
       if (context) return context;
@@ -179,7 +180,7 @@ async function buildRun(global: GlobalOptions, io: CliIoHost, envName: string | 
       return context;
     },
   };
-  return { run, abort: () => controller.abort() };
+  return run;
 }
 
 function makeContext(

@@ -28,7 +28,7 @@ export async function guardRun(run: CliRun, entry: VerbEntry, body: () => Promis
   const onTerm = (): void => {
     if (++terms > 1) process.exit(143);
     process.stderr.write('\nterminated: stopping the run and releasing the lock of the environment\n');
-    (run as CliRun & { abort?: () => void }).abort?.();
+    run.abort();
   };
   process.on('SIGTERM', onTerm);
   try {

@@ -27,6 +27,8 @@ export interface CliRun {
   /** The run's context (env verbs only); built once. */
   context(): Context;
   signal: AbortSignal;
+  /** Stops the run's waits (Ctrl-C, SIGTERM): operations already started go on. */
+  abort(): void;
 }
 
 export interface Verb<O = Record<string, unknown>> {
