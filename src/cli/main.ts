@@ -1,5 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import type { Project } from '../core/config/project.js';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../core/errors.js';
 import { AwsClients } from '../providers/aws/clients.js';
@@ -67,13 +68,24 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// The project is read once per run: choosing a verb's platform entry and running it share it.
+const loadedProjects = new Map<string, Project>();
+
+async function projectAt(dir: string): Promise<Project> {
+  const { loadProject } = await import('../core/config/project.js');
+  const key = resolve(dir);
+  let project = loadedProjects.get(key);
+  if (!project) loadedProjects.set(key, (project = loadProject(dir)));
+  return project;
+}
+
 /** The platform of an environment, to pick a verb's entry; undefined when it cannot be read yet. */
 async function platformOf(envName: string, rest: string[]): Promise<'aws' | 'kubernetes' | 'local' | undefined> {
   const i = rest.indexOf('--project-dir');
   const dir = (i >= 0 ? rest[i + 1] : rest.find((a) => a.startsWith('--project-dir='))?.slice(14)) ?? process.env.FRAGCTL_PROJECT_DIR ?? process.cwd();
   try {
-    const { loadProject, loadEnvironment } = await import('../core/config/project.js');
-    return loadEnvironment(loadProject(dir), envName).platform;
+    const { loadEnvironment } = await import('../core/config/project.js');
+    return loadEnvironment(await projectAt(dir), envName).platform;
   } catch {
     return undefined; // the verb's run reports the problem with its full message
   }
@@ -155,7 +167,7 @@ function addGlobalOptions(cmd: import('commander').Command, Option: typeof impor
 async function buildRun(global: GlobalOptions, io: CliIoHost, envName: string | undefined, entry: VerbEntry): Promise<CliRun> {
   const controller = new AbortController();
   const { loadProject, loadEnvironment } = await import('../core/config/project.js');
-  let project: ReturnType<typeof loadProject> | undefined;
+  let project: Project | undefined;
   let context: ReturnType<CliRun['context']> | undefined;
   const run: CliRun = {
     global,
@@ -164,7 +176,7 @@ async function buildRun(global: GlobalOptions, io: CliIoHost, envName: string | 
     envName,
     signal: controller.signal,
     abort: () => controller.abort(),
-    project: () => (project ??= loadProject(global.projectDir)),
+    project: () => (project ??= loadedProjects.get(resolve(global.projectDir)) ?? loadProject(global.projectDir)),
     context: () => {
       if (context) return context;
       if (!envName) throw new Error(`${entry.name} has no environment`);

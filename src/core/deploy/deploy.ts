@@ -9,7 +9,7 @@ import { info, success, warn } from '../io.js';
 import { runPlaybook, syntaxCheck, type AnsibleHost, type PlayRecap } from '../ansible/playbook.js';
 import { mergeRecaps } from '../ansible/recap.js';
 import { loadVaultSecrets } from '../secrets/vault.js';
-import { checkContract, hostsOf, presentGroups, resolveTargets, roleTargets, rolePlaybook, selectRoles } from './targets.js';
+import { checkContract, checkRequestedRoles, hostsOf, presentGroups, resolveTargets, roleTargets, rolePlaybook, selectRoles } from './targets.js';
 
 export interface DeployOptions {
   roles?: string[];
@@ -41,6 +41,7 @@ export interface DeployResult {
 }
 
 export async function deployAws(ctx: Context, opts: DeployOptions): Promise<DeployResult> {
+  checkRequestedRoles(ctx, opts.roles); // a typo in --roles is named before any password or AWS call
   await loadVaultSecrets(ctx); // registers every secret for redaction; a wrong password stops here
   const t = await resolveTargets(ctx);
   const roles = await selectRoles(ctx, opts.roles, presentGroups(t.hosts));

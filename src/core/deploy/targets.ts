@@ -29,18 +29,27 @@ export function rolePlaybook(role: string): string {
 }
 
 /** The roles to run, in deploy_order; an explicit list is checked against the playbooks. */
+function knownRoles(ctx: Context): string[] {
+  return ctx.env.settings.deploy_order.filter((r) => existsSync(join(ctx.project.paths.playbooks, rolePlaybook(r))));
+}
+
+/** Every requested role must have a playbook; checked before anything else is asked or read. */
+export function checkRequestedRoles(ctx: Context, requested: string[] | undefined): void {
+  for (const r of requested ?? []) {
+    if (!existsSync(join(ctx.project.paths.playbooks, rolePlaybook(r)))) {
+      throw new UserError(`no playbook knows the group "${r}" (playbooks/${rolePlaybook(r)} is missing)`, {
+        hint: `roles with a playbook: ${knownRoles(ctx).join(', ') || 'none'}`,
+        code: 'ROLE_UNKNOWN',
+      });
+    }
+  }
+}
+
 export async function selectRoles(ctx: Context, requested: string[] | undefined, present: Set<string>): Promise<string[]> {
   const order = ctx.env.settings.deploy_order;
-  const known = order.filter((r) => existsSync(join(ctx.project.paths.playbooks, rolePlaybook(r))));
+  const known = knownRoles(ctx);
   if (requested?.length) {
-    for (const r of requested) {
-      if (!existsSync(join(ctx.project.paths.playbooks, rolePlaybook(r)))) {
-        throw new UserError(`no playbook knows the group "${r}" (playbooks/${rolePlaybook(r)} is missing)`, {
-          hint: `roles with a playbook: ${known.join(', ') || 'none'}`,
-          code: 'ROLE_UNKNOWN',
-        });
-      }
-    }
+    checkRequestedRoles(ctx, requested);
     // Requested roles run in deploy_order; roles outside it run last, as given.
     return [...order.filter((r) => requested.includes(r)), ...requested.filter((r) => !order.includes(r))];
   }
