@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { startTestCluster } from './test-cluster.mjs';
 
 const roots = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const flags = process.argv.slice(2).filter((a) => a.startsWith('-'));
@@ -33,6 +34,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // The spec reporter for people; a TAP copy to count from for the one summary line at the end.
 const tap = join(mkdtempSync(join(tmpdir(), 'fragctl-tests-')), 'results.tap');
 const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`];
+// One real Kubernetes control plane for the whole run, when a selected file needs it.
+const needsCluster = files.some((f) => readFileSync(f, 'utf8').includes('helpers/cluster.js'));
+const cluster = needsCluster && !process.env.FRAGCTL_TEST_KUBECONFIG ? startTestCluster() : undefined;
+if (cluster) process.env.FRAGCTL_TEST_CLUSTER = cluster.state;
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporters, ...flags, ...files], {
   stdio: 'inherit',
   env: { ...process.env, PATH: `${join(process.cwd(), '.venv', 'bin')}:${process.env.PATH}` },
@@ -45,5 +50,6 @@ try {
 } catch {
   summary = 'tests: the runner wrote no results';
 }
+cluster?.stop();
 console.log(`\n${summary}`);
 process.exit(result.status ?? 1);

@@ -53,6 +53,15 @@ if [ ! -f keys/frag-deploy.pem ]; then
 fi
 chmod 600 keys/frag-deploy.pem
 
+# The Kubernetes control plane the tests run on (kube-apiserver, controller-manager, scheduler,
+# kubectl, etcd, kwok), built once from the Go module proxy into ~/.cache/fragctl (tens of minutes
+# the first time on 2 cores; seconds when cached). See scripts/cluster.sh.
+if [ "${1:-}" != "--no-cluster" ]; then
+  command -v go >/dev/null 2>&1 || need_go=1
+  if [ -n "${need_go:-}" ]; then log "go is missing: install Go >= 1.25 (the test control plane is built from Go modules)"; exit 1; fi
+  bash scripts/cluster/build.sh >/dev/null
+fi
+
 if [ ! -f dist/fragctl.js ] || [ -n "$(find src bin -newer dist/fragctl.js -name '*.ts' -print -quit 2>/dev/null)" ]; then
   log "build"
   npm run --silent build

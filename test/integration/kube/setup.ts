@@ -3,7 +3,7 @@
  * private copy of the ops project with Kubernetes environments pointing at it, and a fragctl
  * runner for that project.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyProject, fragctl, type CliResult } from '../../helpers/cli.js';
@@ -15,9 +15,16 @@ export interface KubeProject {
   writeEnv(name: string, yaml: string): void;
 }
 
-/** A copy of the reference project whose Kubernetes environments use `kubeconfigText`. */
-export function kubeProject(kubeconfigText: string, context?: string): KubeProject {
+/**
+ * A copy of the reference project whose Kubernetes environments use `kubeconfigText`. `app` renames
+ * the application (and so every namespace), so that test files sharing one cluster never meet.
+ */
+export function kubeProject(kubeconfigText: string, context?: string, app?: string): KubeProject {
   const dir = copyProject();
+  if (app) {
+    const vars = join(dir, 'playbooks', 'group_vars', 'all.yml');
+    writeFileSync(vars, readFileSync(vars, 'utf8').replace(/^app_name: .*$/m, `app_name: ${app}`));
+  }
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'fragctl-kube-')), 'config');
   writeFileSync(kubeconfig, kubeconfigText);
   const ctxLine = context ? `  context: ${context}\n` : '';

@@ -1,0 +1,111 @@
+/**
+ * The real Kubernetes control plane the tests run on (kube-apiserver, etcd, controller-manager,
+ * scheduler and KWOK nodes, built by `scripts/cluster/build.sh`). scripts/run-tests.mjs starts one
+ * per test run with `scripts/cluster.sh start` and passes its state directory in
+ * FRAGCTL_TEST_CLUSTER; each test file takes a fresh namespace or stack of its own.
+ * FRAGCTL_TEST_KUBECONFIG points the same suites at a user's own cluster instead (opt-in).
+ * A missing cluster is a failure, not a skip.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface TestCluster {
+  /** Path of an admin kubeconfig (system:masters). */
+  kubeconfig: string;
+  kubeconfigText: string;
+  /** A kubeconfig for the user `restricted`, who has no RBAC rights unless a test grants them. */
+  restrictedKubeconfig?: string;
+  /** kubectl of the server's own version. */
+  kubectl: string;
+  /** Whether the nodes are KWOK's (pods fail on the `fragctl.test/fail` annotation). */
+  simulated: boolean;
+}
+
+let cached: TestCluster | undefined;
+
+export function testCluster(): TestCluster {
+  if (cached) return cached;
+  const own = process.env.FRAGCTL_TEST_KUBECONFIG;
+  if (own) {
+    cached = { kubeconfig: own, kubeconfigText: readFileSync(own, 'utf8'), kubectl: process.env.FRAGCTL_TEST_KUBECTL ?? 'kubectl', simulated: false };
+    return cached;
+  }
+  const state = process.env.FRAGCTL_TEST_CLUSTER;
+  if (!state || !existsSync(join(state, 'env'))) {
+    throw new Error('no test cluster: run the tests through `node scripts/run-tests.mjs` (it starts one), or start one with `bash scripts/cluster.sh start` and set FRAGCTL_TEST_CLUSTER to its state directory');
+  }
+  const env = Object.fromEntries(
+    readFileSync(join(state, 'env'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  ) as Record<string, string>;
+  cached = {
+    kubeconfig: env.KUBECONFIG!,
+    kubeconfigText: readFileSync(env.KUBECONFIG!, 'utf8'),
+    restrictedKubeconfig: env.RESTRICTED_KUBECONFIG,
+    kubectl: env.KUBECTL!,
+    simulated: true,
+  };
+  return cached;
+}
+
+/** A short random suffix for names that must not collide between tests of one run. */
+export const uniqueSuffix = (): string => randomBytes(3).toString('hex');
+
+/** Runs the server's kubectl with the admin kubeconfig; rejects with its stderr on failure. */
+export async function kubectl(args: string[], opts: { input?: string; kubeconfig?: string } = {}): Promise<string> {
+  const c = testCluster();
+  const child = run(c.kubectl, ['--kubeconfig', opts.kubeconfig ?? c.kubeconfig, ...args], { maxBuffer: 32 * 1024 * 1024 });
+  if (opts.input !== undefined) {
+    child.child.stdin?.end(opts.input);
+  }
+  const { stdout } = await child;
+  return stdout;
+}
+
+export type KubeObj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  data?: Record<string, string>;
+  [k: string]: unknown;
+};
+
+/** The object, or undefined when the server says NotFound. */
+export async function getObject(kind: string, namespace: string | undefined, name: string): Promise<KubeObj | undefined> {
+  try {
+    return JSON.parse(await kubectl(['get', kind, name, '-o', 'json', ...(namespace ? ['-n', namespace] : [])])) as KubeObj;
+  } catch (e) {
+    if (/NotFound|not found/.test(String((e as { stderr?: string }).stderr ?? e))) return undefined;
+    throw e;
+  }
+}
+
+export async function listObjects(kind: string, namespace?: string, selector?: string): Promise<KubeObj[]> {
+  const out = await kubectl(['get', kind, '-o', 'json', ...(namespace ? ['-n', namespace] : ['-A']), ...(selector ? ['-l', selector] : [])]);
+  return (JSON.parse(out) as { items: KubeObj[] }).items;
+}
+
+/** Polls `check` every 100 ms until it returns a truthy value or `timeoutMs` passes. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
