@@ -135,7 +135,7 @@ start() {
   # apiserver's log proxy like a kubelet's, so `kubectl logs` and fragctl read them for real).
   cp "$root/test/cluster/kwok/stages.yaml" "$state/kwok.yaml"
   printf -- '---\napiVersion: kwok.x-k8s.io/v1alpha1\nkind: ClusterLogs\nmetadata: { name: fragctl-test-logs }\nspec:\n  logs:\n  - logsFile: %s\n    follow: false\n' \
-    "$root/test/cluster/kwok/container.log" >>"$state/kwok.yaml"
+    "$root/test/cluster/kwok/container-log.cri" >>"$state/kwok.yaml"
   start_bg kwok "$bin/kwok" --kubeconfig "$state/admin.kubeconfig" --manage-all-nodes=false \
     --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake --node-ip 127.0.0.1 --cidr 10.244.0.0/16 \
     --server-address "127.0.0.1:$kwok_port" --node-port "$kwok_port" -c "$state/kwok.yaml"
