@@ -82,7 +82,7 @@ export type KubeObj = {
 /** The object, or undefined when the server says NotFound. */
 export async function getObject(kind: string, namespace: string | undefined, name: string): Promise<KubeObj | undefined> {
   try {
-    return JSON.parse(await kubectl(['get', kind, name, '-o', 'json', ...(namespace ? ['-n', namespace] : [])])) as KubeObj;
+    return JSON.parse(await kubectl(['get', kind, name, '-o', 'json', '--show-managed-fields', ...(namespace ? ['-n', namespace] : [])])) as KubeObj;
   } catch (e) {
     if (/NotFound|not found/.test(String((e as { stderr?: string }).stderr ?? e))) return undefined;
     throw e;
