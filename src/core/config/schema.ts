@@ -67,6 +67,10 @@ export const KubeSettings = v.strictObject({
   registry: v.optional(v.string()),
   production_env: str('production'),
   storage_class: v.optional(v.string()),
+  /** Per API request (watches excepted), e.g. 30s; kubectl's --request-timeout. */
+  request_timeout: v.optional(v.pipe(v.string(), v.regex(/^\d+(\.\d+)?(ms|s|m)?$/, 'a duration such as 30s, 2m or 500ms'))),
+  /** Check with the registry that the tag exists before deploy and version-change. */
+  verify_image: v.optional(v.boolean(), true),
 });
 
 export const LocalHost = v.strictObject({

@@ -9,6 +9,7 @@ import { KubeClient } from '../../providers/kube/client.js';
 import type { KubeObject } from '../../providers/kube/resources.js';
 import { debug } from '../io.js';
 import { kubeSettings, MANAGED_BY, type KubeStack } from './stack.js';
+import { parseDuration } from './watch.js';
 
 const clients = new WeakMap<Context, Map<string, Promise<KubeClient>>>();
 
@@ -22,7 +23,8 @@ export function connectKube(ctx: Context, env: Environment = ctx.env): Promise<K
       const { loadKubeTarget } = await import('../../providers/kube/config.js');
       const target = await loadKubeTarget({ kubeconfig: s.kubeconfig, context: s.context, baseDir: ctx.project.paths.dir });
       debug(ctx.io, 'kube.target', `Kubernetes API ${target.server} (context ${target.context})`, { server: target.server, context: target.context });
-      return new KubeClient(target);
+      // One client per run and environment: its retries and waits stop with the run (Ctrl-C).
+      return new KubeClient(target, { signal: ctx.signal, timeoutMs: s.request_timeout ? parseDuration(s.request_timeout, 'kubernetes.request_timeout') : undefined });
     })();
     perEnv.set(env.name, client);
   }

@@ -1,10 +1,11 @@
 /**
- * Waiting on one object with a watch: read it once, then follow its changes from that version
- * until `check` says done, the time is up, or the run is interrupted. A watch that the server
- * ends (timeoutSeconds, or 410 Gone) is resumed from the last version seen.
+ * Waiting on one object with a watch: follow its changes (from the version of `initial` when the
+ * caller has just written it, else from a list) until `check` says done, the time is up, or the run
+ * is interrupted. A watch the server ends or drops is resumed from the last version seen
+ * (bookmarks included); after a 410 Gone the object is listed again (providers/kube/follow.ts).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { KubeApiError, type KubeClient, type WatchEvent } from '../../providers/kube/client.js';
+import type { KubeClient } from '../../providers/kube/client.js';
+import { follow } from '../../providers/kube/follow.js';
 import type { KubeKind, KubeObject } from '../../providers/kube/resources.js';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
@@ -30,32 +31,18 @@ export async function watchUntil(
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), timeoutMs);
   const signal = AbortSignal.any([ctx.signal, timeout.signal]);
+  let obj = initial;
   try {
-    let obj = initial ?? (await api.get(kind, name, namespace));
-    if (check(obj)) return { done: true, object: obj };
-    let rv = obj?.metadata.resourceVersion;
-    while (!signal.aborted) {
-      let events = 0;
-      const timeoutSeconds = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
-      const stream = api.watch(kind, namespace, { fieldSelector: `metadata.name=${name}`, resourceVersion: rv, timeoutSeconds }, signal);
-      for await (const ev of resumable(stream)) {
-        if (ev.type === 'BOOKMARK') {
-          rv = ev.object.metadata.resourceVersion;
-          continue;
-        }
-        if (ev.type === 'ERROR' || ev.type === 'GONE') {
-          // 410 Gone: the version is too old; read the object again and watch from there.
-          obj = await api.get(kind, name, namespace);
-          rv = obj?.metadata.resourceVersion;
-          if (check(obj)) return { done: true, object: obj };
-          break;
-        }
-        events++;
-        rv = ev.object.metadata.resourceVersion;
-        obj = ev.type === 'DELETED' ? undefined : ev.object;
-        if (check(obj)) return { done: true, object: obj };
-      }
-      if (events === 0 && !signal.aborted) await sleep(Math.min(ctx.options.pollIntervalMs, 1000), undefined, { signal }).catch(() => undefined);
+    if (initial && check(initial)) return { done: true, object: initial };
+    const options = {
+      fieldSelector: `metadata.name=${name}`,
+      resourceVersion: initial?.metadata.resourceVersion,
+      timeoutSeconds: () => Math.max(1, Math.ceil((deadline - Date.now()) / 1000)),
+    };
+    for await (const ev of follow(api, kind, namespace, options, signal)) {
+      if (ev.type === 'LISTED') obj = ev.items.find((i) => i.metadata.name === name);
+      else obj = ev.type === 'DELETED' ? undefined : ev.object;
+      if (check(obj)) return { done: true, object: obj };
     }
     return { done: false, object: obj };
   } finally {
@@ -69,16 +56,4 @@ export function parseDuration(text: string, what = '--timeout'): number {
   if (!m) throw new UserError(`${what}: "${text}" is not a duration`, { hint: 'use e.g. 90s, 5m, 1h or 500ms', code: 'USAGE' });
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   return Number(m[1]) * unit;
-}
-
-type Event = WatchEvent | { type: 'GONE'; object: KubeObject };
-
-/** A watch refused with HTTP 410 (version too old) reads as one GONE event, like an in-stream ERROR. */
-async function* resumable(stream: AsyncGenerator<WatchEvent>): AsyncGenerator<Event> {
-  try {
-    yield* stream;
-  } catch (e) {
-    if (e instanceof KubeApiError && e.status === 410) yield { type: 'GONE', object: { metadata: { name: '' } } };
-    else throw e;
-  }
 }

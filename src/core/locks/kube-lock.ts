@@ -5,11 +5,9 @@
  * The Lease has no expiry (a deploy may take long); a dead holder is released by hand
  * (`lock release --force`, or `doctor --fix` when it ran on this host).
  *
- * The provider's kind table has no Lease yet, so the few Lease requests are made here with the
- * provider's own target (server, authentication, TLS) and counted in its call counter.
+ * The provider's kind table has no Lease yet, so the few Lease requests name their path here and
+ * go through the provider's request (authentication, TLS, timeout, retries, call counter).
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
 import type { KubeClient } from '../../providers/kube/client.js';
 import { OperationError } from '../errors.js';
 import { isLockHolder, LockHeldError, unknownHolder, type EnvLock, type LockHolder } from './types.js';
@@ -81,30 +79,14 @@ export class KubeLock implements EnvLock {
     if (a.status !== 200 && a.status !== 202 && a.status !== 404) throw failed('release', a);
   }
 
+  /** Through the provider's request: its authentication, timeout, retries and call counter. */
   private call(method: string, name?: string, body?: unknown): Promise<{ status: number; body: string }> {
-    const key = `${method} Lease`;
-    this.api.calls.set(key, (this.api.calls.get(key) ?? 0) + 1);
-    const target = this.api.target;
     const path = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(this.namespace)}/leases${name ? `/${encodeURIComponent(name)}` : ''}`;
-    const url = new URL(target.server + path + (method === 'POST' ? '?fieldManager=fragctl' : ''));
-    const text = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string> = { ...(target.requestOptions.headers as Record<string, string>), Accept: 'application/json', 'User-Agent': 'fragctl' };
-    if (text !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      headers['Content-Length'] = String(Buffer.byteLength(text));
-    }
-    const request = url.protocol === 'https:' ? https.request : http.request;
-    return new Promise((resolve, reject) => {
-      const req = request(url, { ...target.requestOptions, method, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
-      req.on('error', (e) =>
-        reject(new OperationError(`cannot reach the Kubernetes API server ${target.server} (${(e as NodeJS.ErrnoException).code ?? e.message})`, { code: 'KUBE_UNREACHABLE', cause: e })),
-      );
-      req.end(text);
+    return this.api.request(method, 'Lease', path, {
+      query: method === 'POST' ? new URLSearchParams({ fieldManager: 'fragctl' }) : undefined,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      contentType: 'application/json',
+      idempotent: method === 'GET' || method === 'DELETE',
     });
   }
 }

@@ -56,7 +56,7 @@ describe('kubernetes bad input', { concurrency: false }, () => {
     const other = kubeProject(closed);
     const r = await other.run(['kube-staging', 'deploy', '--tag', 'latest-1']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, new RegExp(`cannot reach the Kubernetes API server http://127.0.0.1:${port} \\(connection refused\\)`));
+    assert.match(r.stderr, new RegExp(`cannot reach the Kubernetes API server http://127.0.0.1:${port} \\(connection refused, 6 attempts\\)`));
     assert.match(r.stderr, /hint: +check that the cluster of context "fake"/);
   });
 

@@ -44,7 +44,9 @@ describe('waiting for rollouts', { concurrency: false }, () => {
     const ctx = kubeContext(p.dir, 'kube-staging');
     const r = await versionChange(ctx, { tag: 'latest-2', timeoutMs: 10_000 });
     assert.equal(r.image, 'registry.example.test/shop:latest-2');
-    assert.equal(kube.requests.count({ method: 'GET', path: WATCH }), 2);
+    const collection = kube.requests.filter({ method: 'GET', path: WATCH });
+    assert.equal(collection.filter((r) => /(^|&)watch=true/.test(r.query)).length, 2, 'watched again after the 410');
+    assert.equal(collection.filter((r) => !/(^|&)watch=true/.test(r.query)).length, 1, 'listed once, to learn a fresh resourceVersion');
   });
 
   it('the live view goes pod by pod', async () => {
