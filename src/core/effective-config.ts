@@ -1,10 +1,15 @@
 import type { Context } from './context.js';
 import { redactValue } from './redact.js';
 import { stackName } from './names.js';
+import { computedVars, effectiveSettings } from './deploy/vars.js';
 
-/** What an environment resolves to, after overrides, with every secret masked. */
+/**
+ * What an environment resolves to, after overrides, with every secret masked. `settings` and
+ * `computed` together are what every playbook gets in its vars file (the stack's outputs fill the
+ * computed database and host values at deploy time).
+ */
 export function effectiveConfig(ctx: Context): Record<string, unknown> {
-  const { env, project } = ctx;
+  const { env } = ctx;
   return redactValue({
     environment: env.name,
     platform: env.platform,
@@ -14,6 +19,7 @@ export function effectiveConfig(ctx: Context): Record<string, unknown> {
     aws: env.platform === 'aws' ? { ...env.aws, region: ctx.aws.config.region, endpoint_url: ctx.aws.config.endpointUrl ?? null } : undefined,
     kubernetes: env.kubernetes,
     local: env.local,
-    settings: { ...project.sharedRaw, ...env.settings },
+    settings: effectiveSettings(ctx),
+    computed: env.platform === 'kubernetes' ? undefined : computedVars(ctx, undefined),
   });
 }

@@ -29,12 +29,17 @@ export function staticInventory(hosts: AnsibleHost[]): Record<string, unknown> {
   const all: Record<string, Record<string, unknown>> = {};
   for (const h of hosts) {
     all[h.name] = hostVars(h);
-    for (const g of h.groups) {
-      const group = (children[safeGroupName(g)] ??= { hosts: {} });
+    for (const g of inventoryGroups(h)) {
+      const group = (children[g] ??= { hosts: {} });
       group.hosts[h.name] = {};
     }
   }
   return { all: { hosts: all, children } };
+}
+
+/** A host's groups as Ansible sees them: its safe groups, then its compatibility groups as spelled. */
+export function inventoryGroups(h: AnsibleHost): string[] {
+  return [...new Set([...h.groups.map(safeGroupName), ...(h.compatGroups ?? [])])];
 }
 
 export interface DynamicInventory {
@@ -49,8 +54,7 @@ export function dynamicInventory(hosts: AnsibleHost[], extraGroups: string[] = [
   const groups = new Map<string, string[]>();
   for (const h of hosts) {
     hostvars[h.name] = hostVars(h);
-    for (const g of [...h.groups, ...extraGroups]) {
-      const name = safeGroupName(g);
+    for (const name of new Set([...inventoryGroups(h), ...extraGroups.map(safeGroupName)])) {
       if (!groups.has(name)) groups.set(name, []);
       groups.get(name)!.push(h.name);
     }

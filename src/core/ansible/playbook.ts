@@ -3,7 +3,8 @@
  * on failure), the SSH key checked first, the vault password passed by file, --syntax-check before
  * anything runs, output streamed (redacted) and the PLAY RECAP parsed.
  */
-import { existsSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { closest } from 'fastest-levenshtein';
 import { isAbsolute, join } from 'node:path';
 import type { Context } from '../context.js';
 import { InterruptedError, OperationError, UserError } from '../errors.js';
@@ -15,6 +16,8 @@ import { staticInventory } from './inventory.js';
 import { checkPrivateKey, displayPath } from './keys.js';
 import { parseRecap, recapOk } from './recap.js';
 import { withWorkdir, type Workdir } from './workdir.js';
+import { ALLOW_NO_HOSTS, emptyPlays, parseListHosts, playSources, skippedPlays, unmatchedPatterns, type EmptyPlay, type ListedPlay } from './host-patterns.js';
+import { playbookError } from './syntax-hints.js';
 
 export interface AnsibleHost {
   name: string;
@@ -22,6 +25,8 @@ export interface AnsibleHost {
   port?: number;
   user?: string;
   groups: string[];
+  /** Groups kept exactly as spelled (ec2.py's `tag_Name_frag-demo-app`), besides the safe `groups`. */
+  compatGroups?: string[];
   vars?: Record<string, unknown>;
   connection?: 'ssh' | 'local';
 }
@@ -79,6 +84,7 @@ export async function runPlaybook(ctx: Context, opts: PlaybookOptions): Promise<
       });
     }
     const hosts = parseRecap(output);
+    if (!opts.limit) refuseSkippedPlays(file, shown, output);
     if (Object.keys(hosts).length === 0 && r.exitCode !== 0) {
       throw new OperationError(`ansible-playbook ${shown} failed (exit ${r.exitCode}): ${lastError(output)}`, {
         hint: 'see Ansible\'s output above',
@@ -89,11 +95,24 @@ export async function runPlaybook(ctx: Context, opts: PlaybookOptions): Promise<
   });
 }
 
+/** Ansible skipped a play for want of hosts (it only warns): a failure, unless the play opted out. */
+function refuseSkippedPlays(file: string, shown: string, output: string): void {
+  const allowed = new Set(playSources(file).filter((p) => p.allowNoHosts).map((p) => p.name ?? p.hosts));
+  const skipped = skippedPlays(output).filter((p) => !allowed.has(p));
+  if (!skipped.length) return;
+  const unmatched = unmatchedPatterns(output);
+  throw new OperationError(`ansible-playbook ${shown}: play "${skipped[0]}" matched no host and did nothing${unmatched.length ? ` (could not match: ${unmatched.join(', ')})` : ''}`, {
+    hint: `check its hosts: pattern against the inventory; a play that may match nothing says so with \`vars: { ${ALLOW_NO_HOSTS}: true }\``,
+    code: 'NO_HOSTS_MATCHED',
+    details: skipped.map((p) => `play "${p}": skipping: no hosts matched`),
+  });
+}
+
 /** Checks playbooks' syntax in one ansible-playbook call; a syntax error is a UserError, nothing ran. */
-export async function syntaxCheck(ctx: Context, playbooks: string[], hosts: AnsibleHost[], vars: Record<string, unknown>): Promise<void> {
+export async function syntaxCheck(ctx: Context, playbooks: string[], hosts: AnsibleHost[], vars: Record<string, unknown>): Promise<ListedPlay[]> {
   const files = playbooks.map((p) => requirePlaybook(ctx, p));
-  if (files.length === 0) return;
-  await withWorkdir(ctx, async (work) => syntaxCheckIn(ctx, work, baseArgs(ctx, work, { playbook: files[0]!, hosts, vars }, undefined), ...files));
+  if (files.length === 0) return [];
+  return withWorkdir(ctx, async (work) => syntaxCheckIn(ctx, work, baseArgs(ctx, work, { playbook: files[0]!, hosts, vars }, undefined), ...files));
 }
 
 function requirePlaybook(ctx: Context, playbook: string): string {
@@ -142,23 +161,53 @@ export function sshDefaults(ctx: Pick<Context, 'project'>, hosts: AnsibleHost[])
   });
 }
 
-async function syntaxCheckIn(ctx: Context, _work: Workdir, base: string[], ...files: string[]): Promise<void> {
-  const r = await ansiblePlaybook(['--syntax-check', ...base, ...files], { cwd: ctx.project.paths.playbooks, env: ansibleProjectEnv(ctx), signal: ctx.signal });
+/**
+ * One `ansible-playbook --list-hosts` over the run's inventory and variables: it parses every
+ * playbook (a syntax error, an unknown role or module stops here, nothing ran) and renders each
+ * play's pattern the way the run will, so a play that matches no host is refused before it runs.
+ */
+async function syntaxCheckIn(ctx: Context, _work: Workdir, base: string[], ...files: string[]): Promise<ListedPlay[]> {
+  const r = await ansiblePlaybook(['--list-hosts', ...base, ...files], { cwd: ctx.project.paths.playbooks, env: ansibleProjectEnv(ctx), signal: ctx.signal });
+  const shown = files.map((f) => displayPath(ctx.project.paths.dir, f));
   if (r.exitCode !== 0) {
     const out = redact(`${r.stdout}\n${r.stderr}`);
-    const shown = files.map((f) => displayPath(ctx.project.paths.dir, f));
     const bad = shown.find((f) => out.includes(f.replace(/^playbooks\//, ''))) ?? shown.join(', ');
-    throw new UserError(`playbook ${bad} has a syntax error: ${lastError(out)}`, {
-      hint: `fix it and check with: ansible-playbook --syntax-check ${shown.join(' ')} (nothing was run)`,
-      code: 'PLAYBOOK_SYNTAX',
-      details: out.trim().split('\n').filter(Boolean).slice(0, 20),
-    });
+    throw playbookError(bad, out, lastError(out), `ansible-playbook --syntax-check ${shown.join(' ')}`);
   }
-  debug(ctx.io, 'ansible.syntax', `syntax ok: ${files.map((f) => displayPath(ctx.project.paths.dir, f)).join(', ')}`);
+  const listed = parseListHosts(r.stdout);
+  const empty = emptyPlays(listed, (pb) => playSources(isAbsolute(pb) ? pb : join(ctx.project.paths.playbooks, pb)));
+  if (empty.length) throw noHostsError(ctx, empty, base);
+  debug(ctx.io, 'ansible.syntax', `syntax ok: ${shown.join(', ')}`);
+  return listed;
+}
+
+function noHostsError(ctx: Context, empty: EmptyPlay[], base: string[]): UserError {
+  const e = empty[0]!;
+  const show = (pb: string): string => displayPath(ctx.project.paths.dir, isAbsolute(pb) ? pb : join(ctx.project.paths.playbooks, pb));
+  const shown = show(e.playbook);
+  const written = e.written ? ` (written ${e.written})` : '';
+  const groups = inventoryGroupNames(base);
+  const near = groups.length ? closest(e.pattern, groups) : undefined;
+  return new UserError(`playbook ${shown}: play "${e.play}" matches no host: hosts: ${e.pattern}${written}`, {
+    hint: `${near ? `did you mean ${near}? ` : ''}check the pattern against \`fragctl ${ctx.env.name} inventory --list\`; a play that may match nothing says so with \`vars: { ${ALLOW_NO_HOSTS}: true }\` (nothing was run)`,
+    code: 'NO_HOSTS_MATCHED',
+    details: empty.map((x) => `${show(x.playbook)}: play "${x.play}" hosts: ${x.pattern}${x.written ? ` (written ${x.written})` : ''}`),
+  });
+}
+
+/** The group names of the run's inventory (the file named after -i). */
+function inventoryGroupNames(base: string[]): string[] {
+  const file = base[base.indexOf('-i') + 1];
+  try {
+    const inv = JSON.parse(readFileSync(file!, 'utf8')) as { all?: { children?: Record<string, unknown> } };
+    return Object.keys(inv.all?.children ?? {});
+  } catch {
+    return [];
+  }
 }
 
 /** The most telling line of Ansible's output: its ERROR line, else the last non-empty one. */
-function lastError(output: string): string {
+export function lastError(output: string): string {
   const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
   const err = lines.find((l) => /^(ERROR!|\[ERROR\])/.test(l));
   return (err ?? lines.at(-1) ?? 'no output').replace(/^(ERROR!|\[ERROR\]:?)\s*/, '');

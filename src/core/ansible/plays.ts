@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import jsYaml from 'js-yaml';
+import { ALLOW_NO_HOSTS } from './host-patterns.js';
 
 export interface PlaybookInfo {
   /** Group names in the plays' host patterns, in order, without all/localhost/negations. */
@@ -15,6 +16,12 @@ export interface PlaybookInfo {
   destructive: boolean;
   /** A list of plays (each with hosts:), not a tasks file. */
   isPlaybook: boolean;
+}
+
+function allowsNoHosts(play: Record<string, unknown> | undefined): boolean {
+  const vars = play && typeof play.vars === 'object' && play.vars ? (play.vars as Record<string, unknown>) : {};
+  const tags = Array.isArray(play?.tags) ? play.tags.map(String) : [];
+  return vars[ALLOW_NO_HOSTS] === true || vars[ALLOW_NO_HOSTS] === 'true' || tags.includes(ALLOW_NO_HOSTS);
 }
 
 export async function readPlaybook(file: string): Promise<PlaybookInfo> {
@@ -30,7 +37,10 @@ export async function readPlaybook(file: string): Promise<PlaybookInfo> {
   const isPlaybook = plays.length > 0 && plays.every((p) => p && typeof p === 'object' && ('hosts' in p || 'import_playbook' in p || 'ansible.builtin.import_playbook' in p));
   const patterns = plays.map((p) => (typeof p?.hosts === 'string' ? p.hosts : Array.isArray(p?.hosts) ? p.hosts.join(':') : '')).filter(Boolean);
   const groups: string[] = [];
-  for (const pat of patterns) {
+  // A play marked fragctl_allow_no_hosts may target a group without hosts: not a contract matter.
+  // Templated patterns are rendered and checked by Ansible itself (host-patterns.ts).
+  const checked = plays.filter((p) => !allowsNoHosts(p)).map((p) => (typeof p?.hosts === 'string' ? p.hosts : Array.isArray(p?.hosts) ? p.hosts.join(':') : '')).filter(Boolean);
+  for (const pat of checked) {
     for (const part of pat.split(/[:,]/)) {
       const g = part.trim();
       if (!g || /^[!&]/.test(g) || /[*?[{]/.test(g) || g === 'all' || g === 'localhost') continue;

@@ -10,6 +10,7 @@ import { HASH_TAG, IMAGE_PLAYBOOK, imageInputsHash, imageState, type ImageRef } 
 import { imageLaunchSpec } from './launch.js';
 import { checkKeyFile, keyFile, preflight, touched } from './preflight.js';
 import { backoff, sleep } from './sleep.js';
+import { loopbackHost } from '../deploy/connection.js';
 
 export interface BakeResult {
   baked: boolean;
@@ -33,7 +34,7 @@ export async function bake(ctx: Context, opts: { force?: boolean } = {}): Promis
     return { baked: false, reason: `dry run: ${reason}`, inputsHash: state.inputsHash, image: state.current };
   }
   checkKeyFile(ctx);
-  if (ctx.aws.isLocalEndpoint && ctx.env.aws.connection !== 'local') {
+  if (ctx.aws.isLocalEndpoint && ctx.env.aws.connection !== 'local' && ctx.env.aws.connection !== 'loopback') {
     // The emulator's instance addresses are fake (some are real public addresses): never SSH to them.
     throw new UserError(`${ctx.env.name} reaches hosts over SSH, but ${ctx.aws.config.endpointUrl} is a local AWS endpoint whose instances do not exist`, {
       hint: 'bake with an environment that has `aws: { connection: local }` (the image is the same for every environment), or point at real AWS',
@@ -112,6 +113,10 @@ export function imageHost(ctx: Context, instance: Instance): AnsibleHost {
     return { name, address: '127.0.0.1', connection: 'local', groups, vars: { deploy_root: root, fragctl_sandbox: true, instance_id: instance.InstanceId } };
   }
   const user = ctx.env.settings.ssh_user;
+  if (conn === 'loopback') {
+    const stand = loopbackHost(ctx, 'image', 0, instance.InstanceId ?? name);
+    return { name, address: stand.address, port: stand.port, user: stand.user ?? user, groups, connection: 'ssh', vars: { instance_id: instance.InstanceId, ...stand.vars } };
+  }
   if (conn === 'bastion') {
     const b = ctx.env.aws.bastion;
     if (!b) throw new UserError('aws.connection is bastion but aws.bastion is not set', { hint: 'add aws.bastion.host to the environment file', code: 'CONFIG_INVALID' });

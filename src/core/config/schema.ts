@@ -41,9 +41,20 @@ export const AwsSettings = v.strictObject({
   region: v.optional(v.string()),
   profile: v.optional(v.string()),
   endpoint_url: v.optional(v.pipe(v.string(), v.url('a URL such as http://127.0.0.1:5000'))),
-  /** How Ansible reaches hosts: their public DNS, their private address through a bastion, or locally (demo). */
-  connection: v.optional(v.picklist(['public', 'bastion', 'local']), 'public'),
+  /**
+   * How Ansible reaches hosts: their public DNS, their private address through a bastion, locally
+   * (demo), or through SSH servers on loopback addresses that stand in for the instances (rehearsals
+   * against a local AWS endpoint: `loopback_hosts`).
+   */
+  connection: v.optional(v.picklist(['public', 'bastion', 'local', 'loopback']), 'public'),
   bastion: v.optional(v.strictObject({ host: v.string(), user: str('ubuntu'), port: int(1, 22) })),
+  /** connection: loopback — per Group tag, in launch order, the SSH server that plays each instance. */
+  loopback_hosts: v.optional(v.record(v.string(), v.array(v.strictObject({
+    address: v.pipe(v.string(), v.regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, 'a loopback address (127.x.y.z): fragctl never connects to an emulator\'s instance addresses')),
+    port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535)), 22),
+    user: v.optional(v.string()),
+    vars: v.optional(v.record(v.string(), v.unknown())),
+  })))),
   /** Where the record and lock table lives; defaults to `<app>-fragctl`. */
   state_table: v.optional(v.string()),
 });

@@ -3,7 +3,11 @@
  * - public: their public DNS name (or public IP);
  * - bastion: their private address through a bastion host (an ssh ProxyCommand with the same key);
  * - local: nowhere. At the local AWS endpoint hosts do not exist, so the playbooks run on the
- *   operator's machine with Ansible's local connection, each host sandboxed in .fragctl/hosts/<id>.
+ *   operator's machine with Ansible's local connection, each host sandboxed in .fragctl/hosts/<id>;
+ * - loopback: SSH servers on loopback addresses stand in for the instances (`aws.loopback_hosts`,
+ *   per Group tag in launch order): a rehearsal over real SSH against a local AWS endpoint. An
+ *   instance without a stand-in is an error; its own address is never used.
+ * Every AWS host also gets the groups and variables of Ansible's old ec2.py inventory (ec2-compat).
  */
 import { join } from 'node:path';
 import type { AnsibleHost } from '../ansible/playbook.js';
@@ -12,10 +16,11 @@ import { UserError } from '../errors.js';
 import { hostsDir } from '../hosts/local-hosts.js';
 import { privateKeyPath } from '../ansible/keys.js';
 import type { InstanceFacts } from '../../providers/aws/ec2-hosts.js';
+import { ec2Groups, ec2HostVars } from '../hosts/ec2-compat.js';
 
 /** Refuses ssh connections to instances a local AWS endpoint made up: their addresses are fake. */
 export function refuseEmulatorAddresses(ctx: Context): void {
-  if (ctx.aws.isLocalEndpoint && ctx.env.aws.connection !== 'local') {
+  if (ctx.aws.isLocalEndpoint && ctx.env.aws.connection !== 'local' && ctx.env.aws.connection !== 'loopback') {
     throw new UserError(`the hosts of ${ctx.env.name} come from a local AWS endpoint (${ctx.aws.config.endpointUrl}): they do not exist and fragctl will not connect to their addresses`, {
       hint: `set \`aws: { connection: local }\` in ${ctx.env.file ?? `environments/${ctx.env.name}.yml`} to run the playbooks locally, one directory per host`,
       code: 'EMULATOR_HOSTS',
@@ -45,16 +50,36 @@ export function instanceVars(i: InstanceFacts): Record<string, unknown> {
 export function toAnsibleHosts(ctx: Context, instances: InstanceFacts[], extraVars: Record<string, unknown> = {}): AnsibleHost[] {
   const mode = ctx.env.aws.connection;
   const user = ctx.env.settings.ssh_user;
+  const region = ctx.aws.config.region;
+  const seen = new Map<string, number>();
   return instances.map((i) => {
     const groups = i.tags.Group ? [i.tags.Group] : [];
-    const vars = { ...extraVars, ...instanceVars(i) };
+    const compatGroups = ec2Groups(i, region);
+    const vars = { ...extraVars, ...ec2HostVars(i, region), ...instanceVars(i) };
     if (mode === 'local') {
       return {
         name: i.instanceId,
         address: 'localhost',
         groups,
+        compatGroups,
         connection: 'local' as const,
         vars: { ...vars, fragctl_sandbox: true, deploy_root: join(hostsDir(ctx), i.instanceId) },
+      };
+    }
+    if (mode === 'loopback') {
+      const group = i.tags.Group ?? '';
+      const n = seen.get(group) ?? 0;
+      seen.set(group, n + 1);
+      const stand = loopbackHost(ctx, group, n, i.instanceId);
+      return {
+        name: i.instanceId,
+        address: stand.address,
+        port: stand.port,
+        user: stand.user ?? user,
+        groups,
+        compatGroups,
+        connection: 'ssh' as const,
+        vars: { ...vars, fragctl_sandbox: false, deploy_root: '', ...stand.vars },
       };
     }
     const base = { ...vars, fragctl_sandbox: false, deploy_root: '' };
@@ -71,12 +96,25 @@ export function toAnsibleHosts(ctx: Context, instances: InstanceFacts[], extraVa
         address: i.privateIp ?? '',
         user,
         groups,
+        compatGroups,
         connection: 'ssh' as const,
         vars: { ...base, ansible_ssh_common_args: `-o ProxyCommand="${bastionProxyCommand(ctx, b)}"` },
       };
     }
-    return { name: i.instanceId, address: i.publicDns ?? i.publicIp ?? '', user, groups, connection: 'ssh' as const, vars: base };
+    return { name: i.instanceId, address: i.publicDns ?? i.publicIp ?? '', user, groups, compatGroups, connection: 'ssh' as const, vars: base };
   });
+}
+
+/** The loopback SSH server that plays the n-th instance (by launch time) of a group. */
+export function loopbackHost(ctx: Context, group: string, n: number, instanceId: string): { address: string; port: number; user?: string; vars?: Record<string, unknown> } {
+  const stand = ctx.env.aws.loopback_hosts?.[group]?.[n];
+  if (!stand) {
+    throw new UserError(`${instanceId} (group ${group || 'none'}, #${n + 1}) has no stand-in in aws.loopback_hosts`, {
+      hint: `add a loopback SSH server for it under aws.loopback_hosts.${group || '<group>'} in ${ctx.env.file ?? 'the environment file'}; fragctl never connects to an emulator's addresses`,
+      code: 'LOOPBACK_MISSING',
+    });
+  }
+  return stand;
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { Context } from '../context.js';
 import { OperationError, UserError } from '../errors.js';
 import { info, success, warn } from '../io.js';
-import { runPlaybook, syntaxCheck, type AnsibleHost, type PlayRecap } from '../ansible/playbook.js';
+import { playbookPath, runPlaybook, syntaxCheck, type AnsibleHost, type PlayRecap } from '../ansible/playbook.js';
 import { mergeRecaps } from '../ansible/recap.js';
 import { loadVaultSecrets } from '../secrets/vault.js';
 import { checkContract, checkRequestedRoles, hostsOf, presentGroups, resolveTargets, roleTargets, rolePlaybook, selectRoles } from './targets.js';
@@ -52,12 +52,15 @@ export async function deployAws(ctx: Context, opts: DeployOptions): Promise<Depl
   checkContract(ctx, t, targets);
   const limit = opts.limit ? translateLimit(t.hosts, opts.limit) : undefined;
   for (const n of t.notes) info(ctx.io, 'deploy.note', n);
-  await syntaxCheck(ctx, roles.map(rolePlaybook), t.hosts, t.vars);
+  // Ansible renders every play's pattern here: a play that matches no host stops the deploy before anything runs.
+  const listed = await syntaxCheck(ctx, roles.map(rolePlaybook), t.hosts, t.vars);
 
   const result: DeployResult = { ok: true, env: ctx.env.name, check: !!opts.check, roles: [], hosts: [], notes: t.notes };
   const recaps: PlayRecap[] = [];
   for (const role of roles) {
-    const hosts = hostsOf(t.hosts, targets.get(role) ?? [role]);
+    const file = playbookPath(ctx, rolePlaybook(role));
+    const fromAnsible = [...new Set(listed.filter((p) => p.playbook === file).flatMap((p) => p.hosts))];
+    const hosts = fromAnsible.length ? fromAnsible : hostsOf(t.hosts, targets.get(role) ?? [role]);
     if (!result.ok) {
       result.roles.push({ role, playbook: `playbooks/${rolePlaybook(role)}`, hosts, status: 'not run' });
       continue;

@@ -107,12 +107,14 @@ export async function roleTargets(ctx: Context, roles: string[]): Promise<Map<st
 }
 
 export function hostsOf(hosts: AnsibleHost[], groups: string[]): string[] {
-  return hosts.filter((h) => h.groups.some((g) => groups.includes(g))).map((h) => h.name);
+  return hosts.filter((h) => [...h.groups, ...(h.compatGroups ?? [])].some((g) => groups.includes(g))).map((h) => h.name);
 }
 
 /** Fails with every broken rule at once, naming the instances. */
 export function checkContract(ctx: Context, t: DeployTargets & { instances?: InstanceFacts[] }, targets: Map<string, string[]>): void {
-  const groups = [...new Set([...targets.values()].flat())];
+  // Groups the inventory has anyway (ec2.py's tag_Name_… and the like) need no Group tag.
+  const inInventory = new Set(t.hosts.flatMap((h) => h.compatGroups ?? []));
+  const groups = [...new Set([...targets.values()].flat())].filter((g) => !inInventory.has(g));
   const problems = t.instances
     ? [...contractViolations(ctx.env.settings.app_name, ctx.env.name, t.instances, groups), ...unreachableByConfig(ctx, t.hosts)]
     : groups.filter((g) => !t.hosts.some((h) => h.groups.includes(g))).map((g) => `group ${g} has no hosts`);

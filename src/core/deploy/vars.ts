@@ -1,7 +1,18 @@
-/** The variables every playbook gets from fragctl (in a vars file, never on the command line). */
+/**
+ * The variables every playbook gets from fragctl, in a vars file (0600, removed after the run),
+ * never on the command line: every effective setting (group_vars/all.yml with the environment's
+ * `settings:` overrides, the keys fragctl does not know included) plus the values fragctl computes.
+ * `fragctl <env> config` shows the same two parts, `settings` and `computed`.
+ */
 import type { Context } from '../context.js';
 
-export function playbookVars(ctx: Context, outputs: Record<string, string> | undefined): Record<string, unknown> {
+/** group_vars/all.yml with the environment's overrides and fragctl's defaults: what `config` shows as settings. */
+export function effectiveSettings(ctx: Pick<Context, 'env' | 'project'>): Record<string, unknown> {
+  return { ...ctx.project.sharedRaw, ...ctx.env.settings };
+}
+
+/** What fragctl adds: the environment's name and what the stack's outputs say (empty before the stack exists). */
+export function computedVars(ctx: Pick<Context, 'env'>, outputs: Record<string, string> | undefined): Record<string, unknown> {
   const o = outputs ?? {};
   const s = ctx.env.settings;
   return {
@@ -16,4 +27,8 @@ export function playbookVars(ctx: Context, outputs: Record<string, string> | und
     knowledge_host: o.KnowledgeHost ?? '',
     broker_host: o.BrokerHost ?? '',
   };
+}
+
+export function playbookVars(ctx: Pick<Context, 'env' | 'project'>, outputs: Record<string, string> | undefined): Record<string, unknown> {
+  return { ...effectiveSettings(ctx), ...computedVars(ctx, outputs) };
 }

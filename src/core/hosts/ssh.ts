@@ -6,7 +6,7 @@ import { checkPrivateKey } from '../ansible/keys.js';
 import type { SshTarget } from '../../providers/shell/ssh.js';
 import { checkGroupName, findInstances } from './aws-hosts.js';
 import { localHosts } from './local-hosts.js';
-import { bastionProxyCommand, refuseEmulatorAddresses } from '../deploy/connection.js';
+import { bastionProxyCommand, loopbackHost, refuseEmulatorAddresses } from '../deploy/connection.js';
 
 export function parseHostSpec(spec: string): { group: string; index: number } {
   const m = /^([A-Za-z0-9_-]+)(?:\/(\d+))?$/.exec(spec);
@@ -38,6 +38,11 @@ export async function sshTarget(ctx: Context, spec: string): Promise<SshTarget &
   const instances = (await findInstances(ctx, group)).filter((i) => i.state === 'running');
   const i = pick(instances, index, group, ctx.env.name);
   const user = ctx.env.settings.ssh_user;
+  if (ctx.env.aws.connection === 'loopback') {
+    // the stand-in SSH server, never the instance's own (emulated) address
+    const stand = loopbackHost(ctx, group, instances.indexOf(i), i.instanceId);
+    return { name: i.instanceId, address: stand.address, port: stand.port, user: stand.user ?? user, privateKey: key, knownHostsFile };
+  }
   if (ctx.env.aws.connection === 'bastion') {
     const b = ctx.env.aws.bastion;
     if (!b) throw new UserError(`${ctx.env.name} connects through a bastion but names none`, { hint: 'add aws.bastion.host to the environment file', code: 'BASTION_MISSING' });

@@ -18,6 +18,8 @@ export interface InstanceFacts {
   instanceType?: string;
   imageId?: string;
   availabilityZone?: string;
+  keyName?: string;
+  securityGroups?: string[];
 }
 
 export const LIVE_STATES = ['pending', 'running', 'stopping', 'stopped'];
@@ -62,6 +64,8 @@ function facts(i: Instance): InstanceFacts {
     instanceType: i.InstanceType,
     imageId: i.ImageId,
     availabilityZone: i.Placement?.AvailabilityZone,
+    keyName: i.KeyName,
+    securityGroups: (i.SecurityGroups ?? []).map((g) => g.GroupName ?? g.GroupId ?? '').filter(Boolean),
   };
 }
 

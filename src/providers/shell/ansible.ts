@@ -20,6 +20,8 @@ export function ansibleEnv(extra: Record<string, string | undefined> = {}): Reco
     ANSIBLE_SYSTEM_WARNINGS: '0',
     ANSIBLE_LOCALHOST_WARNING: '0',
     ANSIBLE_INVENTORY_UNPARSED_WARNING: '0',
+    // ec2.py-era group names keep their dashes (tag_Name_frag-demo-app): keep them, without a warning.
+    ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS: 'ignore',
     ANSIBLE_STDOUT_CALLBACK: 'default',
     ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
     PYTHONUNBUFFERED: '1',
