@@ -9,7 +9,7 @@ import {
   type ChangeSetView,
 } from '../../providers/aws/cloudformation.js';
 import { imageState } from './image.js';
-import { buildParameters, stackTags, templateParameters } from './parameters.js';
+import { buildParameters, PLACEHOLDER_IMAGE, stackImageId, stackTags, templateParameters } from './parameters.js';
 import { backoff, sleep } from './sleep.js';
 import { desiredTemplate, envStackName, parametersOf } from './stack.js';
 import { preflight } from './preflight.js';
@@ -41,10 +41,10 @@ export async function previewChanges(ctx: Context): Promise<PreviewResult> {
   await preflight(ctx);
   const stack = await describeStack(ctx.aws, name);
   if (!stack) {
-    const params = await buildParameters(ctx, desired.template, 'ami-00000000');
+    const params = await buildParameters(ctx, desired.template, PLACEHOLDER_IMAGE);
     return { stackExists: false, changes: resourcesToAdd(desired.template, params) };
   }
-  const imageId = await imageForUpdate(ctx, parametersOf(stack).ImageId);
+  const imageId = await imageForUpdate(ctx, stackImageId(ctx, parametersOf(stack)));
   const parameters = await buildParameters(ctx, desired.template, imageId);
   const set = await openChangeSet(ctx, name, desired.body, parameters);
   try {
@@ -59,7 +59,7 @@ export async function imageForUpdate(ctx: Context, stackImage: string | undefine
   const state = await imageState(ctx);
   if (!state.needsBake && state.current) return state.current.imageId;
   if (stackImage) warn(ctx.io, 'image.stale', `keeping image ${stackImage}: ${state.reason}; \`fragctl ${ctx.env.name} bake\` first to roll out a new image`);
-  return stackImage ?? state.current?.imageId ?? 'ami-00000000';
+  return stackImage ?? state.current?.imageId ?? PLACEHOLDER_IMAGE;
 }
 
 export interface OpenChangeSet extends ChangeSetView {

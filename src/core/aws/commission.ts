@@ -4,7 +4,7 @@ import { info, success, warn } from '../io.js';
 import { createStack, deleteStack, describeStack, getTemplateBody, stackEventsSince, type Stack } from '../../providers/aws/cloudformation.js';
 import { bake } from './bake.js';
 import { imageInputsHash, imageState, type ImageRef } from './image.js';
-import { buildParameters, noEchoParameters, stackTags } from './parameters.js';
+import { buildParameters, noEchoParameters, PLACEHOLDER_IMAGE, stackImageId, stackTags } from './parameters.js';
 import { checkKeyFile, preflight, touched } from './preflight.js';
 import { desiredTemplate, envStackName, outputsOf, parametersOf, sameDeployment } from './stack.js';
 import { FAILED_CREATE, HEALTHY, isInProgress } from './states.js';
@@ -33,7 +33,7 @@ export async function commission(ctx: Context, opts: CommissionOptions): Promise
   const name = envStackName(ctx);
   const desired = desiredTemplate(ctx);
   // Everything that can be checked locally is checked before the first AWS call.
-  await buildParameters(ctx, desired.template, 'ami-00000000');
+  await buildParameters(ctx, desired.template, PLACEHOLDER_IMAGE);
   checkKeyFile(ctx);
   imageInputsHash(ctx);
   await preflight(ctx);
@@ -84,7 +84,8 @@ export async function commission(ctx: Context, opts: CommissionOptions): Promise
 async function alreadyThere(ctx: Context, stack: Stack, desired: ReturnType<typeof desiredTemplate>, opts: CommissionOptions): Promise<CommissionResult> {
   const name = envStackName(ctx);
   const current = parametersOf(stack);
-  const wanted = await buildParameters(ctx, desired.template, current.ImageId ?? '');
+  const imageId = stackImageId(ctx, current);
+  const wanted = await buildParameters(ctx, desired.template, imageId ?? PLACEHOLDER_IMAGE);
   const body = await getTemplateBody(ctx.aws, name);
   const same = sameDeployment(body, desired, current, wanted, noEchoParameters(desired.template));
   info(ctx.io, 'stack.exists', `stack ${name} already exists and is ${stack.StackStatus}: nothing to create, nothing changed`);
@@ -96,7 +97,7 @@ async function alreadyThere(ctx: Context, stack: Stack, desired: ReturnType<type
     status: stack.StackStatus ?? 'UNKNOWN',
     created: false,
     upToDate: same,
-    image: current.ImageId ? { imageId: current.ImageId, name: current.ImageId } : undefined,
+    image: imageId ? { imageId, name: imageId } : undefined,
     outputs: outputsOf(stack),
     deployed,
   };

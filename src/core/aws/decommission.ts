@@ -1,7 +1,9 @@
 import type { Context } from '../context.js';
 import { DeclinedError, UserError } from '../errors.js';
 import { info, success, warn } from '../io.js';
-import { deleteStack, describeStack, setTerminationProtection, stackResources } from '../../providers/aws/cloudformation.js';
+import { deleteStack, describeStack, getTemplateBody, setTerminationProtection, stackResources } from '../../providers/aws/cloudformation.js';
+import { parseTemplateBody } from '../formations/index.js';
+import { stackImageId } from './parameters.js';
 import { deleteImages, imagesInUse } from './images-gc.js';
 import { preflight, touched } from './preflight.js';
 import { takeFinalSnapshots, type FinalSnapshot } from './snapshots.js';
@@ -18,11 +20,23 @@ export interface DecommissionOptions {
 export interface DecommissionResult {
   stack: string;
   deleted: boolean;
-  resources: Array<{ logicalId: string; type: string; physicalId?: string; status: string }>;
+  /** What the stack delete removes. */
+  resources: StackResourceView[];
+  /** What CloudFormation keeps because of the resource's DeletionPolicy (Retain, RetainExceptOnCreate, Snapshot). */
+  retained: Array<StackResourceView & { policy: string }>;
   snapshots: FinalSnapshot[];
   imageDeleted?: string;
   kept: string[];
 }
+
+interface StackResourceView {
+  logicalId: string;
+  type: string;
+  physicalId?: string;
+  status: string;
+}
+
+const KEEPING_POLICIES = ['Retain', 'RetainExceptOnCreate', 'Snapshot'];
 
 export async function decommission(ctx: Context, opts: DecommissionOptions): Promise<DecommissionResult> {
   const name = envStackName(ctx);
@@ -36,7 +50,7 @@ export async function decommission(ctx: Context, opts: DecommissionOptions): Pro
   const stack = await describeStack(ctx.aws, name);
   if (!stack) {
     success(ctx.io, 'stack.absent', `stack ${name} does not exist: nothing to decommission`);
-    return { stack: name, deleted: false, resources: [], snapshots: [], kept: [] };
+    return { stack: name, deleted: false, resources: [], retained: [], snapshots: [], kept: [] };
   }
   if (stack.EnableTerminationProtection && !opts.forceProtected) {
     throw new UserError(`stack ${name} has termination protection on: decommission refused`, {
@@ -47,26 +61,32 @@ export async function decommission(ctx: Context, opts: DecommissionOptions): Pro
   if (isInProgress(stack.StackStatus ?? '') && stack.StackStatus !== 'DELETE_IN_PROGRESS') {
     throw new UserError(`stack ${name} is busy (${stack.StackStatus})`, { hint: `wait with \`fragctl ${ctx.env.name} status --watch\`, then decommission`, code: 'STACK_BUSY' });
   }
-  const resources = (await stackResources(ctx.aws, stack.StackId ?? name))
+  const all = (await stackResources(ctx.aws, stack.StackId ?? name))
     .filter((r) => r.ResourceStatus !== 'DELETE_COMPLETE')
     .map((r) => ({ logicalId: r.LogicalResourceId ?? '?', type: r.ResourceType ?? '?', physicalId: r.PhysicalResourceId, status: r.ResourceStatus ?? '' }));
-  // Only databases that exist: one whose create failed has nothing to snapshot.
-  const databases = resources
+  // The stack's own template says what its delete keeps: DeletionPolicy per resource.
+  const policies = deletionPolicies(await getTemplateBody(ctx.aws, stack.StackId ?? name));
+  const retained = all.filter((r) => KEEPING_POLICIES.includes(policies[r.logicalId] ?? '')).map((r) => ({ ...r, policy: policies[r.logicalId]! }));
+  const resources = all.filter((r) => !retained.some((k) => k.logicalId === r.logicalId));
+  // Only databases the delete removes and that exist: one whose create failed has nothing to snapshot.
+  const databases = all
     .filter((r) => r.type === 'AWS::RDS::DBInstance' && r.physicalId && /_COMPLETE$/.test(r.status) && !/ROLLBACK_COMPLETE$/.test(r.status))
+    .filter((r) => !/^Retain/.test(policies[r.logicalId] ?? ''))
     .map((r) => r.physicalId!);
-  const imageId = parametersOf(stack).ImageId;
+  const imageId = stackImageId(ctx, parametersOf(stack));
   const kept = [
+    ...retained.map((r) => `${r.logicalId}  ${r.type}  ${r.physicalId ?? ''}  (DeletionPolicy ${r.policy}${r.policy === 'Snapshot' ? ': the resource goes, CloudFormation keeps a snapshot of it' : ': CloudFormation leaves it in place'})`),
     ...(opts.skipFinalSnapshot ? [] : databases.map((d) => `a final snapshot of database ${d}`)),
     ...(imageId && !opts.deleteImage ? [`the image ${imageId} (--delete-image removes it)`] : []),
   ];
   info(ctx.io, 'decommission.plan', [
-    `decommission ${ctx.env.name}: stack ${name} (${stack.StackStatus}) and its ${resources.length} resources will be deleted:`,
+    `decommission ${ctx.env.name}: stack ${name} (${stack.StackStatus}) and ${resources.length} of its resources will be deleted:`,
     ...resources.map((r) => `  - ${r.logicalId}  ${r.type}  ${r.physicalId ?? ''}`.trimEnd()),
     kept.length ? 'kept:' : 'nothing is kept',
     ...kept.map((k) => `  + ${k}`),
     ...(opts.skipFinalSnapshot && databases.length ? [`  ! --skip-final-snapshot: the data of ${databases.join(', ')} is lost`] : []),
-  ].join('\n'), { resources, kept });
-  if (ctx.options.dryRun) return { stack: name, deleted: false, resources, snapshots: [], kept };
+  ].join('\n'), { resources, retained, kept });
+  if (ctx.options.dryRun) return { stack: name, deleted: false, resources, retained, snapshots: [], kept };
 
   const ok = await ctx.io.confirm({ message: `This deletes environment ${ctx.env.name} (stack ${name}).`, typeToConfirm: ctx.env.name });
   if (!ok) throw new DeclinedError('declined: nothing was deleted', { code: 'DECLINED' });
@@ -91,5 +111,10 @@ export async function decommission(ctx: Context, opts: DecommissionOptions): Pro
     }
   }
   success(ctx.io, 'decommissioned', `environment ${ctx.env.name} is decommissioned`);
-  return { stack: name, deleted: true, resources, snapshots, imageDeleted, kept };
+  return { stack: name, deleted: true, resources, retained, snapshots, imageDeleted, kept };
+}
+
+function deletionPolicies(body: string): Record<string, string> {
+  const resources = (parseTemplateBody(body)?.Resources ?? {}) as Record<string, { DeletionPolicy?: unknown }>;
+  return Object.fromEntries(Object.entries(resources).filter(([, r]) => typeof r?.DeletionPolicy === 'string').map(([id, r]) => [id, String(r.DeletionPolicy)]));
 }

@@ -5,6 +5,7 @@ import { describeStack } from '../../providers/aws/cloudformation.js';
 import { deleteSnapshot, deregisterImage, describeImages, imageSnapshots } from '../../providers/aws/ec2.js';
 import { touched } from './preflight.js';
 import { parametersOf } from './stack.js';
+import { stackImageId } from './parameters.js';
 
 /**
  * Images that the stacks of the project's AWS environments run (image ID → stack name), so that
@@ -29,7 +30,7 @@ export async function imagesInUse(ctx: Context, except: string[] = []): Promise<
       if (guessed) return undefined; // not a valid stack name: no stack
       throw e;
     });
-    const image = parametersOf(stack).ImageId;
+    const image = stackImageId(ctx, parametersOf(stack));
     if (image) used.set(image, name);
   }
   return used;

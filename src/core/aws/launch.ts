@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import { readFormation, IMAGE_FORMATION } from '../formations/index.js';
 import { UserError } from '../errors.js';
+import { parameterName } from './parameters.js';
 
 export interface ImageLaunchSpec {
   imageId: string;
@@ -12,7 +13,8 @@ export interface ImageLaunchSpec {
 
 /**
  * The image instance's launch spec, read from formations/image.json: its one AWS::EC2::Instance
- * with Ref and Fn::Sub resolved against App, BaseImageId, InstanceType and KeyName.
+ * with Ref and Fn::Sub resolved against App, BaseImageId, InstanceType and KeyName (App and KeyName
+ * under the project's names, `formation_parameters:`), else the parameter's Default.
  * The instance is launched with RunInstances rather than as a stack: it must outlive a failed
  * provisioning for debugging (a stack would have to be kept or deleted as a whole), and a bake
  * then costs two calls to create and remove it instead of a stack's create, wait and delete.
@@ -20,11 +22,15 @@ export interface ImageLaunchSpec {
 export function imageLaunchSpec(ctx: Context): ImageLaunchSpec {
   const { template } = readFormation(ctx.project.paths.dir, `formations/${IMAGE_FORMATION}`);
   const s = ctx.env.settings;
+  const defaults = Object.entries((template.Parameters as Record<string, { Default?: unknown }> | undefined) ?? {})
+    .filter(([, p]) => p.Default !== undefined)
+    .map(([k, p]) => [k, String(p.Default)]);
   const params: Record<string, string> = {
-    App: s.app_name,
+    ...Object.fromEntries(defaults),
+    [parameterName(ctx, 'App')]: s.app_name,
     BaseImageId: s.base_image_id,
     InstanceType: s.image_instance_type,
-    KeyName: s.key_name,
+    [parameterName(ctx, 'KeyName')]: s.key_name,
   };
   const resources = Object.entries((template.Resources as Record<string, { Type?: string; Properties?: Record<string, unknown> }>) ?? {});
   const instance = resources.find(([, r]) => r.Type === 'AWS::EC2::Instance');

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { stackName } from '../names.js';
-import { buildTemplate, serializeTemplate, type Template } from '../formations/index.js';
+import { buildTemplate, serializeTemplate, type FormationSelection, type Template } from '../formations/index.js';
 import type { Stack } from '../../providers/aws/cloudformation.js';
 
 export const envStackName = (ctx: Context): string => stackName(ctx.env.settings.app_name, ctx.env.name);
@@ -10,8 +10,14 @@ export interface DesiredStack {
   body: string;
 }
 
+/** The `formations:` list of the environment's settings, and the file it is written in. */
+export function formationSelection(ctx: Context): FormationSelection {
+  const fromEnv = ctx.env.overrides?.formations !== undefined;
+  return { list: ctx.env.settings.formations, source: fromEnv && ctx.env.file ? ctx.env.file : 'playbooks/group_vars/all.yml' };
+}
+
 export function desiredTemplate(ctx: Context): DesiredStack {
-  const template = buildTemplate(ctx.project.paths.dir);
+  const template = buildTemplate(ctx.project.paths.dir, formationSelection(ctx));
   return { template, body: serializeTemplate(template, 'json') };
 }
 

@@ -3,6 +3,7 @@ import { info } from '../io.js';
 import { describeStack, stackEventsSince } from '../../providers/aws/cloudformation.js';
 import { describeImages, describeInstances, tagOf } from '../../providers/aws/ec2.js';
 import { envStackName, outputsOf, parametersOf } from './stack.js';
+import { stackImageId } from './parameters.js';
 import { isInProgress, type StackOperation } from './states.js';
 import { eventData, waitForStack } from './wait.js';
 import { preflight } from './preflight.js';
@@ -52,7 +53,7 @@ export async function status(ctx: Context, opts: { watch?: boolean } = {}): Prom
   result.protected = !!stack.EnableTerminationProtection;
   result.outputs = outputsOf(stack);
   result.events = (await stackEventsSince(ctx.aws, stack.StackId ?? name, undefined, 1)).slice(-LAST_EVENTS).map(eventData);
-  const imageId = parametersOf(stack).ImageId;
+  const imageId = stackImageId(ctx, parametersOf(stack));
   if (imageId) {
     const [image] = await describeImages(ctx.aws, [], [imageId]);
     const created = image?.CreationDate;

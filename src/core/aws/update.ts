@@ -3,7 +3,7 @@ import { DeclinedError, OperationError } from '../errors.js';
 import { info, success, warn } from '../io.js';
 import { deleteChangeSet, describeStack, getTemplateBody, updateStack } from '../../providers/aws/cloudformation.js';
 import { imageForUpdate, openChangeSet, type Change } from './changes.js';
-import { buildParameters, noEchoParameters, stackTags } from './parameters.js';
+import { buildParameters, noEchoParameters, PLACEHOLDER_IMAGE, stackImageId, stackTags } from './parameters.js';
 import { preflight, touched } from './preflight.js';
 import { desiredTemplate, envStackName, outputsOf, parametersOf, sameDeployment } from './stack.js';
 import { HEALTHY } from './states.js';
@@ -26,7 +26,7 @@ export interface UpdateResult {
 export async function update(ctx: Context, opts: { deploy: boolean; onChanges?: (changes: Change[]) => void }): Promise<UpdateResult> {
   const name = envStackName(ctx);
   const desired = desiredTemplate(ctx);
-  await buildParameters(ctx, desired.template, 'ami-00000000');
+  await buildParameters(ctx, desired.template, PLACEHOLDER_IMAGE);
   await preflight(ctx);
   const stack = await describeStack(ctx.aws, name);
   if (!stack) {
@@ -39,7 +39,7 @@ export async function update(ctx: Context, opts: { deploy: boolean; onChanges?: 
     });
   }
   const current = parametersOf(stack);
-  const imageId = await imageForUpdate(ctx, current.ImageId);
+  const imageId = await imageForUpdate(ctx, stackImageId(ctx, current));
   const parameters = await buildParameters(ctx, desired.template, imageId);
   const unchanged = (): UpdateResult => {
     success(ctx.io, 'stack.unchanged', `stack ${name} is up to date: no changes to apply`);

@@ -34,6 +34,8 @@ export interface Environment {
   description?: string;
   /** Shared settings with this environment's overrides applied. */
   settings: SharedSettings;
+  /** The settings block of the environment file as written (what it overrides). */
+  overrides?: Record<string, unknown>;
   aws: EnvironmentFile['aws'];
   kubernetes?: EnvironmentFile['kubernetes'];
   local?: EnvironmentFile['local'];
@@ -124,6 +126,7 @@ export function loadEnvironment(project: Project, name: string): Environment {
     protected: envFile.protected,
     description: envFile.description,
     settings,
+    overrides: envFile.settings,
     aws: envFile.aws,
     kubernetes: envFile.kubernetes,
     local: envFile.local,

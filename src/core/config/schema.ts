@@ -7,6 +7,15 @@ const str = (fallback: string) => v.optional(v.string(), fallback);
 const int = (min: number, fallback: number) => v.optional(v.pipe(v.number(), v.integer(), v.minValue(min)), fallback);
 const ident = (fallback: string) => v.optional(v.pipe(v.string(), v.regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'letters, digits and _, starting with a letter')), fallback);
 
+/** The stack parameter names fragctl fills or feeds from a setting, which a project may rename. */
+export const MAPPABLE_PARAMETERS = [
+  'App', 'Env', 'ImageId', 'KeyName', 'DbUser', 'DbPassword',
+  'DbName', 'DbInstanceClass', 'DbAllocatedStorage', 'AppInstanceType', 'KnowledgeInstanceType', 'BrokerInstanceType', 'WorkerInstanceType',
+  'AppServerMode', 'AppMinSize', 'AppMaxSize', 'AppDesiredCapacity', 'EnableWorkers', 'WorkerDesiredCapacity',
+] as const;
+export type MappableParameter = (typeof MAPPABLE_PARAMETERS)[number];
+const cfnName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9]+$/, 'a CloudFormation logical ID (letters and digits)'));
+
 /**
  * The settings fragctl reads from playbooks/group_vars/all.yml, the file it shares with Ansible.
  * Unknown keys are kept (they are Ansible's), so the object is loose.
@@ -34,6 +43,10 @@ export const SharedSettings = v.looseObject({
   deploy_order: v.optional(v.array(v.string()), ['database', 'knowledge', 'app', 'broker', 'worker']),
   images_to_keep: int(1, 2),
   ssh_user: str('ubuntu'),
+  /** The formation files (globs allowed) merged into the environment template, in order; default: all but image.json. */
+  formations: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1, 'a file name or glob'))), v.minLength(1, 'at least one formation'))),
+  /** fragctl's parameter names → the template's (e.g. App: AppName). */
+  formation_parameters: v.optional(v.strictObject(Object.fromEntries(MAPPABLE_PARAMETERS.map((k) => [k, v.optional(cfnName)])))),
 });
 export type SharedSettings = v.InferOutput<typeof SharedSettings>;
 

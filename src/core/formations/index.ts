@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
 import { mergeFormations } from './merge.js';
 import { dumpYaml, readFormations, type Template } from './read.js';
+import type { FormationSelection } from './select.js';
 
-export { mergeFormations } from './merge.js';
-export { readFormations, readFormation, dumpYaml, IMAGE_FORMATION, type Template, type FormationFile } from './read.js';
+export { mergeFormations, formationOf } from './merge.js';
+export { readFormations, readFormation, dumpYaml, parseTemplateBody, IMAGE_FORMATION, type Template, type FormationFile } from './read.js';
+export { selectFormations, type FormationSelection } from './select.js';
 
 export type TemplateFormat = 'json' | 'yaml';
 
-/** Read every formation of the project and merge them into the environment template. */
-export function buildTemplate(projectDir: string): Template {
-  return mergeFormations(readFormations(projectDir));
+/** Read the project's selected formations and merge them into the environment template. */
+export function buildTemplate(projectDir: string, selection: FormationSelection = {}): Template {
+  return mergeFormations(readFormations(projectDir, selection));
 }
 
 export function serializeTemplate(template: Template, format: TemplateFormat): string {

@@ -2,6 +2,15 @@ import { isDeepStrictEqual } from 'node:util';
 import { UserError } from '../errors.js';
 import type { FormationFile, Template } from './read.js';
 import { checkReferences } from './references.js';
+import { checkCycles } from './cycles.js';
+
+/** Which file each merged logical ID came from (`Section.ID` → formations/x.json), per merged template. */
+const ORIGINS = new WeakMap<Template, Map<string, string>>();
+
+/** The formation file that defined `section.id` in a merged template, when known. */
+export function formationOf(template: Template, section: string, id: string): string | undefined {
+  return ORIGINS.get(template)?.get(`${section}.${id}`);
+}
 
 /** Sections whose entries are keyed by logical ID and merged across files. */
 export const KEYED_SECTIONS = ['Parameters', 'Rules', 'Mappings', 'Conditions', 'Resources', 'Outputs'] as const;
@@ -55,7 +64,10 @@ export function mergeFormations(files: FormationFile[], options: MergeOptions = 
   for (const section of KEYED_SECTIONS) {
     if (merged[section] && Object.keys(merged[section]).length) out[section] = sortKeys(merged[section]);
   }
+  ORIGINS.set(out, origin);
+  checkSharedNames(out, origin);
   checkReferences(files, out);
+  checkCycles(out, (section, id) => origin.get(`${section}.${id}`) ?? '?');
   return out;
 }
 
@@ -83,6 +95,22 @@ function mergeSection(
     }
     origin.set(key, file);
     target[id] = value;
+  }
+}
+
+/** Parameters and Resources share one namespace (Ref reaches both): a name in both is ambiguous. */
+function checkSharedNames(template: Template, origin: Map<string, string>): void {
+  const resources = (template.Resources as Record<string, unknown> | undefined) ?? {};
+  const shared = Object.keys((template.Parameters as object | undefined) ?? {}).filter((id) => id in resources);
+  const [first, ...rest] = shared.map(
+    (id) => `logical ID ${id} is both a Parameter (in ${origin.get(`Parameters.${id}`)}) and a Resource (in ${origin.get(`Resources.${id}`)})`,
+  );
+  if (first) {
+    throw new UserError(first, {
+      details: rest,
+      hint: 'CloudFormation needs Parameter and Resource logical IDs to be unique across the template: rename one of them (and its Refs)',
+      code: 'FORMATION_CONFLICT',
+    });
   }
 }
 

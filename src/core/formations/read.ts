@@ -1,8 +1,11 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import jsYaml from 'js-yaml';
 import { schema as cfnSchema } from 'yaml-cfn';
 import { UserError } from '../errors.js';
+import { selectFormations, type FormationSelection } from './select.js';
+
+export { IMAGE_FORMATION } from './select.js';
 
 export type Template = Record<string, unknown>;
 
@@ -12,25 +15,9 @@ export interface FormationFile {
   template: Template;
 }
 
-const TEMPLATE_RE = /\.(json|ya?ml)$/;
-export const IMAGE_FORMATION = 'image.json';
-
-/** Every formation except image.json, in a stable (sorted) order. */
-export function readFormations(projectDir: string): FormationFile[] {
-  const dir = join(projectDir, 'formations');
-  if (!existsSync(dir)) {
-    throw new UserError('no formations/ folder in the project', { hint: 'create formations/ with your CloudFormation templates', code: 'FORMATIONS_EMPTY' });
-  }
-  const names = readdirSync(dir)
-    .filter((f) => TEMPLATE_RE.test(f) && f !== IMAGE_FORMATION)
-    .sort();
-  if (names.length === 0) {
-    throw new UserError('formations/ holds no templates (*.json, *.yaml)', {
-      hint: 'add at least one CloudFormation template; image.json alone describes the image instance',
-      code: 'FORMATIONS_EMPTY',
-    });
-  }
-  return names.map((name) => readFormation(projectDir, `formations/${name}`));
+/** The selected formations (see select.ts), in merge order. */
+export function readFormations(projectDir: string, selection: FormationSelection = {}): FormationFile[] {
+  return selectFormations(projectDir, selection).map((file) => readFormation(projectDir, file));
 }
 
 export function readFormation(projectDir: string, file: string): FormationFile {
@@ -74,4 +61,14 @@ function parseYaml(text: string, file: string): unknown {
 
 export function dumpYaml(template: Template): string {
   return jsYaml.dump(template, { schema: cfnSchema, noRefs: true, lineWidth: -1, sortKeys: false });
+}
+
+/** A template body as CloudFormation returns it (JSON, or YAML with short forms). */
+export function parseTemplateBody(text: string): Template | undefined {
+  try {
+    const parsed = /^\s*\{/.test(text) ? JSON.parse(text) : jsYaml.load(text, { schema: cfnSchema });
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Template) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -11,6 +11,7 @@ import {
   DeleteStackCommand,
   DescribeStackEventsCommand,
   DescribeStackResourcesCommand,
+  GetTemplateCommand,
   DescribeStacksCommand,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
@@ -53,6 +54,7 @@ describe('decommission of a protected stack', () => {
   it('with --force-protected: snapshot first, protection off, then delete', async () => {
     cfn.on(DescribeStacksCommand).resolvesOnce(protectedStack).resolves({ Stacks: [{ ...protectedStack.Stacks[0]!, StackStatus: 'DELETE_COMPLETE' as const }] });
     cfn.on(DescribeStackResourcesCommand).resolves({ StackResources: [{ LogicalResourceId: 'Database', ResourceType: 'AWS::RDS::DBInstance', PhysicalResourceId: 'frag-demo-db', ResourceStatus: 'CREATE_COMPLETE', StackName: 'frag-demo', Timestamp: new Date() }] });
+    cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify({ Resources: { Database: { Type: 'AWS::RDS::DBInstance' } } }) });
     cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
     rds.on(CreateDBSnapshotCommand).resolves({ DBSnapshot: { Status: 'creating' } });
     rds.on(DescribeDBSnapshotsCommand).resolvesOnce({ DBSnapshots: [{ Status: 'creating' }] }).resolves({ DBSnapshots: [{ Status: 'available' }] });
@@ -108,7 +110,7 @@ describe('commission --replace-failed', () => {
       // An image baked from the current inputs exists: no bake.
       const { imageInputsHash, HASH_TAG } = await import('../../../src/core/aws/image.js');
       const ctx = testContext({ dir });
-      ec2.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: 'ami-cur', Name: 'frag-image-1', State: 'available', CreationDate: new Date().toISOString(), Tags: [{ Key: HASH_TAG, Value: imageInputsHash(ctx) }] }] });
+      ec2.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: 'ami-0000c0de', Name: 'frag-image-1', State: 'available', CreationDate: new Date().toISOString(), Tags: [{ Key: HASH_TAG, Value: imageInputsHash(ctx) }] }] });
       const r = await commission(ctx, { deploy: false, replaceFailed: true });
       assert.deepEqual(order, ['delete arn:old', 'create']);
       assert.match(ctx.io.confirms[0]!.message, /delete the failed stack frag-demo \(ROLLBACK_COMPLETE\)/);
@@ -116,7 +118,7 @@ describe('commission --replace-failed', () => {
       assert.equal(r.status, 'CREATE_COMPLETE');
       assert.equal(r.outputs.AppUrl, 'http://x/');
       const params = Object.fromEntries((cfn.commandCalls(CreateStackCommand)[0]!.args[0].input.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
-      assert.equal(params.ImageId, 'ami-cur');
+      assert.equal(params.ImageId, 'ami-0000c0de');
     } finally {
       ec2.restore();
       rmSync(dir, { recursive: true, force: true });
@@ -145,7 +147,7 @@ describe('stack parameters', () => {
       const file = join(dir, 'formations', 'database.yaml');
       writeFileSync(file, readFileSync(file, 'utf8').replace('  DbAllocatedStorage: { Type: Number, Default: 20 }\n', '').replace('!Ref DbAllocatedStorage', '20'));
       const ctx = testContext({ dir });
-      await assert.rejects(buildParameters(ctx, buildTemplate(dir), 'ami-1'), (e: unknown) => e instanceof UserError && /db_allocated_storage maps to stack parameter DbAllocatedStorage/.test(e.message));
+      await assert.rejects(buildParameters(ctx, buildTemplate(dir), 'ami-00000001'), (e: unknown) => e instanceof UserError && /db_allocated_storage maps to stack parameter DbAllocatedStorage/.test(e.message));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -154,10 +156,10 @@ describe('stack parameters', () => {
   it('maps the settings and the vault password (NoEcho), registered as a secret', async () => {
     process.env.FRAGCTL_DB_PASSWORD = 'hunter2-hunter2';
     const ctx = testContext();
-    const p = await buildParameters(ctx, buildTemplate(ctx.project.paths.dir), 'ami-1');
+    const p = await buildParameters(ctx, buildTemplate(ctx.project.paths.dir), 'ami-00000001');
     assert.equal(p.App, 'frag');
     assert.equal(p.Env, 'demo');
-    assert.equal(p.ImageId, 'ami-1');
+    assert.equal(p.ImageId, 'ami-00000001');
     assert.equal(p.AppServerMode, 'single');
     assert.equal(p.EnableWorkers, 'false');
     assert.equal(p.DbPassword, 'hunter2-hunter2');
