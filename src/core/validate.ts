@@ -1,7 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from './context.js';
-import { buildTemplate, serializeTemplate, declaredParameters } from './formations/index.js';
+import { isFragError } from './errors.js';
+import { declaredParameters, serializeTemplate, type Template } from './formations/index.js';
+import { lintTemplate } from './formations/lint.js';
+import { buildParameters, PLACEHOLDER_IMAGE, templateParameters } from './aws/parameters.js';
+import { desiredTemplate } from './aws/stack.js';
 import { validateTemplate } from '../providers/aws/cloudformation.js';
 import { info } from './io.js';
 
@@ -9,6 +13,9 @@ export interface Check {
   name: string;
   ok: boolean;
   detail: string;
+  /** A passing check with something to look at (a cfn-lint warning). */
+  warning?: boolean;
+  hint?: string;
 }
 
 export interface ValidateResult {
@@ -17,41 +24,92 @@ export interface ValidateResult {
   checks: Check[];
 }
 
+const failed = (name: string, e: unknown): Check => {
+  if (!isFragError(e)) throw e;
+  return { name, ok: false, detail: [e.message, ...e.details].join('\n'), hint: e.hint };
+};
+
 /**
- * Every local check, then CloudFormation's own ValidateTemplate on the configured endpoint.
- * Local errors (bad YAML, conflicts, dangling references) throw UserError straight from the merge.
+ * Every check `plan` makes, then CloudFormation's own ValidateTemplate on the configured endpoint.
+ * Each check is reported, whatever the others found: a failing merge skips only the checks that
+ * need the template, and a refusal by the endpoint does not hide the local results.
  */
 export async function validateEnvironment(ctx: Context): Promise<ValidateResult> {
   const { env, project } = ctx;
   const checks: Check[] = [];
   checks.push({ name: 'settings', ok: true, detail: `${env.file ?? 'defaults'} and playbooks/group_vars/all.yml parse and match the schema` });
 
-  const template = buildTemplate(project.paths.dir);
-  const resources = Object.keys(template.Resources as object).length;
-  checks.push({ name: 'template', ok: true, detail: `formations merge into ${resources} resources with no conflicts or dangling references` });
-
-  const keyFile = join(project.paths.keys, `${env.settings.key_name}.pem`);
-  if (env.aws.connection === 'local') {
-    checks.push({ name: 'key', ok: true, detail: 'local connection: no SSH key needed' });
-  } else if (!existsSync(keyFile)) {
-    checks.push({ name: 'key', ok: false, detail: `keys/${env.settings.key_name}.pem is missing` });
-  } else {
-    const mode = statSync(keyFile).mode & 0o777;
-    checks.push({ name: 'key', ok: (mode & 0o077) === 0, detail: (mode & 0o077) === 0 ? `keys/${env.settings.key_name}.pem` : `keys/${env.settings.key_name}.pem is mode ${mode.toString(8)}: run chmod 600 keys/${env.settings.key_name}.pem` });
+  let template: Template | undefined;
+  try {
+    template = desiredTemplate(ctx).template;
+    const resources = Object.keys(template.Resources as object).length;
+    checks.push({ name: 'template', ok: true, detail: `formations merge into ${resources} resources with no conflicts, dangling references or cycles` });
+  } catch (e) {
+    checks.push(failed('template', e));
   }
-
+  let lintErrors = -1;
+  if (template) {
+    try {
+      const lint = await lintTemplate(template, ctx.aws.config.region);
+      lintErrors = lint.errors.length;
+      if (!lint.checker) checks.push({ name: 'cfn-lint', ok: true, warning: true, detail: 'not installed: skipped', hint: '`bash scripts/setup.sh` installs it in .venv (or `pip install cfn-lint`)' });
+      else if (!lint.errors.length && !lint.warnings.length) checks.push({ name: 'cfn-lint', ok: true, detail: 'no errors, no warnings' });
+      for (const e of lint.errors) checks.push({ name: 'cfn-lint', ok: false, detail: e });
+      for (const w of lint.warnings) checks.push({ name: 'cfn-lint', ok: true, warning: true, detail: w });
+    } catch (e) {
+      checks.push(failed('cfn-lint', e));
+    }
+    try {
+      const values = await buildParameters(ctx, template, PLACEHOLDER_IMAGE);
+      const declared = Object.keys(templateParameters(template)).length;
+      const passed = Object.keys(values).length;
+      checks.push({ name: 'parameters', ok: true, detail: `${passed} passed from settings, ${declared - passed} keep their Default; every value within its constraints` });
+    } catch (e) {
+      checks.push(failed('parameters', e));
+    }
+  } else {
+    checks.push({ name: 'parameters', ok: false, detail: 'skipped: the formations do not merge' });
+  }
+  checks.push(keyCheck(ctx));
   const playbook = join(project.paths.playbooks, 'image.yml');
   checks.push({ name: 'image playbook', ok: existsSync(playbook), detail: existsSync(playbook) ? 'playbooks/image.yml' : 'playbooks/image.yml is missing' });
-
-  info(ctx.io, 'validate.remote', 'asking CloudFormation to validate the merged template');
-  const remote = await validateTemplate(ctx.aws, serializeTemplate(template, 'json'));
-  const local = declaredParameters(template).sort();
-  // Some endpoints (the local emulator) accept a template without listing its parameters.
-  const missing = remote.parameters.length ? local.filter((p) => !remote.parameters.includes(p)) : [];
-  checks.push({
-    name: 'ValidateTemplate',
-    ok: missing.length === 0,
-    detail: missing.length ? `CloudFormation does not see parameters ${missing.join(', ')}` : `accepted (${local.length} parameters declared)`,
-  });
+  if (template) checks.push(await remoteCheck(ctx, template, lintErrors));
   return { environment: env.name, ok: checks.every((c) => c.ok), checks };
+}
+
+function keyCheck(ctx: Context): Check {
+  const key = `keys/${ctx.env.settings.key_name}.pem`;
+  const keyFile = join(ctx.project.paths.keys, `${ctx.env.settings.key_name}.pem`);
+  if (ctx.env.aws.connection === 'local') return { name: 'key', ok: true, detail: 'local connection: no SSH key needed' };
+  if (!existsSync(keyFile)) return { name: 'key', ok: false, detail: `${key} is missing` };
+  const open = (statSync(keyFile).mode & 0o077) !== 0;
+  return { name: 'key', ok: !open, detail: open ? `${key} is mode ${(statSync(keyFile).mode & 0o777).toString(8)}: run chmod 600 ${key}` : key };
+}
+
+async function remoteCheck(ctx: Context, template: Template, lintErrors: number): Promise<Check> {
+  const endpoint = ctx.aws.config.endpointUrl ?? 'CloudFormation';
+  info(ctx.io, 'validate.remote', `asking ${endpoint} to validate the merged template`);
+  try {
+    const remote = await validateTemplate(ctx.aws, serializeTemplate(template, 'json'));
+    const local = declaredParameters(template).sort();
+    // Some endpoints (the local emulator) accept a template without listing its parameters.
+    const missing = remote.parameters.length ? local.filter((p) => !remote.parameters.includes(p)) : [];
+    return {
+      name: 'ValidateTemplate',
+      ok: missing.length === 0,
+      detail: missing.length ? `CloudFormation does not see parameters ${missing.join(', ')}` : `accepted (${local.length} parameters declared)`,
+    };
+  } catch (e) {
+    if (!isFragError(e) || e.code === 'AWS_UNREACHABLE') return failed('ValidateTemplate', e);
+    const reason = e.message.replace(/^CloudFormation rejected the template: /, '');
+    const clean = lintErrors === 0;
+    return {
+      name: 'ValidateTemplate',
+      ok: false,
+      detail: `${endpoint} refused the template: ${reason}`,
+      hint: clean
+        ? 'cfn-lint finds no error in the merged template, so this answer is the endpoint\'s own: an emulator (e.g. moto, which runs cfn-lint itself and reports its warnings as errors) can refuse what AWS accepts; check it against AWS, or see the cfn-lint warnings above'
+        : 'fix the cfn-lint errors above first; the endpoint refuses the same template',
+    };
+  }
 }

@@ -26,6 +26,11 @@ export default defineVerb<Opts>({
 
 export function render(r: PlanResult): string {
   const out: string[] = [chalk.bold(`Plan for ${r.env} (${r.platform}); nothing was changed`)];
+  if (r.template) {
+    const checked = r.template.checker ? `checked by ${r.template.checker}` : 'checked by fragctl (cfn-lint is not installed)';
+    out.push(`\n${chalk.bold('Template')}: ${checked}, ${r.template.warnings.length ? chalk.yellow(`${r.template.warnings.length} warning(s)`) : 'no warnings'}`);
+    for (const w of r.template.warnings) out.push(`  ${chalk.yellow('warning')} ${w}`);
+  }
   if (r.image) {
     out.push(`\n${chalk.bold('Image')}: ${r.image.needsBake ? chalk.yellow('bake needed') : 'no bake needed'} (${r.image.reason})`);
   }

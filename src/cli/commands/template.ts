@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { Option } from 'commander';
 import { defineVerb } from '../verb.js';
-import { buildTemplate, serializeTemplate, type TemplateFormat } from '../../core/formations/index.js';
+import { serializeTemplate, type TemplateFormat } from '../../core/formations/index.js';
+import { desiredTemplate } from '../../core/aws/stack.js';
 
 interface Opts {
   output?: string;
@@ -15,8 +16,7 @@ export default defineVerb<Opts>({
       .addOption(new Option('--format <format>', 'json or yaml').choices(['json', 'yaml']).default('json'));
   },
   async run(run, opts) {
-    run.context();
-    const text = serializeTemplate(buildTemplate(run.project().paths.dir), opts.format);
+    const text = serializeTemplate(desiredTemplate(run.context()).template, opts.format);
     if (opts.output) {
       writeFileSync(opts.output, text);
       run.io.emit({ level: 'success', code: 'template.written', message: `wrote ${opts.output}` });

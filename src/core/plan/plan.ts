@@ -46,11 +46,13 @@ export interface PlanResult {
   /** Kubernetes: each object of the stack and what applying it would do. */
   objects: Array<{ kind: string; name: string; action: 'create' | 'update' | 'unchanged' }> | null;
   ansibleCheck: AnsibleCheck | null;
+  /** AWS: the template checker that ran (null: cfn-lint is not installed) and its warnings. */
+  template: { checker: 'cfn-lint' | null; warnings: string[] } | null;
   notes: string[];
 }
 
 export async function plan(ctx: Context, opts: PlanOptions = {}): Promise<PlanResult> {
-  const result: PlanResult = { env: ctx.env.name, platform: ctx.env.platform, image: null, stack: null, roles: null, objects: null, ansibleCheck: null, notes: [] };
+  const result: PlanResult = { env: ctx.env.name, platform: ctx.env.platform, image: null, stack: null, roles: null, objects: null, ansibleCheck: null, template: null, notes: [] };
   if (ctx.env.platform === 'kubernetes') {
     const { planKube } = await import('../kube/plan.js');
     result.objects = await planKube(ctx, { image: opts.image, tag: opts.tag });
@@ -58,11 +60,13 @@ export async function plan(ctx: Context, opts: PlanOptions = {}): Promise<PlanRe
     return result;
   }
   if (ctx.env.platform === 'aws') {
-    const [{ imageState }, { previewChanges }, { envStackName }] = await Promise.all([
+    const [{ imageState }, { previewChanges }, { envStackName }, { checkTemplate }] = await Promise.all([
       import('../aws/image.js'),
       import('../aws/changes.js'),
       import('../aws/stack.js'),
+      import('./template-check.js'),
     ]);
+    result.template = await checkTemplate(ctx);
     info(ctx.io, 'plan.image', 'checking whether the image must be baked');
     const image = await imageState(ctx);
     result.image = { needsBake: image.needsBake, reason: image.reason, current: image.current ? { imageId: image.current.imageId, name: image.current.name } : null };
