@@ -48,10 +48,12 @@ export async function validateEnvironment(ctx: Context): Promise<ValidateResult>
     checks.push(failed('template', e));
   }
   let lintErrors = -1;
+  let lintWarnings: string[] = [];
   if (template) {
     try {
       const lint = await lintTemplate(template, ctx.aws.config.region);
       lintErrors = lint.errors.length;
+      lintWarnings = lint.warningMessages;
       if (!lint.checker) checks.push({ name: 'cfn-lint', ok: true, warning: true, detail: 'not installed: skipped', hint: '`bash scripts/setup.sh` installs it in .venv (or `pip install cfn-lint`)' });
       else if (!lint.errors.length && !lint.warnings.length) checks.push({ name: 'cfn-lint', ok: true, detail: 'no errors, no warnings' });
       for (const e of lint.errors) checks.push({ name: 'cfn-lint', ok: false, detail: e });
@@ -73,7 +75,7 @@ export async function validateEnvironment(ctx: Context): Promise<ValidateResult>
   checks.push(keyCheck(ctx));
   const playbook = join(project.paths.playbooks, 'image.yml');
   checks.push({ name: 'image playbook', ok: existsSync(playbook), detail: existsSync(playbook) ? 'playbooks/image.yml' : 'playbooks/image.yml is missing' });
-  if (template) checks.push(await remoteCheck(ctx, template, lintErrors));
+  if (template) checks.push(await remoteCheck(ctx, template, lintErrors, lintWarnings));
   return { environment: env.name, ok: checks.every((c) => c.ok), checks };
 }
 
@@ -86,7 +88,7 @@ function keyCheck(ctx: Context): Check {
   return { name: 'key', ok: !open, detail: open ? `${key} is mode ${(statSync(keyFile).mode & 0o777).toString(8)}: run chmod 600 ${key}` : key };
 }
 
-async function remoteCheck(ctx: Context, template: Template, lintErrors: number): Promise<Check> {
+async function remoteCheck(ctx: Context, template: Template, lintErrors: number, lintWarnings: string[]): Promise<Check> {
   const endpoint = ctx.aws.config.endpointUrl ?? 'CloudFormation';
   info(ctx.io, 'validate.remote', `asking ${endpoint} to validate the merged template`);
   try {
@@ -101,15 +103,21 @@ async function remoteCheck(ctx: Context, template: Template, lintErrors: number)
     };
   } catch (e) {
     if (!isFragError(e) || e.code === 'AWS_UNREACHABLE') return failed('ValidateTemplate', e);
-    const reason = e.message.replace(/^CloudFormation rejected the template: /, '');
+    // Some endpoints wrap a template finding in a message about a stack ("Stack with id <finding> does not exist").
+    const reason = e.message.replace(/^CloudFormation rejected the template: /, '').replace(/^Stack with id (.+) does not exist$/s, '$1');
+    const warning = lintWarnings.find((w) => reason.includes(w.slice(w.indexOf(' ') + 1)));
     const clean = lintErrors === 0;
     return {
       name: 'ValidateTemplate',
       ok: false,
-      detail: `${endpoint} refused the template: ${reason}`,
-      hint: clean
-        ? 'cfn-lint finds no error in the merged template, so this answer is the endpoint\'s own: an emulator (e.g. moto, which runs cfn-lint itself and reports its warnings as errors) can refuse what AWS accepts; check it against AWS, or see the cfn-lint warnings above'
-        : 'fix the cfn-lint errors above first; the endpoint refuses the same template',
+      detail: warning
+        ? `${endpoint} refused the template over what cfn-lint reports as a warning: ${warning}`
+        : `${endpoint} refused the template: ${reason}`,
+      hint: warning
+        ? 'AWS CloudFormation accepts templates with cfn-lint warnings; an emulator that runs cfn-lint itself (moto) refuses them: fix the warning, or check the template against AWS'
+        : clean
+          ? "cfn-lint finds no error in the merged template: this is the endpoint's own verdict; if it is an emulator, check the template against AWS"
+          : 'fix the cfn-lint errors above first; the endpoint refuses the same template',
     };
   }
 }

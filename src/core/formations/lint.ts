@@ -10,6 +10,8 @@ export interface TemplateLint {
   checker: 'cfn-lint' | null;
   errors: string[];
   warnings: string[];
+  /** The warnings' bare messages, to recognise them in another tool's answer. */
+  warningMessages: string[];
 }
 
 /**
@@ -19,7 +21,7 @@ export interface TemplateLint {
  */
 export async function lintTemplate(template: Template, region: string): Promise<TemplateLint> {
   const bin = cfnLintBinary();
-  if (!bin) return { checker: null, errors: [], warnings: [] };
+  if (!bin) return { checker: null, errors: [], warnings: [], warningMessages: [] };
   const dir = mkdtempSync(join(tmpdir(), 'fragctl-lint-'));
   try {
     const file = join(dir, 'template.json');
@@ -35,6 +37,7 @@ export async function lintTemplate(template: Template, region: string): Promise<
       checker: 'cfn-lint',
       errors: findings.filter((f) => f.level === 'Error').map(line),
       warnings: findings.filter((f) => f.level === 'Warning').map(line),
+      warningMessages: findings.filter((f) => f.level === 'Warning').map((f) => `${f.rule} ${f.message}`),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
