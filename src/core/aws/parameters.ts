@@ -69,7 +69,7 @@ interface Offer {
  * type and constraints before anything is created; each problem names the parameter, the value
  * and where it came from.
  */
-export async function buildParameters(ctx: Context, template: Template, imageId: string): Promise<Record<string, string>> {
+export async function buildParameters(ctx: Context, template: Template, imageId: string, opts: { secrets?: boolean } = {}): Promise<Record<string, string>> {
   const declared = templateParameters(template);
   const mapped = (ctx.env.settings.formation_parameters ?? {}) as Partial<Record<string, string>>;
   const mapSource = settingSource(ctx, 'formation_parameters') ?? 'playbooks/group_vars/all.yml';
@@ -120,7 +120,11 @@ export async function buildParameters(ctx: Context, template: Template, imageId:
     });
   }
   const values = Object.fromEntries([...offers].map(([k, o]) => [k, o.value]));
-  if (declared[secret]) values[secret] = await resolveDbPassword(ctx);
+  if (declared[secret] && opts.secrets !== false) {
+    values[secret] = await resolveDbPassword(ctx);
+    const problem = checkParameterValue(secret, declared[secret], values[secret], 'the database password (vault_db_password, or FRAGCTL_DB_PASSWORD)', formationOf(template, 'Parameters', secret));
+    if (problem) throw new UserError(problem.message, { hint: 'change vault_db_password with `ansible-vault edit playbooks/group_vars/all/vault.yml`', code: 'PARAMETER_INVALID' });
+  }
   return values;
 }
 

@@ -71,14 +71,16 @@ test('validate passes every local check and CloudFormation ValidateTemplate on t
   assert.equal(r.code, 0, r.stderr);
   const result = JSON.parse(r.stdout) as { ok: boolean; checks: Array<{ name: string; ok: boolean }> };
   assert.equal(result.ok, true);
-  assert.deepEqual(result.checks.map((c) => c.name), ['settings', 'template', 'key', 'image playbook', 'ValidateTemplate']);
+  assert.deepEqual(result.checks.map((c) => c.name), ['settings', 'template', 'cfn-lint', 'parameters', 'key', 'image playbook', 'ValidateTemplate']);
 });
 
 test('validate fails with exit 1 when CloudFormation cannot be reached, naming the endpoint problem', async () => {
   const dir = copyProject();
   const r = await fragctl(['demo', 'validate', '--endpoint-url', 'http://127.0.0.1:9'], { cwd: dir, env: { AWS_MAX_ATTEMPTS: '1' } });
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /error: CloudFormation rejected the template|cannot be reached/);
+  assert.match(r.stdout, /ValidateTemplate +FAIL +CloudFormation rejected the template: .*\n.*hint: the AWS endpoint cannot be reached/);
+  // The local checks are still shown.
+  assert.match(r.stdout, /template +ok/);
 });
 
 interface BadCase {
