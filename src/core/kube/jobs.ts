@@ -107,7 +107,9 @@ export async function runJob(ctx: Context, api: KubeClient, namespace: string, m
   const outcome = { job: manifest.metadata.name, state, pod: pod?.metadata.name, logs, seconds: Math.round((Date.now() - started) / 100) / 10 };
   if (state === 'failed') {
     progress.fail(`${what}: job ${manifest.metadata.name} failed`);
-    throw new OperationError(`${what} failed: job ${manifest.metadata.name}${pod ? ` (pod ${pod.metadata.name})` : ''}; last log lines below`, {
+    const failed = ((result.object!.status?.conditions ?? []) as Array<{ type: string; status: string; reason?: string; message?: string }>).find((c) => c.type === 'Failed' && c.status === 'True');
+    const why = failed?.reason ? `: ${failed.reason}${failed.message ? ` (${failed.message})` : ''}` : '';
+    throw new OperationError(`${what} failed: job ${manifest.metadata.name}${pod ? ` (pod ${pod.metadata.name})` : ''}${why}; last log lines below`, {
       hint: `kubectl -n ${namespace} logs ${pod?.metadata.name ?? `-l ${JOB_LABEL}=${manifest.metadata.name}`} shows the whole log`,
       code: 'JOB_FAILED',
       details: logs.length ? logs : ['(the pod left no log)'],

@@ -9,7 +9,7 @@ import type { KubeObject } from '../../providers/kube/resources.js';
 import type { Context } from '../context.js';
 import { InterruptedError, OperationError } from '../errors.js';
 import type { Progress } from '../io.js';
-import { debug } from '../io.js';
+import { debug, warn } from '../io.js';
 import { watchUntil } from './watch.js';
 
 interface StsStatus {
@@ -24,6 +24,8 @@ interface StsStatus {
 export interface RolloutState {
   done: boolean;
   message: string;
+  /** Set when the rollout finished at a partition: the pods below it still run the old revision. */
+  partition?: number;
 }
 
 export function rolloutState(sts: KubeObject): RolloutState {
@@ -38,6 +40,13 @@ export function rolloutState(sts: KubeObject): RolloutState {
   const updated = st.updatedReplicas ?? 0;
   if (ready < want) return { done: false, message: `${name}: ${ready}/${want} pods ready, ${updated}/${want} updated` };
   if (spec.updateStrategy?.type === 'OnDelete') return { done: true, message: `${name}: ${ready}/${want} ready (OnDelete strategy)` };
+  // A partition (a canary someone set) updates only the pods at or above it, as in `kubectl rollout status`.
+  const partition = spec.updateStrategy?.rollingUpdate?.partition ?? 0;
+  if (partition > 0 && st.updateRevision !== st.currentRevision) {
+    const target = Math.max(want - partition, 0);
+    if (updated < target) return { done: false, message: `${name}: ${updated}/${target} pods updated above partition ${partition}, ${ready}/${want} ready` };
+    return { done: true, partition, message: `${name}: partitioned rollout complete: ${updated} of ${want} pods at revision ${st.updateRevision ?? '?'}; ${want - target} below partition ${partition} stay at ${st.currentRevision ?? '?'}` };
+  }
   if (st.updateRevision !== st.currentRevision) {
     return { done: false, message: `${name}: ${updated}/${want} pods at revision ${st.updateRevision ?? '?'}, ${ready}/${want} ready` };
   }
@@ -60,6 +69,11 @@ export async function waitForRollout(ctx: Context, api: KubeClient, namespace: s
     return state.done;
   }, options.initial);
   if (result.done) {
+    const final = rolloutState(result.object!);
+    if (final.partition) {
+      const patch = `kubectl -n ${namespace} patch statefulset ${name} -p '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}}'`;
+      warn(ctx.io, 'kube.rollout.partitioned', `${final.message}; to roll the rest: ${patch}`, { namespace, name, partition: final.partition });
+    }
     debug(ctx.io, 'rollout.done', `${name} rolled out in ${Date.now() - started} ms`, { namespace, name, ms: Date.now() - started });
     return result.object!;
   }
@@ -67,7 +81,7 @@ export async function waitForRollout(ctx: Context, api: KubeClient, namespace: s
   const stuck = await stuckPod(api, namespace, result.object);
   const state = result.object ? rolloutState(result.object).message : `${name}: no status`;
   throw new OperationError(`rollout of ${name} in ${namespace} did not finish within ${Math.round(options.timeoutMs / 1000)} s (${state})${stuck ? `: pod ${stuck.pod} is stuck: ${stuck.reason}` : ''}`, {
-    hint: stuck ? `kubectl -n ${namespace} describe pod ${stuck.pod}; fragctl <env> rollback returns to the previous tag` : `kubectl -n ${namespace} get pods; fragctl <env> rollback returns to the previous tag`,
+    hint: stuck?.hint ?? (stuck ? `kubectl -n ${namespace} describe pod ${stuck.pod}; fragctl <env> rollback returns to the previous tag` : `kubectl -n ${namespace} get pods; fragctl <env> rollback returns to the previous tag`),
     code: 'ROLLOUT_TIMEOUT',
     details: stuck?.message ? [stuck.message] : [],
   });
@@ -77,6 +91,7 @@ interface Stuck {
   pod: string;
   reason: string;
   message?: string;
+  hint?: string;
 }
 
 interface PodStatus {
@@ -95,7 +110,31 @@ export async function stuckPod(api: KubeClient, namespace: string, sts: KubeObje
     .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
   const pod = notReady[0];
   if (!pod) return undefined;
-  return { pod: pod.metadata.name, ...podReason(pod) };
+  const reason = podReason(pod);
+  if (reason.reason === 'Unschedulable') {
+    const claim = await pendingClaim(api, namespace, pod);
+    if (claim) return { pod: pod.metadata.name, ...claim, hint: `kubectl -n ${namespace} describe pvc ${claim.claim}: the storage class's provisioner must run and be able to give the claim's access mode; or choose another class (storage_class in the environment)` };
+  }
+  return { pod: pod.metadata.name, ...reason };
+}
+
+/** The first claim of the pod that is not bound, with what the volume controller last said of it. */
+async function pendingClaim(api: KubeClient, namespace: string, pod: KubeObject): Promise<{ claim: string; reason: string; message?: string } | undefined> {
+  const volumes = ((pod.spec ?? {}) as { volumes?: Array<{ persistentVolumeClaim?: { claimName: string } }> }).volumes ?? [];
+  for (const name of volumes.map((v) => v.persistentVolumeClaim?.claimName).filter((n): n is string => !!n)) {
+    const claim = await api.get('PersistentVolumeClaim', name, namespace);
+    const phase = ((claim?.status ?? {}) as { phase?: string }).phase ?? 'missing';
+    if (phase === 'Bound') continue;
+    const events = (await api.list('Event', namespace, { fieldSelector: `involvedObject.kind=PersistentVolumeClaim,involvedObject.name=${name}` })).items;
+    const last = events.sort((a, b) => String(a.lastTimestamp ?? a.metadata.creationTimestamp ?? '').localeCompare(String(b.lastTimestamp ?? b.metadata.creationTimestamp ?? ''))).at(-1);
+    const storageClass = ((claim?.spec ?? {}) as { storageClassName?: string }).storageClassName;
+    return {
+      claim: name,
+      reason: `claim ${name} is ${phase}${storageClass ? ` (storage class ${storageClass})` : ''}`,
+      message: typeof last?.message === 'string' ? last.message : undefined,
+    };
+  }
+  return undefined;
 }
 
 export function podReason(pod: KubeObject): { reason: string; message?: string } {

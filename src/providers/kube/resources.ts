@@ -13,7 +13,8 @@ export type KubeKind =
   | 'StatefulSet'
   | 'Job'
   | 'CronJob'
-  | 'Ingress';
+  | 'Ingress'
+  | 'Event';
 
 interface KindInfo {
   apiVersion: string;
@@ -33,6 +34,7 @@ export const KINDS: Record<KubeKind, KindInfo> = {
   Job: { apiVersion: 'batch/v1', plural: 'jobs', namespaced: true },
   CronJob: { apiVersion: 'batch/v1', plural: 'cronjobs', namespaced: true },
   Ingress: { apiVersion: 'networking.k8s.io/v1', plural: 'ingresses', namespaced: true },
+  Event: { apiVersion: 'v1', plural: 'events', namespaced: true },
 };
 
 /** The collection path of a kind, e.g. /apis/apps/v1/namespaces/x/statefulsets. */
