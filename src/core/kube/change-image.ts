@@ -22,6 +22,8 @@ export interface ChangeOptions {
   wait: boolean;
   timeoutMs: number;
   note?: string;
+  /** Take fields that another field manager owns (server-side apply with force). */
+  force?: boolean;
 }
 
 export interface ChangeResult {
@@ -63,7 +65,9 @@ export async function changeImage(ctx: Context, stack: KubeStack, api: KubeClien
   const progress = ctx.io.progress(`${o.verb}: ${stack.namespace} ${current.image ? shownTag(current.image) : '?'} → ${shownTag(image)}`);
   let entry: HistoryEntry | undefined;
   try {
-    const applied = await api.apply(appStatefulSet(stack, { image, restartedAt }));
+    // One object, so no dry run first: an invalid object or a conflict (409) stops here, before
+    // any change, and names the field and its manager.
+    const applied = await api.apply(appStatefulSet(stack, { image, restartedAt }), { force: o.force });
     if (current.healthy === false) await replaceStuckPods(ctx, api, stack);
     const record = (digest?: string) => recordHistory(api, stack, { verb: o.verb, image: formatImage(image), tag: image.tag, digest, ...(o.note ? { note: o.note } : {}) });
     if (o.wait) {

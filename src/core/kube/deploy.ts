@@ -11,6 +11,7 @@ import { recordHistory } from './history.js';
 import { formatImage, shownTag } from './image.js';
 import { namespaceManifest, stackManifests } from './manifests.js';
 import { planKube, type PlanItem } from './plan.js';
+import { preflight } from './preflight.js';
 import { runningDigest, waitForRollout } from './rollout.js';
 import type { KubeObject } from '../../providers/kube/resources.js';
 import { ensureSecrets } from './secrets.js';
@@ -19,6 +20,8 @@ import { chosenImage, noTag, runningImage, type ImageChoice } from './target-ima
 
 export interface DeployOptions extends ImageChoice {
   timeoutMs?: number;
+  /** Take fields that another field manager owns (server-side apply with force). */
+  forceConflicts?: boolean;
 }
 
 export interface DeployResult {
@@ -53,12 +56,14 @@ export async function deployKube(ctx: Context, options: DeployOptions = {}): Pro
     return { ...base, secretsCreated: [], objects, dryRun: plan };
   }
 
+  const force = options.forceConflicts;
+  await preflight(api, manifests, { force, namespaceExists: !!ns });
   const progress = ctx.io.progress(`deploying ${formatImage(image)} to namespace ${stack.namespace}`);
   try {
-    await api.apply(namespaceManifest(stack));
+    await api.apply(namespaceManifest(stack), { force });
     const secretsCreated = await ensureSecrets(api, stack);
     const applied = new Map<string, KubeObject>();
-    for (const m of manifests.slice(1)) applied.set(`${m.kind}/${m.metadata.name}`, await api.apply(m));
+    for (const m of manifests.slice(1)) applied.set(`${m.kind}/${m.metadata.name}`, await api.apply(m, { force }));
     if (running.exists && running.healthy === false) await replaceStuckPods(ctx, api, stack);
     progress.update('objects applied; waiting for the rollout');
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

@@ -10,6 +10,8 @@ import { DEFAULT_TIMEOUT_MS } from './deploy.js';
 export interface RollbackOptions {
   to?: number;
   timeoutMs?: number;
+  /** Take fields that another field manager owns (server-side apply with force). */
+  forceConflicts?: boolean;
 }
 
 export async function rollbackKube(ctx: Context, options: RollbackOptions = {}): Promise<ChangeResult & { toRevision: number }> {
@@ -40,6 +42,7 @@ export async function rollbackKube(ctx: Context, options: RollbackOptions = {}):
     restart: false,
     wait: true,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    force: options.forceConflicts,
     note: `to revision ${target.revision}`,
   });
   return { ...result, toRevision: target.revision };

@@ -10,6 +10,8 @@ export interface VersionChangeOptions {
   tag?: string;
   wait?: boolean;
   timeoutMs?: number;
+  /** Take fields that another field manager owns (server-side apply with force). */
+  forceConflicts?: boolean;
 }
 
 export async function versionChange(ctx: Context, options: VersionChangeOptions = {}): Promise<ChangeResult> {
@@ -26,5 +28,6 @@ export async function versionChange(ctx: Context, options: VersionChangeOptions 
     restart: true,
     wait: options.wait ?? true,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    force: options.forceConflicts,
   });
 }

@@ -1,12 +1,13 @@
 import { defineVerb } from '../../verb.js';
 import { deployKube } from '../../../core/kube/deploy.js';
 import { table } from '../../render.js';
-import { durationArg, imageArg, tagArg } from './common.js';
+import { durationArg, imageArg, tagArg, FORCE_CONFLICTS_HELP } from './common.js';
 
 interface Opts {
   image?: string;
   tag?: string;
   timeout?: number;
+  forceConflicts?: boolean;
 }
 
 export default defineVerb<Opts>({
@@ -14,10 +15,11 @@ export default defineVerb<Opts>({
     cmd
       .option('--image <image>', 'image repository (optionally with :tag or @digest); default kubernetes.image', imageArg)
       .option('--tag <tag>', 'image tag; default kubernetes.tag, else the tag running now', tagArg)
-      .option('--timeout <duration>', 'how long to wait for the rollout (e.g. 90s; default 10m)', durationArg);
+      .option('--timeout <duration>', 'how long to wait for the rollout (e.g. 90s; default 10m)', durationArg)
+      .option('--force-conflicts', FORCE_CONFLICTS_HELP);
   },
   async run(run, opts) {
-    const result = await deployKube(run.context(), { image: opts.image, tag: opts.tag, timeoutMs: opts.timeout });
+    const result = await deployKube(run.context(), { image: opts.image, tag: opts.tag, timeoutMs: opts.timeout, forceConflicts: opts.forceConflicts });
     if (run.global.json) return run.io.json(result);
     if (result.dryRun) {
       run.io.result(table(['KIND', 'NAME', 'ACTION'], result.dryRun.map((p) => [p.kind, p.name, p.action])));

@@ -1,11 +1,12 @@
 import { defineVerb } from '../../verb.js';
 import { rollbackKube } from '../../../core/kube/rollback.js';
 import { UserError } from '../../../core/errors.js';
-import { durationArg } from './common.js';
+import { durationArg, FORCE_CONFLICTS_HELP } from './common.js';
 
 interface Opts {
   to?: string;
   timeout?: number;
+  forceConflicts?: boolean;
 }
 
 export default defineVerb<Opts>({
@@ -15,10 +16,11 @@ export default defineVerb<Opts>({
         if (!/^\d+$/.test(v)) throw new UserError(`--to ${v}: expected a revision number`, { hint: 'fragctl <env> history lists them', code: 'USAGE' });
         return v;
       })
-      .option('--timeout <duration>', 'how long to wait for the rollout (default 10m)', durationArg);
+      .option('--timeout <duration>', 'how long to wait for the rollout (default 10m)', durationArg)
+      .option('--force-conflicts', FORCE_CONFLICTS_HELP);
   },
   async run(run, opts) {
-    const result = await rollbackKube(run.context(), { to: opts.to === undefined ? undefined : Number(opts.to), timeoutMs: opts.timeout });
+    const result = await rollbackKube(run.context(), { to: opts.to === undefined ? undefined : Number(opts.to), timeoutMs: opts.timeout, forceConflicts: opts.forceConflicts });
     if (run.global.json) return run.io.json(result);
     run.io.result(`${result.namespace}: rolled back to revision ${result.toRevision}, ${result.image} (now revision ${result.revision})`);
   },

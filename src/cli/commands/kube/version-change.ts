@@ -1,11 +1,12 @@
 import { defineVerb } from '../../verb.js';
 import { versionChange } from '../../../core/kube/version-change.js';
-import { durationArg, tagArg } from './common.js';
+import { durationArg, tagArg, FORCE_CONFLICTS_HELP } from './common.js';
 
 interface Opts {
   tag?: string;
   wait: boolean;
   timeout?: number;
+  forceConflicts?: boolean;
 }
 
 export default defineVerb<Opts>({
@@ -13,10 +14,11 @@ export default defineVerb<Opts>({
     cmd
       .option('--tag <tag>', 'the new image tag (default: pull the current tag again)', tagArg)
       .option('--no-wait', 'return once the change is applied, without waiting for the rollout')
-      .option('--timeout <duration>', 'how long to wait for the rollout (e.g. 90s; default 10m)', durationArg);
+      .option('--timeout <duration>', 'how long to wait for the rollout (e.g. 90s; default 10m)', durationArg)
+      .option('--force-conflicts', FORCE_CONFLICTS_HELP);
   },
   async run(run, opts) {
-    const result = await versionChange(run.context(), { tag: opts.tag, wait: opts.wait, timeoutMs: opts.timeout });
+    const result = await versionChange(run.context(), { tag: opts.tag, wait: opts.wait, timeoutMs: opts.timeout, forceConflicts: opts.forceConflicts });
     if (run.global.json) return run.io.json(result);
     run.io.result(`${result.namespace}: ${result.from ?? '?'} → ${result.image} (revision ${result.revision}${result.waited ? '' : ', rollout in progress'})`);
   },
