@@ -38,7 +38,7 @@ const NUMBER = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
  */
 export function checkParameterValue(name: string, p: TemplateParameter, value: string, source: string, file?: string): Problem | undefined {
   const shown = p.NoEcho === true || p.NoEcho === 'true' ? '********' : `"${value}"`;
-  const declaredIn = file ? ` (declared in ${file})` : '';
+  const declaredIn = file && !source.includes(file) ? ` (declared in ${file})` : '';
   const fail = (why: string, fix: string): Problem => ({
     message: `stack parameter ${name} = ${shown} from ${source} ${why}${declaredIn}`,
     hint: `${fix}${p.ConstraintDescription ? `; the template says: ${p.ConstraintDescription}` : ''}`,

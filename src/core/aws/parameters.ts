@@ -107,7 +107,8 @@ export async function buildParameters(ctx: Context, template: Template, imageId:
       const problem = checkParameterValue(name, p, offered.value, offered.source, formationOf(template, 'Parameters', name));
       if (problem) problems.push(problem);
     } else if (p.Default !== undefined) {
-      const problem = checkParameterValue(name, p, String(p.Default), `its Default in ${formationOf(template, 'Parameters', name) ?? 'the template'}`);
+      const file = formationOf(template, 'Parameters', name);
+      const problem = checkParameterValue(name, p, String(p.Default), `its Default in ${file ?? 'the template'}`, file);
       if (problem) problems.push(problem);
     } else if (name !== secret) problems.push(missingValue(ctx, name, formationOf(template, 'Parameters', name)));
   }
