@@ -156,7 +156,7 @@ describe('a legacy AWS ops repository: bad input creates nothing', () => {
 
   it('without a formations: list the alternative versions collide', async () => {
     const dir = legacyProject();
-    editFile(dir, 'playbooks/group_vars/all.yml', (s) => s.replace(/formations:\n(  - .*\n)+/, ''));
+    editFile(dir, 'playbooks/group_vars/all.yml', (s) => s.replace(/formations:\n( {2}- .*\n)+/, ''));
     const r = await runIn(dir, moto.url, ['demo', 'template'], ENV);
     assert.equal(r.code, 2, show(r));
     oneLine(r.stderr, /logical ID AppServer in Resources is defined twice: in formations\/app-autoscaling\.json and in formations\/app\.json/);

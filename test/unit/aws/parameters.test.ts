@@ -37,7 +37,7 @@ describe('stack parameters of a project with its own names', () => {
 
   it("passes fragctl's values under the template's names and leaves Defaults alone", async () => {
     const ctx = testContext({ dir: LEGACY, env: 'demo' });
-    const p = await buildParameters(ctx, desiredTemplate(ctx).template, 'ami-0123abcd');
+    const p: Record<string, string> = await buildParameters(ctx, desiredTemplate(ctx).template, 'ami-0123abcd');
     assert.deepEqual(p, {
       AppName: 'legacy',
       EnvironmentName: 'demo',
@@ -47,7 +47,7 @@ describe('stack parameters of a project with its own names', () => {
       DBPassword: 'correct-horse-battery',
     });
     // Not imposed: no db.t3.micro, t3.small, DbName=app or 20 GB where the template has its own Defaults.
-    for (const k of ['DBInstanceClass', 'DBAllocatedStorage', 'DBName', 'AppInstanceType', 'App', 'Env', 'ImageId']) assert.equal(p[k], undefined, k);
+    for (const k of ['DBInstanceClass', 'DBAllocatedStorage', 'DBName', 'AppInstanceType', 'App', 'Env', 'ImageId']) assert.equal(Object.hasOwn(p, k), false, k);
   });
 
   it('a setting the environment writes is passed, renamed', async () => {
