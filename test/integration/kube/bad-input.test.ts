@@ -1,35 +1,49 @@
 /**
- * Bad input on Kubernetes environments: a clear error, a non-zero exit, and nothing changed in the
- * cluster (no write request reached the API server, no object appeared).
+ * Bad input on Kubernetes environments, against the real test control plane: a clear error, a
+ * non-zero exit, and nothing changed in the cluster (this file's namespaces and the objects in
+ * them, with their resourceVersions, are the same before and after). Credentials and transport
+ * faults are real too: a wrong token (401), a kubeconfig without the CA, the user `restricted`
+ * with no RBAC rights or only those a scenario grants, a closed port on 127.0.0.1.
  */
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeKube, type FakeKube } from '../../fakes/kube/server.js';
-import { byKind } from '../../fakes/kube/resources.js';
+import { readFileSync } from 'node:fs';
 import { freePort } from '../../helpers/moto.js';
+import { kubectl, listObjects, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { kubeProject, type KubeProject } from './setup.js';
 
-let kube: FakeKube;
+const APP = `kb${uniqueSuffix()}`;
+const STAGING = `${APP}-kube-staging`;
+const CONTEXT = 'fragctl-test';
 let p: KubeProject;
 
-/** Write requests the server carried out (refused ones changed nothing). */
-const writes = () => kube.requests.filter().filter((r) => r.method !== 'GET' && (r.status ?? 0) < 300).length;
-const namespaces = () => kube.store.list(byKind('Namespace')).map((n) => n.metadata.name ?? '').sort();
-const STAGING = 'frag-kube-staging';
+/** This file's namespaces with every object in them and its resourceVersion: what "nothing changed" compares. */
+async function snapshot(): Promise<string[]> {
+  const namespaces = (await listObjects('namespace')).filter((n) => n.metadata.name.startsWith(`${APP}-`));
+  const out = namespaces.map((n) => `Namespace ${n.metadata.name} ${String(n.metadata.resourceVersion)}`);
+  for (const n of namespaces) {
+    const objects = await listObjects('secrets,configmaps,serviceaccounts,services,persistentvolumeclaims,statefulsets,deployments,jobs,cronjobs,ingresses,leases', n.metadata.name);
+    out.push(...objects.map((o) => `${o.kind} ${n.metadata.name}/${o.metadata.name} ${String(o.metadata.resourceVersion)}`));
+  }
+  return out.sort();
+}
+
+/** A project whose kubeconfig is the admin one changed by `edit`. */
+const projectWith = (edit: (kubeconfig: string) => string): KubeProject => kubeProject(edit(testCluster().kubeconfigText), undefined, APP);
 
 describe('kubernetes bad input', { concurrency: false }, () => {
   let baseline: string[];
   before(async () => {
-    kube = await startFakeKube({ stepMs: 5 });
-    p = kubeProject(kube.kubeconfig());
-    baseline = namespaces();
-  });
-  beforeEach(() => {
-    kube.requests.clear();
-    kube.requests.clearFaults();
+    p = kubeProject(testCluster().kubeconfigText, undefined, APP);
+    // Something of this file's own to compare: a deployed developer stack.
+    const r = await p.run(['dev', 'deploy']);
+    assert.equal(r.code, 0, r.stderr);
+    baseline = await snapshot();
+    assert.ok(baseline.some((l) => l.startsWith('StatefulSet ')), baseline.join('\n'));
   });
   after(async () => {
-    await kube.close();
+    await kubectl(['delete', 'namespace', `${APP}-alice-main`, STAGING, '--ignore-not-found', '--wait=false']);
+    await kubectl(['delete', 'clusterrole,clusterrolebinding', `${APP}-read-ns`, '--ignore-not-found']);
   });
 
   it('a missing kubeconfig', async () => {
@@ -38,7 +52,7 @@ describe('kubernetes bad input', { concurrency: false }, () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /kubeconfig \/nonexistent\/kubeconfig not found \(kubernetes\.kubeconfig in the environment file\)/);
     assert.match(r.stderr, /hint:/);
-    assert.equal(kube.requests.count(), 0);
+    assert.deepEqual(await snapshot(), baseline);
   });
 
   it('a context the kubeconfig does not have', async () => {
@@ -46,56 +60,59 @@ describe('kubernetes bad input', { concurrency: false }, () => {
     const r = await p.run(['kbad', 'deploy']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /context "nope" not found in kubeconfig/);
-    assert.match(r.stderr, /known contexts: fake/);
-    assert.equal(kube.requests.count(), 0);
+    assert.match(r.stderr, new RegExp(`known contexts: ${CONTEXT}`));
+    assert.deepEqual(await snapshot(), baseline);
   });
 
-  it('an unreachable API server (connection refused)', async () => {
+  it('an unreachable API server (connection refused on a closed port)', async () => {
     const port = await freePort();
-    const closed = kube.kubeconfig().replace(kube.url, `http://127.0.0.1:${port}`);
-    const other = kubeProject(closed);
+    const other = projectWith((k) => k.replace(/server: https:\/\/127\.0\.0\.1:\d+/, `server: https://127.0.0.1:${port}`));
     const r = await other.run(['kube-staging', 'deploy', '--tag', 'latest-1']);
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, new RegExp(`cannot reach the Kubernetes API server http://127.0.0.1:${port} \\(connection refused, 6 attempts\\)`));
-    assert.match(r.stderr, /hint: +check that the cluster of context "fake"/);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`cannot reach the Kubernetes API server https://127.0.0.1:${port} \\(connection refused\\)`));
+    assert.match(r.stderr, new RegExp(`hint: +check that the cluster of context "${CONTEXT}"`));
+    assert.deepEqual(await snapshot(), baseline);
   });
 
-  it('403 Forbidden answers: clear error, nothing created', async () => {
-    // Every read of the namespace is forbidden (the run's lock asks first, then the verb).
-    kube.requests.failNext(100, 403, { method: 'GET', path: `/api/v1/namespaces/${STAGING}` });
-    const r = await p.run(['kube-staging', 'deploy', '--tag', 'latest-1']);
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /Kubernetes refused to get Namespace frag-kube-staging \(403 Forbidden\)/);
+  it('a server certificate that is not trusted (a kubeconfig without the CA)', async () => {
+    const other = projectWith((k) => k.replace(/^\s*certificate-authority(-data)?: .*\n/m, ''));
+    assert.doesNotMatch(readFileSync(other.kubeconfig, 'utf8'), /certificate-authority/);
+    const r = await other.run(['kube-staging', 'deploy', '--tag', 'latest-1']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /cannot reach the Kubernetes API server https:\/\/127\.0\.0\.1:\d+ \(.*its certificate is not trusted\)/);
+    assert.match(r.stderr, /hint: +check certificate-authority/);
+    assert.deepEqual(await snapshot(), baseline);
+  });
+
+  it('a token the server refuses (401)', async () => {
+    const other = projectWith((k) => k.replace(/token: \S+/, 'token: not-a-valid-token'));
+    const r = await other.run(['kube-staging', 'deploy', '--tag', 'latest-1']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`Kubernetes did not accept the credentials of context "${CONTEXT}" \\(401\\)`));
+    assert.match(r.stderr, /hint: +refresh your credentials/);
+    assert.deepEqual(await snapshot(), baseline);
+  });
+
+  it('a user without any rights (403 from RBAC): the error names verb, resource, namespace and user; nothing created', async () => {
+    const other = projectWith(() => readFileSync(testCluster().restrictedKubeconfig!, 'utf8'));
+    const r = await other.run(['kube-staging', 'deploy', '--tag', 'latest-1']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`Kubernetes refused to get Namespace ${STAGING} \\(403 Forbidden\\)`));
+    assert.match(r.stderr, new RegExp(`User "restricted" cannot get resource "namespaces" in API group "" in the namespace "${STAGING}"`));
     assert.match(r.stderr, /lacks this permission/);
-    assert.equal(writes(), 0);
-    assert.deepEqual(namespaces(), baseline);
+    assert.deepEqual(await snapshot(), baseline);
   });
 
-  it('403 on writes stops the deploy at its first write', async () => {
-    kube.requests.failNext(100, 403, { method: 'PATCH' });
-    const r = await p.run(['kube-staging', 'deploy', '--tag', 'latest-1']);
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /Kubernetes refused to apply Namespace frag-kube-staging \(403 Forbidden\)/);
-    assert.equal(writes(), 0);
-    assert.equal(kube.requests.count({ method: 'POST' }), 0, 'no secret was attempted after the refusal');
-    assert.deepEqual(namespaces(), baseline);
-  });
-
-  it('a namespace that exists but was not made by fragctl', async () => {
-    if (kube.store.get(byKind('Namespace'), undefined, STAGING)) kube.store.delete(byKind('Namespace'), undefined, STAGING);
-    kube.store.create(byKind('Namespace'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: STAGING, labels: { team: 'other' } } });
-    try {
-      const r = await p.run(['kube-staging', 'deploy', '--tag', 'latest-1']);
-      assert.equal(r.code, 2);
-      assert.match(r.stderr, /namespace frag-kube-staging exists but was not made by fragctl/);
-      const undeploy = await p.run(['kube-staging', 'undeploy', '--yes']);
-      assert.equal(undeploy.code, 2);
-      assert.equal(writes(), 0);
-      assert.deepEqual(kube.store.get(byKind('Namespace'), undefined, 'frag-kube-staging')?.metadata.labels, { team: 'other', 'kubernetes.io/metadata.name': 'frag-kube-staging' });
-      assert.equal(kube.store.list(byKind('StatefulSet'), 'frag-kube-staging').length, 0);
-    } finally {
-      kube.store.delete(byKind('Namespace'), undefined, 'frag-kube-staging');
-    }
+  it('a user who may read its namespace but not write: the deploy stops at its first write', async () => {
+    // Namespaces are cluster-scoped, so reading one takes a ClusterRole (limited to this name), not a Role.
+    await kubectl(['create', 'clusterrole', `${APP}-read-ns`, '--verb=get', '--resource=namespaces', `--resource-name=${STAGING}`]);
+    await kubectl(['create', 'clusterrolebinding', `${APP}-read-ns`, `--clusterrole=${APP}-read-ns`, '--user=restricted']);
+    const other = projectWith(() => readFileSync(testCluster().restrictedKubeconfig!, 'utf8'));
+    const r = await other.run(['kube-staging', 'deploy', '--tag', 'latest-1']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`Kubernetes refused to apply Namespace ${STAGING} \\(403 Forbidden\\)`));
+    assert.match(r.stderr, new RegExp(`User "restricted" cannot patch resource "namespaces" in API group "" in the namespace "${STAGING}"`));
+    assert.deepEqual(await snapshot(), baseline);
   });
 
   it('an invalid stack name, and a user name that cannot be part of a namespace', async () => {
@@ -108,15 +125,18 @@ describe('kubernetes bad input', { concurrency: false }, () => {
     const u = await p.run(['kbad', 'deploy'], { env: { FRAGCTL_USER: 'Bob.Smith' } });
     assert.equal(u.code, 2);
     assert.match(u.stderr, /user name "bob\.smith" cannot be part of a developer stack's namespace/);
-    assert.equal(kube.requests.count(), 0);
+    assert.deepEqual(await snapshot(), baseline);
   });
 
-  it('deploy --dry-run plans without writing', async () => {
+  it('deploy --dry-run plans against the server without writing', async () => {
     const r = await p.run(['kube-staging', 'deploy', '--dry-run', '--tag', 'latest-1']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /Namespace +frag-kube-staging +create/);
+    assert.match(r.stdout, new RegExp(`Namespace +${STAGING} +create`));
     assert.match(r.stdout, /StatefulSet +app +create/);
-    assert.equal(writes(), 0);
+    const d = await p.run(['dev', 'deploy', '--dry-run', '--tag', 'latest-2']);
+    assert.equal(d.code, 0, d.stderr);
+    assert.match(d.stdout, /StatefulSet +app +update/);
+    assert.deepEqual(await snapshot(), baseline);
   });
 
   it('an image reference with bad characters, and an empty tag', async () => {
@@ -126,10 +146,29 @@ describe('kubernetes bad input', { concurrency: false }, () => {
     const t = await p.run(['kube-staging', 'deploy', '--tag', '']);
     assert.equal(t.code, 2);
     assert.match(t.stderr, /an empty image tag is refused/);
-    const v = await p.run(['kube-staging', 'version-change', '--tag', 'bad tag!']);
+    const v = await p.run(['dev', 'version-change', '--tag', 'bad tag!']);
     assert.equal(v.code, 2);
     assert.match(v.stderr, /"bad tag!" is not a valid image tag/);
-    assert.equal(kube.requests.count(), 0);
-    assert.deepEqual(namespaces(), baseline);
+    assert.deepEqual(await snapshot(), baseline);
+  });
+
+  it('a namespace that exists but was not made by fragctl (last: its deletion takes a while)', async () => {
+    await kubectl(['create', 'namespace', STAGING]);
+    await kubectl(['label', 'namespace', STAGING, 'team=other']);
+    try {
+      const before = await snapshot();
+      const r = await p.run(['kube-staging', 'deploy', '--tag', 'latest-1']);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`namespace ${STAGING} exists but was not made by fragctl`));
+      const undeploy = await p.run(['kube-staging', 'undeploy', '--yes']);
+      assert.equal(undeploy.code, 2, undeploy.stderr);
+      assert.deepEqual(await snapshot(), before, 'the foreign namespace and what is in it are untouched');
+      const ns = (await listObjects('namespace')).find((n) => n.metadata.name === STAGING)!;
+      assert.deepEqual(ns.metadata.labels, { team: 'other', 'kubernetes.io/metadata.name': STAGING });
+      assert.equal(ns.metadata.deletionTimestamp, undefined, 'not being deleted');
+    } finally {
+      await kubectl(['delete', 'namespace', STAGING, '--wait=false']);
+    }
   });
 });
+
