@@ -11,22 +11,14 @@ import { readFileSync } from 'node:fs';
 import { freePort } from '../../helpers/moto.js';
 import { kubectl, listObjects, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { kubeProject, type KubeProject } from './setup.js';
+import { settledSnapshot, snapshot as snapshotOf } from './snapshot.js';
 
 const APP = `kb${uniqueSuffix()}`;
 const STAGING = `${APP}-kube-staging`;
 const CONTEXT = 'fragctl-test';
 let p: KubeProject;
 
-/** This file's namespaces with every object in them and its resourceVersion: what "nothing changed" compares. */
-async function snapshot(): Promise<string[]> {
-  const namespaces = (await listObjects('namespace')).filter((n) => n.metadata.name.startsWith(`${APP}-`));
-  const out = namespaces.map((n) => `Namespace ${n.metadata.name} ${String(n.metadata.resourceVersion)}`);
-  for (const n of namespaces) {
-    const objects = await listObjects('secrets,configmaps,serviceaccounts,services,persistentvolumeclaims,statefulsets,deployments,jobs,cronjobs,ingresses,leases', n.metadata.name);
-    out.push(...objects.map((o) => `${o.kind} ${n.metadata.name}/${o.metadata.name} ${String(o.metadata.resourceVersion)}`));
-  }
-  return out.sort();
-}
+const snapshot = () => snapshotOf(`${APP}-`);
 
 /** A project whose kubeconfig is the admin one changed by `edit`. */
 const projectWith = (edit: (kubeconfig: string) => string): KubeProject => kubeProject(edit(testCluster().kubeconfigText), undefined, APP);
@@ -38,7 +30,7 @@ describe('kubernetes bad input', { concurrency: false }, () => {
     // Something of this file's own to compare: a deployed developer stack.
     const r = await p.run(['dev', 'deploy']);
     assert.equal(r.code, 0, r.stderr);
-    baseline = await snapshot();
+    baseline = await settledSnapshot(`${APP}-`);
     assert.ok(baseline.some((l) => l.startsWith('StatefulSet ')), baseline.join('\n'));
   });
   after(async () => {
@@ -156,7 +148,7 @@ describe('kubernetes bad input', { concurrency: false }, () => {
     await kubectl(['create', 'namespace', STAGING]);
     await kubectl(['label', 'namespace', STAGING, 'team=other']);
     try {
-      const before = await snapshot();
+      const before = await settledSnapshot(`${APP}-`);
       const r = await p.run(['kube-staging', 'deploy', '--tag', 'latest-1']);
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, new RegExp(`namespace ${STAGING} exists but was not made by fragctl`));

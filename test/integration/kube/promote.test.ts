@@ -1,27 +1,30 @@
 /**
- * promote against a real registry (Debian's docker-registry on loopback) and the fake API server:
- * the manifest of latest-N is copied to the version tag and to stable, the protected environment
- * runs the image by digest, and the promotion is in the cluster's history.
+ * promote against a real registry (Debian's docker-registry on loopback) and the real test control
+ * plane: the manifest of latest-N is copied to the version tag and to stable, the protected
+ * environment runs the image by digest (its pods too), and the promotion is in the cluster's history.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeKube, type FakeKube } from '../../fakes/kube/server.js';
-import { byKind } from '../../fakes/kube/resources.js';
+import { getObject, kubectl, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { startRegistry, type TestRegistry } from '../../helpers/registry.js';
 import { kubeProject, type KubeProject } from './setup.js';
 
-const NS = 'frag-kube-production';
-let kube: FakeKube;
+const APP = `kr${uniqueSuffix()}`;
+const NS = `${APP}-kube-production`;
 let registry: TestRegistry;
 let p: KubeProject;
 
-const appImage = () =>
-  (kube.store.get(byKind('StatefulSet'), NS, 'app')?.spec?.template as { spec: { containers: Array<{ image: string }> } }).spec.containers[0]!.image;
+const appImage = async () =>
+  ((await getObject('statefulset', NS, 'app'))?.spec?.template as { spec: { containers: Array<{ image: string }> } }).spec.containers[0]!.image;
+const podImages = async () => {
+  const pods = JSON.parse(await kubectl(['get', 'pods', '-n', NS, '-l', 'app.kubernetes.io/name=app', '-o', 'json'])) as { items: Array<{ spec: { containers: Array<{ image: string }> } }> };
+  return pods.items.map((pod) => pod.spec.containers[0]!.image);
+};
 
 describe('promote through a real registry', { concurrency: false }, () => {
   before(async () => {
-    [kube, registry] = await Promise.all([startFakeKube({ stepMs: 5 }), startRegistry()]);
-    p = kubeProject(kube.kubeconfig());
+    registry = await startRegistry();
+    p = kubeProject(testCluster().kubeconfigText, undefined, APP);
     p.writeEnv('kube-production', `platform: kubernetes\nprotected: true\nkubernetes:\n  kind: shared\n  kubeconfig: ${p.kubeconfig}\n  image: ${registry.host}/shop\n  replicas: 2\n  database: external\n  database_host: db.example.test\n`);
     await registry.push('shop', 'latest-6');
     await registry.push('shop', 'latest-7');
@@ -29,7 +32,7 @@ describe('promote through a real registry', { concurrency: false }, () => {
     assert.equal(d.code, 0, d.stderr);
   });
   after(async () => {
-    await Promise.all([kube?.close(), registry?.stop()]);
+    await Promise.all([kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']), registry?.stop()]);
   });
 
   it('copies latest-7 to the version tag and stable and points production at its digest', async () => {
@@ -39,7 +42,9 @@ describe('promote through a real registry', { concurrency: false }, () => {
     assert.deepEqual(await registry.tags('shop'), ['latest-6', 'latest-7', 'stable', 'v1.2.0']);
     assert.equal(await registry.digest('shop', 'v1.2.0'), digest);
     assert.equal(await registry.digest('shop', 'stable'), digest);
-    assert.equal(appImage(), `${registry.host}/shop@${digest}`);
+    assert.equal(await appImage(), `${registry.host}/shop@${digest}`);
+    // the promote waited for the rollout: every pod of the app runs the digest
+    assert.deepEqual(await podImages(), [`${registry.host}/shop@${digest}`, `${registry.host}/shop@${digest}`]);
     const out = JSON.parse(r.stdout) as { digest: string; version: string; source: string };
     assert.equal(out.digest, digest);
     assert.equal(out.source, 'latest-7');
@@ -53,7 +58,7 @@ describe('promote through a real registry', { concurrency: false }, () => {
   });
 
   it('refuses an existing version, a malformed version and a missing build, changing nothing', async () => {
-    const before = appImage();
+    const before = await appImage();
     const tags = await registry.tags('shop');
     const exists = await p.run(['kube-production', 'promote', '--build', '6', '--as', 'v1.2.0']);
     assert.equal(exists.code, 2);
@@ -66,6 +71,6 @@ describe('promote through a real registry', { concurrency: false }, () => {
     assert.match(missing.stderr, /build 99 not found: .*has no tag latest-99/);
     assert.match(missing.stderr, /recent builds: latest-7, latest-6/);
     assert.deepEqual(await registry.tags('shop'), tags);
-    assert.equal(appImage(), before);
+    assert.equal(await appImage(), before);
   });
 });
