@@ -1,94 +1,102 @@
 /**
- * Waiting, in-process against the fake: a watch refused with 410 Gone is resumed from a fresh
- * read; Ctrl-C stops the wait with an interruption while the rollout goes on; the live view
- * reports pod by pod.
+ * Waiting, in-process against the real test control plane: a watch refused with 410 Gone (by a
+ * small proxy: see gone-proxy.ts) is resumed from a fresh read; the live view reports pod by pod;
+ * --no-wait returns at once; a tag whose pods never become ready (`crash-*`: CrashLoopBackOff on
+ * the KWOK node) is named as stuck and replaced by the next deploy; Ctrl-C stops the wait while
+ * the rollout goes on.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeKube, type FakeKube } from '../../fakes/kube/server.js';
-import { byKind } from '../../fakes/kube/resources.js';
 import { deployKube } from '../../../src/core/kube/deploy.js';
 import { versionChange } from '../../../src/core/kube/version-change.js';
 import { InterruptedError } from '../../../src/core/errors.js';
 import { rolloutState } from '../../../src/core/kube/rollout.js';
+import { eventually, getObject, kubectl, listObjects, testCluster, uniqueSuffix, type KubeObj } from '../../helpers/cluster.js';
 import { kubeProject, type KubeProject } from './setup.js';
 import { kubeContext } from './context.js';
+import { startGoneProxy, type GoneProxy } from './gone-proxy.js';
 
-let kube: FakeKube;
+const APP = `kw${uniqueSuffix()}`;
+const NS = `${APP}-kube-staging`;
+const WATCH = new RegExp(`^/apis/apps/v1/namespaces/${NS}/statefulsets$`);
 let p: KubeProject;
-const NS = 'frag-kube-staging';
-/** Until the app's rollout is complete in the fake. */
-async function settled(): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    const sts = kube.store.get(byKind('StatefulSet'), NS, 'app');
-    if (sts && rolloutState(sts as never).done) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('the app did not settle');
-}
-const WATCH = /\/apis\/apps\/v1\/namespaces\/frag-kube-staging\/statefulsets$/;
+let proxy: GoneProxy;
+let viaProxy: KubeProject;
+
+const sts = async (): Promise<KubeObj> => (await getObject('statefulset', NS, 'app'))!;
+const templateImage = (o: KubeObj) => (o.spec!.template as { spec: { containers: Array<{ image: string }> } }).spec.containers[0]!.image;
+const rolledOut = (o: KubeObj) => rolloutState(o as never).done;
 
 describe('waiting for rollouts', { concurrency: false }, () => {
   before(async () => {
-    kube = await startFakeKube({ stepMs: 5 });
-    p = kubeProject(kube.kubeconfig());
+    p = kubeProject(testCluster().kubeconfigText, undefined, APP);
+    proxy = await startGoneProxy(testCluster().kubeconfigText);
+    viaProxy = kubeProject(proxy.kubeconfigText, undefined, APP);
     await deployKube(kubeContext(p.dir, 'kube-staging'), { tag: 'latest-1' });
   });
   after(async () => {
-    await kube.close();
+    await proxy?.close();
+    await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']);
   });
 
-  it('a watch refused with 410 Gone is resumed', async () => {
-    kube.requests.clear();
-    kube.requests.failNext(1, 410, { method: 'GET', path: WATCH }, 'too old resource version');
-    const ctx = kubeContext(p.dir, 'kube-staging');
-    const r = await versionChange(ctx, { tag: 'latest-2', timeoutMs: 10_000 });
-    assert.equal(r.image, 'registry.example.test/shop:latest-2');
-    const collection = kube.requests.filter({ method: 'GET', path: WATCH });
-    assert.equal(collection.filter((r) => /(^|&)watch=true/.test(r.query)).length, 2, 'watched again after the 410');
-    assert.equal(collection.filter((r) => !/(^|&)watch=true/.test(r.query)).length, 1, 'listed once, to learn a fresh resourceVersion');
-  });
+  for (const how of ['http', 'stream'] as const) {
+    it(`a watch refused with 410 Gone (${how === 'http' ? 'as the answer' : 'as an ERROR event in the stream'}) is resumed`, async () => {
+      proxy.watches.length = 0;
+      proxy.gets.length = 0;
+      proxy.goneNext(1, WATCH, how);
+      const tag = how === 'http' ? 'latest-2' : 'latest-3';
+      const r = await versionChange(kubeContext(viaProxy.dir, 'kube-staging'), { tag, timeoutMs: 30_000 });
+      assert.equal(r.image, `registry.example.test/shop:${tag}`);
+      const collection = proxy.gets.filter((g) => WATCH.test(g.split('?')[0]!));
+      const watched = collection.filter((g) => /[?&]watch=true/.test(g));
+      assert.equal(watched.length, 2, `watched again after the 410:\n${collection.join('\n')}`);
+      assert.equal(collection.length - watched.length, 1, `listed once, to learn a fresh resourceVersion:\n${collection.join('\n')}`);
+      // the rollout really finished on the server when fragctl said so
+      const now = await sts();
+      assert.equal(templateImage(now), `registry.example.test/shop:${tag}`);
+      assert.ok(rolledOut(now), JSON.stringify(now.status));
+    });
+  }
 
   it('the live view goes pod by pod', async () => {
     const ctx = kubeContext(p.dir, 'kube-staging');
-    await versionChange(ctx, { tag: 'latest-3', timeoutMs: 10_000 });
+    await versionChange(ctx, { tag: 'latest-4', timeoutMs: 30_000 });
     const lines = ctx.io.updates.map((u) => u.message);
     assert.ok(lines.some((l) => /1\/2 pods ready/.test(l)), lines.join('\n'));
     assert.match(lines.at(-1)!, /app: 2\/2 pods ready at revision app-/);
   });
 
-  it('--no-wait returns once the change is applied', async () => {
-    kube.controllers.statefulSets.hold(NS, 'app');
-    try {
-      const r = await versionChange(kubeContext(p.dir, 'kube-staging'), { tag: 'latest-5', wait: false });
-      assert.equal(r.waited, false);
-      const sts = kube.store.get(byKind('StatefulSet'), NS, 'app')!;
-      assert.match(JSON.stringify(sts.spec), /latest-5/);
-      const pods = kube.store.list(byKind('Pod'), NS, (pod) => pod.metadata.name?.startsWith('app-') ?? false);
-      assert.ok(pods.length > 0 && pods.every((pod) => !JSON.stringify(pod.spec).includes('latest-5')), 'no pod runs the new tag yet');
-    } finally {
-      kube.controllers.statefulSets.release(NS, 'app');
-    }
-    await settled();
-  });
-
-  it('a deploy after a broken tag replaces the stuck pod and completes', async () => {
-    kube.controllers.statefulSets.failPod(NS, 'app', 'ErrImagePull', 'manifest unknown');
-    await assert.rejects(versionChange(kubeContext(p.dir, 'kube-staging'), { tag: 'nope', timeoutMs: 500 }), /pod app-1 is stuck: ErrImagePull/);
-    const ctx = kubeContext(p.dir, 'kube-staging');
-    const r = await deployKube(ctx, { tag: 'latest-6', timeoutMs: 10_000 });
-    assert.equal(r.tag, 'latest-6');
-    assert.ok(ctx.io.events.some((e) => e.code === 'kube.pod.replaced' && e.data?.pod === 'app-1'));
-  });
-
   it('an interruption stops the wait, not the rollout', async () => {
-    kube.controllers.statefulSets.hold(NS, 'app');
     const abort = new AbortController();
     const ctx = kubeContext(p.dir, 'kube-staging', {}, abort.signal);
-    setTimeout(() => abort.abort(), 300);
+    setTimeout(() => abort.abort(), 1000);
     const started = Date.now();
-    await assert.rejects(versionChange(ctx, { tag: 'latest-4', timeoutMs: 30_000 }), (e: unknown) => e instanceof InterruptedError && /the rollout goes on/.test(e.message));
+    await assert.rejects(versionChange(ctx, { tag: 'crash-1', timeoutMs: 60_000 }), (e: unknown) => e instanceof InterruptedError && /the rollout goes on/.test(e.message));
     assert.ok(Date.now() - started < 5000);
-    kube.controllers.statefulSets.release(NS, 'app');
+    // the change stays applied and the controller goes on with it: a pod of the new template comes
+    assert.equal(templateImage(await sts()), 'registry.example.test/shop:crash-1');
+    await eventually('a pod of the new template', async () =>
+      (await listObjects('pod', NS, 'app.kubernetes.io/name=app')).some((pod) => (pod.spec!.containers as Array<{ image: string }>)[0]!.image.endsWith(':crash-1')), 15_000);
+  });
+
+  it('--no-wait returns once the change is applied, before the rollout (which cannot finish) is done', async () => {
+    const started = Date.now();
+    const r = await versionChange(kubeContext(p.dir, 'kube-staging'), { tag: 'crash-2', wait: false });
+    assert.equal(r.waited, false);
+    assert.ok(Date.now() - started < 5000);
+    const now = await sts();
+    assert.equal(templateImage(now), 'registry.example.test/shop:crash-2');
+    assert.ok(!rolledOut(now), JSON.stringify(now.status));
+  });
+
+  it('a broken tag is named as stuck; a deploy after it replaces the stuck pod and completes', async () => {
+    await assert.rejects(versionChange(kubeContext(p.dir, 'kube-staging'), { tag: 'crash-3', timeoutMs: 2000 }), /pod app-1 is stuck: CrashLoopBackOff/);
+    const ctx = kubeContext(p.dir, 'kube-staging');
+    const r = await deployKube(ctx, { tag: 'latest-6', timeoutMs: 30_000 });
+    assert.equal(r.tag, 'latest-6');
+    assert.ok(ctx.io.events.some((e) => e.code === 'kube.pod.replaced' && e.data?.pod === 'app-1'), JSON.stringify(ctx.io.events.map((e) => e.code)));
+    assert.ok(rolledOut(await sts()));
+    const pods = await listObjects('pod', NS, 'app.kubernetes.io/name=app');
+    assert.deepEqual(pods.map((pod) => (pod.spec!.containers as Array<{ image: string }>)[0]!.image), ['registry.example.test/shop:latest-6', 'registry.example.test/shop:latest-6']);
   });
 });
