@@ -1,16 +1,18 @@
-/** doctor on Kubernetes against the fake API server: an orphaned loader Job and a StatefulSet stuck on a broken pod. */
+/**
+ * doctor on Kubernetes against the real test control plane: an orphaned loader Job (a `hang` image:
+ * its pod runs until deleted) and a StatefulSet stuck on a pod that never becomes ready (a `crash`
+ * image: CrashLoopBackOff on the KWOK node).
+ */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeKube, type FakeKube } from '../../fakes/kube/server.js';
-import { byKind } from '../../fakes/kube/resources.js';
-import { waitFor } from '../../fakes/kube/clients.js';
+import { eventually, getObject, kubectl, listObjects, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { kubeProject, type KubeProject } from '../kube/setup.js';
 import { KubeClient } from '../../../src/providers/kube/client.js';
 import { loadKubeTarget } from '../../../src/providers/kube/config.js';
 import type { KubeObject } from '../../../src/providers/kube/resources.js';
 
-const DEV = 'frag-alice-main';
-let kube: FakeKube;
+const APP = `kd${uniqueSuffix()}`;
+const DEV = `${APP}-alice-main`;
 let p: KubeProject;
 let api: KubeClient;
 
@@ -33,14 +35,13 @@ async function setImage(image: string): Promise<void> {
 
 describe('doctor on Kubernetes', { concurrency: false }, () => {
   before(async () => {
-    kube = await startFakeKube({ stepMs: 5 });
-    p = kubeProject(kube.kubeconfig());
+    p = kubeProject(testCluster().kubeconfigText, undefined, APP);
     api = new KubeClient(await loadKubeTarget({ kubeconfig: p.kubeconfig }));
     const r = await p.run(['dev', 'deploy']);
     assert.equal(r.code, 0, r.stderr);
   });
   after(async () => {
-    await kube?.close();
+    await kubectl(['delete', 'namespace', DEV, '--ignore-not-found', '--wait=false']);
   });
 
   it('a healthy stack: nothing stuck', async () => {
@@ -60,17 +61,18 @@ describe('doctor on Kubernetes', { concurrency: false }, () => {
     const next = await p.run(['dev', 'plan', '--tag', 'latest-9']);
     assert.equal(next.code, 0, next.stderr);
     assert.match(next.stdout, /update\s+StatefulSet\s+app/);
-    assert.equal(kube.store.get(byKind('Lease'), DEV, 'fragctl-lock'), undefined);
+    assert.equal(await getObject('lease', DEV, 'fragctl-lock'), undefined);
+    assert.match(JSON.stringify((await getObject('statefulset', DEV, 'app'))!.spec), /:latest-1"/, 'the plan changed nothing');
   });
 
   it('a loader Job running with no run holding the environment: reported, and deleted by --fix', async () => {
-    kube.controllers.jobs.hold(DEV, 'loader-orphan');
     await api.create({
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: { name: 'loader-orphan', namespace: DEV, labels: { 'fragctl.io/task': 'loader', 'fragctl.io/job': 'loader-orphan' } },
-      spec: { backoffLimit: 0, template: { metadata: { labels: { 'fragctl.io/job': 'loader-orphan' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'loader', image: 'busybox' }] } } },
+      spec: { backoffLimit: 0, template: { metadata: { labels: { 'fragctl.io/job': 'loader-orphan' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'loader', image: 'registry.example.test/shop:hang' }] } } },
     } as KubeObject & { kind: string });
+    await eventually('the loader pod runs', async () => (await listObjects('pod', DEV, 'job-name=loader-orphan')).some((pod) => pod.status?.phase === 'Running'));
     const { code, report } = await doctor();
     assert.equal(code, 1);
     const f = report.findings.find((x) => x.code === 'kube.loader-running')!;
@@ -79,22 +81,25 @@ describe('doctor on Kubernetes', { concurrency: false }, () => {
     const fixed = await doctor('--fix', '--yes');
     assert.equal(fixed.code, 0, fixed.stderr);
     assert.equal(fixed.report.findings[0]!.result, 'fixed');
-    assert.equal(kube.store.get(byKind('Job'), DEV, 'loader-orphan'), undefined);
+    assert.equal(await getObject('job', DEV, 'loader-orphan'), undefined);
   });
 
   it('a StatefulSet stuck on a broken pod: a broken template needs a rollback; once fixed, --fix deletes the stuck pod', async () => {
-    kube.controllers.statefulSets.failPod(DEV, 'app', 'ImagePullBackOff', 'Back-off pulling image "registry.example.test/shop:nope"');
-    await setImage('registry.example.test/shop:nope');
-    await waitFor(() => kube.store.list(byKind('Pod'), DEV).some((pod) => JSON.stringify(pod.status ?? {}).includes('ImagePullBackOff')), 10_000, 'a broken pod');
+    await setImage('registry.example.test/shop:crash-1');
+    await eventually('a broken pod', async () => (await listObjects('pod', DEV, 'app.kubernetes.io/name=app')).some((pod) => JSON.stringify(pod.status ?? {}).includes('CrashLoopBackOff')));
     const broken = await doctor();
     assert.equal(broken.code, 1);
     const f = broken.report.findings.find((x) => x.code === 'kube.statefulset-stuck')!;
     assert.equal(f.fixable, false);
-    assert.match(f.problem, /of the current template is broken \(app: ImagePullBackOff/);
+    assert.match(f.problem, /of the current template is broken \(app: CrashLoopBackOff/);
     assert.match(f.fix, /fragctl dev rollback/);
 
     await setImage('registry.example.test/shop:latest-1');
-    await new Promise((r) => setTimeout(r, 100));
+    // the controller has seen the new template (a new update revision) but keeps the broken pod
+    await eventually('the controller sees the fixed template', async () => {
+      const o = (await getObject('statefulset', DEV, 'app'))!;
+      return o.metadata.generation === (o.status as { observedGeneration?: number }).observedGeneration;
+    });
     const stuck = await doctor();
     const g = stuck.report.findings.find((x) => x.code === 'kube.statefulset-stuck')!;
     assert.equal(g.fixable, true, JSON.stringify(stuck.report));
@@ -103,10 +108,12 @@ describe('doctor on Kubernetes', { concurrency: false }, () => {
     const fixed = await doctor('--fix', '--yes');
     assert.equal(fixed.code, 0, fixed.stderr);
     // the controller recreated the pod from the fixed template and the rollout finished
-    await waitFor(() => {
-      const st = kube.store.get(byKind('StatefulSet'), DEV, 'app')?.status as { readyReplicas?: number; currentRevision?: string; updateRevision?: string };
+    await eventually('the rollout to finish', async () => {
+      const st = (await getObject('statefulset', DEV, 'app'))!.status as { readyReplicas?: number; currentRevision?: string; updateRevision?: string };
       return (st.readyReplicas ?? 0) >= 1 && st.currentRevision === st.updateRevision;
-    }, 10_000, 'the rollout to finish');
-    assert.ok(!kube.store.list(byKind('Pod'), DEV).some((pod) => JSON.stringify(pod.status ?? {}).includes('ImagePullBackOff')));
+    });
+    const pods = await listObjects('pod', DEV, 'app.kubernetes.io/name=app');
+    assert.ok(!pods.some((pod) => JSON.stringify(pod.status ?? {}).includes('CrashLoopBackOff')));
+    assert.deepEqual(pods.map((pod) => (pod.spec!.containers as Array<{ image: string }>)[0]!.image), ['registry.example.test/shop:latest-1']);
   });
 });
