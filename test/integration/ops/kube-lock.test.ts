@@ -1,15 +1,14 @@
 /**
- * Kubernetes: the Lease lock and the run records ConfigMap, through the real CLI against the fake
- * API server: two version changes started together, exactly one runs.
+ * Kubernetes: the Lease lock and the run records ConfigMap, through the real CLI against the real
+ * test control plane: two version changes started together, exactly one runs. A run is kept
+ * waiting with a `crash` image (its pod never becomes ready on the KWOK node).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../../helpers/cli.js';
-import { startFakeKube, type FakeKube } from '../../fakes/kube/server.js';
-import { byKind } from '../../fakes/kube/resources.js';
-import { waitFor } from '../../fakes/kube/clients.js';
+import { eventually, getObject, kubectl, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { kubeProject, type KubeProject } from '../kube/setup.js';
 import { KubeLock } from '../../../src/core/locks/kube-lock.js';
 import { LockHeldError } from '../../../src/core/locks/types.js';
@@ -17,26 +16,26 @@ import { KubeClient } from '../../../src/providers/kube/client.js';
 import { loadKubeTarget } from '../../../src/providers/kube/config.js';
 import type { RunRecord } from '../../../src/core/records/types.js';
 
-const DEV = 'frag-alice-main';
-let kube: FakeKube;
+const APP = `kl${uniqueSuffix()}`;
+const DEV = `${APP}-alice-main`;
 let p: KubeProject;
-const lease = () => kube.store.get(byKind('Lease'), DEV, 'fragctl-lock');
-const runs = (): RunRecord[] => Object.values((kube.store.get(byKind('ConfigMap'), DEV, 'fragctl-runs')?.data ?? {}) as Record<string, string>).map((t) => JSON.parse(t) as RunRecord);
+const lease = () => getObject('lease', DEV, 'fragctl-lock');
+const runs = async (): Promise<RunRecord[]> => Object.values(((await getObject('configmap', DEV, 'fragctl-runs'))?.data ?? {}) as Record<string, string>).map((t) => JSON.parse(t) as RunRecord);
+const appImage = async () => ((await getObject('statefulset', DEV, 'app'))!.spec!.template as { spec: { containers: Array<{ image: string }> } }).spec.containers[0]!.image;
 
 describe('Kubernetes lock and records', { concurrency: false }, () => {
   before(async () => {
-    kube = await startFakeKube({ stepMs: 5 });
-    p = kubeProject(kube.kubeconfig());
+    p = kubeProject(testCluster().kubeconfigText, undefined, APP);
   });
   after(async () => {
-    await kube?.close();
+    await kubectl(['delete', 'namespace', DEV, '--ignore-not-found', '--wait=false']);
   });
 
   it('a first deploy takes the Lease in the namespace it creates and records its run there', async () => {
     const r = await p.run(['dev', 'deploy']);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(lease(), undefined, 'released after the run');
-    const recs = runs();
+    assert.equal(await lease(), undefined, 'released after the run');
+    const recs = await runs();
     assert.equal(recs.length, 1);
     assert.equal(recs[0]!.verb, 'deploy');
     assert.equal(recs[0]!.outcome, 'succeeded');
@@ -45,9 +44,9 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
   });
 
   it('two version changes started together: exactly one runs, the other is refused with the holder', async () => {
-    kube.controllers.statefulSets.hold(DEV, 'app');
-    const first = p.run(['dev', 'version-change', '--tag', 'latest-2']);
-    await waitFor(() => lease(), 20_000, 'the first run to take the Lease');
+    // crash-2 never becomes ready: the first run holds the Lease until its timeout.
+    const first = p.run(['dev', 'version-change', '--tag', 'crash-2', '--timeout', '15s']);
+    await eventually('the first run to take the Lease', lease, 20_000);
     const second = await p.run(['dev', 'version-change', '--tag', 'latest-3', '--json']);
     assert.equal(second.code, 1);
     assert.match(second.stderr, /dev is locked by tester@\S+ since \S+ \(running version-change, pid \d+, run \S+\)/);
@@ -58,21 +57,21 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     assert.equal(status.code, 0, status.stderr);
     const s = JSON.parse(status.stdout) as { locked: boolean; stale: boolean; location: string; holder: { verb: string } };
     assert.deepEqual([s.locked, s.stale, s.location, s.holder.verb], [true, false, `Lease ${DEV}/fragctl-lock`, 'version-change']);
-    kube.controllers.statefulSets.release(DEV, 'app');
     const r = await first;
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(lease(), undefined);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /did not finish within 15 s/);
+    assert.equal(await lease(), undefined, 'released after the failed run');
     // nothing of the refused run reached the cluster
-    const sts = kube.store.get(byKind('StatefulSet'), DEV, 'app')!;
-    const image = ((sts.spec?.template as { spec: { containers: Array<{ image: string }> } }).spec.containers[0]!).image;
-    assert.match(image, /:latest-2$/);
-    const vc = runs().filter((x) => x.verb === 'version-change');
-    assert.deepEqual(vc.map((x) => x.outcome), ['succeeded']);
+    assert.match(await appImage(), /:crash-2$/);
+    assert.deepEqual((await runs()).filter((x) => x.verb === 'version-change').map((x) => x.outcome), ['failed']);
+    // a good tag again (fragctl replaces the stuck pod)
+    const back = await p.run(['dev', 'version-change', '--tag', 'latest-2']);
+    assert.equal(back.code, 0, back.stderr);
+    assert.deepEqual((await runs()).filter((x) => x.verb === 'version-change').map((x) => x.outcome), ['failed', 'succeeded']);
   });
 
-  for (const [signal, tag] of [['SIGINT', 'latest-4'], ['SIGTERM', 'latest-5']] as const) {
+  for (const [signal, tag] of [['SIGINT', 'crash-4'], ['SIGTERM', 'crash-5']] as const) {
   it(`${signal} (Ctrl-C, a cancelled CI job) during a version change releases the Lease and records the run as interrupted`, async () => {
-    kube.controllers.statefulSets.hold(DEV, 'app');
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin', 'fragctl.ts'), 'dev', 'version-change', '--tag', tag, '--project-dir', p.dir], {
       cwd: ROOT,
       env: { ...process.env, CI: 'true', NO_COLOR: '1', FRAGCTL_POLL_INTERVAL_MS: '20', FRAGCTL_USER: 'tester', KUBECONFIG: '' },
@@ -81,14 +80,14 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
-    await waitFor(() => lease(), 20_000, 'the run to take the Lease');
+    await eventually('the run to take the Lease', lease, 20_000);
     await new Promise((r) => setTimeout(r, 300));
     child.kill(signal);
     const code = await exited;
-    kube.controllers.statefulSets.release(DEV, 'app');
     assert.equal(code, 130, stderr);
-    assert.equal(lease(), undefined, 'released on Ctrl-C');
-    const rec = runs().find((x) => x.args.includes(tag))!;
+    assert.equal(await lease(), undefined, 'released on Ctrl-C');
+    assert.match(await appImage(), new RegExp(`:${tag}$`), 'the change stays applied');
+    const rec = (await runs()).find((x) => x.args.includes(tag))!;
     assert.equal(rec.outcome, 'interrupted');
     assert.equal(rec.exitCode, 130);
   });
@@ -106,7 +105,7 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     assert.equal((await locks[0]!.status())?.runId, winner.runId);
     const forced = await p.run(['dev', 'lock', 'release', '--force', '--yes']);
     assert.equal(forced.code, 0, forced.stderr);
-    assert.equal(lease(), undefined);
+    assert.equal(await lease(), undefined);
   });
 
   it('runs reads the Kubernetes runs from the cluster, and from the cache alone when that is gone', async () => {
@@ -126,13 +125,13 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     const r = await p.run(['dev', 'undeploy', '--yes']);
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /could not write the run record/);
-    await waitFor(() => !kube.store.get(byKind('Namespace'), undefined, DEV) || undefined, 10_000, 'the namespace to go');
+    assert.equal(await getObject('namespace', undefined, DEV), undefined, 'the namespace is gone');
     const { readFileSync } = await import('node:fs');
     const cached = readFileSync(join(p.dir, '.fragctl', 'runs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as RunRecord);
     assert.equal(cached.filter((x) => x.verb === 'undeploy').at(-1)!.outcome, 'succeeded');
     const vc = await p.run(['dev', 'version-change', '--tag', 'latest-6']);
     assert.notEqual(vc.code, 0);
     assert.doesNotMatch(vc.stderr, /locked|could not write/);
-    assert.equal(kube.store.get(byKind('Namespace'), undefined, DEV), undefined, 'no namespace made just to lock it');
+    assert.equal(await getObject('namespace', undefined, DEV), undefined, 'no namespace made just to lock it');
   });
 });
