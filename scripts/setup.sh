@@ -13,8 +13,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if [ ! -x .venv/bin/ansible-playbook ] || [ ! -x .venv/bin/moto_server ]; then
-  log "python venv with moto[server] and ansible-core"
+if [ ! -x .venv/bin/ansible-playbook ] || [ ! -x .venv/bin/moto_server ] || [ ! -x .venv/bin/cfn-lint ]; then
+  log "python venv with moto[server], cfn-lint and ansible"
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements.txt
 fi
