@@ -176,7 +176,12 @@ async function buildRun(global: GlobalOptions, io: CliIoHost, envName: string | 
     envName,
     signal: controller.signal,
     abort: () => controller.abort(),
-    project: () => (project ??= loadedProjects.get(resolve(global.projectDir)) ?? loadProject(global.projectDir)),
+    project: () => {
+      if (project) return project;
+      project = loadedProjects.get(resolve(global.projectDir)) ?? loadProject(global.projectDir);
+      for (const message of project.warnings) io.emit({ level: 'warn', code: 'config.setting-alias', message });
+      return project;
+    },
     context: () => {
       if (context) return context;
       if (!envName) throw new Error(`${entry.name} has no environment`);

@@ -11,6 +11,7 @@ import { imageLaunchSpec } from './launch.js';
 import { checkKeyFile, keyFile, preflight, touched } from './preflight.js';
 import { backoff, sleep } from './sleep.js';
 import { loopbackHost } from '../deploy/connection.js';
+import { bakePreflight, imageVars } from './bake-preflight.js';
 
 export interface BakeResult {
   baked: boolean;
@@ -29,6 +30,7 @@ export async function bake(ctx: Context, opts: { force?: boolean } = {}): Promis
     return { baked: false, reason: state.reason, inputsHash: state.inputsHash, image: state.current };
   }
   const reason = opts.force && !state.needsBake ? 'forced with --force' : state.reason;
+  await bakePreflight(ctx); // Ansible, the image playbook and the key: before any instance exists
   if (ctx.options.dryRun) {
     info(ctx.io, 'image.dry-run', `would bake ${imageName(ctx.env.settings.app_name)} (${reason})`);
     return { baked: false, reason: `dry run: ${reason}`, inputsHash: state.inputsHash, image: state.current };
@@ -136,7 +138,7 @@ async function provision(ctx: Context, instance: Instance): Promise<void> {
   const { runPlaybook } = await import('../ansible/playbook.js');
   let ok = false;
   try {
-    const recap = await runPlaybook(ctx, { playbook: IMAGE_PLAYBOOK, hosts: [host], vars: { app_name: ctx.env.settings.app_name, image_build: true } });
+    const recap = await runPlaybook(ctx, { playbook: IMAGE_PLAYBOOK, hosts: [host], vars: imageVars(ctx) });
     ok = recap.ok;
   } catch (e) {
     if (e instanceof InterruptedError || ctx.signal.aborted) {

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { sampleFor, settingWarnings } from './aliases.js';
 import { UserError } from '../errors.js';
 import { readYamlFile } from './parse-file.js';
 import { EnvironmentFile, NAME_RE, SharedSettings } from './schema.js';
@@ -22,6 +23,8 @@ export interface Project {
   shared: SharedSettings;
   /** The raw group_vars/all.yml mapping, for Ansible's other keys. */
   sharedRaw: Record<string, unknown>;
+  /** What the CLI shows as warnings (the core never prints): keys that look like a setting under another name. */
+  warnings: string[];
   environmentNames(): string[];
 }
 
@@ -62,8 +65,12 @@ export function loadProject(dir: string): Project {
     throw new UserError(`project directory ${dir} does not exist`, { hint: 'pass --project-dir DIR or run fragctl in your ops repository' });
   }
   if (!existsSync(paths.groupVars)) {
+    const sample = sampleFor(paths.groupVars);
+    const rel = sample ? relative(paths.dir, sample) : undefined;
     throw new UserError(`missing playbooks/group_vars/all.yml in ${paths.dir}`, {
-      hint: 'run fragctl in your ops repository (or pass --project-dir); that file holds app_name and the shared settings',
+      hint: rel
+        ? `copy ${rel} to playbooks/group_vars/all.yml and fill it in (cp ${rel} playbooks/group_vars/all.yml)`
+        : 'run fragctl in your ops repository (or pass --project-dir); that file holds app_name and the shared settings',
       code: 'CONFIG_MISSING',
     });
   }
@@ -83,6 +90,7 @@ export function loadProject(dir: string): Project {
     paths,
     shared,
     sharedRaw,
+    warnings: settingWarnings(sharedRaw, 'playbooks/group_vars/all.yml').map((w) => w.message),
     environmentNames: () => listEnvironmentFiles(paths.environments),
   };
 }

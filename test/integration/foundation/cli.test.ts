@@ -37,6 +37,20 @@ test('envs lists environments with platform and protection, as a table and as JS
   assert.deepEqual(parsed.environments.find((e) => e.name === 'production'), { name: 'production', platform: 'aws', protected: true, description: 'production on AWS', file: 'environments/production.yml' });
 });
 
+test('a setting under an older name is a warning on stderr naming the fragctl setting', async () => {
+  const dir = copyProject();
+  const all = join(dir, 'playbooks', 'group_vars', 'all.yml');
+  writeFileSync(all, readFileSync(all, 'utf8').replace(/^aws_region: .*$/m, 'region: eu-west-1').replace(/^ssh_user: .*$/m, 'remote_user: admin'));
+  const r = await fragctl(['qa', 'config', '--json', '--project-dir', dir]);
+  writeFileSync(join(dir, 'environments', 'qa.yml'), '');
+  const again = await fragctl(['qa', 'config', '--json', '--project-dir', dir]);
+  for (const x of [r, again]) {
+    assert.match(x.stderr, /playbooks\/group_vars\/all\.yml: region is not a fragctl setting: did you mean aws_region\?/);
+    assert.match(x.stderr, /remote_user is not a fragctl setting: did you mean ssh_user\?/);
+  }
+  assert.equal((JSON.parse(again.stdout) as { settings: { region: string } }).settings.region, 'eu-west-1');
+});
+
 test('config shows effective settings with overrides and secrets redacted', async () => {
   const dir = copyProject();
   writeFileSync(join(dir, 'environments', 'qa.yml'), 'settings:\n  app_desired_capacity: 3\n  api_token: s3cr3t-value-123\n');
