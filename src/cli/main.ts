@@ -143,6 +143,7 @@ async function runVerb(entry: VerbEntry, envName: string | undefined, rest: stri
   const run = await buildRun(global, io, envName, entry);
   const interrupt = onInterrupt(() => run.abort());
   try {
+    await verb.before?.(run, opts as never);
     const code = await guardRun(run, entry, () => verb.run(run, opts as never, cmd.args));
     return code ?? 0;
   } finally {

@@ -35,6 +35,8 @@ export interface Verb<O = Record<string, unknown>> {
   /** Positional arguments after the verb, commander syntax, e.g. "<task>". */
   arguments?: string;
   configure?(cmd: Command): void;
+  /** Checks that need the environment but change nothing, run before the lock is taken. */
+  before?(run: CliRun, opts: O): Promise<void>;
   run(run: CliRun, opts: O, args: string[]): Promise<number | void>;
 }
 

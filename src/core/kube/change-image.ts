@@ -10,7 +10,8 @@ import { connectKube, managedNamespace, touched } from './connect.js';
 import { recordHistory, type HistoryEntry } from './history.js';
 import { formatImage, shownTag, type ImageRef } from './image.js';
 import { appStatefulSet } from './manifests.js';
-import { podReason, runningDigest, waitForRollout } from './rollout.js';
+import { podReason, waitForRollout } from './rollout.js';
+import { deployedDigest, type DigestSource } from './digest.js';
 import { warn } from '../io.js';
 import { APP, APP_SELECTOR, type KubeStack } from './stack.js';
 import { runningImage } from './target-image.js';
@@ -24,6 +25,8 @@ export interface ChangeOptions {
   note?: string;
   /** Take fields that another field manager owns (server-side apply with force). */
   force?: boolean;
+  /** The digest the registry gave for the tag when it was checked. */
+  registryDigest?: string;
 }
 
 export interface ChangeResult {
@@ -69,13 +72,13 @@ export async function changeImage(ctx: Context, stack: KubeStack, api: KubeClien
     // any change, and names the field and its manager.
     const applied = await api.apply(appStatefulSet(stack, { image, restartedAt }), { force: o.force });
     if (current.healthy === false) await replaceStuckPods(ctx, api, stack);
-    const record = (digest?: string) => recordHistory(api, stack, { verb: o.verb, image: formatImage(image), tag: image.tag, digest, ...(o.note ? { note: o.note } : {}) });
+    const record = (d: { digest?: string; digestSource?: DigestSource }) => recordHistory(api, stack, { verb: o.verb, image: formatImage(image), tag: image.tag, ...d, ...(o.note ? { note: o.note } : {}) });
     if (o.wait) {
       await waitForRollout(ctx, api, stack.namespace, APP, { timeoutMs: o.timeoutMs, progress, initial: applied });
-      entry = await record(image.digest ?? (await runningDigest(api, stack.namespace, APP_SELECTOR)));
+      entry = await record(await deployedDigest(api, stack.namespace, APP_SELECTOR, APP, { image: formatImage(image), pinned: image.digest, registry: o.registryDigest }));
       progress.succeed(`${stack.namespace} runs ${shownTag(image)} (revision ${entry.revision})`);
     } else {
-      entry = await record(image.digest);
+      entry = await record(image.digest ? { digest: image.digest, digestSource: 'pinned' } : o.registryDigest ? { digest: o.registryDigest, digestSource: 'registry' } : {});
       progress.succeed(`${stack.namespace}: ${shownTag(image)} applied, rollout started (revision ${entry.revision}); fragctl ${stack.env} status follows it`);
     }
   } catch (e) {

@@ -12,7 +12,9 @@ import { formatImage, shownTag } from './image.js';
 import { namespaceManifest, stackManifests } from './manifests.js';
 import { planKube, type PlanItem } from './plan.js';
 import { preflight } from './preflight.js';
-import { runningDigest, waitForRollout } from './rollout.js';
+import { waitForRollout } from './rollout.js';
+import { deployedDigest } from './digest.js';
+import { verifyImage } from './verify-image.js';
 import type { KubeObject } from '../../providers/kube/resources.js';
 import { ensureSecrets } from './secrets.js';
 import { APP, APP_SELECTOR, DATABASE, resolveStack } from './stack.js';
@@ -22,6 +24,8 @@ export interface DeployOptions extends ImageChoice {
   timeoutMs?: number;
   /** Take fields that another field manager owns (server-side apply with force). */
   forceConflicts?: boolean;
+  /** The image the CLI already checked in the registry before taking the lock, and its digest. */
+  verified?: { image: string; digest?: string };
 }
 
 export interface DeployResult {
@@ -47,6 +51,7 @@ export async function deployKube(ctx: Context, options: DeployOptions = {}): Pro
   const running = ns ? await runningImage(api, stack) : { exists: false as const };
   image ??= running.image;
   if (!image) throw noTag(stack);
+  const registryDigest = options.verified?.image === formatImage(image) ? options.verified.digest : await verifyImage(stack, image);
   const opts = { image, restartedAt: running.exists ? running.restartedAt : undefined };
   const manifests = [namespaceManifest(stack), ...stackManifests(stack, opts)];
   const objects = manifests.map((m) => ({ kind: m.kind, name: m.metadata.name }));
@@ -70,8 +75,8 @@ export async function deployKube(ctx: Context, options: DeployOptions = {}): Pro
     const waits = [waitForRollout(ctx, api, stack.namespace, APP, { timeoutMs, progress, initial: applied.get(`StatefulSet/${APP}`) })];
     if (stack.database === 'internal') waits.push(waitForRollout(ctx, api, stack.namespace, DATABASE, { timeoutMs }));
     await Promise.all(waits);
-    const digest = image.digest ?? (await runningDigest(api, stack.namespace, APP_SELECTOR));
-    const entry = await recordHistory(api, stack, { verb: 'deploy', image: formatImage(image), tag: image.tag, digest });
+    const { digest, digestSource } = await deployedDigest(api, stack.namespace, APP_SELECTOR, APP, { image: formatImage(image), pinned: image.digest, registry: registryDigest });
+    const entry = await recordHistory(api, stack, { verb: 'deploy', image: formatImage(image), tag: image.tag, digest, digestSource });
     progress.succeed(`deployed ${shownTag(image)} to ${stack.namespace} (revision ${entry.revision})`);
     success(ctx.io, 'kube.deployed', `${stack.url} is served from namespace ${stack.namespace}`, { namespace: stack.namespace, url: stack.url });
     touched(ctx, api, { platform: 'kubernetes', namespace: stack.namespace, objects, secretsCreated, revision: entry.revision });

@@ -16,7 +16,9 @@ export interface HistoryEntry {
   /** The full image reference applied (repository:tag or repository@digest). */
   image: string;
   tag?: string;
+  /** The image digest: what the pods reported, else the pinned one, else the registry's for the tag. */
   digest?: string;
+  digestSource?: 'pods' | 'pinned' | 'registry';
   who: string;
   when: string;
   note?: string;

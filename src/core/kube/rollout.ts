@@ -149,20 +149,3 @@ export function podReason(pod: KubeObject): { reason: string; message?: string }
   if (cond) return { reason: cond.reason!, message: cond.message };
   return { reason: st.phase ?? 'Pending' };
 }
-
-/**
- * The digest the app's pods run, from their imageID (`repo@sha256:...`), when every pod reports
- * the same one; undefined otherwise (not all runtimes report a manifest digest).
- */
-export async function runningDigest(api: KubeClient, namespace: string, selector: string): Promise<string | undefined> {
-  const pods = (await api.list('Pod', namespace, { labelSelector: selector })).items;
-  const ids = new Set<string>();
-  for (const pod of pods) {
-    for (const c of ((pod.status ?? {}) as { containerStatuses?: Array<{ imageID?: string }> }).containerStatuses ?? []) {
-      const m = /@(sha256:[a-f0-9]{64})$/.exec(c.imageID ?? '');
-      if (!m) return undefined;
-      ids.add(m[1]!);
-    }
-  }
-  return ids.size === 1 ? [...ids][0] : undefined;
-}

@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import { changeImage, deployedStack, type ChangeResult } from './change-image.js';
 import { checkTag, parseImageRef } from './image.js';
 import { resolveStack } from './stack.js';
+import { verifyImage } from './verify-image.js';
 import { DEFAULT_TIMEOUT_MS } from './deploy.js';
 
 export interface VersionChangeOptions {
@@ -23,7 +24,10 @@ export async function versionChange(ctx: Context, options: VersionChangeOptions 
   if (!image.tag && !image.digest) {
     throw new UserError(`the app in ${stack.namespace} runs an image without a tag`, { hint: 'pass --tag TAG', code: 'IMAGE_TAG' });
   }
+  // Before anything changes: a tag the registry does not have would only end in ImagePullBackOff.
+  const registryDigest = await verifyImage(stack, image);
   return changeImage(ctx, stack, current.api, current, image, {
+    registryDigest,
     verb: 'version-change',
     restart: true,
     wait: options.wait ?? true,

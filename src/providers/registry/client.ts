@@ -15,6 +15,13 @@ export const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.list.v2+json',
 ];
 
+/** Credentials from FRAGCTL_REGISTRY_USER / FRAGCTL_REGISTRY_PASSWORD, when both are set. */
+export function registryFromEnv(env: NodeJS.ProcessEnv = process.env): { user: string; password: string } | undefined {
+  const user = env.FRAGCTL_REGISTRY_USER;
+  const password = env.FRAGCTL_REGISTRY_PASSWORD;
+  return user && password ? { user, password } : undefined;
+}
+
 export interface Manifest {
   digest: string;
   mediaType: string;

@@ -59,7 +59,7 @@ describe('server-side apply conflicts and invalid objects (real API server)', { 
   });
 
   it('an object the API server finds invalid: one line with the field path, exit 2, nothing of the stack applied', async () => {
-    p.writeEnv('kbad', `platform: kubernetes\nkubernetes:\n  kind: shared\n  kubeconfig: ${p.kubeconfig}\n  image: registry.example.test/shop\n  tag: latest-1\n  host: Bad_Host.example.test\n`);
+    p.writeEnv('kbad', `platform: kubernetes\nkubernetes:\n  kind: shared\n  kubeconfig: ${p.kubeconfig}\n  image: registry.example.test/shop\n  tag: latest-1\n  verify_image: false\n  host: Bad_Host.example.test\n`);
     const r = await p.run(['kbad', 'deploy']);
     assert.equal(r.code, 2, r.stderr);
     const error = r.stderr.split('\n').find((l) => l.startsWith('error:'))!;

@@ -39,7 +39,7 @@ describe('kubernetes bad input', { concurrency: false }, () => {
   });
 
   it('a missing kubeconfig', async () => {
-    p.writeEnv('kbad', 'platform: kubernetes\nkubernetes:\n  kubeconfig: /nonexistent/kubeconfig\n  tag: latest-1\n');
+    p.writeEnv('kbad', 'platform: kubernetes\nkubernetes:\n  kubeconfig: /nonexistent/kubeconfig\n  tag: latest-1\n  verify_image: false\n');
     const r = await p.run(['kbad', 'deploy']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /kubeconfig \/nonexistent\/kubeconfig not found \(kubernetes\.kubeconfig in the environment file\)/);
@@ -48,7 +48,7 @@ describe('kubernetes bad input', { concurrency: false }, () => {
   });
 
   it('a context the kubeconfig does not have', async () => {
-    p.writeEnv('kbad', `platform: kubernetes\nkubernetes:\n  kubeconfig: ${p.kubeconfig}\n  context: nope\n  tag: latest-1\n`);
+    p.writeEnv('kbad', `platform: kubernetes\nkubernetes:\n  kubeconfig: ${p.kubeconfig}\n  context: nope\n  tag: latest-1\n  verify_image: false\n`);
     const r = await p.run(['kbad', 'deploy']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /context "nope" not found in kubeconfig/);
@@ -108,12 +108,12 @@ describe('kubernetes bad input', { concurrency: false }, () => {
   });
 
   it('an invalid stack name, and a user name that cannot be part of a namespace', async () => {
-    p.writeEnv('kbad', `platform: kubernetes\nkubernetes:\n  kind: developer\n  stack: My-Stack\n  kubeconfig: ${p.kubeconfig}\n  tag: latest-1\n`);
+    p.writeEnv('kbad', `platform: kubernetes\nkubernetes:\n  kind: developer\n  stack: My-Stack\n  kubeconfig: ${p.kubeconfig}\n  tag: latest-1\n  verify_image: false\n`);
     const r = await p.run(['kbad', 'deploy']);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /stack/);
     assert.match(r.stderr, /lower-case letters and digits only/);
-    p.writeEnv('kbad', `platform: kubernetes\nkubernetes:\n  kind: developer\n  kubeconfig: ${p.kubeconfig}\n  tag: latest-1\n`);
+    p.writeEnv('kbad', `platform: kubernetes\nkubernetes:\n  kind: developer\n  kubeconfig: ${p.kubeconfig}\n  tag: latest-1\n  verify_image: false\n`);
     const u = await p.run(['kbad', 'deploy'], { env: { FRAGCTL_USER: 'Bob.Smith' } });
     assert.equal(u.code, 2, u.stderr);
     assert.match(u.stderr, /user name "bob\.smith" cannot be part of a developer stack's namespace/);

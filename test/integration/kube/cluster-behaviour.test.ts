@@ -44,7 +44,7 @@ describe('real control-plane behaviour', { concurrency: false }, () => {
 
   it('a claim that cannot bind is named as the reason the rollout is stuck', async () => {
     await kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: NO_PROVISIONER }, provisioner: 'example.test/nobody', volumeBindingMode: 'Immediate' }) });
-    p.writeEnv('unbound', `platform: kubernetes\nkubernetes:\n  kind: shared\n  kubeconfig: ${p.kubeconfig}\n  image: registry.example.test/shop\n  storage_class: ${NO_PROVISIONER}\n  database: external\n  database_host: db.example.test\n`);
+    p.writeEnv('unbound', `platform: kubernetes\nkubernetes:\n  kind: shared\n  kubeconfig: ${p.kubeconfig}\n  image: registry.example.test/shop\n  verify_image: false\n  storage_class: ${NO_PROVISIONER}\n  database: external\n  database_host: db.example.test\n`);
     const r = await p.run(['unbound', 'deploy', '--tag', 'latest-1', '--timeout', '4s']);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /did not finish within 4 s/);

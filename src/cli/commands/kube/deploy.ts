@@ -1,5 +1,6 @@
 import { defineVerb } from '../../verb.js';
 import { deployKube } from '../../../core/kube/deploy.js';
+import { verifyChosenImage } from '../../../core/kube/verify-image.js';
 import { table } from '../../render.js';
 import { durationArg, imageArg, tagArg, FORCE_CONFLICTS_HELP } from './common.js';
 
@@ -8,6 +9,7 @@ interface Opts {
   tag?: string;
   timeout?: number;
   forceConflicts?: boolean;
+  verified?: { image: string; digest?: string };
 }
 
 export default defineVerb<Opts>({
@@ -18,8 +20,12 @@ export default defineVerb<Opts>({
       .option('--timeout <duration>', 'how long to wait for the rollout (e.g. 90s; default 10m)', durationArg)
       .option('--force-conflicts', FORCE_CONFLICTS_HELP);
   },
+  async before(run, opts) {
+    // A tag the registry does not have is refused before the lock makes a first deploy's namespace.
+    opts.verified = await verifyChosenImage(run.context(), { image: opts.image, tag: opts.tag });
+  },
   async run(run, opts) {
-    const result = await deployKube(run.context(), { image: opts.image, tag: opts.tag, timeoutMs: opts.timeout, forceConflicts: opts.forceConflicts });
+    const result = await deployKube(run.context(), { image: opts.image, tag: opts.tag, timeoutMs: opts.timeout, forceConflicts: opts.forceConflicts, verified: opts.verified });
     if (run.global.json) return run.io.json(result);
     if (result.dryRun) {
       run.io.result(table(['KIND', 'NAME', 'ACTION'], result.dryRun.map((p) => [p.kind, p.name, p.action])));
