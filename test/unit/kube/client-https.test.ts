@@ -63,5 +63,9 @@ describe('kube client over TLS', () => {
     const other = cert('other');
     const target = await loadKubeTarget({ kubeconfig: kubeconfig(other.cert, 'bad'), context: 'prod' });
     await assert.rejects(new KubeClient(target).get('Namespace', 'x'), /cannot reach the Kubernetes API server https:\/\/127\.0\.0\.1:\d+ \(.*(CERT|SIGNATURE|self.signed|verify).*\)/i);
+    const e = (await new KubeClient(target).get('Namespace', 'x').catch((err: unknown) => err)) as { exitCode: number; code: string; hint: string };
+    assert.equal(e.code, 'KUBE_TLS');
+    assert.equal(e.exitCode, 2, 'a CA that does not match is bad input in the kubeconfig');
+    assert.match(e.hint, /certificate-authority/);
   });
 });
