@@ -43,7 +43,8 @@ export function render(r: PlanResult): string {
   if (r.objects) {
     const changing = r.objects.filter((o) => o.action !== 'unchanged').length;
     out.push(`\n${chalk.bold('Kubernetes objects')} (server-side dry run): ${changing ? `${changing} to create or update` : 'no change'}`);
-    out.push(table(['ACTION', 'KIND', 'NAME'], r.objects.map((o) => [o.action, o.kind, o.name])));
+    const reasons = r.objects.some((o) => o.reason);
+    out.push(table(['ACTION', 'KIND', 'NAME', ...(reasons ? ['WHY'] : [])], r.objects.map((o) => [o.action, o.kind, o.name, ...(reasons ? [o.reason ?? ''] : [])])));
   }
   if (r.roles) {
     out.push(`\n${chalk.bold('Deploy')}: the hosts each role would reach`);

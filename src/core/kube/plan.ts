@@ -3,6 +3,7 @@
  * (`dryRun=All`): defaulting, admission and field ownership are the server's, not a guess.
  * Used by `deploy --dry-run` and by `plan`.
  */
+import { KubeApiError, type KubeClient } from '../../providers/kube/client.js';
 import type { KubeObject } from '../../providers/kube/resources.js';
 import type { Context } from '../context.js';
 import { connectKube, managedNamespace } from './connect.js';
@@ -14,7 +15,10 @@ import { chosenImage, noTag, runningImage, type ImageChoice } from './target-ima
 export interface PlanItem {
   kind: string;
   name: string;
-  action: 'create' | 'update' | 'unchanged';
+  /** conflict: a field another manager owns (deploy stops unless --force-conflicts); invalid: the server rejects the object. */
+  action: 'create' | 'update' | 'unchanged' | 'conflict' | 'invalid';
+  /** For conflict and invalid: the fields and their managers, or the server's reason. */
+  reason?: string;
 }
 
 /** Drops what the server sets on every write, so that two reads of the same state compare equal. */
@@ -34,7 +38,19 @@ function stable(v: unknown): string {
   return JSON.stringify(v);
 }
 
-export async function planKube(ctx: Context, choice: ImageChoice = {}): Promise<PlanItem[]> {
+/** The dry run of one object, or the conflict or invalid field that stops it. */
+async function dryRun(api: KubeClient, m: KubeObject & { kind: string }, force?: boolean): Promise<KubeObject | Pick<PlanItem, 'action' | 'reason'>> {
+  try {
+    return await api.apply(m, { dryRun: true, force });
+  } catch (e) {
+    if (!(e instanceof KubeApiError)) throw e;
+    if (e.code === 'KUBE_CONFLICT') return { action: 'conflict', reason: e.conflicts.map((c) => `${c.field} (managed by "${c.manager}")`).join(', ') };
+    if (e.code === 'KUBE_INVALID') return { action: 'invalid', reason: e.invalidFields.map((f) => `${f.field ? `${f.field}: ` : ''}${f.message}`).join('; ') || e.message };
+    throw e;
+  }
+}
+
+export async function planKube(ctx: Context, choice: ImageChoice & { forceConflicts?: boolean } = {}): Promise<PlanItem[]> {
   const stack = resolveStack(ctx.env);
   let image = chosenImage(stack, choice);
   const api = await connectKube(ctx);
@@ -57,8 +73,9 @@ export async function planKube(ctx: Context, choice: ImageChoice = {}): Promise<
   }
   for (const m of manifests) {
     const before = await api.get(m.kind as never, m.metadata.name, stack.namespace);
-    const after = await api.apply(m, { dryRun: true });
-    items.push({ kind: m.kind, name: m.metadata.name, action: !before ? 'create' : comparable(before) === comparable(after) ? 'unchanged' : 'update' });
+    const after = await dryRun(api, m, choice.forceConflicts);
+    if (!('metadata' in after)) items.push({ kind: m.kind, name: m.metadata.name, ...after } as PlanItem);
+    else items.push({ kind: m.kind, name: m.metadata.name, action: !before ? 'create' : comparable(before) === comparable(after) ? 'unchanged' : 'update' });
   }
   return items;
 }

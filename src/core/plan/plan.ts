@@ -10,6 +10,7 @@
  */
 import type { Context } from '../context.js';
 import { info } from '../io.js';
+import type { PlanItem } from '../kube/plan.js';
 
 export interface PlanOptions {
   ansibleCheck?: boolean;
@@ -44,7 +45,7 @@ export interface PlanResult {
   stack: StackPlan | null;
   roles: RolePlan[] | null;
   /** Kubernetes: each object of the stack and what applying it would do. */
-  objects: Array<{ kind: string; name: string; action: 'create' | 'update' | 'unchanged' }> | null;
+  objects: PlanItem[] | null;
   ansibleCheck: AnsibleCheck | null;
   /** AWS: the template checker that ran (null: cfn-lint is not installed) and its warnings. */
   template: { checker: 'cfn-lint' | null; warnings: string[] } | null;
@@ -56,6 +57,9 @@ export async function plan(ctx: Context, opts: PlanOptions = {}): Promise<PlanRe
   if (ctx.env.platform === 'kubernetes') {
     const { planKube } = await import('../kube/plan.js');
     result.objects = await planKube(ctx, { image: opts.image, tag: opts.tag });
+    const stopped = result.objects.filter((o) => o.action === 'conflict' || o.action === 'invalid');
+    if (stopped.some((o) => o.action === 'conflict')) result.notes.push('a deploy would stop at the conflicts above (fields another manager owns) unless run with --force-conflicts');
+    if (stopped.some((o) => o.action === 'invalid')) result.notes.push('a deploy would stop at the invalid objects above before changing anything');
     if (opts.ansibleCheck) result.notes.push('--ansible-check applies to AWS and local environments only');
     return result;
   }

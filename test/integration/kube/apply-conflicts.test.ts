@@ -40,6 +40,11 @@ describe('server-side apply conflicts and invalid objects (real API server)', { 
     assert.match(deploy.stderr, /nothing was changed \(server-side dry run\)/);
     assert.equal(await replicas(), 2, 'the scale was not taken back');
 
+    const plan = await p.run(['dev', 'plan']);
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.match(plan.stdout, new RegExp(`conflict +StatefulSet +app +spec\\.replicas \\(managed by "${scaler}"\\)`));
+    assert.match(plan.stdout, /a deploy would stop at the conflicts above .* unless run with --force-conflicts/);
+
     const change = await p.run(['dev', 'version-change', '--tag', 'latest-2']);
     assert.equal(change.code, 2, change.stderr);
     assert.match(change.stderr, /spec\.replicas \(managed by "kubectl/);

@@ -28,7 +28,7 @@ export default defineVerb<Opts>({
     const result = await deployKube(run.context(), { image: opts.image, tag: opts.tag, timeoutMs: opts.timeout, forceConflicts: opts.forceConflicts, verified: opts.verified });
     if (run.global.json) return run.io.json(result);
     if (result.dryRun) {
-      run.io.result(table(['KIND', 'NAME', 'ACTION'], result.dryRun.map((p) => [p.kind, p.name, p.action])));
+      run.io.result(table(['KIND', 'NAME', 'ACTION', 'WHY'], result.dryRun.map((p) => [p.kind, p.name, p.action, p.reason ?? ''])));
       return;
     }
     run.io.result(`namespace: ${result.namespace}\nurl:       ${result.url}\nimage:     ${result.image}\nrevision:  ${result.revision}`);
