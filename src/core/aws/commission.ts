@@ -10,6 +10,7 @@ import { desiredTemplate, envStackName, outputsOf, parametersOf, sameDeployment 
 import { FAILED_CREATE, HEALTHY, isInProgress } from './states.js';
 import { failureReasons, latestEventId, waitForStack } from './wait.js';
 import { runDeploy } from './deploy-hook.js';
+import { deployPreflight } from './deploy-preflight.js';
 
 export interface CommissionOptions {
   deploy: boolean;
@@ -33,13 +34,15 @@ export async function commission(ctx: Context, opts: CommissionOptions): Promise
   const name = envStackName(ctx);
   const desired = desiredTemplate(ctx);
   // Everything that can be checked locally is checked before the first AWS call.
-  await buildParameters(ctx, desired.template, PLACEHOLDER_IMAGE);
+  const checked = await buildParameters(ctx, desired.template, PLACEHOLDER_IMAGE);
   checkKeyFile(ctx);
   imageInputsHash(ctx);
   await preflight(ctx);
   let existing = await describeStack(ctx.aws, name);
 
   if (existing && HEALTHY.includes(existing.StackStatus ?? '')) return alreadyThere(ctx, existing, desired, opts);
+  // The deploy that follows must find a host for every play before anything is baked or created.
+  if (opts.deploy) await deployPreflight(ctx, desired.template, checked);
   if (existing && isInProgress(existing.StackStatus ?? '')) {
     throw new OperationError(`stack ${name} is busy: ${existing.StackStatus}`, {
       hint: `wait for it with \`fragctl ${ctx.env.name} status --watch\`, then run commission again`,
