@@ -17,6 +17,11 @@ export function registerSecret(value: unknown): void {
   pattern = undefined;
 }
 
+/** Whether `value` was registered (a filter that encodes a secret registers the encoded form too). */
+export function isRegisteredSecret(value: unknown): boolean {
+  return (typeof value === 'string' || typeof value === 'number') && secrets.has(String(value));
+}
+
 export function redact(text: string): string {
   if (secrets.size === 0) return text;
   pattern ??= new RegExp(

@@ -55,7 +55,7 @@ export function fragctl(args: string[], options: CliOptions = {}): Promise<CliRe
 /** A private copy of the reference ops project (formations, playbooks, environments). */
 export function copyProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'fragctl-project-'));
-  for (const part of ['formations', 'playbooks', 'environments', 'keys']) {
+  for (const part of ['formations', 'playbooks', 'environments', 'keys', 'kubernetes']) {
     // As in a fresh clone: no private keys (keys/*.pem are generated locally and never committed).
     cpSync(join(ROOT, part), join(dir, part), { recursive: true, filter: (src) => !/\.(pem|pub)$/.test(src) });
   }

@@ -45,6 +45,9 @@ export function render(r: PlanResult): string {
     out.push(`\n${chalk.bold('Kubernetes objects')} (server-side dry run): ${changing ? `${changing} to create or update` : 'no change'}`);
     const reasons = r.objects.some((o) => o.reason);
     out.push(table(['ACTION', 'KIND', 'NAME', ...(reasons ? ['WHY'] : [])], r.objects.map((o) => [o.action, o.kind, o.name, ...(reasons ? [o.reason ?? ''] : [])])));
+    for (const o of r.objects.filter((x) => x.changes?.length)) {
+      out.push(`${o.kind} ${o.name}:`, ...o.changes!.map((c) => `  ${c.path}: ${JSON.stringify(c.before) ?? '(none)'} → ${JSON.stringify(c.after) ?? '(none)'}`));
+    }
   }
   if (r.roles) {
     out.push(`\n${chalk.bold('Deploy')}: the hosts each role would reach`);

@@ -95,6 +95,8 @@ export const KubeSettings = v.strictObject({
   request_timeout: v.optional(v.pipe(v.string(), v.regex(/^\d+(\.\d+)?(ms|s|m)?$/, 'a duration such as 30s, 2m or 500ms'))),
   /** Check with the registry that the tag exists before deploy and version-change. */
   verify_image: v.optional(v.boolean(), true),
+  /** Workloads version-change restarts (names); default every Deployment and StatefulSet of the release. */
+  restart: v.optional(v.array(v.string())),
 });
 
 export const LocalHost = v.strictObject({

@@ -1,5 +1,5 @@
 /**
- * One-off Jobs (data loader, replicators): made from the app's image, waited for with a watch,
+ * One-off Jobs (data loader, replicators, rendered from kubernetes/jobs/): waited for with a watch,
  * reported with the last lines of their pod's log.
  */
 import type { KubeClient } from '../../providers/kube/client.js';
@@ -11,44 +11,6 @@ import { watchUntil } from './watch.js';
 
 export const JOB_LABEL = 'fragctl.io/job';
 export const TASK_LABEL = 'fragctl.io/task';
-
-export interface JobSpec {
-  name: string;
-  task: string;
-  image: string;
-  command: string[];
-  env: Record<string, string>;
-}
-
-export function jobManifest(namespace: string, labels: Record<string, string>, j: JobSpec): Manifest {
-  const podLabels = { ...labels, [TASK_LABEL]: j.task, [JOB_LABEL]: j.name };
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name: j.name, namespace, labels: { ...labels, [TASK_LABEL]: j.task } },
-    spec: { backoffLimit: 0, template: jobPodTemplate(podLabels, j) },
-  };
-}
-
-export function jobPodTemplate(labels: Record<string, string>, j: Omit<JobSpec, 'name'>): Record<string, unknown> {
-  return {
-    metadata: { labels },
-    spec: {
-      restartPolicy: 'Never',
-      serviceAccountName: 'app',
-      containers: [
-        {
-          name: j.task,
-          image: j.image,
-          command: j.command,
-          env: Object.entries(j.env).map(([name, value]) => ({ name, value })),
-          volumeMounts: [{ name: 'media', mountPath: '/app/media' }],
-        },
-      ],
-      volumes: [{ name: 'media', persistentVolumeClaim: { claimName: 'media' } }],
-    },
-  };
-}
 
 export type JobState = 'active' | 'succeeded' | 'failed';
 

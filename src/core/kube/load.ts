@@ -1,5 +1,5 @@
 /**
- * `load`: the data-loader Job. One at a time: a loader still running is named with its age and
+ * `load`: the data-loader Job, from the ops project's kubernetes/jobs/loader.yaml. One at a time: a loader still running is named with its age and
  * refused, unless --replace deletes it first. Finished loaders (and their pods) are cleaned up
  * before a new one starts.
  */
@@ -7,10 +7,9 @@ import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { info } from '../io.js';
 import { touched } from './connect.js';
-import { deployedStack } from './change-image.js';
-import { formatImage } from './image.js';
-import { ageOf, deleteJob, jobManifest, jobName, jobState, runJob, TASK_LABEL, type JobOutcome } from './jobs.js';
-import { resolveStack } from './stack.js';
+import { openStack, releaseImage, requireDeployed } from './release/open.js';
+import { renderJob } from './job-template.js';
+import { ageOf, deleteJob, jobName, jobState, runJob, TASK_LABEL, type JobOutcome } from './jobs.js';
 
 export interface LoadOptions {
   origin: string;
@@ -37,8 +36,11 @@ export async function loadData(ctx: Context, options: LoadOptions): Promise<Load
   if (type === 's3' && !options.origin.startsWith('s3://')) {
     throw new UserError(`--origin ${options.origin} is not an s3:// URL`, { hint: 'for --type s3 give s3://bucket/prefix', code: 'USAGE' });
   }
-  const stack = resolveStack(ctx.env);
-  const { api, image } = await deployedStack(ctx, stack);
+  const s = await openStack(ctx);
+  const { stack, api } = s;
+  requireDeployed(s);
+  // The loader runs what the stack was last given, ready or not.
+  const image = releaseImage(s.history.at(-1));
   const ns = stack.namespace;
   const loaders = (await api.list('Job', ns, { labelSelector: `${TASK_LABEL}=${TASK}` })).items;
   const active = loaders.filter((j) => jobState(j) === 'active');
@@ -49,6 +51,9 @@ export async function loadData(ctx: Context, options: LoadOptions): Promise<Load
       code: 'LOADER_ACTIVE',
     });
   }
+  // Rendered before anything is deleted: a template error changes nothing.
+  const name = jobName(TASK);
+  const manifest = await renderJob(ctx, stack, { template: 'loader', task: TASK, name, image, vars: { loader_data_origin: options.origin, loader_type: type } });
   const replaced: string[] = [];
   for (const j of active) {
     info(ctx.io, 'kube.loader.replaced', `deleting the running loader ${j.metadata.name} (--replace)`);
@@ -60,14 +65,6 @@ export async function loadData(ctx: Context, options: LoadOptions): Promise<Load
     await deleteJob(api, ns, j.metadata.name);
     cleaned.push(j.metadata.name);
   }
-  const name = jobName(TASK);
-  const manifest = jobManifest(ns, stack.labels, {
-    name,
-    task: TASK,
-    image: image ? formatImage(image) : stack.image,
-    command: ['/app/bin/load-data', '--type', type, '--origin', options.origin],
-    env: { LOAD_TYPE: type, LOAD_ORIGIN: options.origin },
-  });
   try {
     const outcome = await runJob(ctx, api, ns, manifest, options.timeoutMs ?? 60 * 60_000, 'data load');
     return { ...outcome, env: stack.env, namespace: ns, origin: options.origin, type, replaced, cleaned };

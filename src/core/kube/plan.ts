@@ -1,45 +1,36 @@
 /**
  * What a deploy would change, asked of the API server itself with a server-side dry run
- * (`dryRun=All`): defaulting, admission and field ownership are the server's, not a guess.
- * Used by `deploy --dry-run` and by `plan`.
+ * (`dryRun=All`): defaulting, admission and field ownership are the server's, not a guess. Each
+ * changed object lists the fields that change; Secret values are never shown.
  */
 import { KubeApiError, type KubeClient } from '../../providers/kube/client.js';
 import type { KubeObject } from '../../providers/kube/resources.js';
+import { REDACTED } from '../redact.js';
 import type { Context } from '../context.js';
-import { connectKube, managedNamespace } from './connect.js';
-import { namespaceManifest, stackManifests } from './manifests.js';
-import { secretNames } from './secrets.js';
-import { resolveStack } from './stack.js';
-import { chosenImage, noTag, runningImage, type ImageChoice } from './target-image.js';
+import type { Manifest } from './manifests.js';
+import { chosenImage, noTag, type ImageChoice } from './choose-image.js';
+import { renderChange } from './release/change.js';
+import { openStack, releaseImage, type OpenStack } from './release/open.js';
+import { objectKey } from './templates/documents.js';
+
+export interface FieldChange {
+  path: string;
+  before?: unknown;
+  after?: unknown;
+}
 
 export interface PlanItem {
   kind: string;
   name: string;
   /** conflict: a field another manager owns (deploy stops unless --force-conflicts); invalid: the server rejects the object. */
-  action: 'create' | 'update' | 'unchanged' | 'conflict' | 'invalid';
+  action: 'create' | 'update' | 'unchanged' | 'delete' | 'conflict' | 'invalid';
+  changes?: FieldChange[];
   /** For conflict and invalid: the fields and their managers, or the server's reason. */
   reason?: string;
 }
 
-/** Drops what the server sets on every write, so that two reads of the same state compare equal. */
-function comparable(obj: KubeObject | undefined): unknown {
-  if (!obj) return undefined;
-  const { resourceVersion: _rv, managedFields: _mf, generation: _g, creationTimestamp: _c, uid: _u, ...metadata } = obj.metadata as KubeObject['metadata'] & { managedFields?: unknown };
-  const { status: _s, ...rest } = obj;
-  return stable({ ...rest, metadata });
-}
-
-function stable(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stable(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
 /** The dry run of one object, or the conflict or invalid field that stops it. */
-async function dryRun(api: KubeClient, m: KubeObject & { kind: string }, force?: boolean): Promise<KubeObject | Pick<PlanItem, 'action' | 'reason'>> {
+async function dryRun(api: KubeClient, m: Manifest, force?: boolean): Promise<KubeObject | Pick<PlanItem, 'action' | 'reason'>> {
   try {
     return await api.apply(m, { dryRun: true, force });
   } catch (e) {
@@ -50,32 +41,65 @@ async function dryRun(api: KubeClient, m: KubeObject & { kind: string }, force?:
   }
 }
 
-export async function planKube(ctx: Context, choice: ImageChoice & { forceConflicts?: boolean } = {}): Promise<PlanItem[]> {
-  const stack = resolveStack(ctx.env);
-  let image = chosenImage(stack, choice);
-  const api = await connectKube(ctx);
-  const ns = await managedNamespace(api, stack);
-  const running = ns ? await runningImage(api, stack) : { exists: false as const };
-  image ??= running.image;
-  if (!image) throw noTag(stack);
-  const manifests = stackManifests(stack, { image, restartedAt: running.exists ? running.restartedAt : undefined });
-  const items: PlanItem[] = [{ kind: 'Namespace', name: stack.namespace, action: ns ? 'unchanged' : 'create' }];
-  if (!ns) {
-    // Without the namespace a namespaced dry run cannot be answered: everything is new.
-    for (const name of secretNames()) items.push({ kind: 'Secret', name, action: 'create' });
-    for (const m of manifests) items.push({ kind: m.kind, name: m.metadata.name, action: 'create' });
-    return items;
+const IGNORED = new Set(['status', 'metadata.resourceVersion', 'metadata.managedFields', 'metadata.generation', 'metadata.creationTimestamp', 'metadata.uid']);
+
+/** Leaf paths of an object (arrays indexed), without what the server sets on every write. */
+export function flatten(v: unknown, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
+  if (IGNORED.has(prefix)) return out;
+  if (v && typeof v === 'object') {
+    const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v);
+    if (!entries.length) out.set(prefix, Array.isArray(v) ? [] : {});
+    for (const [k, x] of entries) flatten(x, prefix ? `${prefix}.${k}` : k, out);
+    return out;
   }
-  const nsAfter = await api.apply(namespaceManifest(stack), { dryRun: true });
-  items[0]!.action = comparable(nsAfter) === comparable(ns) ? 'unchanged' : 'update';
-  for (const name of secretNames()) {
-    items.push({ kind: 'Secret', name, action: (await api.get('Secret', name, stack.namespace)) ? 'unchanged' : 'create' });
+  if (v !== undefined) out.set(prefix, v);
+  return out;
+}
+
+export function diffObjects(before: KubeObject, after: KubeObject): FieldChange[] {
+  const a = flatten(before);
+  const b = flatten(after);
+  const secret = after.kind === 'Secret';
+  const mask = (path: string, v: unknown) => (secret && /^(data|stringData)\./.test(path) && v !== undefined ? REDACTED : v);
+  const changes: FieldChange[] = [];
+  for (const path of new Set([...a.keys(), ...b.keys()])) {
+    if (JSON.stringify(a.get(path)) === JSON.stringify(b.get(path))) continue;
+    changes.push({ path, before: mask(path, a.get(path)), after: mask(path, b.get(path)) });
+  }
+  return changes.sort((x, y) => x.path.localeCompare(y.path));
+}
+
+export async function planRendered(_ctx: Context, s: OpenStack, manifests: Manifest[], force?: boolean): Promise<PlanItem[]> {
+  const { api, stack } = s;
+  const items: PlanItem[] = [{ kind: 'Namespace', name: stack.namespace, action: s.namespace ? (s.adopting ? 'update' : 'unchanged') : 'create' }];
+  const gone = (s.history.at(-1)?.manifests ?? []).filter((m) => !manifests.some((n) => objectKey(n) === objectKey(m)));
+  if (!s.namespace) {
+    // Without the namespace a namespaced dry run cannot be answered: everything is new.
+    return [...items, ...manifests.map((m) => ({ kind: m.kind, name: m.metadata.name, action: 'create' as const }))];
   }
   for (const m of manifests) {
-    const before = await api.get(m.kind as never, m.metadata.name, stack.namespace);
-    const after = await dryRun(api, m, choice.forceConflicts);
-    if (!('metadata' in after)) items.push({ kind: m.kind, name: m.metadata.name, ...after } as PlanItem);
-    else items.push({ kind: m.kind, name: m.metadata.name, action: !before ? 'create' : comparable(before) === comparable(after) ? 'unchanged' : 'update' });
+    const before = await api.get(m.kind, m.metadata.name, m.metadata.namespace);
+    const after = await dryRun(api, m, force);
+    if (!('metadata' in after)) {
+      items.push({ kind: m.kind, name: m.metadata.name, ...after } as PlanItem);
+      continue;
+    }
+    if (!before) {
+      items.push({ kind: m.kind, name: m.metadata.name, action: 'create' });
+      continue;
+    }
+    const changes = diffObjects(before, after);
+    items.push({ kind: m.kind, name: m.metadata.name, action: changes.length ? 'update' : 'unchanged', ...(changes.length ? { changes } : {}) });
   }
+  for (const m of gone) items.push({ kind: m.kind, name: m.metadata.name, action: 'delete' });
   return items;
+}
+
+/** `plan` for a Kubernetes environment: the templates rendered with the image a deploy would use, dry-run applied. */
+export async function planKube(ctx: Context, choice: ImageChoice & { forceConflicts?: boolean } = {}): Promise<PlanItem[]> {
+  const s = await openStack(ctx, {});
+  const image = chosenImage(s.stack, choice) ?? releaseImage(s.history.at(-1));
+  if (!image) throw noTag(s.stack);
+  const rendered = await renderChange(ctx, s, { image });
+  return planRendered(ctx, s, rendered.manifests, choice.forceConflicts);
 }

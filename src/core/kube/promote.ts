@@ -2,15 +2,19 @@
  * `promote --build N --as VERSION`: the image tested as `latest-N` (or a release candidate) goes
  * to the environment without a rebuild. Through the registry's HTTP API its manifest is copied to
  * the version tag and to `stable`; the environment is pointed at the image's digest, so what runs
- * is byte for byte what was tested, whatever later happens to the tags.
+ * is byte for byte what was tested, whatever later happens to the tags. Everything is verified
+ * before a tag moves; a rollout that fails is rolled back and `stable` is put back.
  */
 import { RegistryClient } from '../../providers/registry/client.js';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { info, warn } from '../io.js';
-import { changeImage, deployedStack, type ChangeResult } from './change-image.js';
-import { parseImageRef, type ImageRef } from './image.js';
-import { resolveStack, type KubeStack } from './stack.js';
+import { OperationError } from '../errors.js';
+import { touched } from './connect.js';
+import { formatImage, parseImageRef, type ImageRef } from './image.js';
+import { releaseTemplates } from './release/change.js';
+import { openStack, requireDeployed } from './release/open.js';
+import type { KubeStack } from './stack.js';
 import { DEFAULT_TIMEOUT_MS } from './deploy.js';
 
 export const VERSION_RE = /^v?\d+\.\d+\.\d+(-rc\d+)?$/;
@@ -21,7 +25,14 @@ export interface PromoteOptions {
   timeoutMs?: number;
 }
 
-export interface PromoteResult extends ChangeResult {
+export interface PromoteResult {
+  env: string;
+  namespace: string;
+  image: string;
+  digest: string;
+  revision: number;
+  tag: string;
+  plan: PromotePlan;
   source: string;
   version: string;
   tags: string[];
@@ -49,17 +60,25 @@ export function checkVersion(version: string): void {
   }
 }
 
+export interface PromotePlan {
+  source: string;
+  digest: string;
+  /** Where each tag that moves points now (undefined: the tag is new). */
+  moves: Array<{ tag: string; from?: string; to: string }>;
+}
+
 export async function promote(ctx: Context, o: PromoteOptions): Promise<PromoteResult> {
   checkVersion(o.as);
   const source = buildTag(o.build);
-  const stack = resolveStack(ctx.env);
   if (!ctx.env.protected) warn(ctx.io, 'kube.promote.unprotected', `${ctx.env.name} is not protected: promote is meant for the production environment`);
+  const s = await openStack(ctx);
+  const { stack } = s;
+  requireDeployed(s);
   const repo = parseImageRef(stack.image);
-  const base = registryUrl(stack, repo);
-  const running = await deployedStack(ctx, stack);
   const user = process.env.FRAGCTL_REGISTRY_USER;
   const password = process.env.FRAGCTL_REGISTRY_PASSWORD;
-  const registry = new RegistryClient(base, user && password ? { user, password } : undefined);
+  const registry = new RegistryClient(registryUrl(stack, repo), user && password ? { user, password } : undefined);
+  // Verify everything before moving anything.
   const manifest = await registry.getManifest(repo.path, source);
   if (!manifest) {
     const builds = (await registry.listTags(repo.path)).filter((t) => /^latest-\d+$/.test(t)).sort((a, b) => Number(b.slice(7)) - Number(a.slice(7))).slice(0, 5);
@@ -71,16 +90,26 @@ export async function promote(ctx: Context, o: PromoteOptions): Promise<PromoteR
   if (await registry.digest(repo.path, o.as)) {
     throw new UserError(`version ${o.as} already exists in ${repo.repository}`, { hint: 'a version tag is never moved: choose the next version', code: 'VERSION_EXISTS' });
   }
-  const digest = await registry.putManifest(repo.path, o.as, manifest);
-  await registry.putManifest(repo.path, 'stable', manifest);
-  info(ctx.io, 'kube.promote.tagged', `${repo.repository}:${source} (${digest}) tagged ${o.as} and stable`, { digest, source, version: o.as });
+  const stable = await registry.getManifest(repo.path, 'stable');
+  const plan: PromotePlan = { source, digest: manifest.digest, moves: [{ tag: 'stable', from: stable?.digest, to: manifest.digest }, { tag: o.as, to: manifest.digest }] };
+  info(ctx.io, 'kube.promote.plan', `${repo.repository}:${source} is ${manifest.digest}; stable moves from ${stable?.digest ?? '(none)'}; ${o.as} is free`, { ...plan });
+  const digest = await registry.putManifest(repo.path, 'stable', manifest);
   const image: ImageRef = { ...repo, tag: undefined, digest };
-  const result = await changeImage(ctx, stack, running.api, running, image, {
-    verb: 'promote',
-    restart: false,
-    wait: true,
-    timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    note: `${source} as ${o.as}`,
-  });
-  return { ...result, tag: o.as, source, version: o.as, tags: [o.as, 'stable'] };
+  let out;
+  try {
+    out = await releaseTemplates(ctx, s, { verb: 'promote', image, timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS, atomic: true, note: `${source} as ${o.as}` });
+  } catch (e) {
+    const restored = stable ? `stable points at ${stable.digest} again` : 'stable could not be removed (it did not exist before; the registry deletes no tags)';
+    if (stable) await registry.putManifest(repo.path, 'stable', stable);
+    throw new OperationError(`promotion of ${source} as ${o.as} failed; ${restored}, ${o.as} was not created: ${(e as Error).message}`, {
+      hint: `fragctl ${stack.env} history shows the releases; fix the build and promote the next one`,
+      code: 'PROMOTE_FAILED',
+    });
+  }
+  // The version tag is written once production runs the build: a registry cannot take back a tag
+  // that shares its manifest with latest-N without deleting both.
+  await registry.putManifest(repo.path, o.as, manifest);
+  info(ctx.io, 'kube.promote.tagged', `${repo.repository}:${source} (${digest}) tagged ${o.as} and stable`, { digest, source, version: o.as });
+  touched(ctx, s.api, { platform: 'kubernetes', namespace: stack.namespace, revision: out.release.version });
+  return { env: stack.env, namespace: stack.namespace, image: formatImage(image), digest, revision: out.release.version, source, version: o.as, tag: o.as, tags: [o.as, 'stable'], plan };
 }

@@ -6,13 +6,14 @@
 import { loadEnvironment } from '../config/project.js';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
-import { success } from '../io.js';
+import { success, warn } from '../io.js';
 import { connectKube, managedNamespace, touched } from './connect.js';
-import { deployedStack } from './change-image.js';
-import { formatImage, shownTag } from './image.js';
-import { jobManifest, jobName, jobPodTemplate, runJob, TASK_LABEL, type JobOutcome } from './jobs.js';
+import { openStack, releaseImage, requireDeployed } from './release/open.js';
+import { listReleases } from './release/record.js';
+import { runningStackImage, sameBuild } from './running.js';
+import { cronJobOf, renderJob } from './job-template.js';
+import { jobName, runJob, type JobOutcome } from './jobs.js';
 import { resolveStack } from './stack.js';
-import { runningImage } from './target-image.js';
 
 export interface ReplicateOptions {
   what: string;
@@ -59,51 +60,47 @@ export async function replicate(ctx: Context, o: ReplicateOptions): Promise<Repl
   if (sourceEnv.platform !== 'kubernetes') {
     throw new UserError(`--from ${o.from} is a ${sourceEnv.platform} environment`, { hint: 'replicate copies between Kubernetes environments', code: 'USAGE' });
   }
-  const stack = resolveStack(ctx.env);
+  const target = await openStack(ctx);
+  const stack = target.stack;
+  const targetRelease = requireDeployed(target);
   const source = resolveStack(sourceEnv);
-  const target = await deployedStack(ctx, stack);
   const srcApi = await connectKube(ctx, sourceEnv);
-  const srcRunning = (await managedNamespace(srcApi, source)) ? await runningImage(srcApi, source) : { exists: false as const };
-  if (!srcRunning.exists) throw new UserError(`${o.from} is not deployed (no app in namespace ${source.namespace})`, { hint: 'deploy the source first', code: 'KUBE_NOT_DEPLOYED' });
-  const tTag = target.image ? shownTag(target.image) : '?';
-  const sTag = srcRunning.image ? shownTag(srcRunning.image) : '?';
-  if (tTag !== sTag && !o.allowVersionMismatch) {
-    throw new UserError(`${ctx.env.name} runs ${tTag} but ${o.from} runs ${sTag}: the data may not fit this version`, {
-      hint: `version-change one of them first, or pass --allow-version-mismatch`,
+  const srcReleases = (await managedNamespace(srcApi, source)) ? await listReleases(srcApi, source.namespace, source.env) : [];
+  const srcRelease = [...srcReleases].reverse().find((r) => r.status === 'deployed') ?? srcReleases.at(-1);
+  if (!srcRelease) throw new UserError(`${o.from} is not deployed (no release in namespace ${source.namespace})`, { hint: 'deploy the source first', code: 'KUBE_NOT_DEPLOYED' });
+  const mine = await runningStackImage(target.api, stack.namespace, targetRelease);
+  const theirs = await runningStackImage(srcApi, source.namespace, srcRelease);
+  const show = (r: typeof mine) => `${r.image ?? '?'}${r.digest ? ` (${r.digest})` : ' (digest unknown)'}`;
+  const verdict = sameBuild(mine, theirs);
+  if (verdict === 'unknown-same-ref') {
+    warn(ctx.io, 'kube.replicate.no-digest', `the pods report no image digest; both stacks run ${mine.image}, a fixed tag, taken as the same build`);
+  } else if (verdict !== 'same' && !o.allowVersionMismatch) {
+    throw new UserError(`${ctx.env.name} runs ${show(mine)} but ${o.from} runs ${show(theirs)}: the data may not fit this version`, {
+      hint: verdict === 'different' ? 'version-change one of them first, or pass --allow-version-mismatch' : 'without digests the two cannot be compared (a moving tag, or two references); pass --allow-version-mismatch if you know they match',
       code: 'VERSION_MISMATCH',
     });
   }
+  const runningImage = releaseImage(targetRelease);
   const task = `replicate-${what}`;
-  const spec = {
+  const name = o.schedule !== undefined ? task : jobName(task);
+  const job = await renderJob(ctx, stack, {
+    template: task,
     task,
-    image: target.image ? formatImage(target.image) : stack.image,
-    command: ['/app/bin/replicate', what, '--from-namespace', source.namespace],
-    env: { REPLICATE: what, SOURCE_ENV: o.from, SOURCE_NAMESPACE: source.namespace, SOURCE_DATABASE_HOST: `postgres.${source.namespace}.svc`, SOURCE_URL: source.url },
-  };
+    name,
+    image: runningImage,
+    vars: { source_env: o.from, source_namespace: source.namespace, source_database_host: `postgres.${source.namespace}.svc`, source_url: source.url, ...(o.schedule !== undefined ? { schedule: o.schedule } : {}) },
+  });
   const base = { env: stack.env, namespace: stack.namespace, what, from: o.from, sourceNamespace: source.namespace } as const;
   const api = target.api;
   if (o.schedule !== undefined) {
-    const labels = { ...stack.labels, [TASK_LABEL]: task };
-    await api.apply({
-      apiVersion: 'batch/v1',
-      kind: 'CronJob',
-      metadata: { name: task, namespace: stack.namespace, labels },
-      spec: {
-        schedule: o.schedule,
-        concurrencyPolicy: 'Forbid',
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: { metadata: { labels }, spec: { backoffLimit: 0, template: jobPodTemplate(labels, spec) } },
-      },
-    });
+    await api.apply(cronJobOf(job, task, o.schedule));
     success(ctx.io, 'kube.cronjob', `CronJob ${task} in ${stack.namespace} runs "${o.schedule}" (never two at once)`);
     touched(ctx, api, { platform: 'kubernetes', namespace: stack.namespace, objects: [{ kind: 'CronJob', name: task }] });
     return { ...base, mode: 'cronjob', schedule: o.schedule, cronJob: task };
   }
-  const name = jobName(task);
   try {
-    const job = await runJob(ctx, api, stack.namespace, jobManifest(stack.namespace, stack.labels, { ...spec, name }), o.timeoutMs ?? 60 * 60_000, `replicate ${what} from ${o.from}`);
-    return { ...base, mode: 'job', job };
+    const outcome = await runJob(ctx, api, stack.namespace, job, o.timeoutMs ?? 60 * 60_000, `replicate ${what} from ${o.from}`);
+    return { ...base, mode: 'job', job: outcome };
   } finally {
     touched(ctx, api, { platform: 'kubernetes', namespace: stack.namespace, objects: [{ kind: 'Job', name }] });
   }

@@ -1,11 +1,15 @@
-/** `rollback`: back to an image from the stack's deploy history (the previous one, or --to REVISION). */
+/**
+ * `rollback [--to N]`: release N's manifests re-applied exactly as they were recorded (not today's
+ * templates with an old tag), what N did not have pruned, every workload waited for, and a new
+ * release recorded. Without --to: the newest release before the current one that was deployed.
+ */
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
-import { changeImage, deployedStack, type ChangeResult } from './change-image.js';
-import { readHistory } from './history.js';
-import { formatImage, parseImageRef } from './image.js';
-import { resolveStack } from './stack.js';
+import { touched } from './connect.js';
 import { DEFAULT_TIMEOUT_MS } from './deploy.js';
+import { openStack, requireDeployed } from './release/open.js';
+import type { ImageRecord } from './release/record.js';
+import { runRelease } from './release/run.js';
 
 export interface RollbackOptions {
   to?: number;
@@ -14,36 +18,57 @@ export interface RollbackOptions {
   forceConflicts?: boolean;
 }
 
-export async function rollbackKube(ctx: Context, options: RollbackOptions = {}): Promise<ChangeResult & { toRevision: number }> {
-  const stack = resolveStack(ctx.env);
-  const current = await deployedStack(ctx, stack);
-  const history = await readHistory(current.api, stack.namespace);
-  const running = current.image ? formatImage(current.image) : undefined;
+export interface RollbackResult {
+  env: string;
+  namespace: string;
+  from: number;
+  toRevision: number;
+  revision: number;
+  image?: string;
+  images: ImageRecord[];
+  pruned: Array<{ kind: string; name: string }>;
+}
+
+export async function rollbackKube(ctx: Context, options: RollbackOptions = {}): Promise<RollbackResult> {
+  const s = await openStack(ctx);
+  const current = requireDeployed(s);
+  const known = s.history.map((h) => h.version).join(', ');
   let target;
   if (options.to !== undefined) {
-    target = history.find((h) => h.revision === options.to);
+    target = s.history.find((h) => h.version === options.to);
     if (!target) {
-      throw new UserError(`revision ${options.to} is not in the deploy history of ${stack.env}`, {
-        hint: history.length ? `known revisions: ${history.map((h) => h.revision).join(', ')} (fragctl ${stack.env} history)` : 'the history is empty',
+      throw new UserError(`release ${options.to} does not exist in the history of ${s.stack.env}`, {
+        hint: `known releases: ${known} (fragctl ${s.stack.env} history); nothing was applied`,
         code: 'KUBE_REVISION',
       });
     }
   } else {
-    target = [...history].reverse().find((h) => h.image !== running);
+    target = [...s.history].reverse().find((h) => h.version < current.version && (h.status === 'superseded' || h.status === 'deployed'));
     if (!target) {
-      throw new UserError(`nothing to roll back to: every revision in the history of ${stack.env} runs ${running ?? 'the current image'}`, {
-        hint: `fragctl ${stack.env} history lists the revisions`,
+      throw new UserError(`nothing to roll back to: ${s.stack.env} has no deployed release before release ${current.version}`, {
+        hint: `fragctl ${s.stack.env} history lists the releases`,
         code: 'KUBE_REVISION',
       });
     }
   }
-  const result = await changeImage(ctx, stack, current.api, current, parseImageRef(target.image), {
+  const out = await runRelease(ctx, s.api, s.stack, s.history, {
     verb: 'rollback',
-    restart: false,
-    wait: true,
+    manifests: target.manifests,
+    settingsHash: target.settingsHash,
+    image: target.image,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    note: `to release ${target.version}`,
     force: options.forceConflicts,
-    note: `to revision ${target.revision}`,
   });
-  return { ...result, toRevision: target.revision };
+  touched(ctx, s.api, { platform: 'kubernetes', namespace: s.stack.namespace, revision: out.release.version, pruned: out.pruned });
+  return {
+    env: s.stack.env,
+    namespace: s.stack.namespace,
+    from: current.version,
+    toRevision: target.version,
+    revision: out.release.version,
+    image: target.image,
+    images: out.release.images,
+    pruned: out.pruned,
+  };
 }

@@ -7,15 +7,20 @@ import { randomBytes } from 'node:crypto';
 import type { KubeClient } from '../../providers/kube/client.js';
 import type { KubeObject } from '../../providers/kube/resources.js';
 import { registerSecret } from '../redact.js';
-import { APP_SECRET, DATABASE_SECRET, type KubeStack } from './stack.js';
+import type { KubeStack } from './stack.js';
 
-const SECRETS: Record<string, string[]> = { [APP_SECRET]: ['secret-key'], [DATABASE_SECRET]: ['password'] };
+/** Secret name → keys, from the setting `kube_generated_secrets` (group_vars or the environment's settings). */
+export type GeneratedSecrets = Record<string, string[]>;
 
-export const secretNames = (): string[] => Object.keys(SECRETS);
+export function generatedSecrets(settings: Record<string, unknown>): GeneratedSecrets {
+  const raw = settings.kube_generated_secrets;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : []]));
+}
 
-export function secretManifest(stack: KubeStack, name: string): KubeObject & { kind: string } {
+export function secretManifest(stack: KubeStack, name: string, keys: string[]): KubeObject & { kind: string } {
   const data: Record<string, string> = {};
-  for (const k of SECRETS[name] ?? []) {
+  for (const k of keys) {
     const value = randomBytes(24).toString('base64url');
     registerSecret(value);
     data[k] = value;
@@ -24,15 +29,15 @@ export function secretManifest(stack: KubeStack, name: string): KubeObject & { k
 }
 
 /** Creates the missing secrets; returns the names created. Existing ones are read only to redact their values. */
-export async function ensureSecrets(api: KubeClient, stack: KubeStack): Promise<string[]> {
+export async function ensureSecrets(api: KubeClient, stack: KubeStack, secrets: GeneratedSecrets): Promise<string[]> {
   const created: string[] = [];
-  for (const name of secretNames()) {
+  for (const [name, keys] of Object.entries(secrets)) {
     const existing = await api.get('Secret', name, stack.namespace);
     if (existing) {
       registerValues(existing);
       continue;
     }
-    await api.create(secretManifest(stack, name));
+    await api.create(secretManifest(stack, name, keys));
     created.push(name);
   }
   return created;

@@ -1,18 +1,18 @@
 /** `status` and `history` of a Kubernetes stack: what runs, how ready, what ran before. */
 import type { KubeObject } from '../../providers/kube/resources.js';
 import type { Context } from '../context.js';
-import { connectKube, managedNamespace, touched } from './connect.js';
-import { readHistory, type HistoryEntry } from './history.js';
+import { touched } from './connect.js';
 import { jobState, TASK_LABEL, ageOf } from './jobs.js';
-import { rolloutState } from './rollout.js';
-import { APP, DATABASE, resolveStack } from './stack.js';
+import { openStack } from './release/open.js';
+import { summary, type ReleaseSummary } from './release/record.js';
+import { isWorkload, workloadState } from './workloads.js';
 
 export interface WorkloadStatus {
+  kind: string;
   name: string;
   image?: string;
   replicas: number;
   ready: number;
-  updated: number;
   rolledOut: boolean;
   message: string;
 }
@@ -25,47 +25,48 @@ export interface KubeStatus {
   deployed: boolean;
   workloads: WorkloadStatus[];
   jobs: Array<{ name: string; task: string; state: string; age: string }>;
-  lastDeploy?: HistoryEntry;
+  cronJobs: Array<{ name: string; task: string; schedule: string; suspended: boolean; lastSchedule?: string }>;
+  lastDeploy?: ReleaseSummary;
 }
 
-function workload(sts: KubeObject): WorkloadStatus {
-  const spec = sts.spec as { replicas?: number; template?: { spec?: { containers?: Array<{ image?: string }> } } };
-  const st = (sts.status ?? {}) as { readyReplicas?: number; updatedReplicas?: number };
-  const state = rolloutState(sts);
-  return {
-    name: sts.metadata.name,
-    image: spec.template?.spec?.containers?.[0]?.image,
-    replicas: spec.replicas ?? 1,
-    ready: st.readyReplicas ?? 0,
-    updated: st.updatedReplicas ?? 0,
-    rolledOut: state.done,
-    message: state.message,
-  };
+function workload(kind: string, obj: KubeObject): WorkloadStatus {
+  const spec = obj.spec as { replicas?: number; template?: { spec?: { containers?: Array<{ image?: string }> } } };
+  const st = (obj.status ?? {}) as { readyReplicas?: number; numberReady?: number };
+  const state = workloadState(kind, obj);
+  return { kind, name: obj.metadata.name, image: spec.template?.spec?.containers?.[0]?.image, replicas: spec.replicas ?? 1, ready: st.readyReplicas ?? st.numberReady ?? 0, rolledOut: state.done, message: state.message };
 }
 
 export async function kubeStatus(ctx: Context): Promise<KubeStatus> {
-  const stack = resolveStack(ctx.env);
-  const api = await connectKube(ctx);
-  const ns = await managedNamespace(api, stack);
+  const s = await openStack(ctx);
+  const { stack, api } = s;
   const base = { env: stack.env, platform: 'kubernetes' as const, namespace: stack.namespace, url: stack.url };
-  if (!ns) return { ...base, deployed: false, workloads: [], jobs: [] };
-  const sets = (await api.list('StatefulSet', stack.namespace)).items.filter((s) => [APP, DATABASE].includes(s.metadata.name));
+  if (!s.namespace) return { ...base, deployed: false, workloads: [], jobs: [], cronJobs: [] };
+  const last = s.history.at(-1);
+  const workloads: WorkloadStatus[] = [];
+  for (const m of (last?.manifests ?? []).filter(isWorkload)) {
+    const live = await api.get(m.kind, m.metadata.name, stack.namespace);
+    if (live) workloads.push(workload(m.kind, live));
+  }
   const jobs = (await api.list('Job', stack.namespace, { labelSelector: TASK_LABEL })).items;
-  const history = await readHistory(api, stack.namespace);
+  const crons = (await api.list('CronJob', stack.namespace)).items;
   touched(ctx, api, { platform: 'kubernetes', namespace: stack.namespace, read: true });
   return {
     ...base,
-    deployed: sets.some((s) => s.metadata.name === APP),
-    workloads: sets.map(workload),
+    deployed: !!last,
+    workloads,
     jobs: jobs.map((j) => ({ name: j.metadata.name, task: j.metadata.labels?.[TASK_LABEL] ?? '?', state: jobState(j), age: ageOf(j) })),
-    lastDeploy: history.at(-1),
+    cronJobs: crons.map((c) => ({
+      name: c.metadata.name,
+      task: c.metadata.labels?.[TASK_LABEL] ?? '-',
+      schedule: String(c.spec?.schedule ?? ''),
+      suspended: c.spec?.suspend === true,
+      lastSchedule: (c.status as { lastScheduleTime?: string } | undefined)?.lastScheduleTime,
+    })),
+    ...(last ? { lastDeploy: summary(last) } : {}),
   };
 }
 
-export async function kubeHistory(ctx: Context): Promise<{ env: string; namespace: string; entries: HistoryEntry[] }> {
-  const stack = resolveStack(ctx.env);
-  const api = await connectKube(ctx);
-  const ns = await managedNamespace(api, stack);
-  const entries = ns ? await readHistory(api, stack.namespace) : [];
-  return { env: stack.env, namespace: stack.namespace, entries };
+export async function kubeHistory(ctx: Context): Promise<{ env: string; namespace: string; entries: ReleaseSummary[] }> {
+  const s = await openStack(ctx);
+  return { env: s.stack.env, namespace: s.stack.namespace, entries: s.history.map(summary) };
 }

@@ -8,7 +8,7 @@ import { registryFromEnv, RegistryClient } from '../../providers/registry/client
 import { OperationError, UserError } from '../errors.js';
 import { formatImage, type ImageRef } from './image.js';
 import { resolveStack, type KubeStack } from './stack.js';
-import { chosenImage, type ImageChoice } from './target-image.js';
+import { chosenImage, type ImageChoice } from './choose-image.js';
 import type { Context } from '../context.js';
 
 /** Where an image's manifests are asked: its registry's API and the repository path there. */

@@ -1,11 +1,17 @@
-/** `version-change`: a fresh pull of the image (new tag or the same one), rolled out pod by pod. */
+/**
+ * `version-change`: a fresh pull of the image (a new tag, or the same one again): the templates
+ * rendered with it and the workloads the environment names (`kubernetes.restart`; default every
+ * Deployment and StatefulSet of the release) restarted like `kubectl rollout restart`, watched.
+ */
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
-import { changeImage, deployedStack, type ChangeResult } from './change-image.js';
-import { checkTag, parseImageRef } from './image.js';
-import { resolveStack } from './stack.js';
-import { verifyImage } from './verify-image.js';
+import { touched } from './connect.js';
 import { DEFAULT_TIMEOUT_MS } from './deploy.js';
+import { checkTag, formatImage, parseImageRef } from './image.js';
+import { releaseTemplates } from './release/change.js';
+import { openStack, releaseImage, requireDeployed } from './release/open.js';
+import type { ImageRecord } from './release/record.js';
+import { verifyImage } from './verify-image.js';
 
 export interface VersionChangeOptions {
   tag?: string;
@@ -15,23 +21,51 @@ export interface VersionChangeOptions {
   forceConflicts?: boolean;
 }
 
+export interface ChangeResult {
+  env: string;
+  namespace: string;
+  from?: string;
+  image: string;
+  tag?: string;
+  revision: number;
+  restartedAt?: string;
+  restarted: string[];
+  images: ImageRecord[];
+  waited: boolean;
+  requests: number;
+}
+
 export async function versionChange(ctx: Context, options: VersionChangeOptions = {}): Promise<ChangeResult> {
-  const stack = resolveStack(ctx.env);
   if (options.tag !== undefined) checkTag(options.tag);
-  const current = await deployedStack(ctx, stack);
-  const base = current.image ?? parseImageRef(stack.image);
+  const s = await openStack(ctx);
+  const current = requireDeployed(s);
+  const base = releaseImage(current) ?? parseImageRef(s.stack.image);
   const image = options.tag !== undefined ? { ...base, tag: options.tag, digest: undefined } : base;
-  if (!image.tag && !image.digest) {
-    throw new UserError(`the app in ${stack.namespace} runs an image without a tag`, { hint: 'pass --tag TAG', code: 'IMAGE_TAG' });
-  }
+  if (!image.tag && !image.digest) throw new UserError(`release ${current.version} of ${s.stack.env} ran an image without a tag`, { hint: 'pass --tag TAG', code: 'IMAGE_TAG' });
   // Before anything changes: a tag the registry does not have would only end in ImagePullBackOff.
-  const registryDigest = await verifyImage(stack, image);
-  return changeImage(ctx, stack, current.api, current, image, {
-    registryDigest,
+  const registryDigest = await verifyImage(s.stack, image);
+  const wait = options.wait ?? true;
+  const out = await releaseTemplates(ctx, s, {
     verb: 'version-change',
-    restart: true,
-    wait: options.wait ?? true,
+    image,
+    registryDigest,
+    restart: s.stack.settings.restart ?? 'all',
+    wait,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     force: options.forceConflicts,
   });
+  touched(ctx, s.api, { platform: 'kubernetes', namespace: s.stack.namespace, objects: out.rendered.restarted, revision: out.release.version });
+  return {
+    env: s.stack.env,
+    namespace: s.stack.namespace,
+    from: current.image,
+    image: formatImage(image),
+    tag: image.tag,
+    revision: out.release.version,
+    restartedAt: out.rendered.restartedAt,
+    restarted: out.rendered.restarted,
+    images: out.release.images,
+    waited: wait,
+    requests: s.api.totalCalls(),
+  };
 }

@@ -40,7 +40,8 @@ export async function guardedRun(ctx: Context, input: GuardInput, body: () => Pr
 
   let state: EnvState | undefined;
   try {
-    state = await openEnvState(ctx, { verb: input.verb });
+    // deploy --adopt takes over a namespace fragctl did not make: its lock may live there.
+    state = await openEnvState(ctx, { verb: input.verb, adopt: input.verb === 'deploy' && input.args.includes('--adopt') });
     await state.lock.acquire(holder);
   } catch (e) {
     // A held lock, or a settings problem (no kubeconfig, a foreign namespace): the verb cannot run.

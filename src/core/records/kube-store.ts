@@ -106,15 +106,17 @@ class CreatingLock implements EnvLock {
   }
 }
 
-export async function openKubeState(ctx: Context, opts: { create?: boolean; verb?: string } = {}): Promise<{ store: RecordStore; lock: EnvLock }> {
-  const [{ connectKube, managedNamespace }, { resolveStack }, { namespaceManifest }] = await Promise.all([
+export async function openKubeState(ctx: Context, opts: { create?: boolean; verb?: string; adopt?: boolean } = {}): Promise<{ store: RecordStore; lock: EnvLock }> {
+  const [{ connectKube, isManaged, managedNamespace }, { resolveStack }, { namespaceManifest }] = await Promise.all([
     import('../kube/connect.js'),
     import('../kube/stack.js'),
     import('../kube/manifests.js'),
   ]);
   const stack = resolveStack(ctx.env);
   const api = await connectKube(ctx);
-  let exists = !!(await managedNamespace(api, stack)); // refuses a namespace fragctl did not make
+  // A namespace fragctl did not make is refused, unless deploy --adopt takes it over.
+  const foreign = opts.adopt ? await api.get('Namespace', stack.namespace) : undefined;
+  let exists = foreign && !isManaged(foreign) ? true : !!(await managedNamespace(api, stack));
   const lock = new KubeLock(api, stack.namespace, ctx.env.name, stack.labels);
   const ensure = async (): Promise<boolean> => {
     if (exists) return true;

@@ -38,7 +38,7 @@ export function stateAwsClients(config: AwsConfig): AwsClients {
 }
 
 /** Opens the environment's state store (creating the AWS table on first use). Throws StateUnreachableError. */
-export async function openEnvState(ctx: Pick<Context, 'project' | 'env' | 'aws' | 'options' | 'io'>, opts: { create?: boolean; verb?: string } = {}): Promise<EnvState> {
+export async function openEnvState(ctx: Pick<Context, 'project' | 'env' | 'aws' | 'options' | 'io'>, opts: { create?: boolean; verb?: string; adopt?: boolean } = {}): Promise<EnvState> {
   const { project, env } = ctx;
   const cache = localCache(project);
   if (env.platform === 'local') {

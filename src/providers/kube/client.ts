@@ -134,6 +134,13 @@ export class KubeClient {
     return true;
   }
 
+  /** A discovery document (`/api/v1`, `/apis/apps/v1`); undefined when the server does not serve it. */
+  async discovery<T>(path: string): Promise<T | undefined> {
+    const a = await this.request('GET', 'discovery', path, { idempotent: true });
+    if (a.status === 404) return undefined;
+    return this.parse<T>(a, `read ${path}`);
+  }
+
   async podLog(namespace: string, pod: string, tailLines = 20): Promise<string> {
     const a = await this.request('GET', 'Pod', `${objectPath('Pod', pod, namespace)}/log`, { query: new URLSearchParams({ tailLines: String(tailLines) }) });
     if (a.status === 404 || a.status === 400) return '';

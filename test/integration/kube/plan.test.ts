@@ -31,7 +31,8 @@ describe('planKube (server-side dry run)', { concurrency: false }, () => {
   it('plans everything as create when the namespace does not exist, creating nothing', async () => {
     const plan = await planKube(kubeContext(p.dir, 'kube-staging'), { tag: 'latest-1' });
     assert.ok(plan.every((i) => i.action === 'create'));
-    assert.deepEqual(plan.map((i) => `${i.kind}/${i.name}`).slice(0, 3), [`Namespace/${NS}`, 'Secret/app-secrets', 'Secret/postgres-credentials']);
+    // kubectl's order: the namespace, then claims, ... workloads, services, ingress.
+    assert.deepEqual(plan.map((i) => `${i.kind}/${i.name}`), [`Namespace/${NS}`, 'PersistentVolumeClaim/database-data', 'PersistentVolumeClaim/media', 'ServiceAccount/app', 'StatefulSet/app', 'StatefulSet/postgres', 'Service/app', 'Service/postgres', 'Ingress/app']);
     assert.ok(plan.some((i) => i.kind === 'StatefulSet' && i.name === 'app'));
     assert.equal(await getObject('namespace', undefined, NS), undefined);
   });
@@ -43,7 +44,10 @@ describe('planKube (server-side dry run)', { concurrency: false }, () => {
     const same = await planKube(kubeContext(p.dir, 'kube-staging'));
     assert.deepEqual(same.filter((i) => i.action !== 'unchanged'), []);
     const next = await planKube(kubeContext(p.dir, 'kube-staging'), { tag: 'latest-2' });
-    assert.deepEqual(next.filter((i) => i.action !== 'unchanged'), [{ kind: 'StatefulSet', name: 'app', action: 'update' }]);
+    assert.deepEqual(next.filter((i) => i.action !== 'unchanged'), [{
+      kind: 'StatefulSet', name: 'app', action: 'update',
+      changes: [{ path: 'spec.template.spec.containers.0.image', before: 'registry.example.test/shop:latest-1', after: 'registry.example.test/shop:latest-2' }],
+    }]);
     assert.deepEqual(await objects(), before, 'the dry runs changed no object');
     const sts = (await getObject('statefulset', NS, 'app'))!;
     assert.match(JSON.stringify(sts.spec), /latest-1/);

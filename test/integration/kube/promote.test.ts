@@ -49,9 +49,11 @@ describe('promote through a real registry', { concurrency: false }, () => {
     assert.equal(out.digest, digest);
     assert.equal(out.source, 'latest-7');
     const h = await p.run(['kube-production', 'history', '--json']);
-    const last = (JSON.parse(h.stdout) as { entries: Array<{ verb: string; digest: string; who: string; note: string; when: string }> }).entries.at(-1)!;
+    const last = (JSON.parse(h.stdout) as { entries: Array<{ verb: string; image: string; images: Array<{ digest?: string }>; who: string; note: string; when: string; status: string }> }).entries.at(-1)!;
     assert.equal(last.verb, 'promote');
-    assert.equal(last.digest, digest);
+    assert.equal(last.status, 'deployed');
+    assert.equal(last.image, `${registry.host}/shop@${digest}`);
+    assert.equal(last.images[0]!.digest, digest);
     assert.equal(last.who, 'tester');
     assert.equal(last.note, 'latest-7 as v1.2.0');
     assert.ok(Date.now() - Date.parse(last.when) < 60_000);

@@ -51,8 +51,9 @@ describe('kubernetes verbs against the test control plane', { concurrency: false
     assert.ok((sts.metadata.managedFields as Array<{ manager: string; operation: string }>).some((f) => f.manager === 'fragctl' && f.operation === 'Apply'));
     // The claims are really bound (by the PV controller through the default StorageClass).
     assert.equal((await get('pvc', DEV, 'media'))?.status?.phase, 'Bound');
-    const history = await get('configmap', DEV, 'fragctl-history');
-    assert.equal(Object.keys(history?.data as object).length, 1);
+    // Release 1 is recorded in the cluster as a labelled Secret (Helm's way).
+    const releases = await listObjects('secret', DEV, 'fragctl.io/release-of=dev');
+    assert.deepEqual(releases.map((x) => [x.metadata.name, x.metadata.labels?.['fragctl.io/release-status']]), [['fragctl.release.dev.v1', 'deployed']]);
     // secret values never reach the output
     const secret = (await get('secret', DEV, 'postgres-credentials'))!;
     const password = Buffer.from(secret.data!.password!, 'base64').toString();
@@ -111,7 +112,7 @@ describe('kubernetes verbs against the test control plane', { concurrency: false
   it('a tag whose pods never become ready times out with exit 1 and names the stuck pod and its reason', async () => {
     const r = await p.run(['dev', 'version-change', '--tag', 'crash-3', '--timeout', '2s']);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, new RegExp(`rollout of app in ${DEV} did not finish within 2 s`));
+    assert.match(r.stderr, new RegExp(`rollout of statefulset/app in ${DEV} did not finish within 2 s`));
     assert.match(r.stderr, /pod app-0 is stuck: CrashLoopBackOff/);
     assert.match(r.stderr, /back-off 40s restarting failed container/);
   });
@@ -133,14 +134,18 @@ describe('kubernetes verbs against the test control plane', { concurrency: false
     assert.equal(r2.code, 0, r2.stderr);
     assert.equal((await appImage(DEV)).image, 'registry.example.test/shop:latest-1');
     const h = await p.run(['dev', 'history', '--json']);
-    const entries = json<{ entries: Array<{ revision: number; verb: string; image: string; who: string; note?: string }> }>(h.stdout).entries;
+    const entries = json<{ entries: Array<{ version: number; verb: string; status: string; image: string; who: string; note?: string }> }>(h.stdout).entries;
     assert.equal(entries.at(-1)!.verb, 'rollback');
-    assert.equal(entries.at(-1)!.note, 'to revision 1');
+    assert.equal(entries.at(-1)!.note, 'to release 1');
+    assert.equal(entries.at(-1)!.status, 'deployed');
+    assert.ok(entries.slice(0, -1).every((e) => e.status !== 'deployed'), 'one deployed release at a time');
+    assert.ok(entries.some((e) => e.verb === 'version-change' && e.status === 'failed' && e.image.endsWith(':crash-3')), 'the crashing release is recorded as failed');
     assert.equal(entries.at(-1)!.who, 'alice');
-    assert.ok(entries.some((e) => e.revision === out.revision));
+    assert.ok(entries.some((e) => e.version === out.revision));
     const bad = await p.run(['dev', 'rollback', '--to', '99']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /revision 99 is not in the deploy history/);
+    assert.match(bad.stderr, /release 99 does not exist in the history of dev/);
+    assert.match(bad.stderr, /hint: +known releases: 1, 2, /);
   });
 
   it('status reports workloads and the last deploy, as text and JSON', async () => {
@@ -194,7 +199,8 @@ describe('kubernetes verbs against the test control plane', { concurrency: false
     assert.equal(d.code, 0, d.stderr);
     const mismatch = await p.run(['dev', 'replicate', 'db', '--from', 'kube-staging']);
     assert.equal(mismatch.code, 2);
-    assert.match(mismatch.stderr, /dev runs latest-1 but kube-staging runs latest-9/);
+    // The guard compares digests, never tag strings, and names both sides (KWOK reports no digest for a tag).
+    assert.match(mismatch.stderr, /dev runs registry\.example\.test\/shop:latest-1 \((sha256:[0-9a-f]{64}|digest unknown)\) but kube-staging runs registry\.example\.test\/shop:latest-9 \((sha256:[0-9a-f]{64}|digest unknown)\)/);
     assert.equal((await list('job', DEV)).filter((j) => j.metadata.labels?.['fragctl.io/task'] === 'replicate-db').length, 0);
     const once = await p.run(['dev', 'replicate', 'db', '--from', 'kube-staging', '--allow-version-mismatch', '--json']);
     assert.equal(once.code, 0, once.stderr);

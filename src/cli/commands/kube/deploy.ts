@@ -9,6 +9,8 @@ interface Opts {
   tag?: string;
   timeout?: number;
   forceConflicts?: boolean;
+  atomic?: boolean;
+  adopt?: boolean;
   verified?: { image: string; digest?: string };
 }
 
@@ -18,6 +20,8 @@ export default defineVerb<Opts>({
       .option('--image <image>', 'image repository (optionally with :tag or @digest); default kubernetes.image', imageArg)
       .option('--tag <tag>', 'image tag; default kubernetes.tag, else the tag running now', tagArg)
       .option('--timeout <duration>', 'how long to wait for the rollout (e.g. 90s; default 10m)', durationArg)
+      .option('--atomic', 'roll back to the previous release by itself when this one does not become ready (then exit 1)')
+      .option('--adopt', 'deploy into an existing namespace fragctl did not create (recorded in the release)')
       .option('--force-conflicts', FORCE_CONFLICTS_HELP);
   },
   async before(run, opts) {
@@ -25,12 +29,12 @@ export default defineVerb<Opts>({
     opts.verified = await verifyChosenImage(run.context(), { image: opts.image, tag: opts.tag });
   },
   async run(run, opts) {
-    const result = await deployKube(run.context(), { image: opts.image, tag: opts.tag, timeoutMs: opts.timeout, forceConflicts: opts.forceConflicts, verified: opts.verified });
+    const result = await deployKube(run.context(), { image: opts.image, tag: opts.tag, timeoutMs: opts.timeout, atomic: opts.atomic, adopt: opts.adopt, forceConflicts: opts.forceConflicts, verified: opts.verified });
     if (run.global.json) return run.io.json(result);
     if (result.dryRun) {
-      run.io.result(table(['KIND', 'NAME', 'ACTION', 'WHY'], result.dryRun.map((p) => [p.kind, p.name, p.action, p.reason ?? ''])));
+      run.io.result(table(['KIND', 'NAME', 'ACTION', 'WHY'], result.dryRun.map((p) => [p.kind, p.name, p.action, p.reason ?? (p.changes ?? []).map((c) => c.path).join(', ')])));
       return;
     }
-    run.io.result(`namespace: ${result.namespace}\nurl:       ${result.url}\nimage:     ${result.image}\nrevision:  ${result.revision}`);
+    run.io.result(`namespace: ${result.namespace}\nurl:       ${result.url}\nimage:     ${result.image}\nrelease:   ${result.revision}${result.pruned?.length ? `\npruned:    ${result.pruned.map((x) => `${x.kind}/${x.name}`).join(', ')}` : ''}`);
   },
 });

@@ -18,6 +18,6 @@ export default defineVerb<Opts>({
   async run(run, opts) {
     const result = await promote(run.context(), { build: opts.build, as: opts.as, timeoutMs: opts.timeout });
     if (run.global.json) return run.io.json(result);
-    run.io.result(`${result.source} promoted as ${result.version} (and stable)\n${result.namespace} runs ${result.image} (revision ${result.revision})`);
+    run.io.result(`${result.source} promoted as ${result.version} (and stable)\n${result.namespace} runs ${result.image} (release ${result.revision})`);
   },
 });

@@ -12,7 +12,7 @@ interface Opts {
 export default defineVerb<Opts>({
   configure(cmd) {
     cmd
-      .option('--to <revision>', 'the history revision to return to (default: the previous image)', (v: string) => {
+      .option('--to <revision>', 'the release to return to (default: the previous deployed release)', (v: string) => {
         if (!/^\d+$/.test(v)) throw new UserError(`--to ${v}: expected a revision number`, { hint: 'fragctl <env> history lists them', code: 'USAGE' });
         return v;
       })
@@ -22,6 +22,6 @@ export default defineVerb<Opts>({
   async run(run, opts) {
     const result = await rollbackKube(run.context(), { to: opts.to === undefined ? undefined : Number(opts.to), timeoutMs: opts.timeout, forceConflicts: opts.forceConflicts });
     if (run.global.json) return run.io.json(result);
-    run.io.result(`${result.namespace}: rolled back to revision ${result.toRevision}, ${result.image} (now revision ${result.revision})`);
+    run.io.result(`${result.namespace}: rolled back to release ${result.toRevision}${result.image ? `, ${result.image}` : ''} (now release ${result.revision})`);
   },
 });

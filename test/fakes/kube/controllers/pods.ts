@@ -1,4 +1,5 @@
 /** Pods as a kubelet would report them: built from a template, then running, waiting or terminated. */
+import { createHash } from 'node:crypto';
 import { defaultPodSpec } from '../defaults.js';
 import { apiVersionOf, clone, isObject, objectsIn, type JsonObject, type KubeObject, type ResourceType } from '../types.js';
 import { now } from './loop.js';
@@ -48,7 +49,7 @@ export function runningStatus(pod: KubeObject, ready = true): JsonObject {
   return {
     ...base(pod, 'Running', ready),
     containerStatuses: containers(pod).map((c) => ({
-      name: c.name, image: c.image, imageID: `${c.image}@sha256:${'0'.repeat(64)}`, containerID: containerId(c.name),
+      name: c.name, image: c.image, imageID: imageId(c.image), containerID: containerId(c.name),
       ready, started: true, restartCount: 0, state: { running: { startedAt: now() } },
     })),
   };
@@ -71,7 +72,7 @@ export function terminatedStatus(pod: KubeObject, exitCode: number, reason: stri
   return {
     ...base(pod, exitCode === 0 ? 'Succeeded' : 'Failed', false, 'PodCompleted'),
     containerStatuses: containers(pod).map((c) => ({
-      name: c.name, image: c.image, imageID: `${c.image}@sha256:${'0'.repeat(64)}`, containerID: containerId(c.name),
+      name: c.name, image: c.image, imageID: imageId(c.image), containerID: containerId(c.name),
       ready: false, started: false, restartCount: 0,
       state: { terminated: { exitCode, reason, startedAt: now(), finishedAt: now(), containerID: containerId(c.name) } },
     })),
@@ -80,3 +81,10 @@ export function terminatedStatus(pod: KubeObject, exitCode: number, reason: stri
 
 export const isReady = (pod: KubeObject): boolean =>
   Array.isArray(pod.status?.conditions) && pod.status.conditions.some((c) => isObject(c) && c.type === 'Ready' && c.status === 'True');
+
+/** The digest a runtime would report: the pinned one, else one derived from the reference (two tags, two builds). */
+function imageId(image: string | undefined): string {
+  const ref = image ?? '';
+  const pinned = /@(sha256:[a-f0-9]{64})$/.exec(ref)?.[1];
+  return `${ref.replace(/@sha256:[a-f0-9]{64}$/, '')}@${pinned ?? `sha256:${createHash('sha256').update(ref).digest('hex')}`}`;
+}

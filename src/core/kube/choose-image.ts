@@ -1,11 +1,11 @@
 /**
  * Which image a deploy applies: --image and --tag first, then the environment's settings, then
- * what the stack runs now. Checked before any request.
+ * what the last release ran. Checked before any request.
  */
 import { UserError } from '../errors.js';
-import type { KubeClient } from '../../providers/kube/client.js';
+
 import { checkTag, parseImageRef, type ImageRef } from './image.js';
-import { APP, type KubeStack } from './stack.js';
+import type { KubeStack } from './stack.js';
 
 export interface ImageChoice {
   image?: string;
@@ -22,23 +22,6 @@ export function chosenImage(stack: KubeStack, choice: ImageChoice): ImageRef | u
   if (given?.tag || given?.digest) return given;
   if (stack.configured && repository === stack.image) return stack.configured;
   return undefined;
-}
-
-/** The image the app StatefulSet runs now, if it exists. */
-export async function runningImage(api: KubeClient, stack: KubeStack): Promise<{ image?: ImageRef; restartedAt?: string; exists: boolean; healthy?: boolean }> {
-  const sts = await api.get('StatefulSet', APP, stack.namespace);
-  if (!sts) return { exists: false };
-  const tpl = (sts.spec?.template ?? {}) as { metadata?: { annotations?: Record<string, string> }; spec?: { containers?: Array<{ name: string; image?: string }> } };
-  const container = tpl.spec?.containers?.find((c) => c.name === APP) ?? tpl.spec?.containers?.[0];
-  let image: ImageRef | undefined;
-  try {
-    image = container?.image ? parseImageRef(container.image) : undefined;
-  } catch {
-    image = undefined;
-  }
-  const status = (sts.status ?? {}) as { readyReplicas?: number };
-  const healthy = (status.readyReplicas ?? 0) >= ((sts.spec?.replicas as number | undefined) ?? 1);
-  return { image, restartedAt: tpl.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'], exists: true, healthy };
 }
 
 export function noTag(stack: KubeStack): UserError {
