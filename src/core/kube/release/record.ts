@@ -47,7 +47,8 @@ export interface Release {
   adopted?: boolean;
 }
 
-export type ReleaseSummary = Omit<Release, 'manifests'> & { objects: number };
+/** A release without its manifests; `digest` and `digestSource` are the stack image's. */
+export type ReleaseSummary = Omit<Release, 'manifests'> & { objects: number; digest?: string; digestSource?: ImageRecord['digestSource'] };
 
 export const recordName = (env: string, version: number): string => `fragctl.release.${env}.v${version}`;
 
@@ -138,5 +139,6 @@ export async function pruneRecords(api: KubeClient, releases: Array<Pick<Release
 
 export function summary(r: Release): ReleaseSummary {
   const { manifests, ...rest } = r;
-  return { ...rest, objects: manifests.length };
+  const own = r.images.find((i) => i.image === r.image && i.digest);
+  return { ...rest, objects: manifests.length, ...(own ? { digest: own.digest, digestSource: own.digestSource } : {}) };
 }
