@@ -55,6 +55,6 @@ export function touched(ctx: Context, api: KubeClient | undefined, data: Record<
     level: 'debug',
     code: 'run.touched',
     message: `kubernetes: namespace ${String(data.namespace ?? '?')}${api ? `, ${api.totalCalls()} API requests` : ''}`,
-    data: { ...data, ...(api ? { requests: api.totalCalls(), calls: Object.fromEntries(api.calls) } : {}) },
+    data: { ...data, ...(api ? { requests: api.totalCalls(), retries: api.retries, calls: Object.fromEntries(api.calls) } : {}) },
   });
 }
