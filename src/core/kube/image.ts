@@ -82,3 +82,21 @@ export function formatImage(ref: Pick<ImageRef, 'repository' | 'tag' | 'digest'>
 export function shownTag(ref: ImageRef): string {
   return ref.tag ?? (ref.digest ? ref.digest.slice(0, 19) : '');
 }
+
+/**
+ * The fully qualified form a kubelet reports in `containerStatuses[].image` (`nginx:1.27` →
+ * `docker.io/library/nginx:1.27`, no tag → `:latest`), so a spec image and a status image compare
+ * equal. A reference that does not parse is returned unchanged.
+ */
+export function canonicalImage(ref: string): string {
+  let r: ImageRef;
+  try {
+    r = parseImageRef(ref);
+  } catch {
+    return ref;
+  }
+  const host = r.host === undefined || r.host === 'index.docker.io' ? 'docker.io' : r.host;
+  const path = host === 'docker.io' && !r.path.includes('/') ? `library/${r.path}` : r.path;
+  const tag = r.tag ?? (r.digest ? undefined : 'latest');
+  return `${host}/${path}${tag ? `:${tag}` : ''}${r.digest ? `@${r.digest}` : ''}`;
+}

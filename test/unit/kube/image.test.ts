@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkTag, formatImage, parseImageRef } from '../../../src/core/kube/image.js';
+import { checkTag, formatImage, parseImageRef, canonicalImage } from '../../../src/core/kube/image.js';
 import { UserError } from '../../../src/core/errors.js';
 
 describe('image references', () => {
@@ -25,5 +25,18 @@ describe('image references', () => {
     assert.throws(() => checkTag('x'.repeat(129)), /not a valid image tag/);
     checkTag('v1.2.0-rc1');
     checkTag('latest_7');
+  });
+});
+
+describe('canonicalImage (what a kubelet reports in containerStatuses[].image)', () => {
+  it('qualifies Docker Hub names and a missing tag, keeps other registries as they are', () => {
+    assert.equal(canonicalImage('nginx:1.27'), 'docker.io/library/nginx:1.27');
+    assert.equal(canonicalImage('nginx'), 'docker.io/library/nginx:latest');
+    assert.equal(canonicalImage('bitnami/redis:7'), 'docker.io/bitnami/redis:7');
+    assert.equal(canonicalImage('index.docker.io/library/nginx:1.27'), 'docker.io/library/nginx:1.27');
+    assert.equal(canonicalImage('127.0.0.1:5000/shop:latest-7'), '127.0.0.1:5000/shop:latest-7');
+    const d = `sha256:${'a'.repeat(64)}`;
+    assert.equal(canonicalImage(`registry.example.test/shop@${d}`), `registry.example.test/shop@${d}`);
+    assert.equal(canonicalImage('Not An Image'), 'Not An Image');
   });
 });

@@ -9,6 +9,7 @@ import type { KubeObject } from '../../../providers/kube/resources.js';
 import type { Context } from '../../context.js';
 import { OperationError } from '../../errors.js';
 import { warn } from '../../io.js';
+import { canonicalImage } from '../image.js';
 import type { Manifest } from '../manifests.js';
 import { preflight } from '../preflight.js';
 import { podReason } from '../rollout.js';
@@ -112,7 +113,7 @@ async function digestsOf(api: KubeClient, namespace: string, images: ImageRecord
   const statuses = (await api.list('Pod', namespace)).items.flatMap((p) => ((p.status ?? {}) as { containerStatuses?: Array<{ image?: string; imageID?: string }> }).containerStatuses ?? []);
   const pinned = req.image ? /@(sha256:[a-f0-9]{64})$/.exec(req.image)?.[1] : undefined;
   return images.map((i): ImageRecord => {
-    const digest = statuses.map((s) => (s.image === i.image ? /@(sha256:[a-f0-9]{64})$/.exec(s.imageID ?? '')?.[1] : undefined)).find(Boolean);
+    const digest = statuses.map((s) => (canonicalImage(s.image ?? '') === canonicalImage(i.image) ? /@(sha256:[a-f0-9]{64})$/.exec(s.imageID ?? '')?.[1] : undefined)).find(Boolean);
     if (digest) return { ...i, digest, digestSource: 'pods' };
     if (i.image !== req.image) return i;
     if (pinned) return { ...i, digest: pinned, digestSource: 'pinned' };
