@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything fragctl and its tests need on a fresh machine: npm packages, a Python venv
 # with the AWS emulator (moto) and ansible-core, and the Debian packages for the test peers
-# (sshd for Ansible test hosts, docker-registry for promotions, kubectl to prove the fake API server).
+# (sshd for Ansible test hosts, docker-registry for promotions); the tests' kubectl is built with the
+# test control plane (below), at the server's version.
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +31,6 @@ fi
 need_apt=()
 [ -x /usr/sbin/sshd ] || need_apt+=(openssh-server)
 command -v docker-registry >/dev/null 2>&1 || need_apt+=(docker-registry)
-command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
 command -v ssh >/dev/null 2>&1 || need_apt+=(openssh-client)
 # zsh and fish: the completion scripts are tested in the shells they are for.
 command -v zsh >/dev/null 2>&1 || need_apt+=(zsh)

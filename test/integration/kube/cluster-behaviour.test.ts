@@ -1,7 +1,7 @@
 /**
- * What only a real control plane shows (the fake API server could not): a partitioned
- * StatefulSet, a claim that cannot bind, a Job that fails once its backoffLimit is spent, and a
- * replicator CronJob that really fires on its schedule.
+ * What only a real control plane shows: a partitioned StatefulSet, a claim that cannot bind, a Job
+ * that fails once its backoffLimit is spent, and a replicator CronJob that really fires on its
+ * schedule.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,7 +1,9 @@
 /**
- * Opt-in: the same scenarios as verbs.test.ts against a real cluster, for what no fake shows
- * (defaulting, admission, RBAC, real pods and image pulls). Runs only when FRAGCTL_REAL_KUBECONFIG
+ * Opt-in: the same scenarios as verbs.test.ts against a real cluster, for what simulated nodes
+ * do not show (real pods, containers and image pulls). Runs only when FRAGCTL_REAL_KUBECONFIG
  * names a kubeconfig; skipped with a message otherwise (the one allowed skip: it needs a cluster).
+ * It runs your kubectl (FRAGCTL_REAL_KUBECTL, default `kubectl` on PATH), the one test that does:
+ * it talks to your cluster, not the test control plane.
  *
  *   FRAGCTL_REAL_KUBECONFIG=~/.kube/config [FRAGCTL_REAL_CONTEXT=kind-kind] \
  *   [FRAGCTL_REAL_IMAGE=docker.io/library/nginx FRAGCTL_REAL_TAGS=1.27-alpine,1.26-alpine] \
@@ -26,7 +28,7 @@ const NS = `frag-e2e-${STACK}`;
 const SKIP = KUBECONFIG ? false : 'FRAGCTL_REAL_KUBECONFIG is not set: the opt-in real-cluster suite needs a kubeconfig (see "Kubernetes stacks" in the README)';
 
 function kubectl(...args: string[]): { code: number; out: string } {
-  const r = spawnSync('kubectl', ['--kubeconfig', KUBECONFIG!, ...(CONTEXT ? ['--context', CONTEXT] : []), ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.env.FRAGCTL_REAL_KUBECTL ?? 'kubectl', ['--kubeconfig', KUBECONFIG!, ...(CONTEXT ? ['--context', CONTEXT] : []), ...args], { encoding: 'utf8' });
   return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
 }
 const appImage = () => kubectl('-n', NS, 'get', 'statefulset', 'app', '-o', 'jsonpath={.spec.template.spec.containers[0].image}').out;

@@ -1,7 +1,7 @@
 /**
- * Shared set-up of the Kubernetes suites: a fake API server (or, opt-in, a real cluster), a
- * private copy of the ops project with Kubernetes environments pointing at it, and a fragctl
- * runner for that project.
+ * Shared set-up of the Kubernetes suites: a private copy of the ops project with Kubernetes
+ * environments pointing at a kubeconfig (the test control plane's, or, opt-in, a real cluster's),
+ * and a fragctl runner for that project.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
