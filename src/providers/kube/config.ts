@@ -86,7 +86,7 @@ export async function loadKubeTarget(input: KubeConfigInput): Promise<KubeTarget
   try {
     await kc.applyToHTTPSOptions(requestOptions);
   } catch (e) {
-    // client-node refuses plain-http servers without skipTLSVerify (kubectl proxy, local fakes);
+    // client-node refuses plain-http servers without skipTLSVerify (kubectl proxy, a local test proxy);
     // authentication headers were already applied before that check, so only the agent is missing.
     if (!/HTTP protocol is not allowed/.test((e as Error).message)) {
       throw new UserError(`cannot authenticate with context "${wanted}": ${(e as Error).message}`, {
