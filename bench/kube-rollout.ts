@@ -98,12 +98,15 @@ for (let i = 0; i < RUNS; i++) {
   let peer: Promise<{ exitedAt: number; requests: number }> | undefined;
   onNewSpec = () => (peer = kubectlRolloutStatus());
   await versionChange(ctx, { tag: `latest-${i + 2}`, timeoutMs: 60_000 });
+  // The wait of every workload updates its live view on each state it sees, the last one when the
+  // last workload is done (the single-StatefulSet wait emitted rollout.done instead).
+  noticedAt ||= ctx.io.updates.at(-1)?.at ?? 0;
   const api = await connectKube(ctx);
   requests = api.totalCalls();
   byCall = Object.fromEntries(api.calls);
   if (!peer) throw new Error('the new spec was not seen by the observing watch');
   const kubectlRun = await peer;
-  if (!completedAt || !noticedAt) throw new Error('the rollout completion was not seen');
+  if (!completedAt || !noticedAt) throw new Error(`the rollout completion was not seen (observer: ${completedAt ? 'yes' : 'no'}, fragctl: ${noticedAt ? 'yes' : 'no'})`);
   // Both watches get the same event from the server; the status became complete when the first saw it.
   const completed = Math.min(completedAt, noticedAt);
   lags.push(noticedAt - completed);
