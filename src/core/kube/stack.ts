@@ -7,6 +7,7 @@ import type { Environment } from '../config/project.js';
 import type { KubeSettings } from '../config/schema.js';
 import { UserError } from '../errors.js';
 import { parseImageRef, type ImageRef } from './image.js';
+import { renderPattern } from './templates/render.js';
 
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'fragctl' } as const;
 export const HISTORY_CONFIGMAP = 'fragctl-history';
@@ -94,11 +95,15 @@ export function resolveStack(env: Environment): KubeStack {
       });
     }
     namespace = `${app}-${user}-${stack}`;
-    host = s.host ?? `${user}-${stack}.${s.domain}`;
+    host = `${user}-${stack}.${s.domain}`;
   } else {
-    namespace = s.namespace ?? `${app}-${env.name}`;
-    host = s.host ?? `${app}-${env.name}.${s.domain}`;
+    namespace = `${app}-${env.name}`;
+    host = `${app}-${env.name}.${s.domain}`;
   }
+  // namespace and host may be patterns, so that existing names (stack-alice-shop) can be followed.
+  const names = { user: user ?? (s.namespace?.includes('user') || s.host?.includes('user') ? operatorName(s) : ''), stack_name: stack ?? s.stack ?? env.name, env_name: env.name, app_name: app, domain: s.domain };
+  if (s.namespace) namespace = renderPattern(s.namespace, 'kubernetes.namespace', names);
+  if (s.host) host = renderPattern(s.host, 'kubernetes.host', names);
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63) {
     throw new UserError(`namespace "${namespace}" is not a valid Kubernetes name`, {
       hint: 'namespaces are lower-case letters, digits and dashes, at most 63 characters: shorten kubernetes.namespace, stack or user',
