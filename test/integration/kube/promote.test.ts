@@ -5,6 +5,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { getObject, kubectl, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { startRegistry, type TestRegistry } from '../../helpers/registry.js';
 import { kubeProject, type KubeProject } from './setup.js';
@@ -74,5 +76,30 @@ describe('promote through a real registry', { concurrency: false }, () => {
     assert.match(missing.stderr, /recent builds: latest-7, latest-6/);
     assert.deepEqual(await registry.tags('shop'), tags);
     assert.equal(await appImage(), before);
+  });
+
+  it('a promotion whose rollout fails rolls production back and leaves the tags as they were', async () => {
+    await registry.push('shop', 'latest-8');
+    const stable = await registry.digest('shop', 'stable');
+    const tags = await registry.tags('shop');
+    const before = await appImage();
+    // This test's copy of the templates makes the app's pods fail (KWOK's fragctl.test/fail).
+    const app = join(p.dir, 'kubernetes', 'app.yaml');
+    const original = readFileSync(app, 'utf8');
+    writeFileSync(app, original.replace('    metadata:\n      labels: { app.kubernetes.io/name: app,', '    metadata:\n      annotations: { fragctl.test/fail: "true" }\n      labels: { app.kubernetes.io/name: app,'));
+    try {
+      const r = await p.run(['kube-production', 'promote', '--build', '8', '--as', 'v1.3.0', '--timeout', '5s']);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`promotion of latest-8 as v1\\.3\\.0 failed; stable points at ${stable} again, v1\\.3\\.0 was not created`));
+      assert.match(r.stderr, /was rolled back/);
+    } finally {
+      writeFileSync(app, original);
+    }
+    assert.deepEqual(await registry.tags('shop'), tags);
+    assert.equal(await registry.digest('shop', 'stable'), stable);
+    assert.equal(await registry.digest('shop', 'v1.3.0'), undefined);
+    assert.equal(await appImage(), before);
+    const h = JSON.parse((await p.run(['kube-production', 'history', '--json'])).stdout) as { entries: Array<{ verb: string; status: string }> };
+    assert.deepEqual(h.entries.slice(-2).map((e) => [e.verb, e.status]), [['promote', 'failed'], ['rollback', 'deployed']]);
   });
 });
