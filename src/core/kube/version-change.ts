@@ -53,6 +53,7 @@ export async function versionChange(ctx: Context, options: VersionChangeOptions 
     wait,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     force: options.forceConflicts,
+    onlyChanged: true,
   });
   touched(ctx, s.api, { platform: 'kubernetes', namespace: s.stack.namespace, objects: out.rendered.restarted, revision: out.release.version });
   return {

@@ -17,6 +17,15 @@ export async function applyAll(api: KubeClient, manifests: Manifest[], force?: b
   return applied;
 }
 
+/**
+ * The objects of `next` that differ from the same object in `previous` (or are new): what a
+ * release on top of a deployed one has to send. Unchanged objects are already what they should be.
+ */
+export function changedSince(next: Manifest[], previous: Manifest[]): Manifest[] {
+  const before = new Map(previous.map((m) => [objectKey(m), JSON.stringify(m)]));
+  return next.filter((m) => before.get(objectKey(m)) !== JSON.stringify(m));
+}
+
 export interface Pruned {
   kind: string;
   name: string;

@@ -10,7 +10,7 @@ import { preflight } from '../preflight.js';
 import { ensureSecrets, generatedSecrets } from '../secrets.js';
 import { renderStack } from '../templates/stack-objects.js';
 import { stackVars } from '../templates/variables.js';
-import { keepRestarts, withRestart } from './apply.js';
+import { changedSince, keepRestarts, withRestart } from './apply.js';
 import { ensureNamespace, type OpenStack } from './open.js';
 import { settingsHash } from './record.js';
 import { runRelease, type ReleaseOutcome } from './run.js';
@@ -28,6 +28,11 @@ export interface TemplateChange {
   force?: boolean;
   /** The registry's digest for the image's tag, when it was checked. */
   registryDigest?: string;
+  /**
+   * On top of a deployed release, send only the objects that changed (a version change touches
+   * the restarted workloads and little else); the release still records every object.
+   */
+  onlyChanged?: boolean;
 }
 
 export interface Rendered {
@@ -57,10 +62,15 @@ export async function renderChange(ctx: Context, s: OpenStack, c: Pick<TemplateC
 
 export async function releaseTemplates(ctx: Context, s: OpenStack, c: TemplateChange, rendered?: Rendered): Promise<ReleaseOutcome & { rendered: Rendered; secretsCreated: string[] }> {
   const r = rendered ?? (await renderChange(ctx, s, c));
-  await ensureNamespace(ctx, s);
-  // Nothing is created (generated secrets included) before every object passed the dry run.
-  await preflight(s.api, r.manifests, { force: c.force, namespaceExists: true });
-  const secretsCreated = await ensureSecrets(s.api, s.stack, generatedSecrets(ctx.env.settings as Record<string, unknown>));
+  const last = s.history.at(-1);
+  const partial = !!c.onlyChanged && last?.status === 'deployed' && !s.adopting;
+  const send = partial ? changedSince(r.manifests, last.manifests) : r.manifests;
+  // A deployed last release means the namespace and generated secrets exist already.
+  if (!partial) await ensureNamespace(ctx, s);
+  // Nothing is created (generated secrets included) before every object passed the dry run; a
+  // single object needs none: its apply is all-or-nothing by itself.
+  if (send.length > 1) await preflight(s.api, send, { force: c.force, namespaceExists: true });
+  const secretsCreated = partial ? [] : await ensureSecrets(s.api, s.stack, generatedSecrets(ctx.env.settings as Record<string, unknown>));
   const outcome = await runRelease(ctx, s.api, s.stack, s.history, {
     verb: c.verb,
     manifests: r.manifests,
@@ -74,6 +84,7 @@ export async function releaseTemplates(ctx: Context, s: OpenStack, c: TemplateCh
     force: c.force,
     checked: true,
     registryDigest: c.registryDigest,
+    send,
   });
   return { ...outcome, rendered: r, secretsCreated };
 }

@@ -34,6 +34,8 @@ export interface ReleaseRequest {
   checked?: boolean;
   /** The registry's digest for the stack image's tag, when it was checked. */
   registryDigest?: string;
+  /** The objects to apply and wait for, when not all of `manifests` (the rest are unchanged). */
+  send?: Manifest[];
 }
 
 export interface ReleaseOutcome {
@@ -66,13 +68,13 @@ export async function runRelease(ctx: Context, api: KubeClient, stack: KubeStack
   }, last?.version ?? 0);
   let pruned: Pruned[] = [];
   try {
-    const unhealthy = await unhealthySets(api, req.manifests);
-    const applied = await applyAll(api, req.manifests, req.force);
+    const send = req.send ?? req.manifests;
+    const applied = await applyAll(api, send, req.force);
     pruned = await pruneRemoved(ctx, api, stack.env, last?.manifests ?? [], req.manifests);
-    await replaceStuckPods(ctx, api, unhealthy);
+    await replaceStuckPods(ctx, api, unhealthySets(send, applied));
     if (req.wait !== false) {
       progress.update('objects applied; waiting for every workload');
-      await waitForWorkloads(ctx, api, req.manifests, { timeoutMs: req.timeoutMs, progress, applied });
+      await waitForWorkloads(ctx, api, send, { timeoutMs: req.timeoutMs, progress, applied });
       release = { ...release, images: await digestsOf(api, stack.namespace, release.images, req) };
     }
     release = { ...release, status: 'deployed' };
@@ -132,15 +134,19 @@ export function urlOf(manifests: Array<Manifest | KubeObject>): string | undefin
 
 const STUCK = /BackOff|ErrImagePull|InvalidImageName|CreateContainer|RunContainerError/;
 
-/** The StatefulSets of the release that exist and are not ready before the change. */
-async function unhealthySets(api: KubeClient, manifests: Manifest[]): Promise<Manifest[]> {
-  const out: Manifest[] = [];
-  for (const m of manifests.filter((x) => x.kind === 'StatefulSet')) {
-    const live = await api.get('StatefulSet', m.metadata.name, m.metadata.namespace);
-    const ready = ((live?.status ?? {}) as { readyReplicas?: number }).readyReplicas ?? 0;
-    if (live && ready < (((live.spec?.replicas as number | undefined) ?? 1))) out.push(m);
-  }
-  return out;
+/**
+ * The StatefulSets that were not ready when the change was applied: the apply's response carries
+ * the status the controller last wrote, from before the new template.
+ */
+function unhealthySets(manifests: Manifest[], applied: Map<string, KubeObject>): Manifest[] {
+  return manifests.filter((m) => {
+    if (m.kind !== 'StatefulSet') return false;
+    const live = applied.get(`${m.kind}/${m.metadata.name}`);
+    const status = (live?.status ?? {}) as { readyReplicas?: number; observedGeneration?: number };
+    // A set just created has no status yet: nothing of it can be stuck.
+    if (!live || status.observedGeneration === undefined) return false;
+    return (status.readyReplicas ?? 0) < ((live.spec?.replicas as number | undefined) ?? 1);
+  });
 }
 
 /**
