@@ -125,7 +125,7 @@ async function runVerb(state: RunState, entry: VerbEntry, envName: string | unde
     .usage(`${envName ? '' : entry.scope === 'env' ? '<env> ' : ''}[options]${verb.arguments ? ` ${verb.arguments}` : ''}`)
     .description(entry.summary)
     .exitOverride()
-    .configureOutput({ writeErr: () => undefined })
+    .configureOutput(commanderOutput(host))
     .allowExcessArguments(false)
     .helpOption('-h, --help', 'show this help');
   if (entry.scope === 'env' && !envName) cmd.name(`fragctl <env> ${entry.name}`);
@@ -167,6 +167,24 @@ async function runVerb(state: RunState, entry: VerbEntry, envName: string | unde
   } finally {
     interrupt.dispose();
   }
+}
+
+/** Commander's help goes to the run's stdout, sized and coloured by it; its errors are ours to draw. */
+function commanderOutput(host: CliHost): import('commander').OutputConfiguration {
+  const colors = (stream: CliHost['stdout']): boolean => {
+    if (host.env.NO_COLOR || host.env.FORCE_COLOR === '0' || host.env.FORCE_COLOR === 'false') return false;
+    if (host.env.FORCE_COLOR || host.env.CLICOLOR_FORCE) return true;
+    return !!stream.isTTY && !!(stream as NodeJS.WriteStream).hasColors?.();
+  };
+  return {
+    writeOut: (s) => host.stdout.write(s),
+    writeErr: () => undefined,
+    // Commander's own default: the terminal's width on a TTY, else 80.
+    getOutHelpWidth: () => (host.stdout.isTTY ? (host.stdout as NodeJS.WriteStream).columns : 80),
+    getErrHelpWidth: () => (host.stderr.isTTY ? (host.stderr as NodeJS.WriteStream).columns : 80),
+    getOutHasColors: () => colors(host.stdout),
+    getErrHasColors: () => colors(host.stderr),
+  };
 }
 
 function addGlobalOptions(cmd: import('commander').Command, Option: typeof import('commander').Option): void {
