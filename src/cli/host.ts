@@ -15,6 +15,8 @@ export interface CliHost {
   stdin: HostInput;
   env: Environ;
   cwd: string;
+  /** Stops the run's waits when aborted, as Ctrl-C does (a test's time limit). */
+  abortSignal?: AbortSignal;
   /** Ctrl-C and SIGTERM; absent in-process (a test has no terminal to interrupt it). */
   signals?: {
     on(signal: HostSignal, handler: () => void): () => void;

@@ -160,6 +160,7 @@ async function runVerb(state: RunState, entry: VerbEntry, envName: string | unde
   const io = new CliIoHost({ json: global.json, verbose: global.verbose, color: global.color, yes: global.yes }, host);
   const run = await buildRun(state, global, io, envName, entry);
   const interrupt = onInterrupt(host, () => run.abort());
+  host.abortSignal?.addEventListener('abort', () => run.abort(), { once: true });
   try {
     await verb.before?.(run, opts as never);
     const code = await guardRun(run, entry, () => verb.run(run, opts as never, cmd.args));

@@ -67,7 +67,9 @@ function collector(): { stream: Writable; text: () => string } {
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const stdout = collector();
   const stderr = collector();
+  const limit = new AbortController();
   const host = {
+    abortSignal: limit.signal,
     stdout: stdout.stream,
     stderr: stderr.stream,
     stdin: Readable.from([options.input ?? '']),
@@ -78,6 +80,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   const timedOut = new Promise<number>((resolve) => {
     timer = setTimeout(() => {
       stderr.stream.write(`\n[test helper] fragctl ${args.join(' ')} did not end within ${options.timeoutMs ?? 120_000} ms\n`);
+      limit.abort(); // its waits stop, as on Ctrl-C
       resolve(-1);
     }, options.timeoutMs ?? 120_000);
   });
