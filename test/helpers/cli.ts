@@ -10,7 +10,6 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { main } from '../../src/cli/main.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'fragctl.ts');
@@ -65,6 +64,8 @@ function collector(): { stream: Writable; text: () => string } {
 
 /** `main(argv, host)` in this process, with the same result shape as a child run. */
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  // Loaded on first use: files that import only ROOT or copyProject do not load the CLI.
+  const { main } = await import('../../src/cli/main.js');
   const stdout = collector();
   const stderr = collector();
   const limit = new AbortController();
