@@ -1,16 +1,21 @@
 import chalk from 'chalk';
 import { isFragError, type ExitCode } from '../core/errors.js';
 import { redact } from '../core/redact.js';
+import type { CliHost } from './host.js';
 
 /**
  * The one place errors are drawn. A FragError (a user's mistake, or AWS/Ansible/Kubernetes
  * refusing) is one line, its details and a hint, with no stack. Anything else is a bug.
  */
-export function handleError(error: unknown, opts: { json: boolean; verbose: boolean }): ExitCode {
-  const write = (s: string): boolean => process.stderr.write(redact(s));
+export function handleError(
+  error: unknown,
+  opts: { json: boolean; verbose: boolean },
+  out: Pick<CliHost, 'stdout' | 'stderr'> = process,
+): ExitCode {
+  const write = (s: string): boolean => out.stderr.write(redact(s));
   if (isFragError(error)) {
     if (opts.json) {
-      process.stdout.write(
+      out.stdout.write(
         `${redact(JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null, details: error.details, exitCode: error.exitCode } }, null, 2))}\n`,
       );
     }

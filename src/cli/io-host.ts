@@ -3,17 +3,13 @@ import chalk from 'chalk';
 import type { ConfirmRequest, IoEvent, IoHost, Progress } from '../core/io.js';
 import { UserError } from '../core/errors.js';
 import { redact } from '../core/redact.js';
+import { isInteractive, type CliHost } from './host.js';
 
 export interface CliIoOptions {
   json: boolean;
   verbose: boolean;
   color: boolean;
   yes: boolean;
-}
-
-/** True when a person sits at this terminal: a TTY on stdin and stderr, outside CI. */
-export function isInteractive(): boolean {
-  return !!process.stdin.isTTY && !!process.stderr.isTTY && !process.env.CI;
 }
 
 /**
@@ -24,9 +20,12 @@ export function isInteractive(): boolean {
 export class CliIoHost implements IoHost {
   private readonly spinners: boolean;
 
-  constructor(private readonly opts: CliIoOptions) {
+  constructor(
+    private readonly opts: CliIoOptions,
+    private readonly host: Pick<CliHost, 'stdout' | 'stderr' | 'stdin' | 'env'>,
+  ) {
     if (!opts.color) chalk.level = 0;
-    this.spinners = isInteractive() && !opts.json;
+    this.spinners = isInteractive(host) && !opts.json;
   }
 
   emit(event: IoEvent): void {
@@ -49,7 +48,7 @@ export class CliIoHost implements IoHost {
     let spinner: { text: string; succeed(t?: string): void; fail(t?: string): void } | undefined;
     let pending = redact(message);
     void import('ora').then(({ default: ora }) => {
-      spinner = ora({ text: pending, stream: process.stderr }).start();
+      spinner = ora({ text: pending, stream: this.host.stderr as NodeJS.WriteStream }).start();
     });
     return {
       update: (m) => {
@@ -63,13 +62,13 @@ export class CliIoHost implements IoHost {
 
   async confirm(request: ConfirmRequest): Promise<boolean> {
     if (this.opts.yes) return true;
-    if (this.opts.json || !isInteractive()) {
+    if (this.opts.json || !isInteractive(this.host)) {
       throw new UserError(`confirmation needed: ${request.message}`, {
         hint: 'no one can be asked here (no TTY, CI or --json): pass --yes to confirm in scripts',
         code: 'CONFIRM_NEEDED',
       });
     }
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    const rl = createInterface({ input: this.host.stdin, output: this.host.stderr });
     try {
       if (request.typeToConfirm) {
         const answer = await rl.question(`${chalk.yellow('?')} ${redact(request.message)}\n  Type ${chalk.bold(request.typeToConfirm)} to confirm: `);
@@ -88,14 +87,19 @@ export class CliIoHost implements IoHost {
 
   /** Results: the only thing written to stdout. */
   result(text: string): void {
-    process.stdout.write(redact(text.endsWith('\n') ? text : `${text}\n`));
+    this.host.stdout.write(redact(text.endsWith('\n') ? text : `${text}\n`));
+  }
+
+  /** Bytes for stdout exactly as given (a template to pipe into a file). */
+  raw(text: string): void {
+    this.host.stdout.write(text);
   }
 
   json(value: unknown): void {
-    process.stdout.write(`${redact(JSON.stringify(value, null, 2))}\n`);
+    this.host.stdout.write(`${redact(JSON.stringify(value, null, 2))}\n`);
   }
 
   private err(text: string): void {
-    process.stderr.write(redact(text));
+    this.host.stderr.write(redact(text));
   }
 }

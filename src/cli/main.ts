@@ -2,12 +2,14 @@ import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Project } from '../core/config/project.js';
 import { fileURLToPath } from 'node:url';
+import { withEnviron } from '../core/environ.js';
 import { UserError } from '../core/errors.js';
 import { AwsClients } from '../providers/aws/clients.js';
 import { splitArgv, setGlobalWords } from './argv.js';
 import { handleError } from './handle-error.js';
 import { topLevelHelp } from './help.js';
-import { CliIoHost, isInteractive } from './io-host.js';
+import { isInteractive, type CliHost } from './host.js';
+import { CliIoHost } from './io-host.js';
 import type { CliRun, GlobalOptions } from './verb.js';
 import { guardRun } from './run-guard.js';
 import { VERBS, findVerb, suggestVerb, type VerbEntry } from './verbs.js';
@@ -22,8 +24,25 @@ export function packageVersion(): string {
   return '0.0.0';
 }
 
-/** Runs fragctl with the given arguments and returns the exit code; never calls process.exit. */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs fragctl with the given arguments and returns the exit code; never calls process.exit and
+ * never reads the process: streams, variables, cwd and signals come from `host` (the bin passes
+ * the real process, tests their own), so several runs may share one process.
+ */
+export async function main(argv: string[], host: CliHost): Promise<number> {
+  return withEnviron(host.env, host.cwd, () => mainIn({ argv, host, projects: new Map() }));
+}
+
+/** One run's own state: its arguments, its host, and the projects it has read. */
+interface RunState {
+  argv: string[];
+  host: CliHost;
+  /** The project is read once per run: choosing a verb's platform entry and running it share it. */
+  projects: Map<string, Project>;
+}
+
+async function mainIn(state: RunState): Promise<number> {
+  const { argv, host } = state;
   setGlobalWords(VERBS.filter((v) => v.scope === 'global').map((v) => v.name));
   const split = splitArgv(argv);
   const early = earlyGlobals(split.rest);
@@ -31,18 +50,18 @@ export async function main(argv: string[]): Promise<number> {
     const [first, second] = split.words;
     if (!first || first === 'help') {
       if (split.version && !first) {
-        process.stdout.write(`${packageVersion()}\n`);
+        host.stdout.write(`${packageVersion()}\n`);
         return 0;
       }
       const target = first === 'help' ? second : undefined;
-      if (target && findVerb(target)) return await runVerb(findVerb(target)!, undefined, ['--help'], early);
-      process.stdout.write(topLevelHelp(packageVersion()));
+      if (target && findVerb(target)) return await runVerb(state, findVerb(target)!, undefined, ['--help'], early);
+      host.stdout.write(topLevelHelp(packageVersion()));
       return first || split.help ? 0 : 2;
     }
     const globalVerb = findVerb(first);
-    if (globalVerb?.scope === 'global') return await runVerb(globalVerb, undefined, split.rest, early);
+    if (globalVerb?.scope === 'global') return await runVerb(state, globalVerb, undefined, split.rest, early);
     if (globalVerb && (split.help || !second)) {
-      if (split.help) return await runVerb(globalVerb, undefined, ['--help'], early);
+      if (split.help) return await runVerb(state, globalVerb, undefined, ['--help'], early);
       throw new UserError(`"${first}" needs an environment: fragctl <env> ${first}`, {
         hint: 'run `fragctl envs` to list the environments',
         code: 'USAGE',
@@ -54,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
         code: 'USAGE',
       });
     }
-    const verb = findVerb(second, await platformOf(first, split.rest));
+    const verb = findVerb(second, await platformOf(state, first, split.rest));
     if (!verb || verb.scope !== 'env') {
       const near = suggestVerb(second);
       throw new UserError(`unknown verb "${second}"`, {
@@ -62,30 +81,27 @@ export async function main(argv: string[]): Promise<number> {
         code: 'USAGE',
       });
     }
-    return await runVerb(verb, first, split.rest, early);
+    return await runVerb(state, verb, first, split.rest, early);
   } catch (e) {
-    return handleError(e, early);
+    return handleError(e, early, host);
   }
 }
 
-// The project is read once per run: choosing a verb's platform entry and running it share it.
-const loadedProjects = new Map<string, Project>();
-
-async function projectAt(dir: string): Promise<Project> {
+async function projectAt(state: RunState, dir: string): Promise<Project> {
   const { loadProject } = await import('../core/config/project.js');
-  const key = resolve(dir);
-  let project = loadedProjects.get(key);
-  if (!project) loadedProjects.set(key, (project = loadProject(dir)));
+  const key = resolve(state.host.cwd, dir);
+  let project = state.projects.get(key);
+  if (!project) state.projects.set(key, (project = loadProject(dir)));
   return project;
 }
 
 /** The platform of an environment, to pick a verb's entry; undefined when it cannot be read yet. */
-async function platformOf(envName: string, rest: string[]): Promise<'aws' | 'kubernetes' | 'local' | undefined> {
+async function platformOf(state: RunState, envName: string, rest: string[]): Promise<'aws' | 'kubernetes' | 'local' | undefined> {
   const i = rest.indexOf('--project-dir');
-  const dir = (i >= 0 ? rest[i + 1] : rest.find((a) => a.startsWith('--project-dir='))?.slice(14)) ?? process.env.FRAGCTL_PROJECT_DIR ?? process.cwd();
+  const dir = (i >= 0 ? rest[i + 1] : rest.find((a) => a.startsWith('--project-dir='))?.slice(14)) ?? state.host.env.FRAGCTL_PROJECT_DIR ?? state.host.cwd;
   try {
     const { loadEnvironment } = await import('../core/config/project.js');
-    return loadEnvironment(await projectAt(dir), envName).platform;
+    return loadEnvironment(await projectAt(state, dir), envName).platform;
   } catch {
     return undefined; // the verb's run reports the problem with its full message
   }
@@ -100,14 +116,16 @@ function earlyGlobals(rest: string[]): EarlyGlobals {
   return { json: rest.includes('--json'), verbose: rest.includes('--verbose') || rest.includes('-v') };
 }
 
-async function runVerb(entry: VerbEntry, envName: string | undefined, rest: string[], early: EarlyGlobals): Promise<number> {
+async function runVerb(state: RunState, entry: VerbEntry, envName: string | undefined, rest: string[], early: EarlyGlobals): Promise<number> {
+  const { host } = state;
+  const env = host.env;
   const [{ Command, CommanderError, Option }, mod] = await Promise.all([import('commander'), entry.load()]);
   const verb = mod.default;
   const cmd = new Command(envName ? `fragctl ${envName} ${entry.name}` : `fragctl ${entry.name}`)
     .usage(`${envName ? '' : entry.scope === 'env' ? '<env> ' : ''}[options]${verb.arguments ? ` ${verb.arguments}` : ''}`)
     .description(entry.summary)
     .exitOverride()
-    .configureOutput({ writeErr: () => undefined })
+    .configureOutput(commanderOutput(host))
     .allowExcessArguments(false)
     .helpOption('-h, --help', 'show this help');
   if (entry.scope === 'env' && !envName) cmd.name(`fragctl <env> ${entry.name}`);
@@ -130,18 +148,19 @@ async function runVerb(entry: VerbEntry, envName: string | undefined, rest: stri
     yes: !!opts.yes,
     dryRun: !!opts.dryRun,
     verbose: !!opts.verbose,
-    color: opts.color !== false && !process.env.NO_COLOR && !opts.json,
+    color: opts.color !== false && !env.NO_COLOR && !opts.json,
     profile: opts.profile as string | undefined,
     region: opts.region as string | undefined,
-    endpointUrl: (opts.endpointUrl as string | undefined) ?? (process.env.AWS_ENDPOINT_URL || undefined),
-    projectDir: (opts.projectDir as string | undefined) ?? process.env.FRAGCTL_PROJECT_DIR ?? process.cwd(),
-    vaultPasswordFile: (opts.vaultPasswordFile as string | undefined) ?? (process.env.FRAGCTL_VAULT_PASSWORD_FILE || undefined),
+    endpointUrl: (opts.endpointUrl as string | undefined) ?? (env.AWS_ENDPOINT_URL || undefined),
+    projectDir: (opts.projectDir as string | undefined) ?? env.FRAGCTL_PROJECT_DIR ?? host.cwd,
+    vaultPasswordFile: (opts.vaultPasswordFile as string | undefined) ?? (env.FRAGCTL_VAULT_PASSWORD_FILE || undefined),
   };
   early.json = global.json;
   early.verbose = global.verbose;
-  const io = new CliIoHost({ json: global.json, verbose: global.verbose, color: global.color, yes: global.yes });
-  const run = await buildRun(global, io, envName, entry);
-  const interrupt = onInterrupt(() => run.abort());
+  const io = new CliIoHost({ json: global.json, verbose: global.verbose, color: global.color, yes: global.yes }, host);
+  const run = await buildRun(state, global, io, envName, entry);
+  const interrupt = onInterrupt(host, () => run.abort());
+  host.abortSignal?.addEventListener('abort', () => run.abort(), { once: true });
   try {
     await verb.before?.(run, opts as never);
     const code = await guardRun(run, entry, () => verb.run(run, opts as never, cmd.args));
@@ -149,6 +168,24 @@ async function runVerb(entry: VerbEntry, envName: string | undefined, rest: stri
   } finally {
     interrupt.dispose();
   }
+}
+
+/** Commander's help goes to the run's stdout, sized and coloured by it; its errors are ours to draw. */
+function commanderOutput(host: CliHost): import('commander').OutputConfiguration {
+  const colors = (stream: CliHost['stdout']): boolean => {
+    if (host.env.NO_COLOR || host.env.FORCE_COLOR === '0' || host.env.FORCE_COLOR === 'false') return false;
+    if (host.env.FORCE_COLOR || host.env.CLICOLOR_FORCE) return true;
+    return !!stream.isTTY && !!(stream as NodeJS.WriteStream).hasColors?.();
+  };
+  return {
+    writeOut: (s) => host.stdout.write(s),
+    writeErr: () => undefined,
+    // Commander's own default: the terminal's width on a TTY, else 80.
+    getOutHelpWidth: () => (host.stdout.isTTY ? (host.stdout as NodeJS.WriteStream).columns : 80),
+    getErrHelpWidth: () => (host.stderr.isTTY ? (host.stderr as NodeJS.WriteStream).columns : 80),
+    getOutHasColors: () => colors(host.stdout),
+    getErrHasColors: () => colors(host.stderr),
+  };
 }
 
 function addGlobalOptions(cmd: import('commander').Command, Option: typeof import('commander').Option): void {
@@ -165,7 +202,7 @@ function addGlobalOptions(cmd: import('commander').Command, Option: typeof impor
     .addOption(new Option('--vault-password-file <file>', 'Ansible Vault password file (also FRAGCTL_VAULT_PASSWORD_FILE)'));
 }
 
-async function buildRun(global: GlobalOptions, io: CliIoHost, envName: string | undefined, entry: VerbEntry): Promise<CliRun> {
+async function buildRun(state: RunState, global: GlobalOptions, io: CliIoHost, envName: string | undefined, entry: VerbEntry): Promise<CliRun> {
   const controller = new AbortController();
   const { loadProject, loadEnvironment } = await import('../core/config/project.js');
   let project: Project | undefined;
@@ -173,13 +210,14 @@ async function buildRun(global: GlobalOptions, io: CliIoHost, envName: string | 
   const run: CliRun = {
     global,
     io,
-    argv: process.argv.slice(2),
+    host: state.host,
+    argv: state.argv,
     envName,
     signal: controller.signal,
     abort: () => controller.abort(),
     project: () => {
       if (project) return project;
-      project = loadedProjects.get(resolve(global.projectDir)) ?? loadProject(global.projectDir);
+      project = state.projects.get(resolve(state.host.cwd, global.projectDir)) ?? loadProject(global.projectDir);
       for (const message of project.warnings) io.emit({ level: 'warn', code: 'config.setting-alias', message });
       return project;
     },
@@ -224,8 +262,8 @@ function makeContext(
       yes: g.yes,
       dryRun: g.dryRun,
       verbose: g.verbose,
-      interactive: isInteractive() && !g.json,
-      pollIntervalMs: pollInterval(process.env.FRAGCTL_POLL_INTERVAL_MS),
+      interactive: isInteractive(run.host) && !g.json,
+      pollIntervalMs: pollInterval(run.host.env.FRAGCTL_POLL_INTERVAL_MS),
       vaultPasswordFile: g.vaultPasswordFile,
     },
     get aws() {
@@ -240,18 +278,20 @@ function pollInterval(value: string | undefined): number {
   return value && Number.isFinite(ms) && ms > 0 ? ms : 5000;
 }
 
-function onInterrupt(abort: () => void): { dispose(): void } {
+function onInterrupt(host: CliHost, abort: () => void): { dispose(): void } {
+  const signals = host.signals;
+  if (!signals) return { dispose: () => undefined };
   let count = 0;
   const handler = (): void => {
     count++;
     if (count > 1) {
-      process.stderr.write('\ninterrupted again: exiting now\n');
-      process.exit(130);
+      host.stderr.write('\ninterrupted again: exiting now\n');
+      signals.exitNow(130);
+      return;
     }
-    process.stderr.write('\ninterrupt: stopping the wait (operations already started go on); Ctrl-C again to quit at once\n');
+    host.stderr.write('\ninterrupt: stopping the wait (operations already started go on); Ctrl-C again to quit at once\n');
     abort();
   };
-  process.on('SIGINT', handler);
-  return { dispose: () => process.off('SIGINT', handler) };
+  return { dispose: signals.on('SIGINT', handler) };
 }
 

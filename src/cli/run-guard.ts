@@ -26,16 +26,16 @@ export async function guardRun(run: CliRun, entry: VerbEntry, body: () => Promis
   // lock is released and the record written, as on Ctrl-C. A second SIGTERM exits at once.
   let terms = 0;
   const onTerm = (): void => {
-    if (++terms > 1) process.exit(143);
-    process.stderr.write('\nterminated: stopping the run and releasing the lock of the environment\n');
+    if (++terms > 1) return run.host.signals?.exitNow(143);
+    run.host.stderr.write('\nterminated: stopping the run and releasing the lock of the environment\n');
     run.abort();
   };
-  process.on('SIGTERM', onTerm);
+  const offTerm = run.host.signals?.on('SIGTERM', onTerm);
   try {
     const { guardedRun } = await import('../core/records/guard.js');
     return await guardedRun(ctx, { verb: entry.name, args: run.argv, touched }, body);
   } finally {
     io.emit = emit;
-    process.off('SIGTERM', onTerm);
+    offTerm?.();
   }
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import type { Project } from '../core/config/project.js';
+import type { CliHost } from './host.js';
 import type { CliIoHost } from './io-host.js';
 
 export interface GlobalOptions {
@@ -20,6 +21,8 @@ export interface GlobalOptions {
 export interface CliRun {
   global: GlobalOptions;
   io: CliIoHost;
+  /** The streams, variables, cwd and signals the run was started with. */
+  host: CliHost;
   argv: string[];
   /** The environment named on the command line (env verbs only). */
   envName?: string;

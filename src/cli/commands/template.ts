@@ -1,8 +1,10 @@
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { defineVerb } from '../verb.js';
 import { serializeTemplate, type TemplateFormat } from '../../core/formations/index.js';
 import { desiredTemplate } from '../../core/aws/stack.js';
+import { workingDir } from '../../core/environ.js';
 
 interface Opts {
   output?: string;
@@ -18,11 +20,11 @@ export default defineVerb<Opts>({
   async run(run, opts) {
     const text = serializeTemplate(desiredTemplate(run.context()).template, opts.format);
     if (opts.output) {
-      writeFileSync(opts.output, text);
+      writeFileSync(resolve(workingDir(), opts.output), text);
       run.io.emit({ level: 'success', code: 'template.written', message: `wrote ${opts.output}` });
       if (run.global.json) run.io.json({ output: opts.output, format: opts.format });
       return;
     }
-    process.stdout.write(text);
+    run.io.raw(text);
   },
 });

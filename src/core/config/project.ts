@@ -6,6 +6,7 @@ import { readYamlFile } from './parse-file.js';
 import { EnvironmentFile, NAME_RE, SharedSettings } from './schema.js';
 import { parseWith } from './schema-errors.js';
 import { checkNameBudget } from '../names.js';
+import { workingDir } from '../environ.js';
 
 export interface ProjectPaths {
   dir: string;
@@ -47,7 +48,7 @@ export interface Environment {
 }
 
 export function projectPaths(dir: string): ProjectPaths {
-  const root = resolve(dir);
+  const root = resolve(workingDir(), dir);
   return {
     dir: root,
     formations: join(root, 'formations'),

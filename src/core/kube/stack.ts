@@ -8,6 +8,7 @@ import type { KubeSettings } from '../config/schema.js';
 import { UserError } from '../errors.js';
 import { parseImageRef, type ImageRef } from './image.js';
 import { renderPattern } from './templates/render.js';
+import { environ } from '../environ.js';
 
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'fragctl' } as const;
 export const HISTORY_CONFIGMAP = 'fragctl-history';
@@ -50,7 +51,7 @@ export interface KubeStack {
 /** Who runs fragctl, for developer stack names and the deploy history. */
 export function operatorName(settings?: Pick<KubeSettings, 'user'>): string {
   if (settings?.user) return settings.user;
-  const raw = process.env.FRAGCTL_USER || process.env.USER || safeUserInfo();
+  const raw = environ().FRAGCTL_USER || environ().USER || safeUserInfo();
   return raw.toLowerCase();
 }
 

@@ -3,14 +3,15 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { isSecretKey, redactValue, REDACTED } from '../redact.js';
+import { environ } from '../environ.js';
 
 export function currentUser(): string {
   // FRAGCTL_USER names the operator explicitly (shared with the Kubernetes stacks); CI runners run
   // as a service user, and the actor who triggered the job says more.
-  const named = process.env.FRAGCTL_USER || process.env.GITHUB_ACTOR;
+  const named = environ().FRAGCTL_USER || environ().GITHUB_ACTOR;
   if (named) return named;
   try {
-    return process.env.USER || userInfo().username;
+    return environ().USER || userInfo().username;
   } catch {
     return 'unknown';
   }

@@ -11,6 +11,7 @@ import { UserError } from '../errors.js';
 import { registerSecret } from '../redact.js';
 import type { Workdir } from '../ansible/workdir.js';
 import jsYaml from 'js-yaml';
+import { environ, workingDir } from '../environ.js';
 
 export const VAULT_PASSWORD_ENV = 'FRAGCTL_VAULT_PASSWORD';
 type VaultCtx = Pick<Context, 'project' | 'options'>;
@@ -22,7 +23,7 @@ export function vaultFile(ctx: Pick<Context, 'project'>): string {
 function passwordFilePath(ctx: VaultCtx): string | undefined {
   const f = ctx.options.vaultPasswordFile;
   if (!f) return undefined;
-  return isAbsolute(f) ? f : resolve(process.cwd(), f);
+  return isAbsolute(f) ? f : resolve(workingDir(), f);
 }
 
 /** The vault password, or undefined when none was given. */
@@ -38,9 +39,9 @@ export function vaultPassword(ctx: VaultCtx): string | undefined {
     }
     // Like Ansible: an executable password file is a script that prints the password.
     const script = (statSync(file).mode & 0o111) !== 0;
-    password = (script ? execFileSync(file, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) : readFileSync(file, 'utf8')).replace(/\r?\n$/, '');
-  } else if (process.env[VAULT_PASSWORD_ENV]) {
-    password = process.env[VAULT_PASSWORD_ENV];
+    password = (script ? execFileSync(file, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...environ() } }) : readFileSync(file, 'utf8')).replace(/\r?\n$/, '');
+  } else if (environ()[VAULT_PASSWORD_ENV]) {
+    password = environ()[VAULT_PASSWORD_ENV];
   }
   if (password !== undefined) registerSecret(password);
   return password;
@@ -115,7 +116,7 @@ export async function decryptVault(text: string, password: string): Promise<stri
 export function vaultArgs(ctx: VaultCtx, work: Workdir): string[] {
   const file = passwordFilePath(ctx);
   if (file) return ['--vault-password-file', file];
-  if (process.env[VAULT_PASSWORD_ENV]) {
+  if (environ()[VAULT_PASSWORD_ENV]) {
     const script = work.write('vault-pass.sh', `#!/bin/sh\nprintf '%s\\n' "$${VAULT_PASSWORD_ENV}"\n`, 0o700);
     return ['--vault-password-file', script];
   }

@@ -9,6 +9,7 @@ import type { RDSClient } from '@aws-sdk/client-rds';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UserError } from '../../core/errors.js';
+import { environ } from '../../core/environ.js';
 
 export interface AwsConfig {
   region: string;
@@ -70,10 +71,16 @@ export class AwsClients {
     const { region, profile, endpointUrl, maxAttempts } = this.config;
     const config: Record<string, unknown> = { region, retryMode: 'adaptive', maxAttempts: maxAttempts ?? 6 };
     if (profile) config.profile = profile;
+    // The SDK reads credentials from process.env; a run's own variables (an in-process run) come
+    // first, in the same order of precedence as the SDK's chain (variables before profiles).
+    const vars = environ();
+    if (!profile && vars.AWS_ACCESS_KEY_ID && vars.AWS_SECRET_ACCESS_KEY) {
+      config.credentials = { accessKeyId: vars.AWS_ACCESS_KEY_ID, secretAccessKey: vars.AWS_SECRET_ACCESS_KEY, sessionToken: vars.AWS_SESSION_TOKEN };
+    }
     if (endpointUrl) {
       config.endpoint = endpointUrl;
       // A local emulator accepts any credentials; use dummy ones unless the operator set real ones.
-      if (this.isLocalEndpoint && !process.env.AWS_ACCESS_KEY_ID && !profile) {
+      if (this.isLocalEndpoint && !vars.AWS_ACCESS_KEY_ID && !profile) {
         config.credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
       }
     }

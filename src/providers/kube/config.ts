@@ -9,6 +9,7 @@ import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type * as http from 'node:http';
 import type * as https from 'node:https';
 import { UserError } from '../../core/errors.js';
+import { environ, workingDir } from '../../core/environ.js';
 
 export interface KubeTarget {
   /** The API server's base URL, without a trailing slash. */
@@ -29,13 +30,13 @@ export interface KubeConfigInput {
 
 function expand(path: string, baseDir: string | undefined): string {
   if (path === '~' || path.startsWith('~/')) return join(homedir(), path.slice(1));
-  return isAbsolute(path) ? path : resolve(baseDir ?? process.cwd(), path);
+  return isAbsolute(path) ? path : resolve(baseDir ?? workingDir(), path);
 }
 
 /** The kubeconfig file to read: the setting, else $KUBECONFIG (first existing entry), else ~/.kube/config. */
 export function kubeconfigPath(input: KubeConfigInput): { path: string; from: string } {
   if (input.kubeconfig) return { path: expand(input.kubeconfig, input.baseDir), from: 'kubernetes.kubeconfig in the environment file' };
-  const env = process.env.KUBECONFIG;
+  const env = environ().KUBECONFIG;
   if (env) {
     const entries = env.split(delimiter).filter(Boolean);
     const found = entries.find((p) => existsSync(p));

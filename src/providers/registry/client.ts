@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { OperationError } from '../../core/errors.js';
 import { registerSecret } from '../../core/redact.js';
+import { environ, type Environ } from '../../core/environ.js';
 
 export const MANIFEST_TYPES = [
   'application/vnd.oci.image.manifest.v1+json',
@@ -16,7 +17,7 @@ export const MANIFEST_TYPES = [
 ];
 
 /** Credentials from FRAGCTL_REGISTRY_USER / FRAGCTL_REGISTRY_PASSWORD, when both are set. */
-export function registryFromEnv(env: NodeJS.ProcessEnv = process.env): { user: string; password: string } | undefined {
+export function registryFromEnv(env: Environ = environ()): { user: string; password: string } | undefined {
   const user = env.FRAGCTL_REGISTRY_USER;
   const password = env.FRAGCTL_REGISTRY_PASSWORD;
   return user && password ? { user, password } : undefined;

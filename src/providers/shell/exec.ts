@@ -5,6 +5,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { UserError } from '../../core/errors.js';
+import { environ, workingDir } from '../../core/environ.js';
 
 export interface ExecResult {
   exitCode: number;
@@ -30,7 +31,7 @@ const INSTALL_HINTS: Record<string, string> = {
 };
 
 /** The absolute path of an executable on PATH, or a UserError naming what to install. */
-export function which(tool: string, pathVar = process.env.PATH ?? ''): string {
+export function which(tool: string, pathVar = environ().PATH ?? ''): string {
   for (const dir of pathVar.split(delimiter)) {
     if (!dir) continue;
     const file = join(dir, tool);
@@ -50,13 +51,13 @@ export function which(tool: string, pathVar = process.env.PATH ?? ''): string {
 export async function exec(file: string, args: string[], options: ExecOptions = {}): Promise<ExecResult> {
   const { execa } = await import('execa');
   if (options.interactive) {
-    const r = await execa(file, args, { cwd: options.cwd, env: options.env, stdio: 'inherit', reject: false, cancelSignal: options.signal });
+    const r = await execa(file, args, { cwd: options.cwd ?? workingDir(), env: childEnv(options), extendEnv: false, stdio: 'inherit', reject: false, cancelSignal: options.signal });
     return { exitCode: r.exitCode ?? 1, stdout: '', stderr: '' };
   }
   const child = execa(file, args, {
-    cwd: options.cwd,
-    env: options.env,
-    extendEnv: true,
+    cwd: options.cwd ?? workingDir(),
+    env: childEnv(options),
+    extendEnv: false,
     reject: false,
     input: options.input ?? '',
     cancelSignal: options.signal,
@@ -70,4 +71,9 @@ export async function exec(file: string, args: string[], options: ExecOptions = 
   }
   const r = await child;
   return { exitCode: r.exitCode ?? (r.isCanceled ? 130 : 1), stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+}
+
+/** The run's variables (not necessarily this process's: runs may be in-process) plus the call's own. */
+function childEnv(options: ExecOptions): Record<string, string | undefined> {
+  return { ...environ(), ...options.env };
 }

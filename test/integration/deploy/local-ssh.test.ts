@@ -91,7 +91,8 @@ describe('deploy to a local environment over SSH', () => {
       { name: 'web1', groups: ['app'] },
       { name: 'kb1', groups: ['knowledge'] },
     ]);
-    const r = await fragctl(['lab', 'ssh', 'knowledge', '--project-dir', dir, '--', 'echo', 'on', '$SSH_CONNECTION']);
+    // ssh inherits the terminal's stdio: a process of its own, so its output is what we read.
+    const r = await fragctl(['lab', 'ssh', 'knowledge', '--project-dir', dir, '--', 'echo', 'on', '$SSH_CONNECTION'], { child: true });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`on \\S+ \\d+ ${ssh.hosts[1]!.address.replace(/\./g, '\\.')} ${ssh.hosts[1]!.port}`));
     const bad = await fragctl(['lab', 'ssh', 'knowledge/2', '--project-dir', dir, '--', 'true']);

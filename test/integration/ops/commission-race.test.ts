@@ -41,8 +41,9 @@ test('plan on an environment that does not exist yet shows "create" and leaves n
 
 test('two commissions started together: one runs, the other is refused with the holder, nothing half done', async () => {
   const [a, b] = await Promise.all([
-    run(dir, moto.url, ['demo', 'commission', '--no-deploy'], { FRAGCTL_USER: 'alice' }),
-    run(dir, moto.url, ['demo', 'commission', '--no-deploy'], { FRAGCTL_USER: 'bob' }),
+    // Two operators on two machines: two processes, as the lock is meant for.
+    run(dir, moto.url, ['demo', 'commission', '--no-deploy'], { FRAGCTL_USER: 'alice' }, { child: true }),
+    run(dir, moto.url, ['demo', 'commission', '--no-deploy'], { FRAGCTL_USER: 'bob' }, { child: true }),
   ]);
   const ok = [a, b].filter((r) => r.code === 0);
   const refused = [a, b].filter((r) => r.code !== 0);
