@@ -11,6 +11,7 @@ import { CliIoHost, isInteractive } from './io-host.js';
 import type { CliRun, GlobalOptions } from './verb.js';
 import { guardRun } from './run-guard.js';
 import { VERBS, findVerb, suggestVerb, type VerbEntry } from './verbs.js';
+import { GLOBAL_OPTIONS } from './global-options.js';
 
 export function packageVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -152,17 +153,7 @@ async function runVerb(entry: VerbEntry, envName: string | undefined, rest: stri
 }
 
 function addGlobalOptions(cmd: import('commander').Command, Option: typeof import('commander').Option): void {
-  cmd
-    .option('--json', 'results as JSON on stdout; never prompts')
-    .option('-y, --yes', 'answer yes to confirmations')
-    .option('--dry-run', 'show what would be done, change nothing')
-    .option('-v, --verbose', 'debug events and AWS API call counts')
-    .option('--no-color', 'no colours (also NO_COLOR)')
-    .option('--profile <name>', 'AWS profile')
-    .option('--region <region>', 'AWS region')
-    .option('--endpoint-url <url>', 'AWS endpoint override (also AWS_ENDPOINT_URL)')
-    .option('--project-dir <dir>', 'the ops repository (default: current directory)')
-    .addOption(new Option('--vault-password-file <file>', 'Ansible Vault password file (also FRAGCTL_VAULT_PASSWORD_FILE)'));
+  for (const o of GLOBAL_OPTIONS) if (!o.builtin) cmd.addOption(new Option(o.flags, o.help));
 }
 
 async function buildRun(global: GlobalOptions, io: CliIoHost, envName: string | undefined, entry: VerbEntry): Promise<CliRun> {
@@ -174,6 +165,7 @@ async function buildRun(global: GlobalOptions, io: CliIoHost, envName: string | 
     global,
     io,
     argv: process.argv.slice(2),
+    verbs: VERBS,
     envName,
     signal: controller.signal,
     abort: () => controller.abort(),

@@ -8,6 +8,7 @@
 import { RegistryClient } from '../../providers/registry/client.js';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
+import { envSetting } from '../settings.js';
 import { info, warn } from '../io.js';
 import { OperationError } from '../errors.js';
 import { touched } from './connect.js';
@@ -75,8 +76,8 @@ export async function promote(ctx: Context, o: PromoteOptions): Promise<PromoteR
   const { stack } = s;
   requireDeployed(s);
   const repo = parseImageRef(stack.image);
-  const user = process.env.FRAGCTL_REGISTRY_USER;
-  const password = process.env.FRAGCTL_REGISTRY_PASSWORD;
+  const user = envSetting('registryUser');
+  const password = envSetting('registryPassword');
   const registry = new RegistryClient(registryUrl(stack, repo), user && password ? { user, password } : undefined);
   // Verify everything before moving anything.
   const manifest = await registry.getManifest(repo.path, source);
