@@ -40,7 +40,7 @@ export async function bake(ctx: Context, opts: { force?: boolean } = {}): Promis
     // The emulator's instance addresses are fake (some are real public addresses): never SSH to them.
     throw new UserError(`${ctx.env.name} reaches hosts over SSH, but ${ctx.aws.config.endpointUrl} is a local AWS endpoint whose instances do not exist`, {
       hint: 'bake with an environment that has `aws: { connection: local }` (the image is the same for every environment), or point at real AWS',
-      code: 'EMULATED_HOSTS',
+      code: 'EMULATOR_HOSTS',
     });
   }
   await warnLeftovers(ctx);
