@@ -1,6 +1,20 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Layer rules (see docs/architecture.md): commands talk to the core only; the core never prints,
+ * exits, shells out or reads the environment (except src/core/environ.ts, the run's variables); providers never print.
+ * Import cycles are refused by dependency-cruiser (.dependency-cruiser.cjs), run by `npm run lint`.
+ */
+const SDKS = ['@aws-sdk/*', '@smithy/*', '@kubernetes/client-node'];
+const SHELL = ['node:child_process', 'child_process', 'execa'];
+const OUTPUT = ['chalk', 'ora', 'cli-table3'];
+const restrict = (groups, message) => ({ group: groups, message });
+const noPrint = [
+  { object: 'process', property: 'stdout', message: 'Only the CLI writes to the terminal: emit an event or return a value.' },
+  { object: 'process', property: 'stderr', message: 'Only the CLI writes to the terminal: emit an event or return a value.' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.venv/', 'coverage/', '.fragctl/'] },
   js.configs.recommended,
@@ -12,11 +26,57 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/cli/commands/**/*.ts', 'src/cli/verbs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          restrict(['**/providers/**'], 'Commands call the core; providers are reached through it.'),
+          restrict(SDKS, 'Commands call the core; SDK clients live under src/providers.'),
+          restrict(SHELL, 'Commands call the core; child processes live under src/providers/shell.'),
+        ],
+      }],
+    },
+  },
+  {
     files: ['src/core/**/*.ts'],
     rules: {
       'no-console': 'error',
-      'no-restricted-properties': ['error', { object: 'process', property: 'exit', message: 'The core throws typed errors; only the CLI exits.' }],
+      'no-restricted-imports': ['error', {
+        patterns: [
+          restrict(['**/cli/**'], 'The core knows nothing of the CLI: emit events through ctx.io.'),
+          restrict(OUTPUT, 'The core never prints: emit events; the CLI draws them.'),
+          restrict(SHELL, 'Child processes live under src/providers/shell.'),
+        ],
+      }],
+      'no-restricted-properties': ['error',
+        { object: 'process', property: 'exit', message: 'The core throws typed errors; only the CLI exits.' },
+        { object: 'process', property: 'env', message: 'Environment variables are read through src/core/environ.ts (the run's own) and named in src/core/settings.ts.' },
+        ...noPrint,
+      ],
     },
+  },
+  {
+    files: ['src/core/environ.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'exit', message: 'The core throws typed errors; only the CLI exits.' }, ...noPrint],
+    },
+  },
+  {
+    files: ['src/providers/**/*.ts'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': ['error', {
+        patterns: [
+          restrict(['**/cli/**'], 'Providers know nothing of the CLI.'),
+          restrict(OUTPUT, 'Providers never print: return values or take callbacks.'),
+        ],
+      }],
+      'no-restricted-properties': ['error', { object: 'process', property: 'exit', message: 'Providers throw; only the CLI exits.' }, ...noPrint],
+    },
+  },
+  {
+    files: ['*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } },
   },
   {
     files: ['scripts/**/*.mjs', 'bench/**/*.mjs'],

@@ -1,5 +1,5 @@
 /**
- * Merge benchmark (issue 2): 200 generated formation files with 2,000 resources in total, merged
+ * Merge benchmark: 200 generated formation files with 2,000 resources in total, merged
  * in-process (read + parse + merge + reference check + serialize). Target: under 300 ms.
  * Baseline in the same run: reading and JSON.parse-ing the same files alone.
  */

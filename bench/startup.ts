@@ -1,5 +1,5 @@
 /**
- * Startup benchmark (issue 2): `fragctl --help` and `fragctl <env> template` on the reference
+ * Startup benchmark: `fragctl --help` and `fragctl <env> template` on the reference
  * project, each against bare `node -e ''` measured in the same run, as ratios. Runs the built CLI
  * (dist/fragctl.js), as operators do. Targets: help ≤ 1.6×, template ≤ 2× bare node.
  */

@@ -1,5 +1,7 @@
-/** Global options: they may stand anywhere, before or after `<env> <verb>`. */
-export const GLOBAL_VALUE_OPTIONS = ['--profile', '--region', '--endpoint-url', '--project-dir', '--vault-password-file'];
+import { GLOBAL_VALUE_OPTIONS } from './global-options.js';
+
+/** Global options may stand anywhere, before or after `<env> <verb>`. */
+export { GLOBAL_VALUE_OPTIONS };
 
 export interface SplitArgv {
   /** Up to the first two positional words: [env or global verb, verb]. */

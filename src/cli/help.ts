@@ -1,4 +1,5 @@
 import chalk from 'chalk';
+import { globalOptionsHelp } from './global-options.js';
 import { VERBS } from './verbs.js';
 
 /** Top-level help, drawn from the verb table alone so that it loads nothing else. */
@@ -27,18 +28,7 @@ ${chalk.bold('Environment verbs')} (fragctl <env> <verb>)
 ${rows('env')}
 
 ${chalk.bold('Global options')}
-  --json                    results as JSON on stdout, everything else on stderr; never prompts
-  -y, --yes                 answer yes to confirmations (scripts, CI)
-  --dry-run                 show what would be done, change nothing
-  -v, --verbose             debug events, AWS API call counts, stacks of errors
-  --no-color                no colours (also NO_COLOR=1)
-  --profile <name>          AWS profile
-  --region <region>         AWS region (default: aws_region in group_vars/all.yml)
-  --endpoint-url <url>      AWS endpoint (also AWS_ENDPOINT_URL), e.g. a local emulator
-  --project-dir <dir>       the ops repository (default: the current directory)
-  --vault-password-file <f> Ansible Vault password file (also FRAGCTL_VAULT_PASSWORD_FILE)
-  -V, --version             print the version
-  -h, --help                this help; fragctl <verb> --help for a verb's options
+${globalOptionsHelp()}
 
 ${chalk.bold('Exit codes')}
   0 done · 1 the operation failed · 2 bad usage or bad input · 130 interrupted

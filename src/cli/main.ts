@@ -13,6 +13,7 @@ import { CliIoHost } from './io-host.js';
 import type { CliRun, GlobalOptions } from './verb.js';
 import { guardRun } from './run-guard.js';
 import { VERBS, findVerb, suggestVerb, type VerbEntry } from './verbs.js';
+import { GLOBAL_OPTIONS } from './global-options.js';
 
 export function packageVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -189,17 +190,7 @@ function commanderOutput(host: CliHost): import('commander').OutputConfiguration
 }
 
 function addGlobalOptions(cmd: import('commander').Command, Option: typeof import('commander').Option): void {
-  cmd
-    .option('--json', 'results as JSON on stdout; never prompts')
-    .option('-y, --yes', 'answer yes to confirmations')
-    .option('--dry-run', 'show what would be done, change nothing')
-    .option('-v, --verbose', 'debug events and AWS API call counts')
-    .option('--no-color', 'no colours (also NO_COLOR)')
-    .option('--profile <name>', 'AWS profile')
-    .option('--region <region>', 'AWS region')
-    .option('--endpoint-url <url>', 'AWS endpoint override (also AWS_ENDPOINT_URL)')
-    .option('--project-dir <dir>', 'the ops repository (default: current directory)')
-    .addOption(new Option('--vault-password-file <file>', 'Ansible Vault password file (also FRAGCTL_VAULT_PASSWORD_FILE)'));
+  for (const o of GLOBAL_OPTIONS) if (!o.builtin) cmd.addOption(new Option(o.flags, o.help));
 }
 
 async function buildRun(state: RunState, global: GlobalOptions, io: CliIoHost, envName: string | undefined, entry: VerbEntry): Promise<CliRun> {
@@ -212,6 +203,7 @@ async function buildRun(state: RunState, global: GlobalOptions, io: CliIoHost, e
     io,
     host: state.host,
     argv: state.argv,
+    verbs: VERBS,
     envName,
     signal: controller.signal,
     abort: () => controller.abort(),

@@ -29,9 +29,22 @@ export interface CliRun {
   project(): Project;
   /** The run's context (env verbs only); built once. */
   context(): Context;
+  /** The verb table, for verbs that describe the others (completion). */
+  verbs: readonly VerbEntry[];
   signal: AbortSignal;
   /** Stops the run's waits (Ctrl-C, SIGTERM): operations already started go on. */
   abort(): void;
+}
+
+/** A row of the verb table (src/cli/verbs.ts). */
+export interface VerbEntry {
+  name: string;
+  summary: string;
+  scope: 'global' | 'env';
+  mutating: boolean;
+  /** A verb may have one entry per platform (deploy on AWS and on Kubernetes), each with its own file. */
+  platforms: ReadonlyArray<'aws' | 'kubernetes' | 'local'>;
+  load: () => Promise<{ default: Verb<never> }>;
 }
 
 export interface Verb<O = Record<string, unknown>> {

@@ -4,21 +4,13 @@
  * scope: 'global' verbs take no environment (`fragctl envs`); 'env' verbs are `fragctl <env> <verb>`.
  * mutating: the verb changes something; it takes the environment's lock and writes a run record.
  */
-import type { Verb } from './verb.js';
+import type { VerbEntry } from './verb.js';
 import { AWS_VERBS } from './verbs/aws.js';
 import { DEPLOY_VERBS } from './verbs/deploy.js';
 import { KUBE_VERBS } from './verbs/kube.js';
 import { OPS_VERBS } from './verbs/ops.js';
 
-export interface VerbEntry {
-  name: string;
-  summary: string;
-  scope: 'global' | 'env';
-  mutating: boolean;
-  /** A verb may have one entry per platform (deploy on AWS and on Kubernetes), each with its own file. */
-  platforms: ReadonlyArray<'aws' | 'kubernetes' | 'local'>;
-  load: () => Promise<{ default: Verb<never> }>;
-}
+export type { VerbEntry };
 
 const ALL = ['aws', 'kubernetes', 'local'] as const;
 const AWS = ['aws'] as const;

@@ -1,7 +1,8 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from './context.js';
 import { isFragError } from './errors.js';
+import { checkPrivateKey, displayPath } from './ansible/keys.js';
 import { declaredParameters, serializeTemplate, type Template } from './formations/index.js';
 import { lintTemplate } from './formations/lint.js';
 import { buildParameters, PLACEHOLDER_IMAGE, templateParameters } from './aws/parameters.js';
@@ -91,12 +92,12 @@ async function parametersCheck(ctx: Context, template: Template): Promise<Check>
 }
 
 function keyCheck(ctx: Context): Check {
-  const key = `keys/${ctx.env.settings.key_name}.pem`;
-  const keyFile = join(ctx.project.paths.keys, `${ctx.env.settings.key_name}.pem`);
   if (ctx.env.aws.connection === 'local') return { name: 'key', ok: true, detail: 'local connection: no SSH key needed' };
-  if (!existsSync(keyFile)) return { name: 'key', ok: false, detail: `${key} is missing` };
-  const open = (statSync(keyFile).mode & 0o077) !== 0;
-  return { name: 'key', ok: !open, detail: open ? `${key} is mode ${(statSync(keyFile).mode & 0o777).toString(8)}: run chmod 600 ${key}` : key };
+  try {
+    return { name: 'key', ok: true, detail: displayPath(ctx.project.paths.dir, checkPrivateKey(ctx)) };
+  } catch (e) {
+    return failed('key', e);
+  }
 }
 
 async function remoteCheck(ctx: Context, template: Template, lintErrors: number, lintWarnings: string[]): Promise<Check> {

@@ -7,10 +7,8 @@
 import { Command } from 'commander';
 import { defineVerb } from '../verb.js';
 import { UserError } from '../../core/errors.js';
-import { GLOBAL_VALUE_OPTIONS } from '../argv.js';
-import { VERBS } from '../verbs.js';
-
-const GLOBAL_OPTIONS = ['--json', '--yes', '--dry-run', '--verbose', '--no-color', '--profile', '--region', '--endpoint-url', '--project-dir', '--vault-password-file', '--help', '--version'];
+import { GLOBAL_LONG_OPTIONS as GLOBAL_OPTIONS, GLOBAL_VALUE_OPTIONS } from '../global-options.js';
+import type { VerbEntry } from '../verb.js';
 
 export default defineVerb({
   arguments: '<shell>',
@@ -19,7 +17,7 @@ export default defineVerb({
     if (shell !== 'bash' && shell !== 'zsh' && shell !== 'fish') {
       throw new UserError(`no completion for shell "${shell}"`, { hint: 'use fragctl completion bash, zsh or fish', code: 'USAGE' });
     }
-    const spec = await completionSpec();
+    const spec = await completionSpec(run.verbs);
     const script = shell === 'fish' ? fish(spec) : shell === 'zsh' ? zsh(spec) : bash(spec);
     if (run.global.json) return run.io.json({ shell, script });
     run.io.result(script);
@@ -34,9 +32,9 @@ export interface CompletionSpec {
 }
 
 /** Reads each verb's options by configuring it on a throwaway commander command. */
-export async function completionSpec(): Promise<CompletionSpec> {
+export async function completionSpec(verbs: readonly VerbEntry[]): Promise<CompletionSpec> {
   const perEntry = await Promise.all(
-    VERBS.map(async (entry) => {
+    verbs.map(async (entry) => {
       const flags: string[] = [];
       try {
         const verb = (await entry.load()).default;
@@ -52,7 +50,7 @@ export async function completionSpec(): Promise<CompletionSpec> {
   // A verb with one entry per platform completes the options of all of them.
   const options = new Map<string, string[]>();
   for (const [name, flags] of perEntry) options.set(name, [...new Set([...(options.get(name) ?? []), ...flags])].sort());
-  const names = (scope: 'env' | 'global'): string[] => [...new Set(VERBS.filter((v) => v.scope === scope).map((v) => v.name))].sort();
+  const names = (scope: 'env' | 'global'): string[] => [...new Set(verbs.filter((v) => v.scope === scope).map((v) => v.name))].sort();
   return { globalVerbs: [...names('global'), 'help'], envVerbs: names('env'), options };
 }
 

@@ -21,10 +21,16 @@ export default defineVerb<{ watch?: boolean }>({
       if (scaling.length) out.push('', table(['GROUP', 'AUTOSCALING GROUP', 'DESIRED', 'MIN', 'MAX', 'INSTANCES'], scaling.map(([g, a]) => [g, a.name, a.desired, a.min, a.max, a.instances])));
       const outputs = Object.entries(r.outputs);
       if (outputs.length) out.push('', table(['OUTPUT', 'VALUE'], outputs));
-      if (r.events.length) out.push('', table(['TIME', 'LOGICAL ID', 'STATUS', 'REASON'], r.events.map((e) => [String(e.time ?? '').slice(0, 19), e.logicalId as string, e.status as string, e.reason as string])));
+      if (r.events.length) out.push('', table(['TIME', 'LOGICAL ID', 'STATUS', 'REASON'], r.events.map((e) => [eventTime(e.time), e.logicalId as string, e.status as string, e.reason as string])));
       run.io.result(out.join('\n'));
     } finally {
       emitCallCounts(ctx);
     }
   },
 });
+
+/** An event's time as `YYYY-MM-DDTHH:MM:SS`: a Date or an ISO string, never `[object Object]`. */
+function eventTime(t: unknown): string {
+  const iso = t instanceof Date ? t.toISOString() : typeof t === 'string' ? t : '';
+  return iso.slice(0, 19);
+}

@@ -1,4 +1,4 @@
-import type { VerbEntry } from '../verbs.js';
+import type { VerbEntry } from '../verb.js';
 
 const AWS = ['aws'] as const;
 

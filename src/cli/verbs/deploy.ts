@@ -1,4 +1,4 @@
-import type { VerbEntry } from '../verbs.js';
+import type { VerbEntry } from '../verb.js';
 
 /** The deploy verbs. Each entry's loader imports its command file lazily. */
 const AWS_LOCAL = ['aws', 'local'] as const;

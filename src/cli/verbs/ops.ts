@@ -1,4 +1,4 @@
-import type { VerbEntry } from '../verbs.js';
+import type { VerbEntry } from '../verb.js';
 
 /**
  * The ops verbs: history, runs, locks, plan, doctor, completion. None of them takes the lock

@@ -2,7 +2,7 @@
  * Inventories fragctl hands to Ansible: the static one it writes for a run (YAML-free JSON, which
  * Ansible's yaml plugin reads), and the dynamic-inventory shape (`--list`) behind `fragctl inventory`.
  */
-import type { AnsibleHost } from './playbook.js';
+import type { AnsibleHost } from './types.js';
 
 /** Ansible group names: letters, digits and underscores, not starting with a digit. */
 export function safeGroupName(name: string): string {

@@ -16,25 +16,11 @@ import { staticInventory } from './inventory.js';
 import { checkPrivateKey, displayPath } from './keys.js';
 import { parseRecap, recapOk } from './recap.js';
 import { withWorkdir, type Workdir } from './workdir.js';
+import type { AnsibleHost, PlayRecap } from './types.js';
 import { ALLOW_NO_HOSTS, emptyPlays, parseListHosts, playSources, skippedPlays, unmatchedPatterns, type EmptyPlay, type ListedPlay } from './host-patterns.js';
 import { playbookError } from './syntax-hints.js';
 
-export interface AnsibleHost {
-  name: string;
-  address: string;
-  port?: number;
-  user?: string;
-  groups: string[];
-  /** Groups kept exactly as spelled (ec2.py's `tag_Name_frag-demo-app`), besides the safe `groups`. */
-  compatGroups?: string[];
-  vars?: Record<string, unknown>;
-  connection?: 'ssh' | 'local';
-}
-
-export interface PlayRecap {
-  ok: boolean;
-  hosts: Record<string, { ok: number; changed: number; unreachable: number; failed: number; skipped: number; rescued: number; ignored: number }>;
-}
+export type { AnsibleHost, PlayRecap } from './types.js';
 
 export interface PlaybookOptions {
   playbook: string;

@@ -1,5 +1,5 @@
 /** Parses the PLAY RECAP block ansible-playbook prints at the end of a run. */
-import type { PlayRecap } from './playbook.js';
+import type { PlayRecap } from './types.js';
 
 type HostRecap = PlayRecap['hosts'][string];
 const FIELDS = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'] as const;

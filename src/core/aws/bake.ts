@@ -8,9 +8,9 @@ import type { AnsibleHost } from '../ansible/playbook.js';
 import { createImage, describeImages, describeInstances, runInstance, terminateInstances, type Instance } from '../../providers/aws/ec2.js';
 import { HASH_TAG, IMAGE_PLAYBOOK, imageInputsHash, imageState, type ImageRef } from './image.js';
 import { imageLaunchSpec } from './launch.js';
-import { checkKeyFile, keyFile, preflight, touched } from './preflight.js';
+import { checkKeyFile, preflight, touched } from './preflight.js';
 import { backoff, sleep } from './sleep.js';
-import { loopbackHost } from '../deploy/connection.js';
+import { bastionSshArgs, loopbackHost } from '../deploy/connection.js';
 import { bakePreflight, imageVars } from './bake-preflight.js';
 
 export interface BakeResult {
@@ -40,7 +40,7 @@ export async function bake(ctx: Context, opts: { force?: boolean } = {}): Promis
     // The emulator's instance addresses are fake (some are real public addresses): never SSH to them.
     throw new UserError(`${ctx.env.name} reaches hosts over SSH, but ${ctx.aws.config.endpointUrl} is a local AWS endpoint whose instances do not exist`, {
       hint: 'bake with an environment that has `aws: { connection: local }` (the image is the same for every environment), or point at real AWS',
-      code: 'EMULATED_HOSTS',
+      code: 'EMULATOR_HOSTS',
     });
   }
   await warnLeftovers(ctx);
@@ -120,9 +120,7 @@ export function imageHost(ctx: Context, instance: Instance): AnsibleHost {
     return { name, address: stand.address, port: stand.port, user: stand.user ?? user, groups, connection: 'ssh', vars: { instance_id: instance.InstanceId, ...stand.vars } };
   }
   if (conn === 'bastion') {
-    const b = ctx.env.aws.bastion;
-    if (!b) throw new UserError('aws.connection is bastion but aws.bastion is not set', { hint: 'add aws.bastion.host to the environment file', code: 'CONFIG_INVALID' });
-    const jump = `-o ProxyCommand="ssh -i ${keyFile(ctx)} -p ${b.port} -W %h:%p ${b.user}@${b.host}"`;
+    const jump = bastionSshArgs(ctx);
     return { name, address: instance.PrivateIpAddress ?? '', user, groups, connection: 'ssh', vars: { ansible_ssh_common_args: jump, instance_id: instance.InstanceId } };
   }
   return { name, address: instance.PublicDnsName || instance.PublicIpAddress || '', user, groups, connection: 'ssh', vars: { instance_id: instance.InstanceId } };

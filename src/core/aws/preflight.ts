@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Context } from '../context.js';
-import { UserError } from '../errors.js';
+import { checkPrivateKey } from '../ansible/keys.js';
 import { debug } from '../io.js';
 
 /**
@@ -13,19 +11,10 @@ export async function preflight(ctx: Context, opts: { needsKey?: boolean } = {})
   await ctx.aws.checkCredentials();
 }
 
-export function keyFile(ctx: Context): string {
-  return join(ctx.project.paths.keys, `${ctx.env.settings.key_name}.pem`);
-}
-
+/** The key exists and is 0600, unless the hosts are folders on this machine. */
 export function checkKeyFile(ctx: Context): void {
   if (ctx.env.aws.connection === 'local') return;
-  const file = keyFile(ctx);
-  if (!existsSync(file)) {
-    throw new UserError(`SSH key keys/${ctx.env.settings.key_name}.pem is missing`, {
-      hint: `put the private key of the EC2 key pair "${ctx.env.settings.key_name}" there (mode 0600), or set key_name in playbooks/group_vars/all.yml`,
-      code: 'KEY_MISSING',
-    });
-  }
+  checkPrivateKey(ctx);
 }
 
 /** `--verbose`: the AWS API calls this run made, per operation. */

@@ -2,7 +2,7 @@ import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { registerSecret } from '../redact.js';
 import { loadVaultSecrets } from '../secrets/vault.js';
-import { environ } from '../environ.js';
+import { envSetting } from '../settings.js';
 
 /**
  * The database password passed to the stack as a NoEcho parameter: `vault_db_password` from the
@@ -10,7 +10,7 @@ import { environ } from '../environ.js';
  * tests, CI without the vault password). Registered for redaction either way.
  */
 export async function resolveDbPassword(ctx: Context): Promise<string> {
-  const fromEnv = environ().FRAGCTL_DB_PASSWORD;
+  const fromEnv = envSetting('dbPassword');
   if (fromEnv) {
     registerSecret(fromEnv);
     return fromEnv;

@@ -84,13 +84,6 @@ export function toAnsibleHosts(ctx: Context, instances: InstanceFacts[], extraVa
     }
     const base = { ...vars, fragctl_sandbox: false, deploy_root: '' };
     if (mode === 'bastion') {
-      const b = ctx.env.aws.bastion;
-      if (!b) {
-        throw new UserError(`${ctx.env.name} connects through a bastion but names none`, {
-          hint: `add \`aws: { bastion: { host: bastion.example.com, user: ubuntu } }\` to ${ctx.env.file ?? 'the environment file'}`,
-          code: 'BASTION_MISSING',
-        });
-      }
       return {
         name: i.instanceId,
         address: i.privateIp ?? '',
@@ -98,7 +91,7 @@ export function toAnsibleHosts(ctx: Context, instances: InstanceFacts[], extraVa
         groups,
         compatGroups,
         connection: 'ssh' as const,
-        vars: { ...base, ansible_ssh_common_args: `-o ProxyCommand="${bastionProxyCommand(ctx, b)}"` },
+        vars: { ...base, ansible_ssh_common_args: bastionSshArgs(ctx) },
       };
     }
     return { name: i.instanceId, address: i.publicDns ?? i.publicIp ?? '', user, groups, compatGroups, connection: 'ssh' as const, vars: base };
@@ -121,9 +114,27 @@ export function loopbackHost(ctx: Context, group: string, n: number, instanceId:
  * The bastion hop. ProxyJump would start the jump's ssh without our --private-key, so the hop is
  * spelled out as a ProxyCommand that uses the same key and known_hosts file.
  */
-export function bastionProxyCommand(ctx: Context, b: { host: string; user: string; port: number }): string {
+export function bastionProxyCommand(ctx: Context): string {
+  const b = requireBastion(ctx);
   const known = join(ctx.project.paths.state, 'known_hosts');
   return `ssh -i ${privateKeyPath(ctx)} -o IdentitiesOnly=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${known} -p ${b.port} -W %h:%p ${b.user}@${b.host}`;
+}
+
+/** The same hop as Ansible's ssh arguments: bake, deploy and inventory connect alike. */
+export function bastionSshArgs(ctx: Context): string {
+  return `-o ProxyCommand="${bastionProxyCommand(ctx)}"`;
+}
+
+/** The environment's bastion; one error wherever a bastion connection is attempted without one. */
+export function requireBastion(ctx: Pick<Context, 'env'>): { host: string; user: string; port: number } {
+  const b = ctx.env.aws.bastion;
+  if (!b) {
+    throw new UserError(`${ctx.env.name} connects through a bastion but names none`, {
+      hint: `add \`aws: { bastion: { host: bastion.example.com, user: ubuntu } }\` to ${ctx.env.file ?? 'the environment file'}`,
+      code: 'BASTION_MISSING',
+    });
+  }
+  return b;
 }
 
 /** Instances Ansible cannot reach with this connection mode (no address). */

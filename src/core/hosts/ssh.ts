@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { checkPrivateKey } from '../ansible/keys.js';
-import type { SshTarget } from '../../providers/shell/ssh.js';
+import { debug } from '../io.js';
+import { runSsh, type SshTarget } from '../../providers/shell/ssh.js';
 import { checkGroupName, findInstances } from './aws-hosts.js';
 import { localHosts } from './local-hosts.js';
 import { bastionProxyCommand, loopbackHost, refuseEmulatorAddresses } from '../deploy/connection.js';
@@ -44,13 +45,18 @@ export async function sshTarget(ctx: Context, spec: string): Promise<SshTarget &
     return { name: i.instanceId, address: stand.address, port: stand.port, user: stand.user ?? user, privateKey: key, knownHostsFile };
   }
   if (ctx.env.aws.connection === 'bastion') {
-    const b = ctx.env.aws.bastion;
-    if (!b) throw new UserError(`${ctx.env.name} connects through a bastion but names none`, { hint: 'add aws.bastion.host to the environment file', code: 'BASTION_MISSING' });
-    return { name: i.instanceId, address: i.privateIp ?? '', user, privateKey: key, knownHostsFile, proxyCommand: bastionProxyCommand(ctx, b) };
+    return { name: i.instanceId, address: i.privateIp ?? '', user, privateKey: key, knownHostsFile, proxyCommand: bastionProxyCommand(ctx) };
   }
   const address = i.publicDns ?? i.publicIp;
   if (!address) throw new UserError(`${i.instanceId} has no public address`, { hint: 'set aws.connection: bastion for private hosts', code: 'NO_ADDRESS' });
   return { name: i.instanceId, address, user, privateKey: key, knownHostsFile };
+}
+
+/** Opens an SSH session (or runs a command) on a host of a group; resolves ssh's exit code. */
+export async function openSsh(ctx: Context, spec: string, command: string[]): Promise<number> {
+  const target = await sshTarget(ctx, spec);
+  debug(ctx.io, 'ssh.target', `ssh ${target.user ?? ''}@${target.address}:${target.port ?? 22} (${target.name})`);
+  return runSsh(target, command);
 }
 
 function pick<T>(list: T[], index: number, group: string, env: string): T {

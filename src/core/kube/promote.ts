@@ -8,6 +8,7 @@
 import { RegistryClient } from '../../providers/registry/client.js';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
+import { envSetting } from '../settings.js';
 import { info, warn } from '../io.js';
 import { OperationError } from '../errors.js';
 import { touched } from './connect.js';
@@ -16,7 +17,6 @@ import { releaseTemplates } from './release/change.js';
 import { openStack, requireDeployed } from './release/open.js';
 import type { KubeStack } from './stack.js';
 import { DEFAULT_TIMEOUT_MS } from './deploy.js';
-import { environ } from '../environ.js';
 
 export const VERSION_RE = /^v?\d+\.\d+\.\d+(-rc\d+)?$/;
 
@@ -76,8 +76,8 @@ export async function promote(ctx: Context, o: PromoteOptions): Promise<PromoteR
   const { stack } = s;
   requireDeployed(s);
   const repo = parseImageRef(stack.image);
-  const user = environ().FRAGCTL_REGISTRY_USER;
-  const password = environ().FRAGCTL_REGISTRY_PASSWORD;
+  const user = envSetting('registryUser');
+  const password = envSetting('registryPassword');
   const registry = new RegistryClient(registryUrl(stack, repo), user && password ? { user, password } : undefined);
   // Verify everything before moving anything.
   const manifest = await registry.getManifest(repo.path, source);

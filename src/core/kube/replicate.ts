@@ -52,7 +52,7 @@ export async function replicate(ctx: Context, o: ReplicateOptions): Promise<Repl
   if (ctx.env.protected) {
     throw new UserError(`refusing to replicate into ${ctx.env.name}: it is a protected environment`, {
       hint: 'replication overwrites the target\'s data; replicate from the protected environment into another one instead',
-      code: 'PROTECTED',
+      code: 'ENV_PROTECTED',
     });
   }
   if (o.from === ctx.env.name) throw new UserError('--from names this same environment', { hint: 'give the environment to copy from', code: 'USAGE' });

@@ -2,13 +2,12 @@
  * What a Kubernetes environment's settings mean: its namespace, host, image and the names of the
  * objects in it. Everything here is checked before any request is made, so bad input changes nothing.
  */
-import { userInfo } from 'node:os';
 import type { Environment } from '../config/project.js';
 import type { KubeSettings } from '../config/schema.js';
 import { UserError } from '../errors.js';
+import { operator } from '../settings.js';
 import { parseImageRef, type ImageRef } from './image.js';
 import { renderPattern } from './templates/render.js';
-import { environ } from '../environ.js';
 
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'fragctl' } as const;
 export const HISTORY_CONFIGMAP = 'fragctl-history';
@@ -48,19 +47,9 @@ export interface KubeStack {
   settings: KubeSettings;
 }
 
-/** Who runs fragctl, for developer stack names and the deploy history. */
+/** Who runs fragctl (one operator identity, core/settings.ts), for developer stack names and the deploy history. */
 export function operatorName(settings?: Pick<KubeSettings, 'user'>): string {
-  if (settings?.user) return settings.user;
-  const raw = environ().FRAGCTL_USER || environ().USER || safeUserInfo();
-  return raw.toLowerCase();
-}
-
-function safeUserInfo(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
+  return settings?.user || operator().toLowerCase();
 }
 
 export function kubeSettings(env: Environment): KubeSettings {

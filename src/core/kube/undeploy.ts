@@ -24,7 +24,7 @@ export async function undeployKube(ctx: Context, o: UndeployOptions = {}): Promi
   if (ctx.env.protected && !o.forceProtected) {
     throw new UserError(`${ctx.env.name} is protected: undeploy would delete namespace ${stack.namespace} and its data`, {
       hint: 'pass --force-protected if you really mean it',
-      code: 'PROTECTED',
+      code: 'ENV_PROTECTED',
     });
   }
   const api = await connectKube(ctx);

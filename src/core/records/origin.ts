@@ -1,41 +1,17 @@
 /** Who runs fragctl, from which commit of the ops repository, and a fresh run id. */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import { isSecretKey, redactValue, REDACTED } from '../redact.js';
-import { environ } from '../environ.js';
+import { operator } from '../settings.js';
 
-export function currentUser(): string {
-  // FRAGCTL_USER names the operator explicitly (shared with the Kubernetes stacks); CI runners run
-  // as a service user, and the actor who triggered the job says more.
-  const named = environ().FRAGCTL_USER || environ().GITHUB_ACTOR;
-  if (named) return named;
-  try {
-    return environ().USER || userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
+/** The operator: FRAGCTL_USER, else the CI actor, else the login name (see core/settings.ts). */
+export const currentUser = (): string => operator();
 
 export const currentHost = (): string => hostname();
 export const who = (): string => `${currentUser()}@${currentHost()}`;
 
-/**
- * The ops repository's commit. git is asked directly (a read-only, millisecond call) rather than
- * through the shell providers, because the answer is needed before any verb work starts.
- */
-export function gitCommit(dir: string): string {
-  try {
-    const out = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).toString().trim();
-    if (!/^[0-9a-f]{7,64}$/.test(out)) return 'unknown';
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 })
-      .toString()
-      .trim();
-    return dirty ? `${out}+dirty` : out;
-  } catch {
-    return 'unknown';
-  }
-}
+/** The ops repository's commit (git is asked through the shell provider). */
+export { gitCommit } from '../../providers/shell/git.js';
 
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');

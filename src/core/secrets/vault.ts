@@ -3,7 +3,6 @@
  * (the database password the stack needs) and hands the same password to Ansible, which reads the
  * vault on its own. Every value learned is registered for redaction before anything else happens.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Context } from '../context.js';
@@ -11,9 +10,11 @@ import { UserError } from '../errors.js';
 import { registerSecret } from '../redact.js';
 import type { Workdir } from '../ansible/workdir.js';
 import jsYaml from 'js-yaml';
-import { environ, workingDir } from '../environ.js';
+import { runPasswordScript } from '../../providers/shell/password-script.js';
+import { ENV_VARS, envSetting } from '../settings.js';
+import { workingDir } from '../environ.js';
 
-export const VAULT_PASSWORD_ENV = 'FRAGCTL_VAULT_PASSWORD';
+export const VAULT_PASSWORD_ENV = ENV_VARS.vaultPassword;
 type VaultCtx = Pick<Context, 'project' | 'options'>;
 
 export function vaultFile(ctx: Pick<Context, 'project'>): string {
@@ -39,9 +40,9 @@ export function vaultPassword(ctx: VaultCtx): string | undefined {
     }
     // Like Ansible: an executable password file is a script that prints the password.
     const script = (statSync(file).mode & 0o111) !== 0;
-    password = (script ? execFileSync(file, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...environ() } }) : readFileSync(file, 'utf8')).replace(/\r?\n$/, '');
-  } else if (environ()[VAULT_PASSWORD_ENV]) {
-    password = environ()[VAULT_PASSWORD_ENV];
+    password = (script ? runPasswordScript(file) : readFileSync(file, 'utf8')).replace(/\r?\n$/, '');
+  } else if (envSetting('vaultPassword')) {
+    password = envSetting('vaultPassword');
   }
   if (password !== undefined) registerSecret(password);
   return password;
@@ -116,7 +117,7 @@ export async function decryptVault(text: string, password: string): Promise<stri
 export function vaultArgs(ctx: VaultCtx, work: Workdir): string[] {
   const file = passwordFilePath(ctx);
   if (file) return ['--vault-password-file', file];
-  if (environ()[VAULT_PASSWORD_ENV]) {
+  if (envSetting('vaultPassword')) {
     const script = work.write('vault-pass.sh', `#!/bin/sh\nprintf '%s\\n' "$${VAULT_PASSWORD_ENV}"\n`, 0o700);
     return ['--vault-password-file', script];
   }

@@ -37,7 +37,7 @@ export function awsError(what: string, e: unknown): OperationError {
   });
 }
 
-// ---- stack lifecycle (issue 3) ----
+// ---- stack lifecycle ----
 
 export type { Stack, StackEvent, StackResource };
 

@@ -38,7 +38,7 @@ describe('aws lifecycle: bad input', () => {
     for (const verb of ['bake', 'commission']) {
       const r = await run(dir, moto.url, ['staging', verb, '--no-deploy'].filter((a) => verb === 'commission' || a !== '--no-deploy'));
       assert.equal(r.code, 2, show(r));
-      assert.match(r.stderr, /SSH key keys\/frag-deploy\.pem is missing/);
+      assert.match(r.stderr, /missing SSH private key keys\/frag-deploy\.pem/);
       assert.match(r.stderr, /hint:/);
     }
     await nothingCreated();

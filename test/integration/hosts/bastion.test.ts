@@ -24,8 +24,8 @@ describe('bastion connection', () => {
     copyFileSync(ssh.privateKey, join(dir, 'keys', 'frag-deploy.pem'));
     chmodSync(join(dir, 'keys', 'frag-deploy.pem'), 0o600);
     const [bastion, target] = ssh.hosts;
-    const ctx = { project: { paths: projectPaths(dir) }, env: { settings: { key_name: 'frag-deploy' } } } as never;
-    const proxyCommand = bastionProxyCommand(ctx, { host: bastion!.address, user: bastion!.user, port: bastion!.port });
+    const ctx = { project: { paths: projectPaths(dir) }, env: { settings: { key_name: 'frag-deploy' }, aws: { bastion: { host: bastion!.address, user: bastion!.user, port: bastion!.port } } } } as never;
+    const proxyCommand = bastionProxyCommand(ctx);
     const out = execFileSync('ssh', sshArgs({
       address: target!.address, port: target!.port, user: target!.user, privateKey: join(dir, 'keys', 'frag-deploy.pem'),
       knownHostsFile: join(dir, '.fragctl', 'known_hosts'), proxyCommand,

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from '../../helpers/cli.js';
-import { findVerb } from '../../../src/cli/verbs.js';
+import { VERBS, findVerb } from '../../../src/cli/verbs.js';
 import { completionSpec } from '../../../src/cli/commands/completion.js';
 import { loadEnvironment, loadProject } from '../../../src/core/config/project.js';
 
@@ -61,7 +61,7 @@ test('credentials come from secrets only', () => {
 
 test('every fragctl command is one this fragctl accepts, and changing verbs pass --yes', async () => {
   const project = loadProject(ROOT);
-  const spec = await completionSpec();
+  const spec = await completionSpec(VERBS);
   const globals = ['--json', '--yes', '-y', '--dry-run', '--verbose', '--no-color', '--profile', '--region', '--endpoint-url', '--project-dir', '--vault-password-file'];
   const commands = fragctlCommands();
   assert.ok(commands.length >= 6, JSON.stringify(commands));

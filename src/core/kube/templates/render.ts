@@ -7,7 +7,7 @@ import nunjucks from 'nunjucks';
 import { UserError } from '../../errors.js';
 import { FILTERS } from './filters.js';
 import { undefinedVariables } from './undefined-vars.js';
-import { OPTIONAL_VARS } from './variables.js';
+import { OPTIONAL_VARS } from './optional-vars.js';
 
 export type TemplateVars = Record<string, unknown>;
 

@@ -10,14 +10,9 @@ import { formatImage, type ImageRef } from '../image.js';
 import { MOVING_TAGS, type KubeStack } from '../stack.js';
 import type { TemplateVars } from './render.js';
 
-const defined = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+export { OPTIONAL_VARS } from './optional-vars.js';
 
-/**
- * Stack values that some environments leave unset (a shared stack has no user, an internal
- * database no host...): the static check lets templates name them in branches that do not run;
- * outputting one that is unset is still an error at render time.
- */
-export const OPTIONAL_VARS = new Set(['user', 'tls_issuer', 'storage_class', 'database_host', 'stack_image_tag', 'stack_image_digest']);
+const defined = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 export function stackVars(ctx: Pick<Context, 'env'>, stack: KubeStack, image?: ImageRef): TemplateVars {
   const moving = image && !image.digest && MOVING_TAGS.includes(image.tag ?? '');
