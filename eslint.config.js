@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 /**
  * Layer rules (see docs/architecture.md): commands talk to the core only; the core never prints,
- * exits, shells out or reads the environment (except src/core/environ.ts, the run's variables); providers never print.
+ * exits, shells out or reads the environment (except src/core/environ.ts, each run's variables); providers never print.
  * Import cycles are refused by dependency-cruiser (.dependency-cruiser.cjs), run by `npm run lint`.
  */
 const SDKS = ['@aws-sdk/*', '@smithy/*', '@kubernetes/client-node'];
@@ -50,7 +50,7 @@ export default tseslint.config(
       }],
       'no-restricted-properties': ['error',
         { object: 'process', property: 'exit', message: 'The core throws typed errors; only the CLI exits.' },
-        { object: 'process', property: 'env', message: 'Environment variables are read through src/core/environ.ts (the run's own) and named in src/core/settings.ts.' },
+        { object: 'process', property: 'env', message: 'Environment variables are read through src/core/environ.ts (per run) and named in src/core/settings.ts.' },
         ...noPrint,
       ],
     },
