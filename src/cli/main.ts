@@ -136,6 +136,7 @@ async function runVerb(entry: VerbEntry, envName: string | undefined, rest: stri
     endpointUrl: (opts.endpointUrl as string | undefined) ?? (process.env.AWS_ENDPOINT_URL || undefined),
     projectDir: (opts.projectDir as string | undefined) ?? process.env.FRAGCTL_PROJECT_DIR ?? process.cwd(),
     vaultPasswordFile: (opts.vaultPasswordFile as string | undefined) ?? (process.env.FRAGCTL_VAULT_PASSWORD_FILE || undefined),
+    message: opts.message as string | undefined,
   };
   early.json = global.json;
   early.verbose = global.verbose;
@@ -156,6 +157,7 @@ function addGlobalOptions(cmd: import('commander').Command, Option: typeof impor
     .option('--json', 'results as JSON on stdout; never prompts')
     .option('-y, --yes', 'answer yes to confirmations')
     .option('--dry-run', 'show what would be done, change nothing')
+    .option('-m, --message <text>', 'why this run holds the lock: shown in lock status and to whoever is refused')
     .option('-v, --verbose', 'debug events and AWS API call counts')
     .option('--no-color', 'no colours (also NO_COLOR)')
     .option('--profile <name>', 'AWS profile')
@@ -227,11 +229,20 @@ function makeContext(
       interactive: isInteractive() && !g.json,
       pollIntervalMs: pollInterval(process.env.FRAGCTL_POLL_INTERVAL_MS),
       vaultPasswordFile: g.vaultPasswordFile,
+      lockMessage: g.message,
+      lease: leaseSettings(process.env.FRAGCTL_LOCK_LEASE_SECONDS, process.env.FRAGCTL_LOCK_HEARTBEAT_SECONDS),
     },
     get aws() {
       return (aws ??= new AwsClients(awsConfig));
     },
   };
+}
+
+/** FRAGCTL_LOCK_LEASE_SECONDS and FRAGCTL_LOCK_HEARTBEAT_SECONDS (docs/locks.md); defaults otherwise. */
+function leaseSettings(lease: string | undefined, beat: string | undefined): { leaseMs: number; heartbeatMs: number } {
+  const leaseMs = Number(lease) > 0 ? Number(lease) * 1000 : 120_000;
+  const heartbeatMs = Number(beat) > 0 ? Number(beat) * 1000 : Math.min(20_000, Math.floor(leaseMs / 4));
+  return { leaseMs, heartbeatMs: Math.min(heartbeatMs, Math.floor(leaseMs / 2)) };
 }
 
 /** FRAGCTL_POLL_INTERVAL_MS, or 5 s; a value that is not a positive number is ignored. */
