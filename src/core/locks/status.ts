@@ -73,7 +73,7 @@ export async function releaseLock(ctx: Context, force: boolean): Promise<LockRel
     });
   }
   await recordForce(ctx, state, holder ?? null);
-  success(ctx.io, 'lock.released', holder ? `released the lock of ${ctx.env.name} (held by ${holder.who} for ${holder.verb} since ${holder.since})` : `removed the unreadable lock of ${ctx.env.name}`);
+  success(ctx.io, 'lock.released', holder ? `released the lock of ${ctx.env.name} (held by ${holder.who} for ${holder.verb} since ${holder.since}, run ${holder.runId}, last heartbeat ${holder.heartbeat ?? 'never'})` : `removed the unreadable lock of ${ctx.env.name}`);
   return { env: ctx.env.name, released: true, holder: holder ?? null };
 }
 
