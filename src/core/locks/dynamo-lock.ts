@@ -21,6 +21,8 @@ export class DynamoLock implements EnvLock {
     private readonly aws: AwsClients,
     private readonly table: string,
     private readonly env: string,
+    /** What the lock guards when it is not an environment (messages only). */
+    private readonly subject?: string,
   ) {
     this.pk = `lock#${env}`;
     this.location = `DynamoDB table ${table}`;
@@ -36,7 +38,7 @@ export class DynamoLock implements EnvLock {
     } catch (e) {
       if (!(e instanceof ConditionFailed)) throw e;
       const current = (await this.status()) ?? unknownHolder();
-      throw new LockHeldError(this.env, current, isStale(current));
+      throw new LockHeldError(this.env, current, isStale(current), this.subject);
     }
   }
 

@@ -57,14 +57,18 @@ export class LockHeldError extends OperationError {
     readonly env: string,
     readonly holder: LockHolder,
     stale: boolean,
+    /** For a lock that is not an environment's (the application's image lock): what it guards. */
+    subject?: string,
   ) {
-    super(`${env} is locked by ${describeHolder(holder)}`, {
+    super(`${subject ?? env} is locked by ${describeHolder(holder)}`, {
       code: 'ENV_LOCKED',
       details: [
         ...(holder.message ? [`message: ${holder.message}`] : []),
         ...(stale ? [`its lease expired at ${holder.expires} (no heartbeat since ${holder.heartbeat ?? holder.since}): the lock is stale`] : []),
       ],
-      hint: stale
+      hint: subject
+        ? `wait until that ${holder.verb} ends; if its holder died, the lock expires at ${holder.expires ?? 'never'} (doctor reports it)`
+        : stale
         ? `release it with: fragctl ${env} lock release --force (or fragctl ${env} doctor --fix)`
         : `wait until that run ends (fragctl ${env} lock status); if its holder died, fragctl ${env} lock release --force`,
     });
