@@ -44,8 +44,8 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
   });
 
   it('two version changes started together: exactly one runs, the other is refused with the holder', async () => {
-    // crash-2 never becomes ready: the first run holds the Lease until its timeout.
-    const first = p.run(['dev', 'version-change', '--tag', 'crash-2', '--timeout', '15s']);
+    // crash-2 never becomes ready: the first run holds the Lease until its timeout (40 s: the two CLI runs below take a while on a loaded machine).
+    const first = p.run(['dev', 'version-change', '--tag', 'crash-2', '--timeout', '40s']);
     await eventually('the first run to take the Lease', lease, 20_000);
     const second = await p.run(['dev', 'version-change', '--tag', 'latest-3', '--json']);
     assert.equal(second.code, 1);
@@ -60,7 +60,7 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     assert.deepEqual([s.locked, s.stale, s.location, s.holder.verb], [true, false, `Lease ${DEV}/fragctl-lock`, 'version-change']);
     const r = await first;
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /did not finish within 15 s/);
+    assert.match(r.stderr, /did not finish within 40 s/);
     assert.equal(await lease(), undefined, 'released after the failed run');
     // nothing of the refused run reached the cluster
     assert.match(await appImage(), /:crash-2$/);
