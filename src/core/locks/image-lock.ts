@@ -15,7 +15,7 @@ import { DEFAULT_LEASE, type EnvLock, type LockHolder } from './types.js';
 export const IMAGE_LOCK_KEY = '@images';
 
 export function imageLock(ctx: Pick<Context, 'env' | 'aws'>): EnvLock {
-  return new DynamoLock(stateAwsClients(ctx.aws.config), stateTable(ctx.env), IMAGE_LOCK_KEY, `the images of ${ctx.env.settings.app_name}`);
+  return new DynamoLock(stateAwsClients(ctx.aws.config), stateTable(ctx.env), IMAGE_LOCK_KEY, `the image store of ${ctx.env.settings.app_name}`);
 }
 
 /** Runs `body` holding the image lock (renewed while it runs; released after, whatever happens). */
@@ -36,7 +36,7 @@ export async function withImageLock<T>(ctx: Context, verb: string, body: () => P
   };
   const lock = imageLock(ctx);
   await lock.acquire(holder);
-  const beat = startHeartbeat(lock, holder, lease, `the images of ${ctx.env.settings.app_name}`);
+  const beat = startHeartbeat(lock, holder, lease, `the image store of ${ctx.env.settings.app_name}`);
   try {
     const result = await body();
     if (beat.lost) throw beat.lost;
