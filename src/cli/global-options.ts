@@ -16,6 +16,7 @@ export const GLOBAL_OPTIONS: readonly GlobalOptionSpec[] = [
   { flags: '--json', help: 'results as JSON on stdout, everything else on stderr; never prompts' },
   { flags: '-y, --yes', help: 'answer yes to confirmations (scripts, CI)' },
   { flags: '--dry-run', help: 'show what would be done, change nothing' },
+  { flags: '-m, --message <text>', help: 'why this run holds the lock: shown in lock status and to whoever is refused' },
   { flags: '-v, --verbose', help: 'debug events, AWS API call counts, stacks of errors' },
   { flags: '--no-color', help: 'no colours (also NO_COLOR=1)' },
   { flags: '--profile <name>', help: 'AWS profile' },

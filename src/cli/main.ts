@@ -155,6 +155,7 @@ async function runVerb(state: RunState, entry: VerbEntry, envName: string | unde
     endpointUrl: (opts.endpointUrl as string | undefined) ?? (env.AWS_ENDPOINT_URL || undefined),
     projectDir: (opts.projectDir as string | undefined) ?? env.FRAGCTL_PROJECT_DIR ?? host.cwd,
     vaultPasswordFile: (opts.vaultPasswordFile as string | undefined) ?? (env.FRAGCTL_VAULT_PASSWORD_FILE || undefined),
+    message: opts.message as string | undefined,
   };
   early.json = global.json;
   early.verbose = global.verbose;
@@ -257,11 +258,20 @@ function makeContext(
       interactive: isInteractive(run.host) && !g.json,
       pollIntervalMs: pollInterval(run.host.env.FRAGCTL_POLL_INTERVAL_MS),
       vaultPasswordFile: g.vaultPasswordFile,
+      lockMessage: g.message,
+      lease: leaseSettings(process.env.FRAGCTL_LOCK_LEASE_SECONDS, process.env.FRAGCTL_LOCK_HEARTBEAT_SECONDS),
     },
     get aws() {
       return (aws ??= new AwsClients(awsConfig));
     },
   };
+}
+
+/** FRAGCTL_LOCK_LEASE_SECONDS and FRAGCTL_LOCK_HEARTBEAT_SECONDS (docs/locks.md); defaults otherwise. */
+function leaseSettings(lease: string | undefined, beat: string | undefined): { leaseMs: number; heartbeatMs: number } {
+  const leaseMs = Number(lease) > 0 ? Number(lease) * 1000 : 120_000;
+  const heartbeatMs = Number(beat) > 0 ? Number(beat) * 1000 : Math.min(20_000, Math.floor(leaseMs / 4));
+  return { leaseMs, heartbeatMs: Math.min(heartbeatMs, Math.floor(leaseMs / 2)) };
 }
 
 /** FRAGCTL_POLL_INTERVAL_MS, or 5 s; a value that is not a positive number is ignored. */

@@ -15,6 +15,8 @@ export interface GlobalOptions {
   endpointUrl?: string;
   projectDir: string;
   vaultPasswordFile?: string;
+  /** `--message`: carried by the lock of a changing run. */
+  message?: string;
 }
 
 /** What a command file receives: the global options, the CLI's io, and lazily built state. */

@@ -12,6 +12,10 @@ export interface RunOptions {
   /** Milliseconds between polls of AWS or Kubernetes; small in tests. */
   pollIntervalMs: number;
   vaultPasswordFile?: string;
+  /** Carried by the environment's lock while this run holds it (`--message`). */
+  lockMessage?: string;
+  /** Lock lease length and heartbeat; DEFAULT_LEASE when absent. */
+  lease?: { leaseMs: number; heartbeatMs: number };
 }
 
 /** One per run, built once by the CLI: what a core operation needs to know and to talk to. */

@@ -1,5 +1,5 @@
 import { defineVerb } from '../verb.js';
-import { commission } from '../../core/aws/commission.js';
+import { commission, commissionChecks } from '../../core/aws/commission.js';
 import { emitCallCounts } from '../../core/aws/preflight.js';
 import { table } from '../render.js';
 
@@ -13,6 +13,10 @@ export default defineVerb<Opts>({
     cmd
       .option('--no-deploy', 'create the stack only; do not run the deploy afterwards')
       .option('--replace-failed', 'delete a stack left by a failed create (after confirmation) and create it again');
+  },
+  // Bad input is refused before the lock: nothing, not even the state table, is created.
+  async before(run) {
+    if (!run.global.dryRun) await commissionChecks(run.context());
   },
   async run(run, opts) {
     const ctx = run.context();

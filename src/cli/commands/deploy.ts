@@ -1,5 +1,6 @@
 import { defineVerb } from '../verb.js';
 import { deployAws } from '../../core/deploy/deploy.js';
+import { checkRequestedRoles } from '../../core/deploy/targets.js';
 import { table } from '../render.js';
 
 interface DeployOpts {
@@ -19,8 +20,12 @@ export default defineVerb<DeployOpts>({
       .option('--diff', 'show the changes made to files')
       .option('--tags <tags>', 'only the tasks with these Ansible tags');
   },
+  // A typo in --roles is refused before the lock: nothing, not even the state table, is created.
+  async before(run, opts) {
+    checkRequestedRoles(run.context(), splitRoles(opts.roles));
+  },
   async run(run, opts) {
-    const roles = opts.roles?.split(',').map((r) => r.trim()).filter(Boolean);
+    const roles = splitRoles(opts.roles);
     const result = await deployAws(run.context(), { roles, limit: opts.limit, check: opts.check || run.global.dryRun, diff: opts.diff, tags: opts.tags });
     if (run.global.json) run.io.json(result);
     else {
@@ -33,3 +38,7 @@ export default defineVerb<DeployOpts>({
     }
   },
 });
+
+function splitRoles(roles: string | undefined): string[] | undefined {
+  return roles?.split(',').map((r) => r.trim()).filter(Boolean);
+}

@@ -9,8 +9,8 @@ interface Opts {
 export default defineVerb<Opts>({
   arguments: '[action]',
   configure(cmd) {
-    cmd.option('--force', 'release a lock this run does not hold (its holder died)');
-    cmd.addHelpText('after', '\nActions:\n  status            who holds the lock, since when, doing what (default)\n  release --force   remove the lock (asks first unless its holder is gone; --yes in scripts)\n');
+    cmd.option('--force', 'release a lock this run does not hold (its holder died); asks first, --yes in scripts');
+    cmd.addHelpText('after', '\nActions:\n  status            who holds the lock, since when, doing what (default)\n  release --force   remove the lock (always asks, naming the holder and its last heartbeat; --yes in scripts)\n');
   },
   async run(run, opts, args) {
     const action = args[0] ?? 'status';
@@ -18,11 +18,15 @@ export default defineVerb<Opts>({
     if (action === 'status') {
       const s = await lockStatus(ctx);
       if (run.global.json) return run.io.json(s);
+      if (s.unreadable) return run.io.result(`${s.env} is locked by an unreadable lock (${s.location})\n  ${s.unreadable}`);
       if (!s.holder) return run.io.result(`${s.env} is not locked (${s.location})`);
       const h = s.holder;
       run.io.result(
-        `${s.env} is locked${s.stale ? ' (STALE: its process is gone)' : ''} by ${h.who} since ${h.since}\n` +
-          `  verb ${h.verb}, pid ${h.pid} on ${h.host}, run ${h.runId}\n  store ${s.location}`,
+        `${s.env} is locked${s.stale ? ' (STALE: its lease expired)' : ''} by ${h.who} since ${h.since}\n` +
+          `  verb ${h.verb}, pid ${h.pid} on ${h.host}, run ${h.runId}\n` +
+          `  last heartbeat ${h.heartbeat ?? 'never'}, lease ${h.expires ? `until ${h.expires}` : 'without expiry'}\n` +
+          (h.message ? `  message ${h.message}\n` : '') +
+          `  store ${s.location}`,
       );
       return;
     }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../context.js';
+import { withImageLock } from '../locks/image-lock.js';
 import { InterruptedError, OperationError, UserError } from '../errors.js';
 import { info, success, warn } from '../io.js';
 import { imageInstanceName, imageName } from '../names.js';
@@ -20,10 +21,18 @@ export interface BakeResult {
   image?: ImageRef;
 }
 
-/** Bake `<app>-image` unless an image with the same inputs exists (`force` rebakes). */
+/**
+ * Bake `<app>-image` unless an image with the same inputs exists (`force` rebakes). Holds the
+ * application's image lock: the builder and the images are shared by its environments.
+ */
 export async function bake(ctx: Context, opts: { force?: boolean } = {}): Promise<BakeResult> {
   imageInputsHash(ctx); // the playbook must exist before anything is asked of AWS
   await preflight(ctx);
+  if (ctx.options.dryRun) return bakeUnlocked(ctx, opts);
+  return withImageLock(ctx, 'bake', () => bakeUnlocked(ctx, opts));
+}
+
+async function bakeUnlocked(ctx: Context, opts: { force?: boolean }): Promise<BakeResult> {
   const state = await imageState(ctx);
   if (!state.needsBake && !opts.force) {
     info(ctx.io, 'image.skip', `image up to date: ${state.reason}; nothing to bake (--force rebakes)`);

@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import { withImageLock } from '../locks/image-lock.js';
 import { DeclinedError } from '../errors.js';
 import { info, success } from '../io.js';
 import { terminateInstances } from '../../providers/aws/ec2.js';
@@ -20,8 +21,13 @@ export interface CleanResult {
  * baked from the current inputs, an image any environment's stack runs, the newest images_to_keep.
  */
 export async function clean(ctx: Context): Promise<CleanResult> {
-  const keepCount = ctx.env.settings.images_to_keep;
   await preflight(ctx);
+  // the images are the application's: no bake or clean of another environment meanwhile
+  return ctx.options.dryRun ? cleanUnlocked(ctx) : withImageLock(ctx, 'clean', () => cleanUnlocked(ctx));
+}
+
+async function cleanUnlocked(ctx: Context): Promise<CleanResult> {
+  const keepCount = ctx.env.settings.images_to_keep;
   const instances = (await leftoverImageInstances(ctx)).map((i) => i.InstanceId!);
   const images = await listImages(ctx);
   let currentHash: string | undefined;

@@ -30,6 +30,17 @@ export interface CommissionResult {
   deployed: boolean;
 }
 
+/**
+ * The local checks of commission (template, parameters, key file, image inputs): no AWS call, no
+ * write. The CLI runs them before the lock, so bad input never creates the state table.
+ */
+export async function commissionChecks(ctx: Context): Promise<void> {
+  const desired = desiredTemplate(ctx);
+  await buildParameters(ctx, desired.template, PLACEHOLDER_IMAGE);
+  checkKeyFile(ctx);
+  imageInputsHash(ctx);
+}
+
 export async function commission(ctx: Context, opts: CommissionOptions): Promise<CommissionResult> {
   const name = envStackName(ctx);
   const desired = desiredTemplate(ctx);

@@ -31,12 +31,13 @@ export async function doctor(ctx: Context, opts: { fix?: boolean } = {}): Promis
     found.push({
       code: 'lock.stale',
       subject: `lock of ${ctx.env.name} (${lock.location})`,
-      problem: `held by ${holder.who} for ${holder.verb} since ${holder.since}, but that process (pid ${holder.pid} on ${holder.host}) is gone`,
+      problem: `held by ${holder.who} for ${holder.verb} since ${holder.since} (pid ${holder.pid} on ${holder.host}), but its lease expired at ${holder.expires} (last heartbeat ${holder.heartbeat ?? holder.since})`,
       fix: `release it: fragctl ${ctx.env.name} lock release --force`,
       fixable: true,
-      question: `Release the stale lock of ${ctx.env.name} (held by dead pid ${holder.pid}, ${holder.verb})?`,
+      question: `Release the stale lock of ${ctx.env.name} (held by ${holder.who} for ${holder.verb}, lease expired at ${holder.expires})?`,
       apply: async () => {
-        await lock.forceRelease();
+        // only if that expired holder still has it: a run that took it over meanwhile keeps it
+        if (!(await lock.forceRelease(holder.runId))) return `the lock of ${ctx.env.name} had already changed hands; left as is`;
         return `released the lock of ${ctx.env.name}`;
       },
     });

@@ -1,12 +1,19 @@
 /**
- * The lock of a local environment: a file under `.fragctl/locks/` created atomically. The holder is
- * written to a private temporary file first and then hard-linked into place, so the lock file
- * either does not exist or holds a complete holder (link fails with EEXIST when it is taken).
+ * The lock of a local environment: a file under `.fragctl/locks/`, a lease with `expires` and
+ * `heartbeat` fields. Every write goes to a private temporary file first:
+ * - taking a free lock hard-links it into place (fails with EEXIST when the lock is taken), so the
+ *   lock file either does not exist or holds a complete holder;
+ * - taking over an expired lock renames the expired file aside to a name of our own (only one
+ *   renamer can get it), checks that what it moved is the expired holder it read, then links ours;
+ * - renewing renames a new version over the file after checking the owner.
+ * The file system has no compare-and-swap, so a renewal re-reads the owner just before the rename:
+ * the window is a few microseconds on one machine, where these locks live.
  */
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync, statSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { isStale } from './stale.js';
-import { isLockHolder, LockHeldError, unknownHolder, type EnvLock, type LockHolder } from './types.js';
+import { isLockHolder, LockHeldError, LockLostError, UnreadableLockError, type EnvLock, type LockHolder } from './types.js';
 
 export class LocalLock implements EnvLock {
   readonly location: string;
@@ -23,26 +30,52 @@ export class LocalLock implements EnvLock {
 
   async acquire(holder: LockHolder): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
-    const tmp = `${this.file}.${process.pid}.${holder.runId}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(holder)}\n`);
+    const tmp = this.tmpWith(holder);
     try {
-      linkSync(tmp, this.file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const current = (await this.status()) ?? unknownHolder();
-      throw new LockHeldError(this.env, current, isStale(current));
-    } finally {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // already gone
+      if (this.link(tmp)) return;
+      const current = await this.status();
+      if (!current) {
+        if (this.link(tmp)) return;
+        throw new LockHeldError(this.env, (await this.status()) ?? holder, false);
       }
+      if (!isStale(current)) throw new LockHeldError(this.env, current, false);
+      // Expired: move it aside under a name only we use; if what we moved is not the holder we read,
+      // someone took the lock in between: put theirs back and report it.
+      const aside = `${this.file}.${randomBytes(6).toString('hex')}.expired`;
+      try {
+        renameSync(this.file, aside);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        throw new LockHeldError(this.env, (await this.status()) ?? current, false);
+      }
+      const moved = this.parse(readFileSync(aside, 'utf8'));
+      if (moved?.runId !== current.runId) {
+        try {
+          linkSync(aside, this.file);
+        } catch {
+          // the file is already someone else's
+        }
+        unlinkQuiet(aside);
+        throw new LockHeldError(this.env, moved ?? current, false);
+      }
+      unlinkQuiet(aside);
+      if (this.link(tmp)) return;
+      throw new LockHeldError(this.env, (await this.status()) ?? current, false);
+    } finally {
+      unlinkQuiet(tmp);
     }
   }
 
+  async renew(runId: string, heartbeat: string, expires: string): Promise<void> {
+    const current = await this.status().catch(() => undefined);
+    if (current?.runId !== runId) throw new LockLostError(this.env, `${this.location} ${current ? `now names run ${current.runId}` : 'is gone'}`);
+    const tmp = this.tmpWith({ ...current, heartbeat, expires });
+    renameSync(tmp, this.file);
+  }
+
   async release(runId: string): Promise<void> {
-    const current = await this.status();
-    if (current?.runId === runId) this.remove();
+    const current = await this.status().catch(() => undefined);
+    if (current?.runId === runId) unlinkQuiet(this.file);
   }
 
   async status(): Promise<LockHolder | undefined> {
@@ -53,26 +86,56 @@ export class LocalLock implements EnvLock {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;
     }
-    try {
-      const v: unknown = JSON.parse(text);
-      if (isLockHolder(v)) return v;
-    } catch {
-      // fall through
-    }
-    return unknownHolder(statSync(this.file).mtime.toISOString());
+    const holder = this.parse(text);
+    if (!holder) throw new UnreadableLockError(this.env, this.location, `rm ${this.location}`);
+    return holder;
   }
 
-  async forceRelease(): Promise<LockHolder | undefined> {
-    const current = await this.status();
-    this.remove();
+  async forceRelease(runId?: string): Promise<LockHolder | undefined> {
+    let current: LockHolder | undefined;
+    try {
+      current = await this.status();
+    } catch (e) {
+      if (!(e instanceof UnreadableLockError) || runId) throw e;
+      unlinkQuiet(this.file);
+      return undefined;
+    }
+    if (!current || (runId && current.runId !== runId)) return undefined;
+    unlinkQuiet(this.file);
     return current;
   }
 
-  private remove(): void {
+  private parse(text: string): LockHolder | undefined {
     try {
-      unlinkSync(this.file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      const v: unknown = JSON.parse(text);
+      return isLockHolder(v) ? v : undefined;
+    } catch {
+      return undefined;
     }
+  }
+
+  private tmpWith(holder: LockHolder): string {
+    mkdirSync(this.dir, { recursive: true });
+    const tmp = `${this.file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(holder)}\n`);
+    return tmp;
+  }
+
+  private link(tmp: string): boolean {
+    try {
+      linkSync(tmp, this.file);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      return false;
+    }
+  }
+}
+
+function unlinkQuiet(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
 }

@@ -1,22 +1,13 @@
-import { hostname } from 'node:os';
 import type { LockHolder } from './types.js';
 
 /**
- * A lock is stale when its holder ran on this host and that process no longer exists. A holder on
- * another host cannot be checked from here: it is reported as held, with its host, and an
- * operator decides (`lock release --force`).
+ * A lock is stale only when its lease has expired: its holder stopped renewing it, wherever it
+ * ran. A live holder on another machine (or in a container that shares our hostname) renews its
+ * lease and is never stale; a dead one is, once `expires` has passed. A lock without an expiry
+ * (written by an older fragctl) is never judged stale: an operator decides (`lock release --force`).
  */
-export function isStale(holder: LockHolder): boolean {
-  if (holder.host !== hostname() || !holder.pid) return false;
-  return !isAlive(holder.pid);
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+export function isStale(holder: LockHolder, now = Date.now()): boolean {
+  if (!holder.expires) return false;
+  const t = Date.parse(holder.expires);
+  return Number.isFinite(t) && t <= now;
 }

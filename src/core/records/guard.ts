@@ -10,7 +10,8 @@ import type { Context } from '../context.js';
 import { DeclinedError, InterruptedError, isFragError, UserError } from '../errors.js';
 import { warn } from '../io.js';
 import { redactValue } from '../redact.js';
-import { LockHeldError, type LockHolder } from '../locks/types.js';
+import { DEFAULT_LEASE, LockHeldError, LockLostError, UnreadableLockError, type LockHolder } from '../locks/types.js';
+import { startHeartbeat } from '../locks/heartbeat.js';
 import { currentHost, gitCommit, newRunId, redactArgs, who } from './origin.js';
 import { localCache, openEnvState, StateUnreachableError, type EnvState } from './state.js';
 import type { Outcome, RecordStore, RunRecord } from './types.js';
@@ -36,7 +37,18 @@ export async function guardedRun(ctx: Context, input: GuardInput, body: () => Pr
     outcome: 'running',
     touched: [],
   };
-  const holder: LockHolder = { runId: record.id, who: record.who, host: currentHost(), pid: process.pid, since: record.startedAt, verb: input.verb };
+  const lease = ctx.options.lease ?? DEFAULT_LEASE;
+  const holder: LockHolder = {
+    runId: record.id,
+    who: record.who,
+    host: currentHost(),
+    pid: process.pid,
+    since: record.startedAt,
+    verb: input.verb,
+    heartbeat: record.startedAt,
+    expires: new Date(Date.parse(record.startedAt) + lease.leaseMs).toISOString(),
+    ...(ctx.options.lockMessage ? { message: ctx.options.lockMessage } : {}),
+  };
 
   let state: EnvState | undefined;
   try {
@@ -45,7 +57,7 @@ export async function guardedRun(ctx: Context, input: GuardInput, body: () => Pr
     await state.lock.acquire(holder);
   } catch (e) {
     // A held lock, or a settings problem (no kubeconfig, a foreign namespace): the verb cannot run.
-    if (e instanceof LockHeldError || e instanceof UserError) throw e;
+    if (e instanceof LockHeldError || e instanceof UnreadableLockError || e instanceof UserError) throw e;
     const err = e instanceof StateUnreachableError ? e : (await import('./state.js')).unreachable(state?.lock.location ?? 'state store', e);
     if (ctx.env.protected) {
       throw new StateUnreachableError(`${ctx.env.name} is protected: refusing to ${input.verb} without its lock. ${err.message}`, {
@@ -61,24 +73,33 @@ export async function guardedRun(ctx: Context, input: GuardInput, body: () => Pr
   const stores: RecordStore[] = state ? [state.store, ...(state.cache ? [state.cache] : [])] : [localCache(ctx.project)];
   await write(ctx, stores, record);
   let outcome: Outcome = 'failed';
+  // While the run lives its lease is renewed; when that fails, the run's signal is aborted so the
+  // verb stops at its next safe point, and the run ends with LockLostError (exit 1).
+  const outer = ctx.signal;
+  const beat = state ? startHeartbeat(state.lock, holder, lease, ctx.env.name) : undefined;
+  if (beat) ctx.signal = AbortSignal.any([outer, beat.signal]);
   try {
     const code = await body();
+    if (beat?.lost) throw beat.lost;
     outcome = code === undefined || code === 0 ? 'succeeded' : 'failed';
     record.exitCode = code ?? 0;
     return code;
-  } catch (e) {
-    outcome = e instanceof InterruptedError || e instanceof DeclinedError || ctx.signal.aborted ? 'interrupted' : 'failed';
+  } catch (err) {
+    const e: unknown = beat?.lost ?? err;
+    outcome = e instanceof LockLostError ? 'failed' : e instanceof InterruptedError || e instanceof DeclinedError || ctx.signal.aborted ? 'interrupted' : 'failed';
     record.exitCode = isFragError(e) ? e.exitCode : 1;
     record.error = { code: isFragError(e) ? e.code : 'BUG', message: ((e as Error)?.message ?? String(e)).split('\n')[0] ?? '' };
     throw e;
   } finally {
+    beat?.stop();
+    ctx.signal = outer;
     const end = new Date();
     record.endedAt = end.toISOString();
     record.durationMs = end.getTime() - Date.parse(record.startedAt);
     record.outcome = outcome;
     record.touched = redactValue(input.touched);
     await write(ctx, stores, record);
-    if (state) {
+    if (state && !beat?.lost) {
       try {
         await state.lock.release(record.id);
       } catch (e) {

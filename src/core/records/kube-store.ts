@@ -95,14 +95,17 @@ class CreatingLock implements EnvLock {
     await this.inner.acquire(holder);
     this.held = true;
   }
+  async renew(runId: string, heartbeat: string, expires: string): Promise<void> {
+    if (this.held) await this.inner.renew(runId, heartbeat, expires);
+  }
   async release(runId: string): Promise<void> {
     if (this.held) await this.inner.release(runId);
   }
   status(): Promise<LockHolder | undefined> {
     return this.inner.status();
   }
-  forceRelease(): Promise<LockHolder | undefined> {
-    return this.inner.forceRelease();
+  forceRelease(runId?: string): Promise<LockHolder | undefined> {
+    return this.inner.forceRelease(runId);
   }
 }
 

@@ -84,8 +84,27 @@ export async function ensureTable(aws: AwsClients, table: string, pollMs = 500, 
   throw new Error(`table ${table} did not become ACTIVE`);
 }
 
-/** PutItem; with `ifAbsent` only when no item has this key (throws ConditionFailed otherwise). */
-export async function putItem(aws: AwsClients, table: string, item: Item, opts: { ifAbsent?: boolean } = {}): Promise<void> {
+/** A condition on the item: an expression with `#name` and `:value` placeholders. */
+export interface Condition {
+  expression: string;
+  names?: Record<string, string>;
+  values?: Item;
+}
+
+function conditionParams(c: Condition | undefined): Record<string, unknown> {
+  if (!c) return {};
+  return {
+    ConditionExpression: c.expression,
+    ...(c.names ? { ExpressionAttributeNames: c.names } : {}),
+    ...(c.values ? { ExpressionAttributeValues: toAttr(c.values) } : {}),
+  };
+}
+
+/**
+ * PutItem; with `ifAbsent` only when no item has this key, with `condition` only when it holds
+ * (throws ConditionFailed otherwise).
+ */
+export async function putItem(aws: AwsClients, table: string, item: Item, opts: { ifAbsent?: boolean; condition?: Condition } = {}): Promise<void> {
   const { PutItemCommand } = await import('@aws-sdk/client-dynamodb');
   const db = await aws.dynamodb();
   try {
@@ -93,7 +112,7 @@ export async function putItem(aws: AwsClients, table: string, item: Item, opts: 
       new PutItemCommand({
         TableName: table,
         Item: toAttr(item),
-        ...(opts.ifAbsent ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+        ...(opts.ifAbsent ? { ConditionExpression: 'attribute_not_exists(pk)' } : conditionParams(opts.condition)),
       }),
     );
   } catch (e) {
@@ -127,6 +146,34 @@ export async function deleteItem(
         ...(opts.ifEquals
           ? { ConditionExpression: '#a = :v', ExpressionAttributeNames: { '#a': opts.ifEquals.name }, ExpressionAttributeValues: { ':v': { S: opts.ifEquals.value } } }
           : {}),
+      }),
+    );
+  } catch (e) {
+    if (isConditionFailure(e)) throw new ConditionFailed();
+    throw e;
+  }
+}
+
+/** UpdateItem setting `set`'s attributes, only when `condition` holds (throws ConditionFailed otherwise). */
+export async function updateItem(aws: AwsClients, table: string, pk: string, sk: string, set: Item, condition: Condition): Promise<void> {
+  const { UpdateItemCommand } = await import('@aws-sdk/client-dynamodb');
+  const db = await aws.dynamodb();
+  const names: Record<string, string> = { ...condition.names };
+  const values: Item = { ...condition.values };
+  const parts = Object.entries(set).map(([k, v], i) => {
+    names[`#s${i}`] = k;
+    values[`:s${i}`] = v;
+    return `#s${i} = :s${i}`;
+  });
+  try {
+    await db.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: toAttr({ pk, sk }),
+        UpdateExpression: `SET ${parts.join(', ')}`,
+        ConditionExpression: condition.expression,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: toAttr(values),
       }),
     );
   } catch (e) {

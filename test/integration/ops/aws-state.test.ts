@@ -86,7 +86,7 @@ test('two changing runs started together in two processes: exactly one runs, the
   const refused = [a, b].filter((r) => r.code !== 0);
   assert.equal(ok.length, 1, `${a.stderr}\n${b.stderr}`);
   assert.equal(refused[0]!.code, 1);
-  assert.match(refused[0]!.stderr, /staging is locked by .+@.+ since \S+ \(running commission, pid \d+, run \S+\)/);
+  assert.match(refused[0]!.stderr, /staging is locked by .+@.+ since \S+ \(running commission, pid \d+ on \S+, run \S+, last heartbeat \S+\)/);
   assert.match(refused[0]!.stderr, /code=ENV_LOCKED/);
   // nothing half done: the refused one never started its work
   assert.equal(readFileSync(join(markers, 'started'), 'utf8').trim().split('\n').length, 1);
@@ -135,14 +135,16 @@ test('store unreachable: an unprotected environment runs with a warning; a prote
   assert.match(h.stderr, /showing the local cache/);
 });
 
-test('lock status and release --force on a dead holder, and on a live one without a TTY', async () => {
+test('lock status and release --force on an expired holder, and on a live one without a TTY', async () => {
   const dir = copyProject();
   const ctx = testContext({ dir, env: 'staging', endpointUrl: moto.url });
   const table = `${ctx.env.settings.app_name}-fragctl`;
   await ensureTable(clients(), table, 20);
   const { hostname } = await import('node:os');
   const pid = deadPid();
-  await new DynamoLock(clients(), table, 'staging').acquire({ runId: 'r1', who: 'alice@laptop', host: hostname(), pid, since: '2026-11-22T04:00:00.000Z', verb: 'update' });
+  // a holder that stopped renewing its lease (on another machine: stale all the same)
+  const expired = { heartbeat: '2026-11-22T04:00:00.000Z', expires: '2026-11-22T04:02:00.000Z' };
+  await new DynamoLock(clients(), table, 'staging').acquire({ runId: 'r1', who: 'alice@laptop', host: 'laptop', pid, since: '2026-11-22T04:00:00.000Z', verb: 'update', ...expired });
   const status = await fragctl(['staging', 'lock', 'status', '--json', '--endpoint-url', moto.url], { cwd: dir });
   assert.equal(status.code, 0, status.stderr);
   assert.deepEqual(JSON.parse(status.stdout), {
@@ -150,20 +152,25 @@ test('lock status and release --force on a dead holder, and on a live one withou
     location: `DynamoDB table ${table}`,
     locked: true,
     stale: true,
-    holder: { runId: 'r1', who: 'alice@laptop', host: hostname(), pid, since: '2026-11-22T04:00:00.000Z', verb: 'update' },
+    holder: { runId: 'r1', who: 'alice@laptop', host: 'laptop', pid, since: '2026-11-22T04:00:00.000Z', verb: 'update', ...expired },
   });
   const text = await fragctl(['staging', 'lock', '--endpoint-url', moto.url], { cwd: dir });
-  assert.match(text.stdout, /staging is locked \(STALE: its process is gone\) by alice@laptop since 2026-11-22T04:00:00.000Z/);
+  assert.match(text.stdout, /staging is locked \(STALE: its lease expired\) by alice@laptop since 2026-11-22T04:00:00.000Z/);
+  assert.match(text.stdout, /last heartbeat 2026-11-22T04:00:00.000Z, lease until 2026-11-22T04:02:00.000Z/);
   const noForce = await fragctl(['staging', 'lock', 'release', '--endpoint-url', moto.url], { cwd: dir });
   assert.equal(noForce.code, 2);
   assert.match(noForce.stderr, /needs --force/);
-  const released = await fragctl(['staging', 'lock', 'release', '--force', '--json', '--endpoint-url', moto.url], { cwd: dir });
+  // even a stale lock is only broken after a confirmation: --yes without a TTY
+  const unconfirmed = await fragctl(['staging', 'lock', 'release', '--force', '--json', '--endpoint-url', moto.url], { cwd: dir });
+  assert.equal(unconfirmed.code, 2, unconfirmed.stderr);
+  assert.match(unconfirmed.stdout, /lease expired at 2026-11-22T04:02:00.000Z/);
+  const released = await fragctl(['staging', 'lock', 'release', '--force', '--yes', '--json', '--endpoint-url', moto.url], { cwd: dir });
   assert.equal(released.code, 0, released.stderr);
   assert.equal((JSON.parse(released.stdout) as { released: boolean }).released, true);
   assert.equal(await new DynamoLock(clients(), table, 'staging').status(), undefined);
 
   // a live holder: breaking it needs a confirmation, and without a TTY that means --yes
-  await new DynamoLock(clients(), table, 'staging').acquire({ runId: 'r2', who: 'bob@ci', host: hostname(), pid: process.pid, since: '2026-11-22T05:00:00.000Z', verb: 'deploy' });
+  await new DynamoLock(clients(), table, 'staging').acquire({ runId: 'r2', who: 'bob@ci', host: hostname(), pid: process.pid, since: '2026-11-22T05:00:00.000Z', verb: 'deploy', heartbeat: new Date().toISOString(), expires: new Date(Date.now() + 60_000).toISOString() });
   const refused = await fragctl(['staging', 'lock', 'release', '--force', '--json', '--endpoint-url', moto.url], { cwd: dir });
   assert.equal(refused.code, 2);
   assert.deepEqual(Object.keys((JSON.parse(refused.stdout) as { error: object }).error), ['code', 'message', 'hint', 'details', 'exitCode']);

@@ -50,7 +50,7 @@ test('two commissions started together: one runs, the other is refused with the 
   assert.equal(ok.length, 1, `${show(a)}\n${show(b)}`);
   assert.equal(refused[0]!.code, 1, show(refused[0]!));
   const winner = ok[0] === a ? 'alice' : 'bob';
-  assert.match(refused[0]!.stderr, new RegExp(`error: demo is locked by ${winner}@\\S+ since \\S+ \\(running commission, pid \\d+, run \\S+\\)`));
+  assert.match(refused[0]!.stderr, new RegExp(`error: demo is locked by ${winner}@\\S+ since \\S+ \\(running commission, pid \\d+ on \\S+, run \\S+, last heartbeat \\S+\\)`));
   assert.match(refused[0]!.stderr, /hint:\s+wait until that run ends \(fragctl demo lock status\)/);
   assert.doesNotMatch(refused[0]!.stderr, /bak|launch/i, 'the refused run did nothing');
   // exactly one stack, one image, no builder left running

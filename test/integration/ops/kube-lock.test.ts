@@ -44,22 +44,23 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
   });
 
   it('two version changes started together: exactly one runs, the other is refused with the holder', async () => {
-    // crash-2 never becomes ready: the first run holds the Lease until its timeout.
-    const first = p.run(['dev', 'version-change', '--tag', 'crash-2', '--timeout', '15s']);
+    // crash-2 never becomes ready: the first run holds the Lease until its timeout (40 s: the two CLI runs below take a while on a loaded machine).
+    const first = p.run(['dev', 'version-change', '--tag', 'crash-2', '--timeout', '40s']);
     await eventually('the first run to take the Lease', lease, 20_000);
     const second = await p.run(['dev', 'version-change', '--tag', 'latest-3', '--json']);
     assert.equal(second.code, 1);
-    assert.match(second.stderr, /dev is locked by tester@\S+ since \S+ \(running version-change, pid \d+, run \S+\)/);
+    assert.match(second.stderr, /dev is locked by tester@\S+ since \S+ \(running version-change, pid \d+ on \S+, run \S+, last heartbeat \S+\)/);
     const err = (JSON.parse(second.stdout) as { error: { code: string; exitCode: number; message: string; hint: string } }).error;
     assert.deepEqual([err.code, err.exitCode], ['ENV_LOCKED', 1]);
     assert.match(err.hint, /lock status/);
     const status = await p.run(['dev', 'lock', 'status', '--json']);
     assert.equal(status.code, 0, status.stderr);
     const s = JSON.parse(status.stdout) as { locked: boolean; stale: boolean; location: string; holder: { verb: string } };
+    assert.ok(s.holder, `${status.stdout}\n${(await Promise.race([first, new Promise((r) => setTimeout(() => r(undefined), 10))]) as { stderr?: string } | undefined)?.stderr ?? 'still running'}`);
     assert.deepEqual([s.locked, s.stale, s.location, s.holder.verb], [true, false, `Lease ${DEV}/fragctl-lock`, 'version-change']);
     const r = await first;
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /did not finish within 15 s/);
+    assert.match(r.stderr, /did not finish within 40 s/);
     assert.equal(await lease(), undefined, 'released after the failed run');
     // nothing of the refused run reached the cluster
     assert.match(await appImage(), /:crash-2$/);
@@ -105,6 +106,40 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     assert.equal((await locks[0]!.status())?.runId, winner.runId);
     const forced = await p.run(['dev', 'lock', 'release', '--force', '--yes']);
     assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(await lease(), undefined);
+  });
+
+  it('the Lease as a lease: renewTime/leaseDurationSeconds set, a live holder elsewhere kept, an expired one taken over, every change owner-conditional', async () => {
+    const target = await loadKubeTarget({ kubeconfig: p.kubeconfig });
+    const lock = new KubeLock(new KubeClient(target), DEV, 'dev');
+    const other = new KubeLock(new KubeClient(target), DEV, 'dev');
+    const iso = (ms: number): string => new Date(Date.now() + ms).toISOString();
+    const h = (runId: string, over: Record<string, unknown> = {}) => ({ runId, who: `${runId}@far`, host: 'another-machine', pid: 1, since: iso(0), verb: 'deploy', heartbeat: iso(0), expires: iso(30_000), ...over });
+    await lock.acquire(h('far'));
+    const spec = (await lease())!.spec as { holderIdentity: string; renewTime: string; leaseDurationSeconds: number };
+    assert.equal(spec.holderIdentity, 'far@far/far');
+    assert.equal(spec.leaseDurationSeconds, 30);
+    assert.match(spec.renewTime, /\.\d{6}Z$/, 'MicroTime');
+    await assert.rejects(other.acquire(h('near')), (e: unknown) => e instanceof LockHeldError && e.details.length === 0);
+    // renewal by the owner moves renewTime; by anyone else it is refused and changes nothing
+    const until = iso(45_000);
+    await lock.renew('far', iso(1000), until);
+    const renewed = (await lease())!.spec as { renewTime: string; leaseDurationSeconds: number };
+    assert.notEqual(renewed.renewTime, spec.renewTime);
+    assert.equal((await other.status())?.expires, until);
+    await assert.rejects(other.renew('near', iso(0), until), /the lock of dev was lost: .* now names run far/);
+    assert.equal(await other.forceRelease('near'), undefined, 'force for a holder that is not there removes nothing');
+    assert.equal((await other.status())?.runId, 'far');
+    await lock.forceRelease('far');
+
+    // an expired Lease (holder stopped renewing, on any host) is stale and is taken over with its resourceVersion
+    await lock.acquire(h('dead', { heartbeat: iso(-60_000), expires: iso(-30_000) }));
+    const results = await Promise.allSettled([other.acquire(h('n1')), lock.acquire(h('n2'))]);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, JSON.stringify(results));
+    const now = (await lease())!;
+    assert.match((now.spec as { holderIdentity: string }).holderIdentity, /^n[12]@far\/n[12]$/);
+    assert.equal((now.spec as { leaseTransitions: number }).leaseTransitions, 1);
+    await lock.forceRelease();
     assert.equal(await lease(), undefined);
   });
 

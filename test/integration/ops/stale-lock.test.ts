@@ -1,6 +1,7 @@
 /**
- * A holder that dies: a real process takes the lock of a local environment and is killed. The lock
- * is reported stale, changing verbs are refused with the way out, and doctor --fix releases it.
+ * A holder that dies: a real process takes the lock of a local environment (a 6 s lease) and is
+ * killed. Once its lease has expired the lock is reported stale, doctor --fix releases it, and a
+ * changing verb would take it over.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +14,7 @@ import { addEnv } from '../../unit/records/support.js';
 
 async function killedHolder(dir: string): Promise<number> {
   const markers = mkdtempSync(join(tmpdir(), 'fragctl-markers-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/integration/ops/guarded-child.ts'), dir, 'dev', 'http://127.0.0.1:9', markers, '60000'], { cwd: ROOT, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/integration/ops/guarded-child.ts'), dir, 'dev', 'http://127.0.0.1:9', markers, '60000', '6000'], { cwd: ROOT, stdio: 'ignore' });
   const started = join(markers, 'started');
   for (let i = 0; i < 200 && !existsSync(started); i++) await new Promise((r) => setTimeout(r, 50));
   assert.ok(existsSync(started), 'the holder started');
@@ -25,23 +26,22 @@ async function killedHolder(dir: string): Promise<number> {
   return pid;
 }
 
-test('a dead holder: stale in lock status, changing verbs refused with the fix, doctor --fix releases it', async () => {
+test('a dead holder: live until its lease expires, then stale in lock status and doctor; doctor --fix releases it', async () => {
   const dir = copyProject();
   addEnv(dir, 'dev', 'platform: local\nlocal:\n  hosts:\n    - { name: one, address: 127.0.0.1, port: 1, groups: [app] }\n');
   const pid = await killedHolder(dir);
   const lockFile = join(dir, '.fragctl', 'locks', 'dev.json');
   assert.ok(existsSync(lockFile));
+  // within its lease the dead holder still counts as alive: nobody can tell a dead process from a slow one
+  const early = JSON.parse((await fragctl(['dev', 'lock', 'status', '--json'], { cwd: dir })).stdout) as { stale: boolean; holder: { expires: string } };
+  assert.equal(early.stale, false);
+  await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(early.holder.expires) - Date.now()) + 100));
 
   const status = await fragctl(['dev', 'lock', 'status', '--json'], { cwd: dir });
   assert.equal(status.code, 0, status.stderr);
   const s = JSON.parse(status.stdout) as { locked: boolean; stale: boolean; location: string; holder: { pid: number; verb: string } };
   assert.deepEqual([s.locked, s.stale, s.location, s.holder.pid, s.holder.verb], [true, true, '.fragctl/locks/dev.json', pid, 'commission']);
 
-  const refused = await fragctl(['dev', 'provision'], { cwd: dir });
-  assert.equal(refused.code, 1, refused.stderr);
-  assert.match(refused.stderr, /error: dev is locked by .+ \(running commission, pid \d+/);
-  assert.match(refused.stderr, new RegExp(`that process \\(pid ${pid} on \\S+\\) is gone: the lock is stale`));
-  assert.match(refused.stderr, /hint:\s+release it with: fragctl dev lock release --force \(or fragctl dev doctor --fix\)/);
 
   const report = await fragctl(['dev', 'doctor'], { cwd: dir });
   assert.equal(report.code, 1);

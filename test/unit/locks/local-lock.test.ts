@@ -1,33 +1,42 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalLock } from '../../../src/core/locks/local-lock.js';
 import { isStale } from '../../../src/core/locks/stale.js';
-import { LockHeldError, type LockHolder } from '../../../src/core/locks/types.js';
+import { startHeartbeat } from '../../../src/core/locks/heartbeat.js';
+import { LockHeldError, LockLostError, UnreadableLockError, type LockHolder } from '../../../src/core/locks/types.js';
 import { deadPid } from '../records/support.js';
 
+const iso = (msFromNow: number): string => new Date(Date.now() + msFromNow).toISOString();
 const holder = (runId: string, over: Partial<LockHolder> = {}): LockHolder => ({
   runId,
   who: 'alice@laptop',
-  host: hostname(),
+  host: 'laptop',
   pid: process.pid,
   since: '2026-11-22T04:00:00.000Z',
   verb: 'deploy',
+  heartbeat: iso(0),
+  expires: iso(60_000),
   ...over,
 });
-
-test('the second acquire is refused with the holder, the first release frees it', async () => {
+const fresh = (): { dir: string; lock: () => LocalLock } => {
   const dir = mkdtempSync(join(tmpdir(), 'fragctl-lock-'));
-  const a = new LocalLock(join(dir, 'locks'), 'dev', dir);
-  const b = new LocalLock(join(dir, 'locks'), 'dev', dir);
-  await a.acquire(holder('run-a'));
+  return { dir, lock: () => new LocalLock(join(dir, 'locks'), 'dev', dir) };
+};
+
+test('the second acquire is refused with the holder and its message, the first release frees it', async () => {
+  const { dir, lock } = fresh();
+  const a = lock();
+  const b = lock();
+  await a.acquire(holder('run-a', { message: 'migrating the db, back at 5' }));
   await assert.rejects(b.acquire(holder('run-b', { who: 'bob@ci' })), (e: unknown) => {
     assert.ok(e instanceof LockHeldError);
     assert.equal(e.exitCode, 1);
     assert.equal(e.code, 'ENV_LOCKED');
-    assert.match(e.message, /dev is locked by alice@laptop since 2026-11-22T04:00:00.000Z \(running deploy, pid \d+, run run-a\)/);
+    assert.match(e.message, /dev is locked by alice@laptop since 2026-11-22T04:00:00.000Z \(running deploy, pid \d+ on laptop, run run-a, last heartbeat \S+\)/);
+    assert.deepEqual(e.details, ['message: migrating the db, back at 5']);
     assert.match(e.hint!, /lock status/);
     return true;
   });
@@ -36,45 +45,83 @@ test('the second acquire is refused with the holder, the first release frees it'
   await a.release('run-a');
   assert.equal(await a.status(), undefined);
   await b.acquire(holder('run-b'));
-  assert.equal((await a.status())?.who, 'alice@laptop');
-  // another environment has its own lock
-  await new LocalLock(join(dir, 'locks'), 'other', dir).acquire(holder('run-c'));
+  await new LocalLock(join(dir, 'locks'), 'other', dir).acquire(holder('run-c')); // its own lock
 });
 
-test('many acquirers at once: exactly one wins', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fragctl-lock-'));
-  const results = await Promise.allSettled(
-    Array.from({ length: 8 }, (_, i) => new LocalLock(join(dir, 'locks'), 'dev', dir).acquire(holder(`run-${i}`))),
-  );
-  assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
-  assert.ok(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof LockHeldError));
+test('many acquirers at once: exactly one wins, also when they race for an expired lock', async () => {
+  for (const start of ['free', 'expired']) {
+    const { lock } = fresh();
+    if (start === 'expired') await lock().acquire(holder('dead', { heartbeat: iso(-120_000), expires: iso(-60_000) }));
+    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => lock().acquire(holder(`run-${i}`))));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, start);
+    assert.ok(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof LockHeldError));
+    assert.match((await lock().status())!.runId, /^run-\d$/);
+  }
 });
 
-test('a holder whose process is gone on this host is stale; another host cannot be judged', async () => {
-  const pid = deadPid();
-  assert.equal(isStale(holder('x', { pid })), true);
-  assert.equal(isStale(holder('x', { pid: process.pid })), false);
-  assert.equal(isStale(holder('x', { pid, host: 'some-other-host' })), false);
-  const dir = mkdtempSync(join(tmpdir(), 'fragctl-lock-'));
-  const lock = new LocalLock(join(dir, 'locks'), 'dev', dir);
-  await lock.acquire(holder('dead', { pid }));
-  await assert.rejects(lock.acquire(holder('next')), (e: unknown) => {
-    assert.ok(e instanceof LockHeldError);
-    assert.match(e.details.join(' '), /is gone: the lock is stale/);
-    assert.match(e.hint!, /lock release --force/);
-    return true;
-  });
-  assert.equal((await lock.forceRelease())?.runId, 'dead');
-  assert.equal(existsSync(join(dir, 'locks', 'dev.json')), false);
+test('stale means an expired lease, wherever the holder ran', async () => {
+  // another host, fresh heartbeat: alive, whatever its pid means here
+  assert.equal(isStale(holder('x', { host: 'elsewhere', pid: deadPid() })), false);
+  // this host, live pid, but no heartbeat for longer than the lease: stale
+  assert.equal(isStale(holder('x', { pid: process.pid, heartbeat: iso(-200_000), expires: iso(-1) })), true);
+  // another host, expired: stale too
+  assert.equal(isStale(holder('x', { host: 'elsewhere', expires: iso(-1) })), true);
+  // an old lock without a lease: never judged stale
+  assert.equal(isStale(holder('x', { expires: undefined, pid: deadPid() })), false);
+
+  const { lock } = fresh();
+  await lock().acquire(holder('alive', { host: 'elsewhere' }));
+  await assert.rejects(lock().acquire(holder('next')), (e: unknown) => e instanceof LockHeldError && e.details.length === 0);
+  const { lock: lock2 } = fresh();
+  await lock2().acquire(holder('dead', { host: 'elsewhere', heartbeat: iso(-90_000), expires: iso(-30_000) }));
+  await lock2().acquire(holder('next')); // taken over
+  assert.equal((await lock2().status())?.runId, 'next');
 });
 
-test('an unreadable lock file still counts as held, by someone unknown, and can be forced', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fragctl-lock-'));
+test('renew extends the lease only for the owner; a lock that changed hands is lost', async () => {
+  const { lock } = fresh();
+  const a = lock();
+  await a.acquire(holder('run-a'));
+  const until = iso(90_000);
+  await a.renew('run-a', iso(0), until);
+  assert.equal((await a.status())?.expires, until);
+  await assert.rejects(a.renew('run-b', iso(0), until), LockLostError);
+  assert.equal(await a.forceRelease('run-b'), undefined, 'force is conditional on the holder shown');
+  assert.equal((await a.forceRelease('run-a'))?.runId, 'run-a');
+  await assert.rejects(a.renew('run-a', iso(0), until), /the lock of dev was lost: .* is gone/);
+});
+
+test('a heartbeat keeps the lease alive, and aborts the run when the lock is taken away', async () => {
+  const { lock } = fresh();
+  const a = lock();
+  const h = holder('run-a', { expires: iso(300) });
+  await a.acquire(h);
+  const beat = startHeartbeat(a, h, { leaseMs: 300, heartbeatMs: 50 }, 'dev');
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal(isStale((await a.status())!), false, 'renewed past its first expiry');
+  assert.equal(beat.signal.aborted, false);
+  await a.forceRelease('run-a');
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(beat.signal.aborted, true);
+  assert.ok(beat.lost instanceof LockLostError);
+  beat.stop();
+});
+
+test('an unreadable lock file says so and how to clear it; force removes it', async () => {
+  const { dir, lock } = fresh();
   mkdirSync(join(dir, 'locks'));
   writeFileSync(join(dir, 'locks', 'dev.json'), '{garbage');
-  const lock = new LocalLock(join(dir, 'locks'), 'dev', dir);
-  assert.equal((await lock.status())?.who, 'unknown');
-  await assert.rejects(lock.acquire(holder('a')), LockHeldError);
-  await lock.forceRelease();
-  await lock.acquire(holder('a'));
+  const l = lock();
+  for (const attempt of [l.status(), l.acquire(holder('a'))]) {
+    await assert.rejects(attempt, (e: unknown) => {
+      assert.ok(e instanceof UnreadableLockError);
+      assert.equal(e.message, 'the lock of dev (locks/dev.json) is unreadable: it is not a lock fragctl wrote');
+      assert.match(e.hint!, /clear it with: rm locks\/dev.json \(or fragctl dev lock release --force\)/);
+      return true;
+    });
+  }
+  assert.equal(readFileSync(join(dir, 'locks', 'dev.json'), 'utf8'), '{garbage', 'left as it was');
+  await l.forceRelease();
+  assert.equal(existsSync(join(dir, 'locks', 'dev.json')), false);
+  await l.acquire(holder('a'));
 });
