@@ -3,6 +3,7 @@ import chalk from 'chalk';
 import type { ConfirmRequest, IoEvent, IoHost, Progress } from '../core/io.js';
 import { UserError } from '../core/errors.js';
 import { redact } from '../core/redact.js';
+import { Spinner } from './spinner.js';
 
 export interface CliIoOptions {
   json: boolean;
@@ -45,20 +46,7 @@ export class CliIoHost implements IoHost {
         fail: (m) => this.err(`${chalk.red('✖')} ${m ?? message}\n`),
       };
     }
-    // ora is loaded only when a spinner is actually drawn.
-    let spinner: { text: string; succeed(t?: string): void; fail(t?: string): void } | undefined;
-    let pending = redact(message);
-    void import('ora').then(({ default: ora }) => {
-      spinner = ora({ text: pending, stream: process.stderr }).start();
-    });
-    return {
-      update: (m) => {
-        pending = redact(m);
-        if (spinner) spinner.text = pending;
-      },
-      succeed: (m) => (spinner ? spinner.succeed(redact(m ?? message)) : this.err(`${chalk.green('✔')} ${m ?? message}\n`)),
-      fail: (m) => (spinner ? spinner.fail(redact(m ?? message)) : this.err(`${chalk.red('✖')} ${m ?? message}\n`)),
-    };
+    return new Spinner(message, (t) => this.err(t));
   }
 
   async confirm(request: ConfirmRequest): Promise<boolean> {
