@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { ROOT, TSX } from '../../helpers/cli.js';
 
 const SPINNER_FRAMES = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
@@ -31,7 +32,7 @@ test('quick steps leave no spinner and the process exits (pseudo-terminal)', asy
   });
   assert.equal(code, 0, `the process did not exit by itself:\n${out.slice(0, 2000)}`);
   assert.match(out, /interactive=true/); // it really ran on a terminal
-  const clean = out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+  const clean = stripVTControlCharacters(out);
   assert.match(clean, /quick step done/);
   assert.match(clean, /quick step failed/);
   assert.match(clean, /slow step done/);
