@@ -151,7 +151,7 @@ async function runVerb(entry: VerbEntry, envName: string | undefined, rest: stri
   }
 }
 
-function addGlobalOptions(cmd: import('commander').Command, Option: typeof import('commander').Option): void {
+export function addGlobalOptions(cmd: import('commander').Command, Option: typeof import('commander').Option): void {
   cmd
     .option('--json', 'results as JSON on stdout; never prompts')
     .option('-y, --yes', 'answer yes to confirmations')

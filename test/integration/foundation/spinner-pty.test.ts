@@ -14,7 +14,7 @@ const SPINNER_FRAMES = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
 test('quick steps leave no spinner and the process exits (pseudo-terminal)', async () => {
   // `script` without a terminal of its own gives the pseudo-terminal 0 columns: set a size first.
   const cmd = `stty cols 100 rows 30; ${process.execPath} --import ${TSX} ${join(ROOT, 'test', 'fixtures', 'spinner-step.ts')}`;
-  const env = { ...process.env, TERM: 'xterm' };
+  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm' };
   delete env.CI;
   const child = spawn('script', ['-qec', cmd, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
