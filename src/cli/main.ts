@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Project } from '../core/config/project.js';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../core/errors.js';
+import { registerArgumentSecrets } from '../core/redact.js';
 import { AwsClients } from '../providers/aws/clients.js';
 import { splitArgv, setGlobalWords } from './argv.js';
 import { handleError } from './handle-error.js';
@@ -24,6 +25,7 @@ export function packageVersion(): string {
 
 /** Runs fragctl with the given arguments and returns the exit code; never calls process.exit. */
 export async function main(argv: string[]): Promise<number> {
+  registerArgumentSecrets(argv); // a password in an argument (a URL's, token=…) is masked in every output and record
   setGlobalWords(VERBS.filter((v) => v.scope === 'global').map((v) => v.name));
   const split = splitArgv(argv);
   const early = earlyGlobals(split.rest);

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { sampleFor, settingWarnings } from './aliases.js';
+import { registerSecretSettings, setSecretKeyPatterns } from '../redact.js';
 import { UserError } from '../errors.js';
 import { readYamlFile } from './parse-file.js';
 import { EnvironmentFile, NAME_RE, SharedSettings } from './schema.js';
@@ -25,6 +26,8 @@ export interface Project {
   sharedRaw: Record<string, unknown>;
   /** What the CLI shows as warnings (the core never prints): keys that look like a setting under another name. */
   warnings: string[];
+  /** Settings of group_vars/all.yml whose key looks secret, written in plain text (dotted paths); `config` warns. */
+  plainSecrets?: string[];
   environmentNames(): string[];
 }
 
@@ -44,6 +47,8 @@ export interface Environment {
   local?: EnvironmentFile['local'];
   /** The settings file, relative to the project, when there is one. */
   file?: string;
+  /** Settings and host variables of the environment file whose key looks secret, in plain text (dotted paths). */
+  plainSecrets?: string[];
 }
 
 export function projectPaths(dir: string): ProjectPaths {
@@ -86,10 +91,14 @@ export function loadProject(dir: string): Project {
     });
   }
   const shared = parseWith(SharedSettings, sharedRaw, 'playbooks/group_vars/all.yml', 'see "Configuration" in the README');
+  // Secrets by shape: every value under a secret-looking key is masked wherever it would appear.
+  setSecretKeyPatterns(shared.secret_key_patterns);
+  const plainSecrets = registerSecretSettings(sharedRaw);
   return {
     paths,
     shared,
     sharedRaw,
+    plainSecrets,
     warnings: settingWarnings(sharedRaw, 'playbooks/group_vars/all.yml').map((w) => w.message),
     environmentNames: () => listEnvironmentFiles(paths.environments),
   };
@@ -139,6 +148,7 @@ export function loadEnvironment(project: Project, name: string): Environment {
     kubernetes: envFile.kubernetes,
     local: envFile.local,
     file: rel,
+    plainSecrets: registerSecretSettings({ settings: envFile.settings, local: envFile.local, kubernetes: envFile.kubernetes }),
   };
   if (env.platform === 'aws') checkNameBudget(env.settings.app_name, name);
   return env;
