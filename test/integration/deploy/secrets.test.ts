@@ -11,7 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fragctl } from '../../helpers/cli.js';
+import { copyProject, fragctl } from '../../helpers/cli.js';
+import { freePort } from '../../helpers/moto.js';
 import { startSshHosts, type SshHosts } from '../../helpers/ssh-hosts.js';
 import { DEMO_VAULT_PASSWORD, filesUnder, labProject } from './lab.js';
 
@@ -101,6 +102,31 @@ describe('secrets never leave fragctl', () => {
         return false;
       }
     });
+    assert.deepEqual(leaking, []);
+  });
+
+  it('load --origin with a URL password (kube verb): not in the output nor in runs.jsonl, even when the cluster is down', async () => {
+    const dir = copyProject();
+    const port = await freePort(); // nothing listens there: connection refused on loopback
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, [
+      'apiVersion: v1', 'kind: Config', 'current-context: x',
+      `clusters: [{name: c, cluster: {server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
+      'users: [{name: u, user: {token: not-a-secret-token}}]',
+      'contexts: [{name: x, context: {cluster: c, user: u}}]', '',
+    ].join('\n'));
+    writeFileSync(join(dir, 'environments', 'kload.yml'), `platform: kubernetes\nkubernetes:\n  kubeconfig: ${kubeconfig}\n  tag: latest-1\n  verify_image: false\n`);
+    const origin = `s3://loader:${URL_PW}@bucket/data?password=${QUERY_PW}`;
+    const r = await fragctl(['kload', 'load', '--origin', origin, '--verbose', '--project-dir', dir]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /127\.0\.0\.1/); // it did try, and said so
+    assert.deepEqual(leaks(r.stdout + r.stderr), []);
+    const records = readFileSync(join(dir, '.fragctl', 'runs.jsonl'), 'utf8');
+    assert.deepEqual(leaks(records), []);
+    const last = JSON.parse(records.trim().split('\n').at(-1)!) as { verb: string; args: string[] };
+    assert.equal(last.verb, 'load');
+    assert.ok(last.args.includes('s3://loader:********@bucket/data?password=********'), JSON.stringify(last.args));
+    const leaking = filesUnder(join(dir, '.fragctl')).filter((f) => leaks(readFileSync(join(dir, '.fragctl', f), 'latin1')).length);
     assert.deepEqual(leaking, []);
   });
 });
