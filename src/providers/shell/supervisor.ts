@@ -7,7 +7,8 @@
  * reads EOF, sends SIGTERM to every group still registered and to every process that carries this
  * run's token in its environment (on Linux, read from /proc: that also catches what left its group,
  * such as ssh's ControlPersist master, which daemonizes into a session of its own), waits a grace
- * period, then sends SIGKILL to what is left.
+ * period, then sends SIGKILL to what is left, and removes the private directories fragctl named
+ * (`r/path`: a killed run's inventory and variables file do not outlive it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,12 +20,15 @@ export const SUPERVISOR_ENV = 'FRAGCTL_SUPERVISOR';
 
 const SCRIPT = `
 trap '' INT TERM HUP PIPE
-tok=$1; grace=$2; groups=
+tok=$1; grace=$2; groups=; dirs=
+nl='
+'
 echo ready
 while IFS= read -r line; do
   case $line in
     +*) groups="$groups \${line#+}" ;;
     -*) g=\${line#-}; left=; for x in $groups; do [ "$x" = "$g" ] || left="$left $x"; done; groups=$left ;;
+    r/*) dirs="$dirs\${line#r}$nl" ;;
   esac
 done
 marked() {
@@ -39,14 +43,19 @@ signal() {
   for p in $(marked); do kill "-$1" "$p" 2>/dev/null && alive=1; done
   [ -n "$alive" ]
 }
-signal TERM || exit 0
+end() {
+  printf '%s' "$dirs" | while IFS= read -r d; do [ -n "$d" ] && rm -rf -- "$d"; done
+  exit 0
+}
+signal TERM || end
 i=0
 while [ "$i" -lt "$grace" ]; do
   sleep 0.1; i=$((i + 1))
-  signal 0 || exit 0
+  signal 0 || end
 done
 signal KILL
-exit 0
+sleep 0.2
+end
 `;
 
 export interface Supervisor {
@@ -63,6 +72,18 @@ export function killGraceMs(): number {
 }
 
 let started: Promise<Supervisor> | undefined;
+let send: ((line: string) => void) | undefined;
+const pendingDirs: string[] = [];
+
+/**
+ * A private directory (the run's inventory and variables) the watchdog removes when fragctl ends:
+ * a killed run leaves no secrets behind. Removing it normally stays the caller's job.
+ */
+export function removeOnExit(dir: string): void {
+  if (!dir.startsWith('/') || dir.includes('\n')) return;
+  if (send) send(`r${dir}`);
+  else pendingDirs.push(dir);
+}
 
 /** The process's watchdog, started on first use; a watchdog that cannot start is an error before any child runs. */
 export function supervisor(): Promise<Supervisor> {
@@ -119,8 +140,10 @@ async function startSupervisor(): Promise<Supervisor> {
   // The watchdog must not keep fragctl alive: it ends when fragctl's end closes the pipe.
   child.unref();
   stdin.unref();
-  const send = (line: string): void => {
+  const write = (line: string): void => {
     if (!broken) stdin.write(`${line}\n`);
   };
-  return { env: { [SUPERVISOR_ENV]: token }, watch: (g) => send(`+${g}`), unwatch: (g) => send(`-${g}`) };
+  send = write;
+  for (const dir of pendingDirs.splice(0)) write(`r${dir}`);
+  return { env: { [SUPERVISOR_ENV]: token }, watch: (g) => write(`+${g}`), unwatch: (g) => write(`-${g}`) };
 }

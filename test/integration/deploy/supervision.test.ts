@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fragctl, ROOT, TSX } from '../../helpers/cli.js';
 import { markedProcesses, waitNoMarked } from '../../helpers/procs.js';
 import { startSshHosts, type SshHosts } from '../../helpers/ssh-hosts.js';
-import { DEMO_VAULT_PASSWORD, labProject } from './lab.js';
+import { DEMO_VAULT_PASSWORD, filesUnder, labProject } from './lab.js';
 
 const VAULT = { FRAGCTL_VAULT_PASSWORD: DEMO_VAULT_PASSWORD };
 
@@ -53,8 +53,10 @@ describe('children die with fragctl', () => {
 
   it('kill -9 of fragctl during a deploy: no process it started is left within 5 s', async () => {
     const mark = `FRAGCTL_TEST_MARK=${randomUUID()}`;
-    const run = pausedDeploy(waitingProject(ssh), mark.split('=')[1]!);
+    const dir = waitingProject(ssh);
+    const run = pausedDeploy(dir, mark.split('=')[1]!);
     await run.paused;
+    assert.ok(filesUnder(join(dir, '.fragctl', 'tmp')).some((f) => f.endsWith('vars.json')));
     const before = markedProcesses(mark);
     assert.ok(before.some((p) => p.cmd.includes('ansible-playbook')), `ansible-playbook runs under fragctl: ${JSON.stringify(before)}`);
     assert.ok(before.length >= 2, JSON.stringify(before));
@@ -62,6 +64,8 @@ describe('children die with fragctl', () => {
     await run.closed;
     const { left, ms } = await waitNoMarked(mark, 5000);
     assert.deepEqual(left, [], `left ${ms} ms after kill -9`);
+    // the run's private files (inventory, variables with the settings) went with it
+    assert.deepEqual(filesUnder(join(dir, '.fragctl', 'tmp')), []);
     console.log(`# kill -9: ${before.length} processes (${before.map((p) => p.cmd.split(" ")[0]!.split("/").pop()).join(", ")}) gone in ${ms} ms`);
   });
 
