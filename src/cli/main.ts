@@ -250,7 +250,7 @@ function onInterrupt(abort: () => void): { dispose(): void } {
       process.stderr.write('\ninterrupted again: exiting now\n');
       process.exit(130);
     }
-    process.stderr.write('\ninterrupt: stopping the wait (operations already started go on); Ctrl-C again to quit at once\n');
+    process.stderr.write('\ninterrupt: stopping child processes (SIGINT, SIGKILL after the grace period) and waits; operations already started on AWS or Kubernetes go on; Ctrl-C again to quit at once\n');
     abort();
   };
   process.on('SIGINT', handler);
