@@ -93,7 +93,7 @@ export function loadProject(dir: string): Project {
   const shared = parseWith(SharedSettings, sharedRaw, 'playbooks/group_vars/all.yml', 'see "Configuration" in the README');
   // Secrets by shape: every value under a secret-looking key is masked wherever it would appear.
   setSecretKeyPatterns(shared.secret_key_patterns);
-  const plainSecrets = registerSecretSettings(sharedRaw);
+  const plainSecrets = registerSecretSettings(withoutNames(sharedRaw));
   return {
     paths,
     shared,
@@ -102,6 +102,12 @@ export function loadProject(dir: string): Project {
     warnings: settingWarnings(sharedRaw, 'playbooks/group_vars/all.yml').map((w) => w.message),
     environmentNames: () => listEnvironmentFiles(paths.environments),
   };
+}
+
+/** formation_parameters maps names to names (DbPassword: DBPassword): no secret there. */
+function withoutNames(settings: Record<string, unknown>): Record<string, unknown> {
+  const { formation_parameters: _names, ...rest } = settings;
+  return rest;
 }
 
 function listEnvironmentFiles(dir: string): string[] {
@@ -148,7 +154,7 @@ export function loadEnvironment(project: Project, name: string): Environment {
     kubernetes: envFile.kubernetes,
     local: envFile.local,
     file: rel,
-    plainSecrets: registerSecretSettings({ settings: envFile.settings, local: envFile.local, kubernetes: envFile.kubernetes }),
+    plainSecrets: registerSecretSettings({ settings: withoutNames(envFile.settings), local: envFile.local, kubernetes: envFile.kubernetes }),
   };
   if (env.platform === 'aws') checkNameBudget(env.settings.app_name, name);
   return env;
