@@ -4,6 +4,7 @@ import type { ConfirmRequest, IoEvent, IoHost, Progress } from '../core/io.js';
 import { UserError } from '../core/errors.js';
 import { redact } from '../core/redact.js';
 import { isInteractive, type CliHost } from './host.js';
+import { Spinner } from './spinner.js';
 
 export interface CliIoOptions {
   json: boolean;
@@ -44,20 +45,7 @@ export class CliIoHost implements IoHost {
         fail: (m) => this.err(`${chalk.red('✖')} ${m ?? message}\n`),
       };
     }
-    // ora is loaded only when a spinner is actually drawn.
-    let spinner: { text: string; succeed(t?: string): void; fail(t?: string): void } | undefined;
-    let pending = redact(message);
-    void import('ora').then(({ default: ora }) => {
-      spinner = ora({ text: pending, stream: this.host.stderr as NodeJS.WriteStream }).start();
-    });
-    return {
-      update: (m) => {
-        pending = redact(m);
-        if (spinner) spinner.text = pending;
-      },
-      succeed: (m) => (spinner ? spinner.succeed(redact(m ?? message)) : this.err(`${chalk.green('✔')} ${m ?? message}\n`)),
-      fail: (m) => (spinner ? spinner.fail(redact(m ?? message)) : this.err(`${chalk.red('✖')} ${m ?? message}\n`)),
-    };
+    return new Spinner(message, (t) => this.err(t), this.host.stderr as NodeJS.WriteStream);
   }
 
   async confirm(request: ConfirmRequest): Promise<boolean> {

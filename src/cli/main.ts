@@ -4,6 +4,7 @@ import type { Project } from '../core/config/project.js';
 import { fileURLToPath } from 'node:url';
 import { withEnviron } from '../core/environ.js';
 import { UserError } from '../core/errors.js';
+import { registerArgumentSecrets } from '../core/redact.js';
 import { AwsClients } from '../providers/aws/clients.js';
 import { splitArgv, setGlobalWords } from './argv.js';
 import { handleError } from './handle-error.js';
@@ -44,6 +45,7 @@ interface RunState {
 
 async function mainIn(state: RunState): Promise<number> {
   const { argv, host } = state;
+  registerArgumentSecrets(argv); // a password in an argument (a URL's, token=…) is masked in every output and record
   setGlobalWords(VERBS.filter((v) => v.scope === 'global').map((v) => v.name));
   const split = splitArgv(argv);
   const early = earlyGlobals(split.rest);
@@ -190,7 +192,7 @@ function commanderOutput(host: CliHost): import('commander').OutputConfiguration
   };
 }
 
-function addGlobalOptions(cmd: import('commander').Command, Option: typeof import('commander').Option): void {
+export function addGlobalOptions(cmd: import('commander').Command, Option: typeof import('commander').Option): void {
   for (const o of GLOBAL_OPTIONS) if (!o.builtin) cmd.addOption(new Option(o.flags, o.help));
 }
 
@@ -291,7 +293,7 @@ function onInterrupt(host: CliHost, abort: () => void): { dispose(): void } {
       signals.exitNow(130);
       return;
     }
-    host.stderr.write('\ninterrupt: stopping the wait (operations already started go on); Ctrl-C again to quit at once\n');
+    host.stderr.write('\ninterrupt: stopping child processes (SIGINT, SIGKILL after the grace period) and waits; operations already started on AWS or Kubernetes go on; Ctrl-C again to quit at once\n');
     abort();
   };
   return { dispose: signals.on('SIGINT', handler) };

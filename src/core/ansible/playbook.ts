@@ -15,6 +15,7 @@ import { vaultArgs } from '../secrets/vault.js';
 import { staticInventory } from './inventory.js';
 import { checkPrivateKey, displayPath } from './keys.js';
 import { parseRecap, recapOk } from './recap.js';
+import { describeStop, stoppedAt } from './interrupted.js';
 import { withWorkdir, type Workdir } from './workdir.js';
 import type { AnsibleHost, PlayRecap } from './types.js';
 import { ALLOW_NO_HOSTS, emptyPlays, parseListHosts, playSources, skippedPlays, unmatchedPatterns, type EmptyPlay, type ListedPlay } from './host-patterns.js';
@@ -64,8 +65,8 @@ export async function runPlaybook(ctx: Context, opts: PlaybookOptions): Promise<
       },
     });
     if (ctx.signal.aborted) {
-      throw new InterruptedError(`interrupted: ansible-playbook ${shown} was stopped`, {
-        hint: 'hosts may be half-configured; run the deploy again (it is idempotent)',
+      throw new InterruptedError(`interrupted: ansible-playbook ${shown} was stopped${describeStop(stoppedAt(output), opts.hosts.map((h) => h.name))}`, {
+        hint: 'those hosts may be half-configured; run the same command again (it is idempotent)',
         code: 'INTERRUPTED',
       });
     }

@@ -1,11 +1,12 @@
 /**
  * A private scratch directory per Ansible run under .fragctl/tmp (0700; files 0600), removed
- * afterwards even on failure: the inventory, the variables file and the vault password script
- * never outlive the run.
+ * afterwards even on failure, and by the process watchdog when fragctl is killed: the inventory,
+ * the variables file and the vault password script never outlive the run.
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../context.js';
+import { removeOnExit } from '../../providers/shell/supervisor.js';
 
 export interface Workdir {
   dir: string;
@@ -18,6 +19,7 @@ export function makeWorkdir(ctx: Pick<Context, 'project'>): Workdir {
   mkdirSync(base, { recursive: true, mode: 0o700 });
   const dir = mkdtempSync(join(base, 'ansible-'));
   chmodSync(dir, 0o700);
+  removeOnExit(dir); // by the process watchdog, should fragctl be killed before it removes the directory
   return {
     dir,
     write(name, content, mode = 0o600) {

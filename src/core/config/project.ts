@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { sampleFor, settingWarnings } from './aliases.js';
+import { registerSecretSettings, setSecretKeyPatterns } from '../redact.js';
 import { UserError } from '../errors.js';
 import { readYamlFile } from './parse-file.js';
 import { EnvironmentFile, NAME_RE, SharedSettings } from './schema.js';
@@ -26,6 +27,8 @@ export interface Project {
   sharedRaw: Record<string, unknown>;
   /** What the CLI shows as warnings (the core never prints): keys that look like a setting under another name. */
   warnings: string[];
+  /** Settings of group_vars/all.yml whose key looks secret, written in plain text (dotted paths); `config` warns. */
+  plainSecrets?: string[];
   environmentNames(): string[];
 }
 
@@ -45,6 +48,8 @@ export interface Environment {
   local?: EnvironmentFile['local'];
   /** The settings file, relative to the project, when there is one. */
   file?: string;
+  /** Settings and host variables of the environment file whose key looks secret, in plain text (dotted paths). */
+  plainSecrets?: string[];
 }
 
 export function projectPaths(dir: string): ProjectPaths {
@@ -87,13 +92,23 @@ export function loadProject(dir: string): Project {
     });
   }
   const shared = parseWith(SharedSettings, sharedRaw, 'playbooks/group_vars/all.yml', 'see "Configuration" in the README');
+  // Secrets by shape: every value under a secret-looking key is masked wherever it would appear.
+  setSecretKeyPatterns(shared.secret_key_patterns);
+  const plainSecrets = registerSecretSettings(withoutNames(sharedRaw));
   return {
     paths,
     shared,
     sharedRaw,
+    plainSecrets,
     warnings: settingWarnings(sharedRaw, 'playbooks/group_vars/all.yml').map((w) => w.message),
     environmentNames: () => listEnvironmentFiles(paths.environments),
   };
+}
+
+/** formation_parameters maps names to names (DbPassword: DBPassword): no secret there. */
+function withoutNames(settings: Record<string, unknown>): Record<string, unknown> {
+  const { formation_parameters: _names, ...rest } = settings;
+  return rest;
 }
 
 function listEnvironmentFiles(dir: string): string[] {
@@ -140,6 +155,7 @@ export function loadEnvironment(project: Project, name: string): Environment {
     kubernetes: envFile.kubernetes,
     local: envFile.local,
     file: rel,
+    plainSecrets: registerSecretSettings({ settings: withoutNames(envFile.settings), local: envFile.local, kubernetes: envFile.kubernetes }),
   };
   if (env.platform === 'aws') checkNameBudget(env.settings.app_name, name);
   return env;

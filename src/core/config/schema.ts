@@ -45,6 +45,8 @@ export const SharedSettings = v.looseObject({
   ssh_user: str('ubuntu'),
   /** The formation files (globs allowed) merged into the environment template, in order; default: all but image.json. */
   formations: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1, 'a file name or glob'))), v.minLength(1, 'at least one formation'))),
+  /** Glob patterns (case-insensitive) of the keys whose values are secrets; default in src/core/redact.ts. */
+  secret_key_patterns: v.optional(v.array(v.pipe(v.string(), v.minLength(1, 'a glob such as *pass*')))),
   /** fragctl's parameter names → the template's (e.g. App: AppName). */
   formation_parameters: v.optional(v.strictObject(Object.fromEntries(MAPPABLE_PARAMETERS.map((k) => [k, v.optional(cfnName)])))),
 });

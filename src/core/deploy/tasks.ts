@@ -72,7 +72,24 @@ export interface TaskResult {
   recap: PlayRecap['hosts'];
 }
 
-export async function runTask(ctx: Context, name: string, opts: { limit?: string; check?: boolean } = {}): Promise<TaskResult> {
+/** `-e key=value` words: one variable each (a string, as Ansible reads key=value), or a UserError naming the word. */
+export function parseExtraVars(words: string[] = []): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const w of words) {
+    const eq = w.indexOf('=');
+    const key = eq > 0 ? w.slice(0, eq) : '';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      throw new UserError(`-e ${w}: expected key=value with a variable name as key`, {
+        hint: 'for example: -e app_repo_version=v2.0.1 (repeat -e for several variables)',
+        code: 'USAGE',
+      });
+    }
+    vars[key] = w.slice(eq + 1);
+  }
+  return vars;
+}
+
+export async function runTask(ctx: Context, name: string, opts: { limit?: string; check?: boolean; extraVars?: Record<string, string> } = {}): Promise<TaskResult> {
   const tasks = await listTasks(ctx);
   const task = tasks.find((t) => t.name === name);
   if (!task) {
@@ -99,7 +116,8 @@ export async function runTask(ctx: Context, name: string, opts: { limit?: string
   const recap = await runPlaybook(ctx, {
     playbook: task.playbook,
     hosts: t.hosts,
-    vars: t.vars,
+    // In the variables file with the settings (passed as extra vars): they win, and stay off the command line.
+    vars: { ...t.vars, ...opts.extraVars },
     check: opts.check,
     limit: opts.limit ? translateLimit(t.hosts, opts.limit) : undefined,
     skipSyntaxCheck: true,

@@ -1,11 +1,14 @@
 /**
- * Child processes fragctl runs (ansible-playbook, ssh, vagrant): found on PATH, run with execa,
- * their output streamed line by line to a callback. A missing tool is a UserError with a hint.
+ * Child processes fragctl runs (ansible-playbook, ssh, vagrant): found on PATH, run with execa in
+ * a process group of their own under the watchdog of supervisor.ts, their output streamed line by
+ * line to a callback. Aborting (Ctrl-C, SIGTERM) sends SIGINT to the group, SIGKILL after the
+ * grace period, and returns only once the group is empty. A missing tool is a UserError with a hint.
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { environ, workingDir } from '../../core/environ.js';
+import { killGraceMs, supervisor } from './supervisor.js';
 
 export interface ExecResult {
   exitCode: number;
@@ -49,28 +52,98 @@ export function which(tool: string, pathVar = environ().PATH ?? ''): string {
 }
 
 export async function exec(file: string, args: string[], options: ExecOptions = {}): Promise<ExecResult> {
-  const { execa } = await import('execa');
+  const [{ execa }, sup] = await Promise.all([import('execa'), supervisor()]);
+  const env = { ...childEnv(options), ...sup.env };
   if (options.interactive) {
-    const r = await execa(file, args, { cwd: options.cwd ?? workingDir(), env: childEnv(options), extendEnv: false, stdio: 'inherit', reject: false, cancelSignal: options.signal });
+    // On the operator's terminal: it stays in fragctl's process group (the terminal's foreground);
+    // the watchdog still finds it by the token in its environment.
+    const r = await execa(file, args, { cwd: options.cwd ?? workingDir(), env, extendEnv: false, stdio: 'inherit', reject: false, cancelSignal: options.signal });
     return { exitCode: r.exitCode ?? 1, stdout: '', stderr: '' };
   }
-  const child = execa(file, args, {
-    cwd: options.cwd ?? workingDir(),
-    env: childEnv(options),
-    extendEnv: false,
-    reject: false,
-    input: options.input ?? '',
-    cancelSignal: options.signal,
-    buffer: true,
-    all: false,
-  });
+  if (options.signal?.aborted) return { exitCode: 130, stdout: '', stderr: '' };
+  // A process group of its own (setsid): fragctl ends the whole group, ansible-playbook's forks and ssh included.
+  const child = execa(file, args, { cwd: options.cwd ?? workingDir(), env, extendEnv: false, reject: false, input: options.input ?? '', buffer: true, all: false, detached: true });
+  const pgid = child.pid;
+  if (pgid !== undefined) sup.watch(pgid);
   if (options.onOutput) {
-    const forward = (d: Buffer): void => options.onOutput!(d.toString());
-    child.stdout?.on('data', forward);
-    child.stderr?.on('data', forward);
+    const out = lineBuffer(options.onOutput);
+    const err = lineBuffer(options.onOutput);
+    child.stdout?.on('data', out.push);
+    child.stderr?.on('data', err.push);
+    child.stdout?.on('end', out.flush);
+    child.stderr?.on('end', err.flush);
   }
-  const r = await child;
-  return { exitCode: r.exitCode ?? (r.isCanceled ? 130 : 1), stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+  let interrupted = false;
+  const onAbort = (): void => {
+    interrupted = true;
+    if (pgid !== undefined) void endGroup(pgid, 'SIGINT');
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const r = await child;
+    // What the leader left behind in its group goes too; fragctl returns only once the group is empty.
+    if (pgid !== undefined) await endGroup(pgid, 'SIGTERM');
+    return { exitCode: interrupted ? 130 : (r.exitCode ?? 1), stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    if (pgid !== undefined) sup.unwatch(pgid);
+  }
+}
+
+/** Whole lines to the callback (a secret is never split between two chunks the redactor sees apart). */
+function lineBuffer(onOutput: (chunk: string) => void): { push: (d: Buffer) => void; flush: () => void } {
+  let rest = '';
+  return {
+    push: (d) => {
+      const text = rest + d.toString();
+      const cut = text.lastIndexOf('\n') + 1;
+      rest = text.slice(cut);
+      if (cut > 0) onOutput(text.slice(0, cut));
+    },
+    flush: () => {
+      if (rest) onOutput(rest);
+      rest = '';
+    },
+  };
+}
+
+const groupAlive = (pgid: number): boolean => {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const ending = new Map<number, Promise<void>>();
+
+/** `signal` to the group, then SIGKILL after the grace period; resolves when the group is empty. */
+export function endGroup(pgid: number, signal: NodeJS.Signals): Promise<void> {
+  if (!groupAlive(pgid)) return Promise.resolve();
+  const running = ending.get(pgid);
+  if (running) return running;
+  const done = (async () => {
+    try {
+      process.kill(-pgid, signal);
+    } catch {
+      return;
+    }
+    const deadline = Date.now() + killGraceMs();
+    // Members killed but never reaped (a container whose init reaps nothing) stay visible: stop looking 2 s after SIGKILL.
+    while (groupAlive(pgid) && Date.now() < deadline + 2000) {
+      if (Date.now() >= deadline) {
+        try {
+          process.kill(-pgid, 'SIGKILL');
+        } catch {
+          return;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })().finally(() => ending.delete(pgid));
+  ending.set(pgid, done);
+  return done;
 }
 
 /** The run's variables (not necessarily this process's: runs may be in-process) plus the call's own. */

@@ -74,3 +74,32 @@ test('the commit is the git HEAD of the project, or unknown outside a repository
   assert.equal(gitCommit(mkdtempSync(join(tmpdir(), 'fragctl-nogit-'))), 'unknown');
   assert.match(newRunId(new Date('2026-11-22T04:50:01.123Z')), /^20261122T045001Z-[0-9a-f]{6}$/);
 });
+
+test('after a torn last line and corrupt lines, every record appended afterwards parses', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fragctl-records-'));
+  const file = join(dir, 'runs.jsonl');
+  const store = new LocalRecordStore(file, dir);
+  await store.put(rec({ id: 'one', startedAt: '2026-01-01T00:00:00.000Z' }));
+  await store.put(rec({ id: 'two', startedAt: '2026-01-02T00:00:00.000Z' }));
+  // a killed writer: garbage, then a record cut in the middle, no newline at the end
+  appendFileSync(file, 'garbage line\n{"id": "torn", "env": "dev", "verb": "ba');
+  const fresh = ['three', 'four'].map((id, i) => rec({ id, startedAt: `2026-01-0${i + 3}T00:00:00.000Z` }));
+  for (const r of fresh) {
+    await store.put(r);
+    await store.put({ ...r, outcome: 'succeeded' });
+  }
+  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  const parsed = lines.flatMap((l) => {
+    try {
+      return [JSON.parse(l) as RunRecord];
+    } catch {
+      return [];
+    }
+  });
+  // 2 old + 4 new lines parse; the garbage and the torn line stay two unreadable lines of their own
+  assert.equal(parsed.length, 6);
+  assert.equal(lines.length - parsed.length, 2);
+  const got = await store.list('dev', 10);
+  assert.deepEqual(got.records.map((r) => `${r.id}:${r.outcome}`), ['four:succeeded', 'three:succeeded', 'two:running', 'one:running']);
+  assert.match(got.warnings[0]!, /skipped 2 unreadable lines \(3, 4\)/);
+});
