@@ -56,13 +56,13 @@ async function bundle(): Promise<string> {
 
 /** Ansible's script-inventory JSON (`--list`) as a static YAML/JSON inventory file. */
 function staticInventory(list: string): unknown {
-  const inv = JSON.parse(list) as Record<string, { hosts?: string[] }> & { _meta: { hostvars: Record<string, unknown> } };
+  const { _meta: meta, ...groups } = JSON.parse(list) as { _meta: { hostvars: Record<string, unknown> } } & Record<string, { hosts?: string[] }>;
   const children: Record<string, { hosts: Record<string, null> }> = {};
-  for (const [group, g] of Object.entries(inv)) {
-    if (group === '_meta' || group === 'all' || !g.hosts?.length) continue;
+  for (const [group, g] of Object.entries(groups) as Array<[string, { hosts?: string[] }]>) {
+    if (group === 'all' || !g.hosts?.length) continue;
     children[group] = { hosts: Object.fromEntries(g.hosts.map((h) => [h, null])) };
   }
-  return { all: { hosts: inv._meta.hostvars, children } };
+  return { all: { hosts: meta.hostvars, children } };
 }
 
 async function main(): Promise<number> {
