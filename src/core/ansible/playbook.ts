@@ -10,12 +10,14 @@ import type { Context } from '../context.js';
 import { InterruptedError, OperationError, UserError } from '../errors.js';
 import { debug } from '../io.js';
 import { redact } from '../redact.js';
-import { ansiblePlaybook } from '../../providers/shell/ansible.js';
+import { ansiblePlaybook, ansiblePlaybookBinary } from '../../providers/shell/ansible.js';
+import { cachedCheck, checkInputsHash, rememberCheck } from './check-cache.js';
 import { vaultArgs } from '../secrets/vault.js';
 import { staticInventory } from './inventory.js';
 import { checkPrivateKey, displayPath } from './keys.js';
 import { parseRecap, recapOk } from './recap.js';
 import { describeStop, stoppedAt } from './interrupted.js';
+import { PlaybookStream, recapsPerPlaybook } from './playbook-stream.js';
 import { withWorkdir, type Workdir } from './workdir.js';
 import type { AnsibleHost, PlayRecap } from './types.js';
 import { ALLOW_NO_HOSTS, emptyPlays, parseListHosts, playSources, skippedPlays, unmatchedPatterns, type EmptyPlay, type ListedPlay } from './host-patterns.js';
@@ -40,30 +42,52 @@ export function playbookPath(ctx: Pick<Context, 'project'>, playbook: string): s
 }
 
 export async function runPlaybook(ctx: Context, opts: PlaybookOptions): Promise<PlayRecap> {
-  const file = requirePlaybook(ctx, opts.playbook);
-  const shown = displayPath(ctx.project.paths.dir, file);
+  const { playbook, ...rest } = opts;
+  return (await runPlaybooks(ctx, { ...rest, playbooks: [playbook] })).recap;
+}
+
+export interface PlaybooksOptions extends Omit<PlaybookOptions, 'playbook'> {
+  playbooks: string[];
+  /** Called as Ansible starts each playbook (its first play), before that play's output streams. */
+  onPlaybookStart?: (index: number) => void;
+}
+
+export interface PlaybooksResult {
+  /** The run's totals. */
+  recap: PlayRecap;
+  /** Each playbook's own counts, in order, for the playbooks Ansible reached. */
+  perPlaybook: PlayRecap[];
+}
+
+/**
+ * Several playbooks in ONE ansible-playbook process (one Python start, one inventory parse, SSH
+ * connections kept between them). Ansible runs them in order and does not start the next after
+ * one that left a host failed or unreachable.
+ */
+export async function runPlaybooks(ctx: Context, opts: PlaybooksOptions): Promise<PlaybooksResult> {
+  const files = opts.playbooks.map((p) => requirePlaybook(ctx, p));
+  const shown = files.map((f) => displayPath(ctx.project.paths.dir, f)).join(' ');
   const needsKey = opts.hosts.some((h) => h.connection !== 'local' && h.vars?.ansible_ssh_private_key_file === undefined);
   const key = needsKey ? checkPrivateKey(ctx) : undefined;
   return withWorkdir(ctx, async (work) => {
     const base = baseArgs(ctx, work, opts, key);
-    if (!opts.skipSyntaxCheck) await syntaxCheckIn(ctx, work, base, file);
+    if (!opts.skipSyntaxCheck) await syntaxCheckIn(ctx, work, base, ...files);
     const args = [...base];
     if (opts.check) args.push('--check');
     if (opts.diff) args.push('--diff');
     if (opts.tags) args.push('--tags', opts.tags);
     if (opts.limit) args.push('--limit', opts.limit);
-    args.push(file);
+    args.push(...files);
     debug(ctx.io, 'ansible.run', `ansible-playbook ${redact(args.join(' ').replaceAll(work.dir, '<tmp>'))}`);
-    let output = '';
+    const stream = new PlaybookStream((line) => ctx.io.stream(redact(line)), (i) => opts.onPlaybookStart?.(i));
     const r = await ansiblePlaybook(args, {
       cwd: ctx.project.paths.playbooks,
       env: ansibleProjectEnv(ctx),
       signal: ctx.signal,
-      onOutput: (chunk) => {
-        output += chunk;
-        ctx.io.stream(redact(chunk));
-      },
+      onOutput: (chunk) => stream.push(chunk),
     });
+    stream.end();
+    const output = stream.text;
     if (ctx.signal.aborted) {
       throw new InterruptedError(`interrupted: ansible-playbook ${shown} was stopped${describeStop(stoppedAt(output), opts.hosts.map((h) => h.name))}`, {
         hint: 'those hosts may be half-configured; run the same command again (it is idempotent)',
@@ -71,20 +95,21 @@ export async function runPlaybook(ctx: Context, opts: PlaybookOptions): Promise<
       });
     }
     const hosts = parseRecap(output);
-    if (!opts.limit) refuseSkippedPlays(file, shown, output);
+    if (!opts.limit) refuseSkippedPlays(files, shown, output);
     if (Object.keys(hosts).length === 0 && r.exitCode !== 0) {
-      throw new OperationError(`ansible-playbook ${shown} failed (exit ${r.exitCode}): ${lastError(output)}`, {
+      const at = files.length > 1 && stream.current >= 0 ? ` (in ${displayPath(ctx.project.paths.dir, files[stream.current]!)})` : '';
+      throw new OperationError(`ansible-playbook ${shown} failed${at} (exit ${r.exitCode}): ${lastError(output)}`, {
         hint: 'see Ansible\'s output above',
         code: 'ANSIBLE_FAILED',
       });
     }
-    return { ok: r.exitCode === 0 && recapOk(hosts), hosts };
+    return { recap: { ok: r.exitCode === 0 && recapOk(hosts), hosts }, perPlaybook: recapsPerPlaybook(output) };
   });
 }
 
 /** Ansible skipped a play for want of hosts (it only warns): a failure, unless the play opted out. */
-function refuseSkippedPlays(file: string, shown: string, output: string): void {
-  const allowed = new Set(playSources(file).filter((p) => p.allowNoHosts).map((p) => p.name ?? p.hosts));
+function refuseSkippedPlays(files: string[], shown: string, output: string): void {
+  const allowed = new Set(files.flatMap((f) => playSources(f)).filter((p) => p.allowNoHosts).map((p) => p.name ?? p.hosts));
   const skipped = skippedPlays(output).filter((p) => !allowed.has(p));
   if (!skipped.length) return;
   const unmatched = unmatchedPatterns(output);
@@ -95,11 +120,22 @@ function refuseSkippedPlays(file: string, shown: string, output: string): void {
   });
 }
 
-/** Checks playbooks' syntax in one ansible-playbook call; a syntax error is a UserError, nothing ran. */
-export async function syntaxCheck(ctx: Context, playbooks: string[], hosts: AnsibleHost[], vars: Record<string, unknown>): Promise<ListedPlay[]> {
+/**
+ * Checks playbooks' syntax in one ansible-playbook call; a syntax error is a UserError, nothing ran.
+ * With `reuse`, a check that passed with exactly these inputs is not run again (check-cache.ts).
+ */
+export async function syntaxCheck(ctx: Context, playbooks: string[], hosts: AnsibleHost[], vars: Record<string, unknown>, opts: { reuse?: boolean } = {}): Promise<ListedPlay[]> {
   const files = playbooks.map((p) => requirePlaybook(ctx, p));
   if (files.length === 0) return [];
-  return withWorkdir(ctx, async (work) => syntaxCheckIn(ctx, work, baseArgs(ctx, work, { playbook: files[0]!, hosts, vars }, undefined), ...files));
+  const key = opts.reuse ? checkInputsHash(ctx, { playbooks: files, inventory: withSshDefaults(ctx, hosts), vars, program: ansiblePlaybookBinary() }) : undefined;
+  const cached = key ? cachedCheck(ctx, key) : undefined;
+  if (cached) {
+    debug(ctx.io, 'ansible.syntax', `syntax check skipped: playbooks, inventory and variables unchanged since it last passed`);
+    return cached;
+  }
+  const listed = await withWorkdir(ctx, async (work) => syntaxCheckIn(ctx, work, baseArgs(ctx, work, { hosts, vars }, undefined), ...files));
+  if (key) rememberCheck(ctx, key, listed);
+  return listed;
 }
 
 function requirePlaybook(ctx: Context, playbook: string): string {
@@ -113,7 +149,7 @@ function requirePlaybook(ctx: Context, playbook: string): string {
   return file;
 }
 
-function baseArgs(ctx: Context, work: Workdir, opts: PlaybookOptions, key: string | undefined): string[] {
+function baseArgs(ctx: Context, work: Workdir, opts: Pick<PlaybookOptions, 'hosts' | 'vars'>, key: string | undefined): string[] {
   const inventory = work.write('inventory.json', JSON.stringify(withSshDefaults(ctx, opts.hosts)));
   // Inventory-relative group_vars: task playbooks under playbooks/tasks/ see the shared settings and the vault too.
   const groupVars = join(ctx.project.paths.playbooks, 'group_vars');

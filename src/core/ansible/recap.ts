@@ -27,15 +27,3 @@ export function parseRecap(output: string): PlayRecap['hosts'] {
 export function recapOk(hosts: PlayRecap['hosts']): boolean {
   return Object.values(hosts).every((h) => h.failed === 0 && h.unreachable === 0);
 }
-
-/** Merges the recaps of several playbook runs (deploy runs one per role). */
-export function mergeRecaps(recaps: PlayRecap[]): PlayRecap {
-  const hosts: PlayRecap['hosts'] = {};
-  for (const r of recaps) {
-    for (const [name, h] of Object.entries(r.hosts)) {
-      const acc = (hosts[name] ??= { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 });
-      for (const f of FIELDS) acc[f] += h[f];
-    }
-  }
-  return { ok: recaps.every((r) => r.ok), hosts };
-}

@@ -1,13 +1,13 @@
 /**
  * `fragctl <env> deploy`: the hosts by tag (or the local environment's hosts), the tag contract,
- * every selected playbook syntax-checked, then one ansible-playbook per role in deploy_order.
- * A role that leaves a host failed or unreachable stops the deploy; the error names the hosts.
+ * every selected playbook checked (skipped when nothing changed since it last passed), then ONE
+ * ansible-playbook run of the roles' playbooks in deploy_order. A role that leaves a host failed
+ * or unreachable stops the deploy (Ansible starts no later playbook); the error names the role and the hosts.
  */
 import type { Context } from '../context.js';
 import { OperationError, UserError } from '../errors.js';
 import { info, success, warn } from '../io.js';
-import { playbookPath, runPlaybook, syntaxCheck, type AnsibleHost, type PlayRecap } from '../ansible/playbook.js';
-import { mergeRecaps } from '../ansible/recap.js';
+import { playbookPath, runPlaybooks, syntaxCheck, type AnsibleHost, type PlayRecap } from '../ansible/playbook.js';
 import { loadVaultSecrets } from '../secrets/vault.js';
 import { checkContract, checkRequestedRoles, hostsOf, presentGroups, resolveTargets, roleTargets, rolePlaybook, selectRoles } from './targets.js';
 
@@ -53,46 +53,58 @@ export async function deployAws(ctx: Context, opts: DeployOptions): Promise<Depl
   const limit = opts.limit ? translateLimit(t.hosts, opts.limit) : undefined;
   for (const n of t.notes) info(ctx.io, 'deploy.note', n);
   // Ansible renders every play's pattern here: a play that matches no host stops the deploy before anything runs.
-  const listed = await syntaxCheck(ctx, roles.map(rolePlaybook), t.hosts, t.vars);
-
-  const result: DeployResult = { ok: true, env: ctx.env.name, check: !!opts.check, roles: [], hosts: [], notes: t.notes };
-  const recaps: PlayRecap[] = [];
-  for (const role of roles) {
+  const listed = await syntaxCheck(ctx, roles.map(rolePlaybook), t.hosts, t.vars, { reuse: true });
+  const hostsOfRole = roles.map((role) => {
     const file = playbookPath(ctx, rolePlaybook(role));
     const fromAnsible = [...new Set(listed.filter((p) => p.playbook === file).flatMap((p) => p.hosts))];
-    const hosts = fromAnsible.length ? fromAnsible : hostsOf(t.hosts, targets.get(role) ?? [role]);
-    if (!result.ok) {
-      result.roles.push({ role, playbook: `playbooks/${rolePlaybook(role)}`, hosts, status: 'not run' });
-      continue;
-    }
-    info(ctx.io, 'deploy.role', `${opts.check ? 'checking' : 'deploying'} ${role} on ${hosts.length} host${hosts.length === 1 ? '' : 's'}`);
-    const recap = await runPlaybook(ctx, {
-      playbook: rolePlaybook(role),
-      hosts: t.hosts,
-      vars: t.vars,
-      check: opts.check,
-      diff: opts.diff,
-      tags: opts.tags,
-      limit,
-      skipSyntaxCheck: true,
-    });
-    recaps.push(recap);
-    result.roles.push({ role, playbook: `playbooks/${rolePlaybook(role)}`, hosts, status: recap.ok ? 'ok' : 'failed' });
-    if (!recap.ok) result.ok = false;
-  }
-  result.hosts = summarize(t.hosts, mergeRecaps(recaps));
+    return fromAnsible.length ? fromAnsible : hostsOf(t.hosts, targets.get(role) ?? [role]);
+  });
+
+  const run = await runPlaybooks(ctx, {
+    playbooks: roles.map(rolePlaybook),
+    hosts: t.hosts,
+    vars: t.vars,
+    check: opts.check,
+    diff: opts.diff,
+    tags: opts.tags,
+    limit,
+    skipSyntaxCheck: true,
+    onPlaybookStart: (i) => {
+      const n = hostsOfRole[i]?.length ?? 0;
+      info(ctx.io, 'deploy.role', `${opts.check ? 'checking' : 'deploying'} ${roles[i]} on ${n} host${n === 1 ? '' : 's'}`);
+    },
+  });
+  const result: DeployResult = {
+    ok: run.recap.ok,
+    env: ctx.env.name,
+    check: !!opts.check,
+    roles: roles.map((role, i) => ({ role, playbook: `playbooks/${rolePlaybook(role)}`, hosts: hostsOfRole[i]!, status: roleStatus(run.perPlaybook[i], i === 0 || !!run.perPlaybook[i - 1]?.ok) })),
+    hosts: summarize(t.hosts, run.recap),
+    notes: t.notes,
+  };
   if (!result.ok) {
+    const failedRole = result.roles.find((r) => r.status === 'failed');
     const bad = result.hosts.filter((h) => h.status === 'failed' || h.status === 'unreachable');
     const names = bad.map((h) => `${h.name}${h.ec2Name ? ` (${h.ec2Name})` : ''} ${h.status}`);
     for (const h of bad) warn(ctx.io, 'deploy.host', `${h.name}: ${h.status}`);
-    throw new OperationError(`deploy to ${ctx.env.name} failed: ${names.join(', ') || 'ansible-playbook failed'}`, {
-      details: result.hosts.map((h) => `${h.name.padEnd(22)} ${h.groups.join(',').padEnd(16)} ${h.status.padEnd(12)} ok=${h.ok} changed=${h.changed} failed=${h.failed} unreachable=${h.unreachable}`),
+    const notRun = result.roles.filter((r) => r.status === 'not run').map((r) => r.role);
+    throw new OperationError(`deploy to ${ctx.env.name} failed${failedRole ? ` in role ${failedRole.role}` : ''}: ${names.join(', ') || 'ansible-playbook failed'}`, {
+      details: [
+        ...result.hosts.map((h) => `${h.name.padEnd(22)} ${h.groups.join(',').padEnd(16)} ${h.status.padEnd(12)} ok=${h.ok} changed=${h.changed} failed=${h.failed} unreachable=${h.unreachable}`),
+        ...(notRun.length ? [`not run: ${notRun.join(', ')}`] : []),
+      ],
       hint: 'see Ansible\'s output above; fix the host and run deploy again (it is idempotent), or leave it out with --limit',
       code: 'DEPLOY_FAILED',
     });
   }
   success(ctx.io, 'deploy.done', `${opts.check ? 'checked' : 'deployed'} ${roles.join(', ')} on ${ctx.env.name}`);
   return result;
+}
+
+/** A role's status from its own recap: none means Ansible stopped before it (or failed inside it). */
+function roleStatus(recap: PlayRecap | undefined, reached: boolean): DeployResult['roles'][number]['status'] {
+  if (recap) return recap.ok ? 'ok' : 'failed';
+  return reached ? 'failed' : 'not run';
 }
 
 /** The local platform deploys the same way, to its static or Vagrant hosts. */

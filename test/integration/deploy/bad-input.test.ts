@@ -98,7 +98,8 @@ describe('deploy: bad input', () => {
     await ssh.stopHost('host2');
     const r = await fragctl(['lab', 'deploy', '--project-dir', dir], { env: VAULT });
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /error: deploy to lab failed: kb1 unreachable/);
+    assert.match(r.stderr, /error: deploy to lab failed in role knowledge: kb1 unreachable/);
+    assert.match(r.stderr, /not run: app/);
     assert.match(r.stderr, /web1 +app +changed/); // database.yml ran on it before knowledge failed
     assert.deepEqual(filesUnder(ssh.hosts[1]!.deployRoot), []);
     assert.ok(!filesUnder(ssh.hosts[0]!.deployRoot).includes('etc/systemd/system/frag-app.service'), 'app ran after a failed role');

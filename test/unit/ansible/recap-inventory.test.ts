@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mergeRecaps, parseRecap } from '../../../src/core/ansible/recap.js';
+import { parseRecap } from '../../../src/core/ansible/recap.js';
 import { dynamicInventory, safeGroupName, staticInventory } from '../../../src/core/ansible/inventory.js';
 import { readPlaybook } from '../../../src/core/ansible/plays.js';
 
@@ -21,13 +21,6 @@ describe('PLAY RECAP', () => {
     const hosts = parseRecap(OUTPUT);
     assert.deepEqual(hosts['i-1'], { ok: 7, changed: 4, unreachable: 0, failed: 0, skipped: 7, rescued: 0, ignored: 0 });
     assert.equal(hosts['kb.example']?.unreachable, 1);
-  });
-  it('merges runs and keeps failure', () => {
-    const a = { ok: true, hosts: parseRecap(OUTPUT) };
-    const m = mergeRecaps([a, { ok: false, hosts: { 'i-1': { ok: 1, changed: 1, unreachable: 0, failed: 1, skipped: 0, rescued: 0, ignored: 0 } } }]);
-    assert.equal(m.ok, false);
-    assert.equal(m.hosts['i-1']?.ok, 8);
-    assert.equal(m.hosts['i-1']?.failed, 1);
   });
   it('no recap, no hosts', () => assert.deepEqual(parseRecap('ERROR! boom'), {}));
 });
