@@ -44,13 +44,26 @@ export async function bake(ctx: Context, opts: { force?: boolean } = {}): Promis
     });
   }
   await warnLeftovers(ctx);
-  info(ctx.io, 'image.bake', `baking ${imageName(ctx.env.settings.app_name)}: ${reason}`);
-  const instance = await launch(ctx, state.inputsHash);
-  const id = instance.InstanceId!;
-  await provision(ctx, instance);
-  const image = await capture(ctx, id, state.inputsHash);
-  await terminateInstances(ctx.aws, [id]);
-  info(ctx.io, 'image.instance.terminated', `terminated the image instance ${id}`);
+  // Images and builders belong to the application: doctor and clean of any environment leave
+  // them alone while this lock is held.
+  const { withImageLock, describeImageLockHolder } = await import('../locks/image-lock.js');
+  const locked = await withImageLock(ctx, 'bake', async () => {
+    info(ctx.io, 'image.bake', `baking ${imageName(ctx.env.settings.app_name)}: ${reason}`);
+    const instance = await launch(ctx, state.inputsHash);
+    const id = instance.InstanceId!;
+    await provision(ctx, instance);
+    const captured = await capture(ctx, id, state.inputsHash);
+    await terminateInstances(ctx.aws, [id]);
+    info(ctx.io, 'image.instance.terminated', `terminated the image instance ${id}`);
+    return captured;
+  });
+  if (!locked.held) {
+    throw new OperationError(`cannot bake now: ${describeImageLockHolder(locked.holder)}`, {
+      hint: locked.stale ? `its process is gone: \`fragctl ${ctx.env.name} doctor --fix\` releases it` : 'wait for that bake to end, then run this again',
+      code: 'IMAGE_LOCKED',
+    });
+  }
+  const image = locked.value;
   success(ctx.io, 'image.baked', `baked ${image.name} (${image.imageId})`);
   return { baked: true, reason, inputsHash: state.inputsHash, image };
 }
@@ -75,7 +88,7 @@ export async function leftoverImageInstances(ctx: Context): Promise<Instance[]> 
 async function launch(ctx: Context, inputsHash: string): Promise<Instance> {
   const spec = imageLaunchSpec(ctx);
   const app = ctx.env.settings.app_name;
-  const tags = { ...spec.tags, Name: imageInstanceName(app), App: app, Group: 'image', [HASH_TAG]: inputsHash };
+  const tags = { ...spec.tags, Name: imageInstanceName(app), App: app, Env: ctx.env.name, Group: 'image', [HASH_TAG]: inputsHash };
   const launched = await runInstance(ctx.aws, { ...spec, tags });
   const id = launched.InstanceId!;
   touched(ctx, `launched image instance ${id}`, { instanceId: id });
