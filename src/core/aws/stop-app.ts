@@ -5,7 +5,7 @@
  * waited for until they hold no instance.
  */
 import type { Context } from '../context.js';
-import { InterruptedError, OperationError } from '../errors.js';
+import { DeclinedError, InterruptedError, isFragError, OperationError } from '../errors.js';
 import { info, success } from '../io.js';
 import { describeGroups, scaleGroupToZero } from '../../providers/aws/autoscaling.js';
 import { touched } from './preflight.js';
@@ -25,7 +25,17 @@ export async function stopApplication(ctx: Context, groups: string[]): Promise<A
   let task: string | undefined;
   if ((await listTasks(ctx)).some((t) => t.name === STOP_TASK)) {
     info(ctx.io, 'decommission.stop-task', `stopping the application of ${ctx.env.name}: task ${STOP_TASK}`);
-    await runTask(ctx, STOP_TASK);
+    try {
+      await runTask(ctx, STOP_TASK);
+    } catch (e) {
+      if (!isFragError(e) || e instanceof InterruptedError || e instanceof DeclinedError) throw e;
+      throw new OperationError(`could not stop the application of ${ctx.env.name} (task ${STOP_TASK}): ${e.message}; nothing was snapshotted or deleted`, {
+        details: e.details,
+        hint: `fix that and run decommission again; if the application is already stopped, \`fragctl ${ctx.env.name} decommission --no-stop\``,
+        code: 'STOP_FAILED',
+        cause: e,
+      });
+    }
     touched(ctx, `ran task ${STOP_TASK}`, { task: STOP_TASK });
     task = STOP_TASK;
   }
