@@ -97,6 +97,17 @@ describe('decommission stops the application first', () => {
     assert.equal(cfn.commandCalls(DeleteStackCommand).length, 0);
   });
 
+  it('a group that does not scale in (its minimum set back): exit 1, nothing snapshotted or deleted', async () => {
+    world();
+    asg.on(DescribeAutoScalingGroupsCommand).resolves({
+      AutoScalingGroups: [{ AutoScalingGroupName: 'frag-demo-app', MinSize: 2, MaxSize: 2, DesiredCapacity: 2, Instances: [], DefaultCooldown: 0, AvailabilityZones: [], HealthCheckType: 'EC2', CreatedTime: new Date() }],
+    });
+    const err = await decommission(testContext(), {}).catch((e: unknown) => e);
+    assert.ok(err instanceof OperationError && err.code === 'STOP_FAILED', String(err));
+    assert.match(err.message, /frag-demo-app did not scale to zero \(min 2, desired 2\); nothing was snapshotted or deleted/);
+    assert.equal(rds.commandCalls(CreateDBSnapshotCommand).length + cfn.commandCalls(DeleteStackCommand).length, 0);
+  });
+
   it('declined: no group is scaled, nothing is snapshotted or deleted', async () => {
     world();
     await assert.rejects(decommission(testContext({ answer: false }), {}));
