@@ -116,7 +116,7 @@ export async function decommission(ctx: Context, opts: DecommissionOptions): Pro
   await deleteStack(ctx.aws, stack.StackId ?? name);
   touched(ctx, `deleted stack ${name}`, { stackId: stack.StackId, snapshotIds: snapshots.map((s) => s.snapshotId) });
   await waitForStack(ctx, { stack: stack.StackId ?? name, operation: 'delete', sinceEventId: since, label: name });
-  const policySnapshots = await deletionPolicySnapshots(ctx, retained, deleteStarted);
+  const policySnapshots = await deletionPolicySnapshots(ctx, retained, deleteStarted, snapshots.map((x) => x.snapshotId));
   for (const p of policySnapshots) info(ctx.io, 'snapshot.policy', `CloudFormation kept snapshot ${p.snapshotId} of ${p.dbInstance} (${p.logicalId}, DeletionPolicy Snapshot), ${p.status}`, { ...p });
   for (const r of retained.filter((k) => k.policy === 'Snapshot' && k.type === 'AWS::RDS::DBInstance' && !policySnapshots.some((p) => p.logicalId === k.logicalId))) {
     warn(ctx.io, 'snapshot.policy-missing', `no snapshot of ${r.physicalId ?? r.logicalId} (${r.logicalId}, DeletionPolicy Snapshot) was found after the delete`);
@@ -145,11 +145,11 @@ export async function decommission(ctx: Context, opts: DecommissionOptions): Pro
 }
 
 /** The snapshots CloudFormation took of DeletionPolicy: Snapshot databases during this delete. */
-async function deletionPolicySnapshots(ctx: Context, retained: DecommissionResult['retained'], since: Date): Promise<DecommissionResult['policySnapshots']> {
+async function deletionPolicySnapshots(ctx: Context, retained: DecommissionResult['retained'], since: Date, ours: string[]): Promise<DecommissionResult['policySnapshots']> {
   const out: DecommissionResult['policySnapshots'] = [];
   for (const r of retained.filter((k) => k.policy === 'Snapshot' && k.type === 'AWS::RDS::DBInstance' && k.physicalId)) {
     const snaps = (await listDbSnapshots(ctx.aws, r.physicalId!)).filter((s) => !s.SnapshotCreateTime || s.SnapshotCreateTime.getTime() >= since.getTime() - 2000);
-    for (const s of snaps.filter((x) => !x.TagList?.some((t) => t.Key === 'fragctl:final-snapshot'))) {
+    for (const s of snaps.filter((x) => !ours.includes(x.DBSnapshotIdentifier ?? '') && !x.TagList?.some((t) => t.Key === 'fragctl:final-snapshot'))) {
       out.push({ logicalId: r.logicalId, dbInstance: r.physicalId!, snapshotId: s.DBSnapshotIdentifier ?? '?', status: s.Status ?? 'unknown' });
     }
   }
