@@ -12,6 +12,7 @@ export default defineVerb({
         `removed: ${r.instances.length} instance(s), ${r.images.length} image(s), ${r.snapshots.length} snapshot(s)`,
         ...r.images.map((i) => `  - ${i.imageId} ${i.name}`),
         ...r.kept.map((k) => `kept ${k.imageId} ${k.name}: ${k.why}`),
+        ...r.foreignInstances.map((f) => `kept image instance ${f.instanceId}: launched by ${f.env}'s bake`),
       ].join('\n'));
     } finally {
       emitCallCounts(ctx);

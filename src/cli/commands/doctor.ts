@@ -11,7 +11,7 @@ export default defineVerb<Opts>({
     cmd.option('--fix', 'apply each fix after confirming it (--yes confirms all, for scripts)');
   },
   async run(run, opts) {
-    const r = await doctor(run.context(), { fix: !!opts.fix });
+    const r = await doctor(run.context(), { fix: !!opts.fix, args: run.argv });
     if (run.global.json) {
       run.io.json(r);
       return r.ok ? 0 : 1;
@@ -22,6 +22,7 @@ export default defineVerb<Opts>({
       const mark = f.result === 'fixed' ? chalk.green('fixed') : f.result ? chalk.yellow(f.result) : chalk.red('stuck');
       lines.push(`${mark}  ${chalk.bold(f.subject)} [${f.code}]`, `  problem: ${f.problem}`, `  fix:     ${f.fix}`);
       if (f.detail) lines.push(`  result:  ${f.detail}`);
+      if (f.now) lines.push(`  now:     ${f.now}`);
     }
     for (const n of r.notes) lines.push(`${chalk.dim('note:')} ${n}`);
     if (r.findings.some((f) => !f.result && f.fixable)) lines.push(chalk.dim(`run fragctl ${r.env} doctor --fix to apply the fixes (each is confirmed first)`));

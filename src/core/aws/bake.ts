@@ -57,9 +57,10 @@ async function bakeUnlocked(ctx: Context, opts: { force?: boolean }): Promise<Ba
   const instance = await launch(ctx, state.inputsHash);
   const id = instance.InstanceId!;
   await provision(ctx, instance);
-  const image = await capture(ctx, id, state.inputsHash);
+  const captured = await capture(ctx, id, state.inputsHash);
   await terminateInstances(ctx.aws, [id]);
   info(ctx.io, 'image.instance.terminated', `terminated the image instance ${id}`);
+  const image = captured;
   success(ctx.io, 'image.baked', `baked ${image.name} (${image.imageId})`);
   return { baked: true, reason, inputsHash: state.inputsHash, image };
 }
@@ -84,7 +85,7 @@ export async function leftoverImageInstances(ctx: Context): Promise<Instance[]> 
 async function launch(ctx: Context, inputsHash: string): Promise<Instance> {
   const spec = imageLaunchSpec(ctx);
   const app = ctx.env.settings.app_name;
-  const tags = { ...spec.tags, Name: imageInstanceName(app), App: app, Group: 'image', [HASH_TAG]: inputsHash };
+  const tags = { ...spec.tags, Name: imageInstanceName(app), App: app, Env: ctx.env.name, Group: 'image', [HASH_TAG]: inputsHash };
   const launched = await runInstance(ctx.aws, { ...spec, tags });
   const id = launched.InstanceId!;
   touched(ctx, `launched image instance ${id}`, { instanceId: id });

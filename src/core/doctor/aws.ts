@@ -1,10 +1,12 @@
 /**
  * AWS stuck states: the stack in ROLLBACK_COMPLETE, UPDATE_ROLLBACK_FAILED or DELETE_FAILED, and
- * an image-builder instance left behind by a bake that did not finish.
+ * an image-builder instance left behind by a bake that did not finish. Each fix is checked by
+ * reading the stack again once CloudFormation has settled.
  */
 import type { Context } from '../context.js';
 import type { LockHolder } from '../locks/types.js';
 import type { FindingWithFix } from './types.js';
+import { settledStatus } from './aws-settle.js';
 
 export async function awsFindings(ctx: Context, liveHolder: LockHolder | undefined, notes: string[]): Promise<FindingWithFix[]> {
   const [cfn, { envStackName }] = await Promise.all([import('../../providers/aws/cloudformation.js'), import('../aws/stack.js')]);
@@ -23,26 +25,16 @@ export async function awsFindings(ctx: Context, liveHolder: LockHolder | undefin
       question: `Delete the failed stack ${name} (it holds no working resources) so that \`fragctl ${env} commission\` can create it again?`,
       apply: async () => {
         await cfn.deleteStack(ctx.aws, name);
-        return `deleted ${name}; now run: fragctl ${env} commission`;
+        return `asked CloudFormation to delete ${name}`;
+      },
+      verify: async () => {
+        const now = await settledStatus(ctx, name);
+        return now === 'gone' ? { fixed: true, state: `${name} is deleted; now run: fragctl ${env} commission` } : { fixed: false, state: `${name} is ${now}` };
       },
     });
   } else if (status === 'UPDATE_ROLLBACK_FAILED') {
-    const failed = (await cfn.stackResources(ctx.aws, name)).filter((r) => r.ResourceStatus === 'UPDATE_FAILED');
-    const skip = failed.map((r) => r.LogicalResourceId!).sort();
-    const why = failed.map((r) => `${r.LogicalResourceId} (${r.ResourceType}): ${r.ResourceStatusReason ?? 'no reason given'}`);
-    out.push({
-      code: 'stack.update-rollback-failed',
-      subject: `stack ${name}`,
-      problem: `UPDATE_ROLLBACK_FAILED: an update failed and its rollback failed too${why.length ? `; failed: ${why.join('; ')}` : ''}`,
-      fix: `continue the rollback${skip.length ? `, skipping ${skip.join(', ')}` : ''}: aws cloudformation continue-update-rollback --stack-name ${name}${skip.length ? ` --resources-to-skip ${skip.join(' ')}` : ''}; skipped resources keep their current state: check them, then fragctl ${env} update`,
-      fixable: true,
-      question: `Continue the rollback of ${name}${skip.length ? `, skipping ${skip.join(', ')} (CloudFormation marks them rolled back without changing them)` : ''}?`,
-      apply: async () => {
-        const { continueUpdateRollback } = await import('../../providers/aws/stack-repair.js');
-        await continueUpdateRollback(ctx.aws, name, skip);
-        return `rollback of ${name} continued${skip.length ? ` (skipped ${skip.join(', ')})` : ''}; watch it with fragctl ${env} status`;
-      },
-    });
+    const { rollbackFailedFinding } = await import('./aws-rollback.js');
+    out.push(await rollbackFailedFinding(ctx, name));
   } else if (status === 'DELETE_FAILED') {
     const blocked = (await cfn.stackResources(ctx.aws, name)).filter((r) => r.ResourceStatus === 'DELETE_FAILED');
     const ids = blocked.map((r) => r.LogicalResourceId!).sort();
@@ -57,31 +49,20 @@ export async function awsFindings(ctx: Context, liveHolder: LockHolder | undefin
       apply: async () => {
         const { deleteStackRetaining } = await import('../../providers/aws/stack-repair.js');
         await deleteStackRetaining(ctx.aws, name, ids);
-        return `delete of ${name} started again${ids.length ? `; left in the account: ${blocked.map((r) => `${r.LogicalResourceId} ${r.PhysicalResourceId ?? ''}`.trim()).join(', ')}` : ''}`;
+        return `asked CloudFormation to delete ${name} again${ids.length ? `; left in the account: ${blocked.map((r) => `${r.LogicalResourceId} ${r.PhysicalResourceId ?? ''}`.trim()).join(', ')}` : ''}`;
+      },
+      verify: async () => {
+        const now = await settledStatus(ctx, name);
+        return now === 'gone' ? { fixed: true, state: `${name} is deleted` } : { fixed: false, state: `${name} is ${now}` };
       },
     });
   }
 
-  const [{ leftoverImageInstances }, { terminateInstances }] = await Promise.all([import('../aws/bake.js'), import('../../providers/aws/ec2.js')]);
-  const builders = await leftoverImageInstances(ctx);
-  if (builders.length) {
-    const ids = builders.map((i) => i.InstanceId!).sort();
-    if (liveHolder && /^(bake|commission|update)$/.test(liveHolder.verb)) {
-      notes.push(`image-builder instance ${ids.join(', ')} belongs to the ${liveHolder.verb} running now (${liveHolder.who})`);
-    } else {
-      out.push({
-        code: 'image.builder-left',
-        subject: `instance ${ids.join(', ')}`,
-        problem: `an image-builder instance (${builders[0]!.Tags?.find((t) => t.Key === 'Name')?.Value ?? 'image-builder'}) is left from a bake that did not finish; it costs money and holds nothing fragctl needs`,
-        fix: `terminate it: aws ec2 terminate-instances --instance-ids ${ids.join(' ')} (or fragctl ${env} clean)`,
-        fixable: true,
-        question: `Terminate the leftover image-builder instance ${ids.join(', ')}?`,
-        apply: async () => {
-          await terminateInstances(ctx.aws, ids);
-          return `terminated ${ids.join(', ')}`;
-        },
-      });
-    }
+  const { builderFindings } = await import('./aws-builders.js');
+  if (liveHolder && /^(bake|commission|update)$/.test(liveHolder.verb)) {
+    notes.push(`${env} is running ${liveHolder.verb} now (${liveHolder.who}): its image builder is left alone`);
+  } else {
+    out.push(...(await builderFindings(ctx, notes)));
   }
   return out;
 }

@@ -1,9 +1,9 @@
-/** The RDS calls fragctl makes (final snapshots before a decommission), and nothing else. */
-import type { DBSnapshot } from '@aws-sdk/client-rds';
+/** The RDS calls fragctl makes (final snapshots before a decommission, verified against the database), and nothing else. */
+import type { DBInstance, DBSnapshot } from '@aws-sdk/client-rds';
 import type { AwsClients } from './clients.js';
 import { awsError } from './cloudformation.js';
 
-export type { DBSnapshot };
+export type { DBInstance, DBSnapshot };
 
 export async function createDbSnapshot(aws: AwsClients, dbInstance: string, snapshotId: string, tags: Record<string, string>): Promise<DBSnapshot> {
   const { CreateDBSnapshotCommand } = await import('@aws-sdk/client-rds');
@@ -31,5 +31,30 @@ export async function describeDbSnapshot(aws: AwsClients, snapshotId: string): P
   } catch (e) {
     if (/DBSnapshotNotFound/.test((e as { name?: string }).name ?? '')) return undefined;
     throw awsError(`cannot describe snapshot ${snapshotId}`, e);
+  }
+}
+
+export async function describeDbInstance(aws: AwsClients, dbInstance: string): Promise<DBInstance | undefined> {
+  const { DescribeDBInstancesCommand } = await import('@aws-sdk/client-rds');
+  const rds = await aws.rds();
+  try {
+    const out = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: dbInstance }));
+    return out.DBInstances?.[0];
+  } catch (e) {
+    if (/DBInstanceNotFound/.test((e as { name?: string }).name ?? '')) return undefined;
+    throw awsError(`cannot describe database ${dbInstance}`, e);
+  }
+}
+
+/** The snapshots of one database (for the ones CloudFormation takes on delete: DeletionPolicy Snapshot). */
+export async function listDbSnapshots(aws: AwsClients, dbInstance: string): Promise<DBSnapshot[]> {
+  const { DescribeDBSnapshotsCommand } = await import('@aws-sdk/client-rds');
+  const rds = await aws.rds();
+  try {
+    const out = await rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: dbInstance }));
+    return out.DBSnapshots ?? [];
+  } catch (e) {
+    if (/DBInstanceNotFound/.test((e as { name?: string }).name ?? '')) return [];
+    throw awsError(`cannot list the snapshots of ${dbInstance}`, e);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, appendFileSync } from 'node:fs';
+import { existsSync, appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeStacksCommand, ListChangeSetsCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeImagesCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
@@ -151,14 +151,31 @@ describe('aws lifecycle on moto', () => {
     assert.match(refused.stderr, /--yes/);
     assert.equal((await aws.cfn.send(new DescribeStacksCommand({ StackName: 'frag-demo' }))).Stacks![0]!.StackStatus, 'UPDATE_COMPLETE');
 
+    // The ops repo's stop task: here it records on each app host when it ran.
+    writeFileSync(join(dir, 'playbooks', 'tasks', 'stop.yml'), [
+      '- name: Stop the application',
+      '  hosts: app',
+      '  gather_facts: false',
+      '  tasks:',
+      '    - name: Record the stop',
+      "      ansible.builtin.shell: \"date -u +%Y-%m-%dT%H:%M:%S.%3NZ > {{ deploy_root }}/stopped-at\"",
+      '',
+    ].join('\n'));
+    appendFileSync(join(dir, 'playbooks', 'tasks', 'tasks.yml'), 'stop:\n  playbook: tasks/stop.yml\n  description: Stop the application services\n  destructive: false\n  groups: [app]\n');
     const r = await run(dir, moto.url, ['demo', 'decommission', '--yes']);
     assert.equal(r.code, 0, show(r));
+    assert.match(r.stdout, /application stopped at \S+ \(task stop\)/);
+    const hostsDir = join(dir, '.fragctl', 'hosts');
+    const stops = readdirSync(hostsDir).map((h) => join(hostsDir, h, 'stopped-at')).filter((f) => existsSync(f));
+    assert.ok(stops.length >= 1, 'the stop task ran on the app host(s)');
     const id = /frag-demo-db-final-[\w-]+/.exec(r.stdout)?.[0];
     assert.ok(id, r.stdout);
     assert.match(r.stdout, /aws rds restore-db-instance-from-db-snapshot .*--db-snapshot-identifier frag-demo-db-final-/);
     const snap = await aws.rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }));
     assert.equal(snap.DBSnapshots?.[0]?.Status, 'available');
     assert.equal(snap.DBSnapshots?.[0]?.DBInstanceIdentifier, 'frag-demo-db');
+    const taken = snap.DBSnapshots![0]!.SnapshotCreateTime!.getTime();
+    for (const f of stops) assert.ok(Date.parse(readFileSync(f, 'utf8').trim()) <= taken + 1000, `the final snapshot was taken after the stop (${f})`);
     const gone = await aws.cfn.send(new DescribeStacksCommand({ StackName: 'frag-demo' })).then((o) => o.Stacks?.[0]?.StackStatus, (e: Error) => e.message);
     assert.match(String(gone), /DELETE_COMPLETE|does not exist/);
     assert.equal((await images()).length, 2, 'images kept');

@@ -15,7 +15,7 @@ import {
   DescribeStacksCommand,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
-import { RDSClient, CreateDBSnapshotCommand, DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
+import { RDSClient, CreateDBSnapshotCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
 import { decommission } from '../../../src/core/aws/decommission.js';
 import { commission } from '../../../src/core/aws/commission.js';
 import { buildParameters } from '../../../src/core/aws/parameters.js';
@@ -56,8 +56,9 @@ describe('decommission of a protected stack', () => {
     cfn.on(DescribeStackResourcesCommand).resolves({ StackResources: [{ LogicalResourceId: 'Database', ResourceType: 'AWS::RDS::DBInstance', PhysicalResourceId: 'frag-demo-db', ResourceStatus: 'CREATE_COMPLETE', StackName: 'frag-demo', Timestamp: new Date() }] });
     cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify({ Resources: { Database: { Type: 'AWS::RDS::DBInstance' } } }) });
     cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: 'frag-demo-db' }] });
     rds.on(CreateDBSnapshotCommand).resolves({ DBSnapshot: { Status: 'creating' } });
-    rds.on(DescribeDBSnapshotsCommand).resolvesOnce({ DBSnapshots: [{ Status: 'creating' }] }).resolves({ DBSnapshots: [{ Status: 'available' }] });
+    rds.on(DescribeDBSnapshotsCommand).resolvesOnce({ DBSnapshots: [{ Status: 'creating' }] }).resolves({ DBSnapshots: [{ Status: 'available', SnapshotCreateTime: new Date() }] });
     const order: string[] = [];
     cfn.on(UpdateTerminationProtectionCommand).callsFake(() => (order.push('unprotect'), {}));
     cfn.on(DeleteStackCommand).callsFake(() => (order.push('delete'), {}));
