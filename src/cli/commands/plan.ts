@@ -2,6 +2,7 @@ import chalk from 'chalk';
 import { defineVerb } from '../verb.js';
 import { plan, type PlanResult } from '../../core/plan/plan.js';
 import { table } from '../render.js';
+import { changeTable } from '../change-table.js';
 
 interface Opts {
   ansibleCheck?: boolean;
@@ -38,7 +39,8 @@ export function render(r: PlanResult): string {
     const s = r.stack;
     const word = s.action === 'create' ? chalk.green('create') : s.action === 'update' ? chalk.yellow('update') : 'unchanged';
     out.push(`\n${chalk.bold('Stack')} ${s.name}: ${word}${s.changes.length ? ` (${s.changes.length} change${s.changes.length === 1 ? '' : 's'})` : ''}`);
-    if (s.changes.length) out.push(table(['ACTION', 'RESOURCE', 'TYPE', 'REPLACEMENT'], s.changes.map((c) => [c.action, c.logicalId, c.type, c.replacement])));
+    if (s.changes.length || s.parameters.length) out.push(changeTable(s.changes, s.parameters));
+    for (const c of s.capabilities) out.push(`${chalk.yellow('needs')} ${c.capability}: ${c.because.join(', ')} (update and commission ask before passing it)`);
   }
   if (r.objects) {
     const changing = r.objects.filter((o) => o.action !== 'unchanged').length;

@@ -93,7 +93,7 @@ describe('aws lifecycle on moto', () => {
     appendSetting(dir, 'demo', 'enable_workers: true');
     const refused = await run(dir, moto.url, ['demo', 'update', '--no-deploy']);
     assert.equal(refused.code, 2, show(refused));
-    assert.match(refused.stderr, /ACTION\s+LOGICAL ID\s+TYPE\s+REPLACEMENT/);
+    assert.match(refused.stderr, /RESOURCE\s+TYPE\s+ACTION\s+REPLACEMENT/);
     assert.match(refused.stderr, /--yes/);
     assert.equal((await aws.cfn.send(new ListChangeSetsCommand({ StackName: 'frag-demo' }))).Summaries?.length ?? 0, 0, 'declined: change set deleted');
 
