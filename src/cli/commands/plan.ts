@@ -2,6 +2,7 @@ import chalk from 'chalk';
 import { defineVerb } from '../verb.js';
 import { plan, type PlanResult } from '../../core/plan/plan.js';
 import { table } from '../render.js';
+import { emitCallCounts } from '../../core/aws/preflight.js';
 import { changeTable } from '../change-table.js';
 
 interface Opts {
@@ -18,10 +19,15 @@ export default defineVerb<Opts>({
       .option('--tag <tag>', 'Kubernetes: the tag a deploy would apply');
   },
   async run(run, opts) {
-    const result = await plan(run.context(), { ansibleCheck: opts.ansibleCheck, image: opts.image, tag: opts.tag });
-    if (run.global.json) run.io.json(result);
-    else run.io.result(render(result));
-    return result.ansibleCheck && !result.ansibleCheck.ok ? 1 : 0;
+    const ctx = run.context();
+    try {
+      const result = await plan(ctx, { ansibleCheck: opts.ansibleCheck, image: opts.image, tag: opts.tag });
+      if (run.global.json) run.io.json(result);
+      else run.io.result(render(result));
+      return result.ansibleCheck && !result.ansibleCheck.ok ? 1 : 0;
+    } finally {
+      if (ctx.env.platform === 'aws') emitCallCounts(ctx);
+    }
   },
 });
 
