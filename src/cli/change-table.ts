@@ -16,10 +16,10 @@ export function changeTable(changes: ResourceChange[], parameters: ParameterChan
   const out: string[] = [];
   if (changes.length) {
     const rows = changes.flatMap((c) => [
-      [c.logicalId, c.type, c.action, c.replacement, ''],
-      ...(c.properties ?? []).map((p) => [`  ${p.path}`, '', '', p.recreation ? `recreation: ${p.recreation}` : '', `${show(p.before)} → ${show(p.after)}`]),
+      [c.action, c.logicalId, c.type, c.replacement, ''],
+      ...(c.properties ?? []).map((p) => ['', `  ${p.path}`, '', p.recreation ? `recreation: ${p.recreation}` : '', `${show(p.before)} → ${show(p.after)}`]),
     ]);
-    out.push(table(['RESOURCE', 'TYPE', 'ACTION', 'REPLACEMENT', 'BEFORE → AFTER'], rows));
+    out.push(table(['ACTION', 'RESOURCE', 'TYPE', 'REPLACEMENT', 'BEFORE → AFTER'], rows));
   }
   if (parameters.length) {
     out.push(table(['PARAMETER', 'BEFORE → AFTER'], parameters.map((p) => [p.name, p.secret ? 'changed (secret, values not shown)' : `${show(p.before)} → ${show(p.after)}`])));

@@ -144,6 +144,20 @@ describe('update executes the reviewed change set', () => {
     assert.equal(cfn.commandCalls(CreateChangeSetCommand).length, 0);
   });
 
+  it('an output-only change: no resource changes, shown as such, and applied', async () => {
+    const ctx = testContext({ dir });
+    const stack = await runningStack(ctx, 'first-password-1');
+    writeFileSync(join(dir, 'formations', 'extra.yaml'), 'Outputs:\n  Region:\n    Value: !Ref AWS::Region\n');
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
+    cfn.on(CreateChangeSetCommand).resolves({ Id: 'arn:cs/out' });
+    cfn.on(DescribeChangeSetCommand).resolves({ ...computed, Changes: [] });
+    const r = await update(ctx, { deploy: false });
+    assert.equal(r.changed, true);
+    assert.deepEqual([r.changes, r.parameters], [[], []]);
+    assert.match(ctx.io.withCode('stack.changes')[0]!.message, /no resource changes, only tags or outputs/);
+    assert.equal(cfn.commandCalls(ExecuteChangeSetCommand)[0]!.args[0].input.ChangeSetName, 'arn:cs/out');
+  });
+
   it('refuses when the stack changed after the review, deleting the change set and executing nothing', async () => {
     const ctx = testContext({ dir });
     process.env.FRAGCTL_DB_PASSWORD = 'second-password-2';
