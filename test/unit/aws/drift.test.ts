@@ -12,6 +12,7 @@ import {
 import { detectDrift } from '../../../src/core/aws/drift.js';
 import { OperationError } from '../../../src/core/errors.js';
 import { testContext } from './context.js';
+import driftVerb from '../../../src/cli/commands/drift.js';
 
 const cfn = mockClient(CloudFormationClient);
 afterEach(() => cfn.reset());
@@ -49,6 +50,22 @@ describe('drift', () => {
     assert.equal(cfn.commandCalls(DetectStackDriftCommand)[0]!.args[0].input.StackName, 'arn:stack/frag-demo/1');
     assert.equal(cfn.commandCalls(DescribeStackDriftDetectionStatusCommand).length, 3, 'one status call per poll');
     assert.deepEqual(cfn.commandCalls(DescribeStackResourceDriftsCommand)[0]!.args[0].input.StackResourceDriftStatusFilters, ['MODIFIED', 'DELETED']);
+  });
+
+  it('the drift verb prints a row per drifted property and exits 1', async () => {
+    cfn.on(DescribeStacksCommand).resolves(stack);
+    cfn.on(DetectStackDriftCommand).resolves({ StackDriftDetectionId: 'd-1' });
+    cfn.on(DescribeStackDriftDetectionStatusCommand).resolves({ ...inProgress, DetectionStatus: 'DETECTION_COMPLETE', StackDriftStatus: 'DRIFTED' });
+    cfn.on(DescribeStackResourceDriftsCommand).resolves({
+      StackResourceDrifts: [{ StackId: 'arn:1', LogicalResourceId: 'AppInstance', ResourceType: 'AWS::EC2::Instance', StackResourceDriftStatus: 'MODIFIED', Timestamp: new Date(), PropertyDifferences: [{ PropertyPath: '/InstanceType', ExpectedValue: 't3.small', ActualValue: 't3.large', DifferenceType: 'NOT_EQUAL' }] }],
+    });
+    const printed: string[] = [];
+    const ctx = testContext();
+    const fakeRun = { global: { json: false }, io: { result: (s: string) => printed.push(s), json: () => undefined }, context: () => ctx };
+    const code = await driftVerb.run(fakeRun as unknown as Parameters<typeof driftVerb.run>[0], {}, []);
+    assert.equal(code, 1);
+    assert.match(printed[0]!, /DRIFTED, 1 resource/);
+    assert.match(printed[0]!, /AppInstance\s+AWS::EC2::Instance\s+MODIFIED\s+\/InstanceType\s+t3\.small\s+t3\.large/);
   });
 
   it('IN_SYNC: nothing drifted, no resource drift call', async () => {
