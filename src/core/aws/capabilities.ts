@@ -1,3 +1,6 @@
+import type { Context } from '../context.js';
+import { DeclinedError } from '../errors.js';
+import { info } from '../io.js';
 import type { Template } from '../formations/index.js';
 
 export type Capability = 'CAPABILITY_IAM' | 'CAPABILITY_NAMED_IAM' | 'CAPABILITY_AUTO_EXPAND';
@@ -46,6 +49,22 @@ function macroPaths(node: unknown, path: string): string[] {
   return Object.entries(node as Record<string, unknown>).flatMap(([k, v]) => (k === 'Fn::Transform' ? [path || '/'] : macroPaths(v, path ? `${path}.${k}` : k)));
 }
 
-export function describeNeeds(needs: CapabilityNeed[]): string[] {
-  return needs.map((n) => `${n.capability}: ${n.because.join(', ')}`);
+/** One line per capability, for the review. */
+export function announceCapabilities(ctx: Context, needs: CapabilityNeed[]): void {
+  if (!needs.length) return;
+  info(ctx.io, 'stack.capabilities', ['the template needs these capabilities:', ...needs.map((n) => `  ${n.capability}: ${n.because.join(', ')}`)].join('\n'), { capabilities: needs });
+}
+
+/**
+ * The capabilities the template needs, listed and confirmed before anything receives them.
+ * Declining changes nothing.
+ */
+export async function acknowledge(ctx: Context, stack: string, needs: CapabilityNeed[]): Promise<string[]> {
+  if (!needs.length) return [];
+  announceCapabilities(ctx, needs);
+  if (ctx.options.dryRun) return needs.map((n) => n.capability);
+  const list = needs.map((n) => n.capability).join(', ');
+  const ok = await ctx.io.confirm({ message: `acknowledge ${list} for ${stack} (the template creates or names IAM resources or expands macros)?` });
+  if (!ok) throw new DeclinedError(`declined: ${list} not acknowledged; nothing was changed`, { hint: 'review the resources listed above; `--yes` acknowledges them in scripts', code: 'CAPABILITIES_DECLINED' });
+  return needs.map((n) => n.capability);
 }

@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { InterruptedError, OperationError } from '../errors.js';
 import type { Template } from '../formations/index.js';
-import { info, warn } from '../io.js';
+import { warn } from '../io.js';
 import { redact } from '../redact.js';
 import { describeStack, type Stack } from '../../providers/aws/cloudformation.js';
 import { createChangeSet, deleteChangeSet, describeChangeSet, type ChangeSetView, type ResourceChangeView } from '../../providers/aws/changesets.js';
@@ -152,12 +152,6 @@ function masked(view: ChangeSetView, parameters: Record<string, string>): Change
     ...view,
     changes: view.changes.map((c) => ({ ...c, properties: c.properties.map((p) => ({ ...p, before: hide(p.path, p.before), after: hide(p.path, p.after) })) })),
   };
-}
-
-/** One line per capability, for the review. */
-export function announceCapabilities(ctx: Context, needs: CapabilityNeed[]): void {
-  if (!needs.length) return;
-  info(ctx.io, 'stack.capabilities', ['the template needs these capabilities:', ...needs.map((n) => `  ${n.capability}: ${n.because.join(', ')}`)].join('\n'), { capabilities: needs });
 }
 
 /** The resources a create would add: those without a condition or whose condition holds. */

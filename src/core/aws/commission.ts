@@ -11,8 +11,7 @@ import { FAILED_CREATE, HEALTHY, isInProgress } from './states.js';
 import { failureReasons, latestEventId, waitForStack } from './wait.js';
 import { runDeploy } from './deploy-hook.js';
 import { deployPreflight } from './deploy-preflight.js';
-import { requiredCapabilities } from './capabilities.js';
-import { acknowledge } from './update.js';
+import { acknowledge, requiredCapabilities } from './capabilities.js';
 import { ensureProtection } from './protection.js';
 import { SECRET_HASH_TAG, secretHashes } from './secret-hashes.js';
 

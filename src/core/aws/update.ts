@@ -3,8 +3,8 @@ import { DeclinedError, OperationError } from '../errors.js';
 import { info, success, warn } from '../io.js';
 import { describeStack, getTemplateBody, type Stack } from '../../providers/aws/cloudformation.js';
 import { deleteChangeSet, describeChangeSet, executeChangeSet } from '../../providers/aws/changesets.js';
-import { requiredCapabilities, type CapabilityNeed } from './capabilities.js';
-import { announceCapabilities, changeInput, openChangeSet, type Change, type ParameterChange } from './changes.js';
+import { acknowledge, requiredCapabilities, type CapabilityNeed } from './capabilities.js';
+import { changeInput, openChangeSet, type Change, type ParameterChange } from './changes.js';
 import { noEchoParameters } from './parameters.js';
 import { preflight, touched } from './preflight.js';
 import { desiredTemplate, envStackName, outputsOf, parametersOf, sameDeployment } from './stack.js';
@@ -103,20 +103,6 @@ export async function update(ctx: Context, opts: UpdateOptions): Promise<UpdateR
 function changeSummary(changes: Change[], parameters: ParameterChange[]): string {
   if (changes.length) return `${changes.length} resource change(s)${parameters.length ? ` and ${parameters.length} parameter change(s)` : ''}`;
   return parameters.length ? `no resource changes, ${parameters.length} parameter change(s)` : 'no resource changes, only tags or outputs';
-}
-
-/**
- * The capabilities the template needs, listed and confirmed before anything receives them.
- * Declining changes nothing.
- */
-export async function acknowledge(ctx: Context, stack: string, needs: CapabilityNeed[]): Promise<string[]> {
-  if (!needs.length) return [];
-  announceCapabilities(ctx, needs);
-  if (ctx.options.dryRun) return needs.map((n) => n.capability);
-  const list = needs.map((n) => n.capability).join(', ');
-  const ok = await ctx.io.confirm({ message: `acknowledge ${list} for ${stack} (the template creates or names IAM resources or expands macros)?` });
-  if (!ok) throw new DeclinedError(`declined: ${list} not acknowledged; nothing was changed`, { hint: 'review the resources listed above; `--yes` acknowledges them in scripts', code: 'CAPABILITIES_DECLINED' });
-  return needs.map((n) => n.capability);
 }
 
 /**
