@@ -5,19 +5,32 @@
  * and one DescribeStackEvents per poll. Exit 1 when a target is missed.
  */
 import { mockClient } from 'aws-sdk-client-mock';
-import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  CreateChangeSetCommand,
+  DeleteChangeSetCommand,
+  DescribeChangeSetCommand,
+  DescribeStackDriftDetectionStatusCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  DetectStackDriftCommand,
+} from '@aws-sdk/client-cloudformation';
+import { detectDrift } from '../src/core/aws/drift.js';
+import { openChangeSet } from '../src/core/aws/changes.js';
 import { startMoto } from '../test/helpers/moto.js';
 import { appendSetting, lifecycleProject, run } from '../test/integration/aws/helpers.js';
 import { waitForStack } from '../src/core/aws/wait.js';
 import { testContext } from '../test/unit/aws/context.js';
 
-const VERBS: Array<{ label: string; args: string[]; before?: (dir: string) => void }> = [
+const VERBS: Array<{ label: string; args: string[]; before?: (dir: string) => void; env?: Record<string, string> }> = [
   { label: 'bake (first)', args: ['bake'] },
   { label: 'bake (unchanged: skipped)', args: ['bake'] },
   { label: 'commission', args: ['commission', '--no-deploy'] },
   { label: 'commission (re-run)', args: ['commission', '--no-deploy'] },
   { label: 'update (no changes)', args: ['update', '--no-deploy'] },
-  { label: 'update (workers on)', args: ['update', '--no-deploy', '--yes'], before: (dir) => appendSetting(dir, 'demo', 'enable_workers: true') },
+  { label: 'plan (workers on)', args: ['plan'], before: (dir) => appendSetting(dir, 'demo', 'enable_workers: true') },
+  { label: 'update (workers on)', args: ['update', '--no-deploy', '--yes'] },
+  { label: 'update (password rotated)', args: ['update', '--no-deploy', '--yes'], env: { FRAGCTL_DB_PASSWORD: 'bench-rotated-password-2' } },
   { label: 'status', args: ['status'] },
   { label: 'clean', args: ['clean', '--yes'] },
   { label: 'decommission', args: ['decommission', '--yes'] },
@@ -39,7 +52,7 @@ try {
   for (const v of VERBS) {
     v.before?.(dir);
     const started = Date.now();
-    const r = await run(dir, moto.url, ['demo', ...v.args, '--verbose']);
+    const r = await run(dir, moto.url, ['demo', ...v.args, '--verbose'], v.env);
     if (r.code !== 0) {
       console.log(`${v.label}: exit ${r.code}\n${r.stderr}`);
       failed = true;
@@ -79,8 +92,31 @@ await waitForStack(ctx, { stack: 'frag-demo', operation: 'create' });
 const status = cfn.commandCalls(DescribeStacksCommand).length;
 const eventCalls = cfn.commandCalls(DescribeStackEventsCommand).length;
 const shown = ctx.io.withCode('stack.event').length;
-cfn.restore();
 const ok = status <= POLLS && eventCalls <= POLLS && shown === eventNo;
 console.log(`\nwait over ${POLLS} polls: ${status} DescribeStacks + ${eventCalls} DescribeStackEvents (${((status + eventCalls) / POLLS).toFixed(2)} calls/poll, target ≤ 2), ${shown}/${eventNo} events shown once ${ok ? '✔' : '✖'}`);
 if (!ok) failed = true;
+
+// A change set that takes 10 polls to compute, and a drift detection that takes 10 (moto has no
+// drift detection and computes change sets at once): one call per poll each.
+cfn.reset();
+let csPoll = 0;
+cfn.on(CreateChangeSetCommand).resolves({ Id: 'arn:cs/1' });
+cfn.on(DeleteChangeSetCommand).resolves({});
+cfn.on(DescribeChangeSetCommand).callsFake(() => ({ Status: ++csPoll >= 10 ? 'CREATE_COMPLETE' : 'CREATE_PENDING', Changes: [] }));
+await openChangeSet(testContext(), { stack: 'frag-demo', body: '{}', parameters: {}, tags: {}, capabilities: [], type: 'UPDATE' });
+const csCalls = cfn.commandCalls(DescribeChangeSetCommand).length;
+cfn.reset();
+let driftPoll = 0;
+cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'frag-demo', StackId: 'arn:1', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date() }] });
+cfn.on(DetectStackDriftCommand).resolves({ StackDriftDetectionId: 'd-1' });
+cfn.on(DescribeStackDriftDetectionStatusCommand).callsFake(() => ({ StackId: 'arn:1', StackDriftDetectionId: 'd-1', Timestamp: new Date(), DetectionStatus: ++driftPoll >= 10 ? 'DETECTION_COMPLETE' : 'DETECTION_IN_PROGRESS', StackDriftStatus: 'IN_SYNC' }));
+const driftCtx = testContext();
+await detectDrift(driftCtx);
+const driftTotal = cfn.calls().length;
+const driftStatus = cfn.commandCalls(DescribeStackDriftDetectionStatusCommand).length;
+cfn.restore();
+const ok2 = csCalls <= 10 && driftStatus <= 10;
+console.log(`change set computed over 10 polls: ${csCalls} DescribeChangeSet (${(csCalls / 10).toFixed(2)} calls/poll) ${csCalls <= 10 ? '✔' : '✖'}`);
+console.log(`drift (in sync) over 10 polls: ${driftTotal} calls in all, ${driftStatus} DescribeStackDriftDetectionStatus (${(driftStatus / 10).toFixed(2)} calls/poll) ${driftStatus <= 10 ? '✔' : '✖'}`);
+if (!ok2) failed = true;
 process.exit(failed ? 1 : 0);

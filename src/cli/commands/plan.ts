@@ -2,6 +2,8 @@ import chalk from 'chalk';
 import { defineVerb } from '../verb.js';
 import { plan, type PlanResult } from '../../core/plan/plan.js';
 import { table } from '../render.js';
+import { emitCallCounts } from '../../core/aws/preflight.js';
+import { changeTable } from '../change-table.js';
 
 interface Opts {
   ansibleCheck?: boolean;
@@ -17,10 +19,15 @@ export default defineVerb<Opts>({
       .option('--tag <tag>', 'Kubernetes: the tag a deploy would apply');
   },
   async run(run, opts) {
-    const result = await plan(run.context(), { ansibleCheck: opts.ansibleCheck, image: opts.image, tag: opts.tag });
-    if (run.global.json) run.io.json(result);
-    else run.io.result(render(result));
-    return result.ansibleCheck && !result.ansibleCheck.ok ? 1 : 0;
+    const ctx = run.context();
+    try {
+      const result = await plan(ctx, { ansibleCheck: opts.ansibleCheck, image: opts.image, tag: opts.tag });
+      if (run.global.json) run.io.json(result);
+      else run.io.result(render(result));
+      return result.ansibleCheck && !result.ansibleCheck.ok ? 1 : 0;
+    } finally {
+      if (ctx.env.platform === 'aws') emitCallCounts(ctx);
+    }
   },
 });
 
@@ -38,7 +45,8 @@ export function render(r: PlanResult): string {
     const s = r.stack;
     const word = s.action === 'create' ? chalk.green('create') : s.action === 'update' ? chalk.yellow('update') : 'unchanged';
     out.push(`\n${chalk.bold('Stack')} ${s.name}: ${word}${s.changes.length ? ` (${s.changes.length} change${s.changes.length === 1 ? '' : 's'})` : ''}`);
-    if (s.changes.length) out.push(table(['ACTION', 'RESOURCE', 'TYPE', 'REPLACEMENT'], s.changes.map((c) => [c.action, c.logicalId, c.type, c.replacement])));
+    if (s.changes.length || s.parameters.length) out.push(changeTable(s.changes, s.parameters));
+    for (const c of s.capabilities) out.push(`${chalk.yellow('needs')} ${c.capability}: ${c.because.join(', ')} (update and commission ask before passing it)`);
   }
   if (r.objects) {
     const changing = r.objects.filter((o) => o.action !== 'unchanged').length;

@@ -1,7 +1,7 @@
 import { defineVerb } from '../verb.js';
 import { update } from '../../core/aws/update.js';
 import { emitCallCounts } from '../../core/aws/preflight.js';
-import { table } from '../render.js';
+import { changeTable } from '../change-table.js';
 
 export default defineVerb<{ deploy: boolean }>({
   configure(cmd) {
@@ -13,12 +13,12 @@ export default defineVerb<{ deploy: boolean }>({
       const r = await update(ctx, {
         deploy: opts.deploy !== false,
         // The table is shown before the confirmation, on stderr, so that stdout stays the result.
-        onChanges: (changes) => {
-          if (!run.global.json) run.io.stream(`${table(['ACTION', 'LOGICAL ID', 'TYPE', 'REPLACEMENT'], changes.map((c) => [c.action, c.logicalId, c.type, c.replacement]))}\n`);
+        onChanges: (changes, parameters) => {
+          if (!run.global.json) run.io.stream(`${changeTable(changes, parameters)}\n`);
         },
       });
       if (run.global.json) return run.io.json(r);
-      run.io.result(r.changed ? `stack ${r.stack} updated: ${r.status} (${r.changes.length} change(s))` : r.changes.length ? `dry run: ${r.changes.length} change(s) not applied` : `stack ${r.stack} is up to date: no changes`);
+      run.io.result(r.changed ? `stack ${r.stack} updated: ${r.status} (${r.changes.length} resource change(s), ${r.parameters.length} parameter change(s))` : r.changeSetId ? `dry run: ${r.changes.length} resource change(s), ${r.parameters.length} parameter change(s) not applied` : `stack ${r.stack} is up to date: no changes`);
     } finally {
       emitCallCounts(ctx);
     }

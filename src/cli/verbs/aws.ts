@@ -10,4 +10,5 @@ export const AWS_VERBS: VerbEntry[] = [
   { name: 'decommission', summary: 'Delete the environment after a final database snapshot', scope: 'env', mutating: true, platforms: AWS, load: () => import('../commands/decommission.js') },
   { name: 'clean', summary: 'Remove leftover image instances and old images', scope: 'env', mutating: true, platforms: AWS, load: () => import('../commands/clean.js') },
   { name: 'status', summary: 'Stack status, recent events, outputs, image and hosts', scope: 'env', mutating: false, platforms: AWS, load: () => import('../commands/status.js') },
+  { name: 'drift', summary: 'Detect resources that drifted from the template (exit 1 when any did)', scope: 'env', mutating: false, platforms: AWS, load: () => import('../commands/drift.js') },
 ];

@@ -1,57 +1,89 @@
 import type { Context } from '../context.js';
-import { OperationError } from '../errors.js';
+import { InterruptedError, OperationError } from '../errors.js';
 import type { Template } from '../formations/index.js';
-import {
-  createChangeSet,
-  deleteChangeSet,
-  describeChangeSet,
-  describeStack,
-  type ChangeSetView,
-} from '../../providers/aws/cloudformation.js';
-import { imageState } from './image.js';
-import { buildParameters, PLACEHOLDER_IMAGE, stackImageId, stackTags, templateParameters } from './parameters.js';
-import { backoff, sleep } from './sleep.js';
-import { desiredTemplate, envStackName, parametersOf } from './stack.js';
-import { preflight } from './preflight.js';
-import { InterruptedError } from '../errors.js';
 import { warn } from '../io.js';
+import { redact } from '../redact.js';
+import { describeStack, type Stack } from '../../providers/aws/cloudformation.js';
+import { createChangeSet, deleteChangeSet, describeChangeSet, type ChangeSetView, type ResourceChangeView } from '../../providers/aws/changesets.js';
+import { requiredCapabilities, type CapabilityNeed } from './capabilities.js';
+import { imageState } from './image.js';
+import { buildParameters, noEchoParameters, PLACEHOLDER_IMAGE, stackImageId, stackTags, templateParameters } from './parameters.js';
+import { preflight } from './preflight.js';
+import { SECRET_HASH_TAG, secretHashes, type SecretHashes } from './secret-hashes.js';
+import { backoff, sleep } from './sleep.js';
+import { desiredTemplate, envStackName, parametersOf, type DesiredStack } from './stack.js';
 
-export interface Change {
-  action: string;
-  logicalId: string;
-  type: string;
-  replacement: string;
+export type Change = ResourceChangeView;
+
+/** A stack parameter whose value changes; a secret's values are never shown. */
+export interface ParameterChange {
+  name: string;
+  before?: string;
+  after: string;
+  secret: boolean;
 }
 
 export interface PreviewResult {
   stackExists: boolean;
   changes: Change[];
+  parameters: ParameterChange[];
+  capabilities: CapabilityNeed[];
 }
 
-const NO_CHANGES = /didn't contain changes|No updates are to be performed|no changes/i;
+/** CloudFormation's reasons for a FAILED change set that only means "nothing to change". */
+export const NO_CHANGES = /didn't contain changes|No updates are to be performed/i;
+const MASK = '****';
 
 /**
  * What `update` (or, with no stack, `commission`) would change. With a stack: a change set is
  * created, described and deleted, leaving nothing behind. Without one, the template's resources
  * whose conditions hold are listed as Add, with no AWS call that could leave anything.
+ * The change set is created with the capabilities the template needs: it is only read, never
+ * executed (update and commission ask the operator before passing them to anything that runs).
  */
 export async function previewChanges(ctx: Context): Promise<PreviewResult> {
   const name = envStackName(ctx);
   const desired = desiredTemplate(ctx);
+  const capabilities = requiredCapabilities(desired.template);
   await preflight(ctx);
   const stack = await describeStack(ctx.aws, name);
   if (!stack) {
     const params = await buildParameters(ctx, desired.template, PLACEHOLDER_IMAGE);
-    return { stackExists: false, changes: resourcesToAdd(desired.template, params) };
+    return { stackExists: false, changes: resourcesToAdd(desired.template, params), parameters: [], capabilities };
   }
-  const imageId = await imageForUpdate(ctx, stackImageId(ctx, parametersOf(stack)));
-  const parameters = await buildParameters(ctx, desired.template, imageId);
-  const set = await openChangeSet(ctx, name, desired.body, parameters);
+  const input = await changeInput(ctx, stack, desired);
+  const set = await openChangeSet(ctx, { stack: name, body: desired.body, parameters: input.parameters, tags: input.tags, capabilities: capabilities.map((c) => c.capability), type: 'UPDATE' });
   try {
-    return { stackExists: true, changes: set.changes };
+    return { stackExists: true, changes: set.empty ? [] : set.changes, parameters: input.parameterChanges, capabilities };
   } finally {
     await deleteChangeSet(ctx.aws, name, set.id);
   }
+}
+
+export interface ChangeInput {
+  parameters: Record<string, string>;
+  tags: Record<string, string>;
+  hashes: SecretHashes;
+  parameterChanges: ParameterChange[];
+}
+
+/** The parameters and tags an update passes, and how they differ from what the stack runs. */
+export async function changeInput(ctx: Context, stack: Stack, desired: DesiredStack): Promise<ChangeInput> {
+  const current = parametersOf(stack);
+  const imageId = await imageForUpdate(ctx, stackImageId(ctx, current));
+  const parameters = await buildParameters(ctx, desired.template, imageId);
+  const secrets = noEchoParameters(desired.template);
+  const hashes = secretHashes(parameters, secrets, stack.Tags?.find((t) => t.Key === SECRET_HASH_TAG)?.Value);
+  const tags = { ...stackTags(ctx), ...(hashes.tag ? { [SECRET_HASH_TAG]: hashes.tag } : {}) };
+  const parameterChanges: ParameterChange[] = [];
+  for (const [k, after] of Object.entries(parameters)) {
+    if (secrets.includes(k)) {
+      if (hashes.changed.includes(k)) parameterChanges.push({ name: k, before: MASK, after: MASK, secret: true });
+      continue;
+    }
+    if (current[k] !== after) parameterChanges.push({ name: k, before: current[k], after, secret: false });
+  }
+  return { parameters, tags, hashes, parameterChanges };
 }
 
 /** The image an update should run: the one baked from the current inputs, else the stack's. */
@@ -64,30 +96,62 @@ export async function imageForUpdate(ctx: Context, stackImage: string | undefine
 
 export interface OpenChangeSet extends ChangeSetView {
   id: string;
-  /** CloudFormation found nothing to change. */
+  /** CloudFormation found nothing to change (a FAILED change set whose reason says so). */
   empty: boolean;
 }
 
-/** Creates a change set and waits until CloudFormation has computed it. */
-export async function openChangeSet(ctx: Context, stack: string, body: string, parameters: Record<string, string>): Promise<OpenChangeSet> {
+export interface OpenChangeSetInput {
+  stack: string;
+  body: string;
+  parameters: Record<string, string>;
+  tags: Record<string, string>;
+  capabilities: string[];
+  type: 'UPDATE' | 'CREATE';
+}
+
+/**
+ * Creates a change set and waits until CloudFormation has computed it (one call per poll).
+ * CREATE_COMPLETE with no resource changes is a parameter-, tag- or output-only change: still a
+ * change to apply. FAILED is an error unless CloudFormation's reason says there is nothing to
+ * change; a failed set is deleted either way. Secret values are masked in what it returns.
+ */
+export async function openChangeSet(ctx: Context, input: OpenChangeSetInput): Promise<OpenChangeSet> {
   const name = `fragctl-${Date.now().toString(36)}`;
-  const id = await createChangeSet(ctx.aws, { stack, name, body, parameters, tags: stackTags(ctx) });
+  const id = await createChangeSet(ctx.aws, { ...input, name });
   const delay = backoff(ctx.options.pollIntervalMs);
   for (;;) {
-    const view = await describeChangeSet(ctx.aws, stack, id);
-    // A computed change set with no resource changes still changes parameters or outputs
-    // (AWS fails a change set that changes nothing at all; moto never lists update changes).
-    if (view.status === 'CREATE_COMPLETE') return { ...view, id, empty: false };
+    const view = await describeChangeSet(ctx.aws, input.stack, id);
+    if (view.status === 'CREATE_COMPLETE') return { ...masked(view, input.parameters), id, empty: false };
     if (view.status === 'FAILED') {
-      if (NO_CHANGES.test(view.reason ?? '') || view.changes.length === 0) return { ...view, id, empty: true };
-      await deleteChangeSet(ctx.aws, stack, id).catch(() => undefined);
-      throw new OperationError(`CloudFormation could not compute the changes: ${view.reason ?? 'no reason given'}`, { code: 'CHANGESET_FAILED' });
+      if (NO_CHANGES.test(view.reason ?? '')) return { ...masked(view, input.parameters), id, empty: true };
+      await deleteChangeSet(ctx.aws, input.stack, id).catch(() => undefined);
+      throw new OperationError(`CloudFormation could not compute the changes: ${view.reason ?? 'no reason given'}`, {
+        hint: /capabilit/i.test(view.reason ?? '') ? 'the template needs a capability fragctl did not find: see "Capabilities" in docs/aws-changes.md' : undefined,
+        code: 'CHANGESET_FAILED',
+      });
     }
     await sleep(delay(), ctx.signal, () => {
-      void deleteChangeSet(ctx.aws, stack, id).catch(() => undefined);
+      void deleteChangeSet(ctx.aws, input.stack, id).catch(() => undefined);
       return new InterruptedError('stopped while CloudFormation computed the change set (nothing was changed)', { hint: 'run the command again', code: 'WAIT_INTERRUPTED' });
     });
   }
+}
+
+/** Masks secret values in property before/after values: NoEcho parameters, registered secrets, secret-looking paths. */
+function masked(view: ChangeSetView, parameters: Record<string, string>): ChangeSetView {
+  const secretValues = Object.entries(view.parameters)
+    .filter(([k, v]) => v === MASK || /password|secret/i.test(k))
+    .map(([k]) => parameters[k])
+    .filter((v): v is string => !!v);
+  const hide = (path: string, v: string | undefined): string | undefined => {
+    if (v === undefined) return v;
+    if (/password|secret|token|privatekey/i.test(path) || secretValues.some((s) => v.includes(s))) return MASK;
+    return redact(v);
+  };
+  return {
+    ...view,
+    changes: view.changes.map((c) => ({ ...c, properties: c.properties.map((p) => ({ ...p, before: hide(p.path, p.before), after: hide(p.path, p.after) })) })),
+  };
 }
 
 /** The resources a create would add: those without a condition or whose condition holds. */
@@ -103,7 +167,7 @@ export function resourcesToAdd(template: Template, params: Record<string, string
   };
   return Object.entries((template.Resources as Record<string, { Type?: string; Condition?: string }>) ?? {})
     .filter(([, r]) => !r.Condition || holds(r.Condition))
-    .map(([logicalId, r]) => ({ action: 'Add', logicalId, type: r.Type ?? '?', replacement: '-' }));
+    .map(([logicalId, r]) => ({ action: 'Add', logicalId, type: r.Type ?? '?', replacement: '-', properties: [] }));
 }
 
 function evaluate(node: unknown, values: Record<string, string>, holds: (c: string) => boolean): boolean {

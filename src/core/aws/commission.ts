@@ -11,6 +11,14 @@ import { FAILED_CREATE, HEALTHY, isInProgress } from './states.js';
 import { failureReasons, latestEventId, waitForStack } from './wait.js';
 import { runDeploy } from './deploy-hook.js';
 import { deployPreflight } from './deploy-preflight.js';
+import { acknowledge, requiredCapabilities } from './capabilities.js';
+import { ensureProtection } from './protection.js';
+import { SECRET_HASH_TAG, secretHashes } from './secret-hashes.js';
+
+const secretTag = (parameters: Record<string, string>, secrets: string[]): Record<string, string> => {
+  const { tag } = secretHashes(parameters, secrets, undefined);
+  return tag ? { [SECRET_HASH_TAG]: tag } : {};
+};
 
 export interface CommissionOptions {
   deploy: boolean;
@@ -70,6 +78,8 @@ export async function commission(ctx: Context, opts: CommissionOptions): Promise
     });
   }
 
+  // Capabilities are acknowledged before anything is baked or created; declining changes nothing.
+  const capabilities = await acknowledge(ctx, name, requiredCapabilities(desired.template));
   const state = await imageState(ctx);
   let image = state.current;
   if (state.needsBake) image = (await bake(ctx)).image;
@@ -84,8 +94,9 @@ export async function commission(ctx: Context, opts: CommissionOptions): Promise
     name,
     body: desired.body,
     parameters,
-    tags: stackTags(ctx),
+    tags: { ...stackTags(ctx), ...secretTag(parameters, noEchoParameters(desired.template)) },
     terminationProtection: ctx.env.protected,
+    capabilities,
   });
   touched(ctx, `created stack ${name}`, { stackId });
   const done = await waitForStack(ctx, { stack: stackId, operation: 'create', label: name });
@@ -102,6 +113,7 @@ async function alreadyThere(ctx: Context, stack: Stack, desired: ReturnType<type
   const wanted = await buildParameters(ctx, desired.template, imageId ?? PLACEHOLDER_IMAGE);
   const body = await getTemplateBody(ctx.aws, name);
   const same = sameDeployment(body, desired, current, wanted, noEchoParameters(desired.template));
+  await ensureProtection(ctx, stack);
   info(ctx.io, 'stack.exists', `stack ${name} already exists and is ${stack.StackStatus}: nothing to create, nothing changed`);
   if (!same) warn(ctx.io, 'stack.drift', `the formations or settings differ from what the stack runs: \`fragctl ${ctx.env.name} update\` applies them`);
   const deployed = opts.deploy && !ctx.options.dryRun ? await runDeploy(ctx) : false;

@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { DeclinedError, UserError } from '../errors.js';
 import { info, success, warn } from '../io.js';
-import { deleteStack, describeStack, getTemplateBody, setTerminationProtection, stackResources } from '../../providers/aws/cloudformation.js';
+import { deleteStack, describeStack, getTemplateBody, stackResources } from '../../providers/aws/cloudformation.js';
 import { parseTemplateBody } from '../formations/index.js';
 import { stackImageId } from './parameters.js';
 import { deleteImages, imagesInUse } from './images-gc.js';
@@ -11,6 +11,7 @@ import { stopApplication, type AppStopped } from './stop-app.js';
 import { listDbSnapshots } from '../../providers/aws/rds.js';
 import { envStackName, parametersOf } from './stack.js';
 import { isInProgress } from './states.js';
+import { dropProtectionForDelete } from './protection.js';
 import { latestEventId, waitForStack } from './wait.js';
 
 export interface DecommissionOptions {
@@ -107,10 +108,7 @@ export async function decommission(ctx: Context, opts: DecommissionOptions): Pro
   else stopped = await stopApplication(ctx, groups);
   const snapshots = opts.skipFinalSnapshot ? [] : await takeFinalSnapshots(ctx, databases, stopped?.stoppedAt);
   for (const s of snapshots) info(ctx.io, 'snapshot.final', `final snapshot ${s.snapshotId} of ${s.dbInstance}; restore with: ${s.restore}`, { ...s });
-  if (stack.EnableTerminationProtection) {
-    warn(ctx.io, 'stack.unprotect', `turning termination protection off for ${name} (--force-protected)`);
-    await setTerminationProtection(ctx.aws, name, false);
-  }
+  await dropProtectionForDelete(ctx, stack);
   const since = await latestEventId(ctx, stack.StackId ?? name);
   const deleteStarted = new Date();
   await deleteStack(ctx.aws, stack.StackId ?? name);

@@ -1,32 +1,47 @@
 import type { Context } from '../context.js';
 import { DeclinedError, OperationError } from '../errors.js';
 import { info, success, warn } from '../io.js';
-import { deleteChangeSet, describeStack, getTemplateBody, updateStack } from '../../providers/aws/cloudformation.js';
-import { imageForUpdate, openChangeSet, type Change } from './changes.js';
-import { buildParameters, noEchoParameters, PLACEHOLDER_IMAGE, stackImageId, stackTags } from './parameters.js';
+import { describeStack, getTemplateBody, type Stack } from '../../providers/aws/cloudformation.js';
+import { deleteChangeSet, describeChangeSet, executeChangeSet } from '../../providers/aws/changesets.js';
+import { acknowledge, requiredCapabilities, type CapabilityNeed } from './capabilities.js';
+import { changeInput, openChangeSet, type Change, type ParameterChange } from './changes.js';
+import { noEchoParameters } from './parameters.js';
 import { preflight, touched } from './preflight.js';
 import { desiredTemplate, envStackName, outputsOf, parametersOf, sameDeployment } from './stack.js';
 import { HEALTHY } from './states.js';
 import { latestEventId, waitForStack } from './wait.js';
 import { runDeploy } from './deploy-hook.js';
+import { buildParameters, PLACEHOLDER_IMAGE } from './parameters.js';
 
 export interface UpdateResult {
   stack: string;
   changed: boolean;
   changes: Change[];
+  parameters: ParameterChange[];
+  capabilities: CapabilityNeed[];
+  /** The change set that was reviewed (and executed, unless declined or --dry-run). */
+  changeSetId?: string;
   status: string;
   outputs: Record<string, string>;
   deployed: boolean;
 }
 
+export interface UpdateOptions {
+  deploy: boolean;
+  /** Shown before the confirmation: the resource and parameter changes of the change set. */
+  onChanges?: (changes: Change[], parameters: ParameterChange[]) => void;
+}
+
 /**
- * Applies the formations and settings to the stack through a change set the operator sees and
- * confirms. When nothing differs, no change set is left behind.
+ * Applies the formations and settings to the stack through a change set: computed with property
+ * values, shown, confirmed, then that very change set is executed, unless the stack changed
+ * since it was computed. When nothing differs, no change set is left behind.
  */
-export async function update(ctx: Context, opts: { deploy: boolean; onChanges?: (changes: Change[]) => void }): Promise<UpdateResult> {
+export async function update(ctx: Context, opts: UpdateOptions): Promise<UpdateResult> {
   const name = envStackName(ctx);
   const desired = desiredTemplate(ctx);
   await buildParameters(ctx, desired.template, PLACEHOLDER_IMAGE);
+  const needs = requiredCapabilities(desired.template);
   await preflight(ctx);
   const stack = await describeStack(ctx.aws, name);
   if (!stack) {
@@ -38,28 +53,31 @@ export async function update(ctx: Context, opts: { deploy: boolean; onChanges?: 
       code: `STACK_${stack.StackStatus}`,
     });
   }
-  const current = parametersOf(stack);
-  const imageId = await imageForUpdate(ctx, stackImageId(ctx, current));
-  const parameters = await buildParameters(ctx, desired.template, imageId);
+  const input = await changeInput(ctx, stack, desired);
+  const base = { stack: name, capabilities: needs, status: stack.StackStatus ?? 'UNKNOWN', outputs: outputsOf(stack), deployed: false };
   const unchanged = (): UpdateResult => {
     success(ctx.io, 'stack.unchanged', `stack ${name} is up to date: no changes to apply`);
-    return { stack: name, changed: false, changes: [], status: stack.StackStatus ?? 'UNKNOWN', outputs: outputsOf(stack), deployed: false };
+    return { ...base, changed: false, changes: [], parameters: [] };
   };
-  // Identical template and parameters: CloudFormation has nothing to do; skip the change set.
+  // Identical template, parameters and secrets (by their hashes): nothing to do, no change set.
+  const secretsSame = !input.hashes.changed.length && !input.hashes.unknown.length;
   const body = await getTemplateBody(ctx.aws, name);
-  if (sameDeployment(body, desired, current, parameters, noEchoParameters(desired.template))) return unchanged();
+  if (secretsSame && sameDeployment(body, desired, parametersOf(stack), input.parameters, noEchoParameters(desired.template))) return unchanged();
+  for (const s of input.hashes.changed) info(ctx.io, 'stack.secret-changed', `secret parameter ${s} changed since the stack was last updated (compared by its salted hash)`);
 
-  const set = await openChangeSet(ctx, name, desired.body, parameters);
+  const capabilities = await acknowledge(ctx, name, needs);
+  const set = await openChangeSet(ctx, { stack: name, body: desired.body, parameters: input.parameters, tags: input.tags, capabilities, type: 'UPDATE' });
   if (set.empty) {
     await deleteChangeSet(ctx.aws, name, set.id);
     return unchanged();
   }
-  opts.onChanges?.(set.changes);
-  const summary = set.changes.length ? `${set.changes.length} resource change(s)` : 'no resource changes, only parameters or outputs';
-  info(ctx.io, 'stack.changes', `stack ${name}: ${summary}`, { changes: set.changes });
+  opts.onChanges?.(set.changes, input.parameterChanges);
+  const summary = changeSummary(set.changes, input.parameterChanges);
+  info(ctx.io, 'stack.changes', `stack ${name}: ${summary}`, { changes: set.changes, parameters: input.parameterChanges, changeSet: set.id });
+  const review = { ...base, changes: set.changes, parameters: input.parameterChanges, changeSetId: set.id };
   if (ctx.options.dryRun) {
     await deleteChangeSet(ctx.aws, name, set.id);
-    return { stack: name, changed: false, changes: set.changes, status: stack.StackStatus ?? 'UNKNOWN', outputs: outputsOf(stack), deployed: false };
+    return { ...review, changed: false };
   }
   const replacing = set.changes.filter((c) => c.replacement === 'True').length;
   if (replacing) warn(ctx.io, 'stack.replacement', `${replacing} resource(s) will be replaced (their data goes with them unless snapshotted)`);
@@ -67,24 +85,44 @@ export async function update(ctx: Context, opts: { deploy: boolean; onChanges?: 
   try {
     ok = await ctx.io.confirm({ message: `apply ${summary} to ${name}${ctx.env.protected ? ' (protected environment)' : ''}?` });
   } finally {
-    // The change set served the review; it never outlives the run (see apply below).
-    await deleteChangeSet(ctx.aws, name, set.id);
+    if (!ok) await deleteChangeSet(ctx.aws, name, set.id);
   }
   if (!ok) throw new DeclinedError('declined: nothing was changed (the change set was deleted)', { code: 'DECLINED' });
-  const since = await latestEventId(ctx, name);
-  // Applied with UpdateStack from the same template and parameters the change set was computed
-  // from, under the environment's lock. (ExecuteChangeSet would be the same on AWS, but moto, the
-  // emulator our tests and demo run on, recreates every resource when executing one.)
-  const applied = await updateStack(ctx.aws, { name, body: desired.body, parameters, tags: stackTags(ctx) });
-  if (!applied) return unchanged();
-  touched(ctx, `updated stack ${name}`, { stackId: stack.StackId, changeSummary: set.changes });
+
+  await refuseIfStale(ctx, stack, set.id);
+  const since = await latestEventId(ctx, stack.StackId ?? name);
+  await executeChangeSet(ctx.aws, name, set.id);
+  touched(ctx, `executed change set ${set.id} on stack ${name}`, { stackId: stack.StackId, changeSet: set.id, changeSummary: set.changes, capabilities });
   const done = await waitForStack(ctx, { stack: stack.StackId ?? name, operation: 'update', sinceEventId: since, label: name });
   success(ctx.io, 'stack.updated', `stack ${name} is ${done.status}`);
-  const result = { stack: name, changed: true, changes: set.changes, status: done.status, outputs: outputsOf(done.stack), deployed: false };
-  return finish(ctx, result, opts.deploy);
+  const result: UpdateResult = { ...review, changed: true, status: done.status, outputs: outputsOf(done.stack) };
+  if (opts.deploy) result.deployed = await runDeploy(ctx);
+  return result;
 }
 
-async function finish(ctx: Context, result: UpdateResult, deploy: boolean): Promise<UpdateResult> {
-  if (deploy && !ctx.options.dryRun) result.deployed = await runDeploy(ctx);
-  return result;
+function changeSummary(changes: Change[], parameters: ParameterChange[]): string {
+  if (changes.length) return `${changes.length} resource change(s)${parameters.length ? ` and ${parameters.length} parameter change(s)` : ''}`;
+  return parameters.length ? `no resource changes, ${parameters.length} parameter change(s)` : 'no resource changes, only tags or outputs';
+}
+
+/**
+ * The change set was computed against the stack as it was then: if the stack was updated since
+ * (LastUpdatedTime, status) or the set can no longer run (EXECUTE_AVAILABLE), it is deleted and
+ * the update refused, so that what runs is what was reviewed.
+ */
+async function refuseIfStale(ctx: Context, before: Stack, changeSet: string): Promise<void> {
+  const name = envStackName(ctx);
+  const now = await describeStack(ctx.aws, before.StackId ?? name);
+  const view = await describeChangeSet(ctx.aws, name, changeSet);
+  const stamp = (s: Stack | undefined): string => String(s?.LastUpdatedTime?.valueOf() ?? s?.CreationTime?.valueOf() ?? '');
+  const why = !now
+    ? 'the stack is gone'
+    : now.StackStatus !== before.StackStatus || stamp(now) !== stamp(before)
+      ? `the stack changed since the review (${before.StackStatus} → ${now.StackStatus}, last updated ${now.LastUpdatedTime?.toISOString() ?? 'never'})`
+      : view.status !== 'CREATE_COMPLETE' || (view.executionStatus && view.executionStatus !== 'AVAILABLE')
+        ? `the change set can no longer be executed (${view.status}, ${view.executionStatus ?? 'no execution status'})`
+        : undefined;
+  if (!why) return;
+  await deleteChangeSet(ctx.aws, name, changeSet).catch(() => undefined);
+  throw new OperationError(`refused: ${why}; nothing was applied`, { hint: `run \`fragctl ${ctx.env.name} update\` again to review the changes as they are now`, code: 'CHANGESET_STALE' });
 }

@@ -11,6 +11,8 @@
 import type { Context } from '../context.js';
 import { info } from '../io.js';
 import type { PlanItem } from '../kube/plan.js';
+import type { Change, ParameterChange } from '../aws/changes.js';
+import type { CapabilityNeed } from '../aws/capabilities.js';
 
 export interface PlanOptions {
   ansibleCheck?: boolean;
@@ -23,7 +25,11 @@ export interface StackPlan {
   name: string;
   exists: boolean;
   action: 'create' | 'update' | 'unchanged';
-  changes: Array<{ action: string; logicalId: string; type: string; replacement: string }>;
+  changes: Change[];
+  /** Parameters whose value changes (a secret's by its hash, values never shown). */
+  parameters: ParameterChange[];
+  /** Capabilities the template needs, which update and commission ask the operator to acknowledge. */
+  capabilities: CapabilityNeed[];
 }
 
 export interface RolePlan {
@@ -79,8 +85,10 @@ export async function plan(ctx: Context, opts: PlanOptions = {}): Promise<PlanRe
     result.stack = {
       name: envStackName(ctx),
       exists: preview.stackExists,
-      action: !preview.stackExists ? 'create' : preview.changes.length ? 'update' : 'unchanged',
-      changes: preview.changes.map((c) => ({ action: c.action, logicalId: c.logicalId, type: c.type, replacement: c.replacement })),
+      action: !preview.stackExists ? 'create' : preview.changes.length || preview.parameters.length ? 'update' : 'unchanged',
+      changes: preview.changes,
+      parameters: preview.parameters,
+      capabilities: preview.capabilities,
     };
     if (!preview.stackExists) {
       result.notes.push(`the stack ${result.stack.name} does not exist yet: a commission creates it; its hosts are known after that`);

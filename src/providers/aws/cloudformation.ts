@@ -1,7 +1,7 @@
 /** The CloudFormation calls fragctl makes, and nothing else. */
 import { randomUUID } from 'node:crypto';
 import type { AwsClients } from './clients.js';
-import type { Stack, StackEvent, StackResource, Parameter, Tag } from '@aws-sdk/client-cloudformation';
+import type { Capability, Stack, StackEvent, StackResource, Parameter, Tag } from '@aws-sdk/client-cloudformation';
 import { OperationError } from '../../core/errors.js';
 
 export interface TemplateValidation {
@@ -94,10 +94,12 @@ export interface StackInput {
   parameters: Record<string, string>;
   tags: Record<string, string>;
   terminationProtection: boolean;
+  /** Acknowledged by the operator (CAPABILITY_IAM, CAPABILITY_NAMED_IAM, CAPABILITY_AUTO_EXPAND). */
+  capabilities?: string[];
 }
 
-const toParameters = (p: Record<string, string>): Parameter[] => Object.entries(p).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
-const toTags = (t: Record<string, string>): Tag[] => Object.entries(t).map(([Key, Value]) => ({ Key, Value }));
+export const toParameters = (p: Record<string, string>): Parameter[] => Object.entries(p).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
+export const toTags = (t: Record<string, string>): Tag[] => Object.entries(t).map(([Key, Value]) => ({ Key, Value }));
 
 export async function createStack(aws: AwsClients, input: StackInput): Promise<string> {
   const { CreateStackCommand } = await import('@aws-sdk/client-cloudformation');
@@ -110,6 +112,7 @@ export async function createStack(aws: AwsClients, input: StackInput): Promise<s
         Parameters: toParameters(input.parameters),
         Tags: toTags(input.tags),
         EnableTerminationProtection: input.terminationProtection,
+        Capabilities: input.capabilities?.length ? (input.capabilities as Capability[]) : undefined,
         OnFailure: 'ROLLBACK',
         // The same token on every retry: a request whose answer was lost is not done twice.
         ClientRequestToken: `fragctl-create-${randomUUID()}`,
@@ -118,25 +121,6 @@ export async function createStack(aws: AwsClients, input: StackInput): Promise<s
     return out.StackId ?? input.name;
   } catch (e) {
     throw awsError(`cannot create stack ${input.name}`, e);
-  }
-}
-
-/** Returns false when CloudFormation says there is nothing to update. */
-export async function updateStack(aws: AwsClients, input: Omit<StackInput, 'terminationProtection'>): Promise<boolean> {
-  const { UpdateStackCommand } = await import('@aws-sdk/client-cloudformation');
-  const cfn = await aws.cloudformation();
-  try {
-    await cfn.send(new UpdateStackCommand({
-        StackName: input.name,
-        TemplateBody: input.body,
-        Parameters: toParameters(input.parameters),
-        Tags: toTags(input.tags),
-        ClientRequestToken: `fragctl-update-${randomUUID()}`,
-      }));
-    return true;
-  } catch (e) {
-    if (/No updates are to be performed/i.test((e as Error).message ?? '')) return false;
-    throw awsError(`cannot update stack ${input.name}`, e);
   }
 }
 
@@ -180,80 +164,5 @@ export async function stackResources(aws: AwsClients, stack: string): Promise<St
     return (out.StackResources ?? []).filter((r) => r.LogicalResourceId);
   } catch (e) {
     throw awsError(`cannot list the resources of ${stack}`, e);
-  }
-}
-
-export interface ChangeSetInput {
-  stack: string;
-  name: string;
-  body: string;
-  parameters: Record<string, string>;
-  tags: Record<string, string>;
-}
-
-export async function createChangeSet(aws: AwsClients, input: ChangeSetInput): Promise<string> {
-  const { CreateChangeSetCommand } = await import('@aws-sdk/client-cloudformation');
-  const cfn = await aws.cloudformation();
-  try {
-    const out = await cfn.send(
-      new CreateChangeSetCommand({
-        StackName: input.stack,
-        ChangeSetName: input.name,
-        ChangeSetType: 'UPDATE',
-        TemplateBody: input.body,
-        Parameters: toParameters(input.parameters),
-        Tags: toTags(input.tags),
-      }),
-    );
-    return out.Id ?? input.name;
-  } catch (e) {
-    throw awsError(`cannot create a change set for ${input.stack}`, e);
-  }
-}
-
-export interface ChangeSetView {
-  status: string;
-  reason?: string;
-  executionStatus?: string;
-  changes: Array<{ action: string; logicalId: string; type: string; replacement: string }>;
-}
-
-/** The change set with every page of its changes. */
-export async function describeChangeSet(aws: AwsClients, stack: string, changeSet: string): Promise<ChangeSetView> {
-  const { DescribeChangeSetCommand } = await import('@aws-sdk/client-cloudformation');
-  const cfn = await aws.cloudformation();
-  const view: ChangeSetView = { status: 'UNKNOWN', changes: [] };
-  let token: string | undefined;
-  try {
-    do {
-      const out = await cfn.send(new DescribeChangeSetCommand({ StackName: stack, ChangeSetName: changeSet, NextToken: token }));
-      view.status = out.Status ?? 'UNKNOWN';
-      view.reason = out.StatusReason;
-      view.executionStatus = out.ExecutionStatus;
-      for (const c of out.Changes ?? []) {
-        const r = c.ResourceChange;
-        if (!r) continue;
-        view.changes.push({
-          action: r.Action ?? '?',
-          logicalId: r.LogicalResourceId ?? '?',
-          type: r.ResourceType ?? '?',
-          replacement: r.Replacement ?? (r.Action === 'Modify' ? 'Conditional' : '-'),
-        });
-      }
-      token = out.NextToken;
-    } while (token);
-  } catch (e) {
-    throw awsError(`cannot describe change set ${changeSet}`, e);
-  }
-  return view;
-}
-
-export async function deleteChangeSet(aws: AwsClients, stack: string, changeSet: string): Promise<void> {
-  const { DeleteChangeSetCommand } = await import('@aws-sdk/client-cloudformation');
-  const cfn = await aws.cloudformation();
-  try {
-    await cfn.send(new DeleteChangeSetCommand({ StackName: stack, ChangeSetName: changeSet }));
-  } catch (e) {
-    throw awsError(`cannot delete change set ${changeSet}`, e);
   }
 }

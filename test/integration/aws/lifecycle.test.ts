@@ -93,7 +93,8 @@ describe('aws lifecycle on moto', () => {
     appendSetting(dir, 'demo', 'enable_workers: true');
     const refused = await run(dir, moto.url, ['demo', 'update', '--no-deploy']);
     assert.equal(refused.code, 2, show(refused));
-    assert.match(refused.stderr, /ACTION\s+LOGICAL ID\s+TYPE\s+REPLACEMENT/);
+    // moto's change sets list no Modify (and here no Add): the parameter change is what shows on it.
+    assert.match(refused.stderr, /EnableWorkers\s+false → true/);
     assert.match(refused.stderr, /--yes/);
     assert.equal((await aws.cfn.send(new ListChangeSetsCommand({ StackName: 'frag-demo' }))).Summaries?.length ?? 0, 0, 'declined: change set deleted');
 
