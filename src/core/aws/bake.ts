@@ -136,6 +136,10 @@ async function provision(ctx: Context, instance: Instance): Promise<void> {
     : `reach it with \`ssh -i keys/${ctx.env.settings.key_name}.pem ${host.user}@${host.address}\``;
   const keep = `the image instance ${id} is kept for debugging: ${reach}; \`fragctl ${ctx.env.name} clean\` removes it`;
   const { runPlaybook } = await import('../ansible/playbook.js');
+  if (host.connection === 'ssh') {
+    const { waitForSsh } = await import('../hosts/wait-ssh.js');
+    await waitForSsh(ctx, [{ ...host, vars: { ansible_ssh_private_key_file: keyFile(ctx), ...host.vars } }]);
+  }
   let ok = false;
   try {
     const recap = await runPlaybook(ctx, { playbook: IMAGE_PLAYBOOK, hosts: [host], vars: imageVars(ctx) });
