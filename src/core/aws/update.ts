@@ -85,6 +85,8 @@ export async function update(ctx: Context, opts: { deploy: boolean; onChanges?: 
 }
 
 async function finish(ctx: Context, result: UpdateResult, deploy: boolean): Promise<UpdateResult> {
+  // Groups CloudFormation did not roll (no UpdatePolicy) get an instance refresh, watched to the end.
+  if (result.changed && !ctx.options.dryRun) await (await import('./instance-refresh.js')).rollStaleGroups(ctx);
   if (deploy && !ctx.options.dryRun) result.deployed = await runDeploy(ctx);
   return result;
 }
