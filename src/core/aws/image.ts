@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import jsYaml from 'js-yaml';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { imageInstanceName, imageName } from '../names.js';

@@ -15,7 +15,7 @@ import { testContext } from './context.js';
 const asg = mockClient(AutoScalingClient);
 afterEach(() => asg.reset());
 
-const refresh = (Status: string, PercentageComplete: number, InstancesToUpdate: number, StatusReason?: string) =>
+const refresh = (Status: 'Pending' | 'InProgress' | 'Successful' | 'Failed', PercentageComplete: number, InstancesToUpdate: number, StatusReason?: string) =>
   ({ InstanceRefreshes: [{ InstanceRefreshId: 'r-1', Status, PercentageComplete, InstancesToUpdate, StatusReason }] });
 
 describe('instance refresh', () => {
