@@ -70,10 +70,15 @@ describe('image failures, plan hooks and dry runs on moto', () => {
     assert.equal(quiet.code, 0, show(quiet));
     assert.match(quiet.stdout, /no bake needed/);
     const vars = join(dir, 'playbooks', 'group_vars', 'all.yml');
-    writeFileSync(vars, `${readFileSync(vars, 'utf8')}\ncommon_packages: [htop, curl]\n`);
-    const r = await run(dir, moto.url, ['demo', 'plan']);
-    assert.equal(r.code, 0, show(r));
-    assert.match(r.stdout, /bake needed \(the inputs changed since ami-\w+: playbooks\/group_vars\/all\.yml changed\)/);
+    const original = readFileSync(vars, 'utf8');
+    writeFileSync(vars, `${original}\ncommon_packages: [htop, curl]\n`);
+    try {
+      const r = await run(dir, moto.url, ['demo', 'plan']);
+      assert.equal(r.code, 0, show(r));
+      assert.match(r.stdout, /bake needed \(the inputs changed since ami-\w+: playbooks\/group_vars\/all\.yml changed\)/);
+    } finally {
+      writeFileSync(vars, original); // the tests below run on the image baked above
+    }
   });
 
   it('commission --dry-run creates nothing', async () => {
