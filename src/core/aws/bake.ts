@@ -11,6 +11,7 @@ import { HASH_TAG, IMAGE_PLAYBOOK, imageInputsHash, imageState, type ImageRef } 
 import { imageLaunchSpec } from './launch.js';
 import { checkKeyFile, preflight, touched } from './preflight.js';
 import { backoff, sleep } from './sleep.js';
+import { privateKeyPath } from '../ansible/keys.js';
 import { bastionSshArgs, loopbackHost } from '../deploy/connection.js';
 import { bakePreflight, imageVars } from './bake-preflight.js';
 
@@ -144,6 +145,10 @@ async function provision(ctx: Context, instance: Instance): Promise<void> {
     : `reach it with \`ssh -i keys/${ctx.env.settings.key_name}.pem ${host.user}@${host.address}\``;
   const keep = `the image instance ${id} is kept for debugging: ${reach}; \`fragctl ${ctx.env.name} clean\` removes it`;
   const { runPlaybook } = await import('../ansible/playbook.js');
+  if (host.connection === 'ssh') {
+    const { waitForSsh } = await import('../hosts/wait-ssh.js');
+    await waitForSsh(ctx, [{ ...host, vars: { ansible_ssh_private_key_file: privateKeyPath(ctx), ...host.vars } }]);
+  }
   let ok = false;
   try {
     const recap = await runPlaybook(ctx, { playbook: IMAGE_PLAYBOOK, hosts: [host], vars: imageVars(ctx) });

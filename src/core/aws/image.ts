@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import jsYaml from 'js-yaml';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
-import { imageName } from '../names.js';
+import { imageInstanceName, imageName } from '../names.js';
+import { describeChanges, inputsManifest, loadManifest, saveManifest, type InputsManifest } from './image-inputs.js';
 import { describeImages, tagOf, type Image } from '../../providers/aws/ec2.js';
 
 export const IMAGE_PLAYBOOK = 'image.yml';
@@ -24,63 +23,23 @@ export interface ImageState {
   reason: string;
 }
 
-/** The roles a playbook's plays name (strings or `{ role: x }` entries), plus their meta dependencies. */
-export function playbookRoles(playbooksDir: string, playbookFile: string): string[] {
-  const text = readFileSync(join(playbooksDir, playbookFile), 'utf8');
-  let plays: unknown;
-  try {
-    plays = jsYaml.load(text);
-  } catch (e) {
-    throw new UserError(`playbooks/${playbookFile}: ${(e as Error).message.split('\n')[0]}`, { hint: 'fix the YAML syntax', code: 'PLAYBOOK_SYNTAX' });
-  }
-  const found = new Set<string>();
-  const add = (entry: unknown): void => {
-    const name = typeof entry === 'string' ? entry : (entry as { role?: unknown; name?: unknown } | null)?.role ?? (entry as { name?: unknown } | null)?.name;
-    if (typeof name !== 'string' || found.has(name)) return;
-    found.add(name);
-    const meta = ['yml', 'yaml'].map((ext) => join(playbooksDir, 'roles', name, 'meta', `main.${ext}`)).find(existsSync);
-    if (!meta) return;
-    const deps = (jsYaml.load(readFileSync(meta, 'utf8')) as { dependencies?: unknown[] } | null)?.dependencies ?? [];
-    for (const dep of deps) add(dep);
-  };
-  for (const play of Array.isArray(plays) ? plays : []) {
-    for (const entry of ((play as { roles?: unknown[] } | null)?.roles ?? [])) add(entry);
-  }
-  return [...found].sort();
-}
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...filesUnder(path));
-    else out.push(path);
-  }
-  return out;
-}
-
-/** sha256 of the base image ID, playbooks/image.yml and every file of the roles it uses. */
-export function imageInputsHash(ctx: Context): string {
+/** The manifest of every file the image playbook can read (see image-inputs.ts), kept for plan. */
+export function imageInputs(ctx: Context): InputsManifest {
   const dir = ctx.project.paths.playbooks;
-  const playbook = join(dir, IMAGE_PLAYBOOK);
-  if (!existsSync(playbook)) {
+  if (!existsSync(join(dir, IMAGE_PLAYBOOK))) {
     throw new UserError(`the image playbook playbooks/${IMAGE_PLAYBOOK} does not exist`, {
       hint: 'bake provisions the image with playbooks/image.yml: create it (see "The ops project" in the README)',
       code: 'PLAYBOOK_MISSING',
     });
   }
-  const hash = createHash('sha256');
-  hash.update(`base:${ctx.env.settings.base_image_id}\n`);
-  hash.update(`playbook:${readFileSync(playbook)}\n`);
-  for (const role of playbookRoles(dir, IMAGE_PLAYBOOK)) {
-    const roleDir = join(dir, 'roles', role);
-    for (const file of filesUnder(roleDir)) {
-      hash.update(`file:${relative(dir, file)}\n`);
-      hash.update(readFileSync(file));
-    }
-  }
-  return hash.digest('hex').slice(0, 20);
+  const m = inputsManifest(dir, IMAGE_PLAYBOOK, imageInstanceName(ctx.env.settings.app_name), ['image'], ctx.env.settings.base_image_id);
+  saveManifest(ctx.project.paths.state, m);
+  return m;
+}
+
+/** A hash of the base image ID and every file the image playbook can read. */
+export function imageInputsHash(ctx: Context): string {
+  return imageInputs(ctx).hash;
 }
 
 /** Every `<app>-image` we own, newest first. */
@@ -99,7 +58,8 @@ export const toRef = (i: Image): ImageRef => ({ imageId: i.ImageId ?? '?', name:
 
 /** Whether a bake is due: the image for the current inputs, if any. One DescribeImages call. */
 export async function imageState(ctx: Context): Promise<ImageState> {
-  const inputsHash = imageInputsHash(ctx);
+  const inputs = imageInputs(ctx);
+  const inputsHash = inputs.hash;
   const images = await listImages(ctx);
   const match = images.find((i) => tagOf(i.Tags, HASH_TAG) === inputsHash && i.State === 'available');
   if (match) return { inputsHash, current: toRef(match), needsBake: false, reason: `${match.ImageId} was baked from the same inputs` };
@@ -108,8 +68,16 @@ export async function imageState(ctx: Context): Promise<ImageState> {
     inputsHash,
     current: newest ? toRef(newest) : undefined,
     needsBake: true,
-    reason: newest
-      ? `the inputs changed since ${newest.ImageId} (base image, playbooks/${IMAGE_PLAYBOOK} or its roles)`
-      : `no ${imageName(ctx.env.settings.app_name)} exists yet`,
+    reason: newest ? changedSince(ctx, inputs, newest) : `no ${imageName(ctx.env.settings.app_name)} exists yet`,
   };
+}
+
+/** Names the changed files when the manifest of the newest image's inputs is known here. */
+function changedSince(ctx: Context, now: InputsManifest, newest: Image): string {
+  const hash = tagOf(newest.Tags, HASH_TAG);
+  const before = hash ? loadManifest(ctx.project.paths.state, hash) : undefined;
+  const changes = before ? describeChanges(before, now) : [];
+  if (!changes.length) return `the inputs changed since ${newest.ImageId} (base image, playbooks/${IMAGE_PLAYBOOK}, its roles, vars or requirements)`;
+  const shown = changes.slice(0, 5).join(', ') + (changes.length > 5 ? ` and ${changes.length - 5} more` : '');
+  return `the inputs changed since ${newest.ImageId}: ${shown}`;
 }

@@ -96,6 +96,8 @@ export async function update(ctx: Context, opts: UpdateOptions): Promise<UpdateR
   const done = await waitForStack(ctx, { stack: stack.StackId ?? name, operation: 'update', sinceEventId: since, label: name });
   success(ctx.io, 'stack.updated', `stack ${name} is ${done.status}`);
   const result: UpdateResult = { ...review, changed: true, status: done.status, outputs: outputsOf(done.stack) };
+  // Groups CloudFormation did not roll (no UpdatePolicy) get an instance refresh, watched to the end.
+  await (await import('./instance-refresh.js')).rollStaleGroups(ctx);
   if (opts.deploy) result.deployed = await runDeploy(ctx);
   return result;
 }

@@ -70,6 +70,8 @@ export const AwsSettings = v.strictObject({
     user: v.optional(v.string()),
     vars: v.optional(v.record(v.string(), v.unknown())),
   })))),
+  /** Seconds to wait for SSH on new instances (port open and a login with the key) before Ansible runs. */
+  ssh_wait_timeout: int(1, 300),
   /** Where the record and lock table lives; defaults to `<app>-fragctl`. */
   state_table: v.optional(v.string()),
 });

@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import type { FormationFile, Template } from './read.js';
 import { checkReferences } from './references.js';
 import { checkCycles } from './cycles.js';
+import { checkUpdatePolicies } from './update-policy.js';
 
 /** Which file each merged logical ID came from (`Section.ID` → formations/x.json), per merged template. */
 const ORIGINS = new WeakMap<Template, Map<string, string>>();
@@ -68,6 +69,7 @@ export function mergeFormations(files: FormationFile[], options: MergeOptions = 
   checkSharedNames(out, origin);
   checkReferences(files, out);
   checkCycles(out, (section, id) => origin.get(`${section}.${id}`) ?? '?');
+  checkUpdatePolicies(out, (section, id) => origin.get(`${section}.${id}`) ?? '?');
   return out;
 }
 

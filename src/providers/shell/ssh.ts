@@ -28,3 +28,30 @@ export async function runSsh(t: SshTarget, command: string[]): Promise<number> {
   const r = await exec(which('ssh'), sshArgs(t, command), { interactive: true });
   return r.exitCode;
 }
+
+/** Whether a TCP connection to host:port opens within `timeoutMs`: undefined when it does, else why not. */
+export async function tcpProbe(address: string, port: number, timeoutMs: number): Promise<string | undefined> {
+  const { createConnection } = await import('node:net');
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: address, port });
+    const done = (why?: string): void => {
+      socket.destroy();
+      resolve(why);
+    };
+    socket.setTimeout(timeoutMs, () => done(`no TCP answer within ${Math.round(timeoutMs / 1000)}s`));
+    socket.once('connect', () => done());
+    socket.once('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
+  });
+}
+
+/**
+ * One SSH login that runs `true` (key only, no prompt): undefined when it worked, else ssh's last
+ * line. `ConnectTimeout` bounds the TCP connect and the SSH banner/handshake exchange.
+ */
+export async function sshProbe(t: SshTarget, timeoutSec: number, signal?: AbortSignal): Promise<string | undefined> {
+  const args = ['-o', `ConnectTimeout=${Math.max(1, Math.ceil(timeoutSec))}`, '-o', 'ConnectionAttempts=1', '-o', 'LogLevel=ERROR', ...sshArgs(t, ['true'])];
+  const r = await exec(which('ssh'), args, { signal });
+  if (r.exitCode === 0) return undefined;
+  const last = `${r.stderr}`.trim().split('\n').pop() ?? '';
+  return last || `ssh exited with ${r.exitCode}`;
+}

@@ -4,7 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeStacksCommand, ListChangeSetsCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeImagesCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
@@ -63,6 +63,22 @@ describe('image failures, plan hooks and dry runs on moto', () => {
     assert.equal(after.inputsHash, before.inputsHash);
     assert.match(after.current?.imageId ?? '', /^ami-/);
     assert.equal(ctx2.aws.totalCalls(), 1);
+  });
+
+  it('a variable added to group_vars/all.yml makes plan ask for a bake and name the file', async () => {
+    const quiet = await run(dir, moto.url, ['demo', 'plan']);
+    assert.equal(quiet.code, 0, show(quiet));
+    assert.match(quiet.stdout, /no bake needed/);
+    const vars = join(dir, 'playbooks', 'group_vars', 'all.yml');
+    const original = readFileSync(vars, 'utf8');
+    writeFileSync(vars, `${original}\ncommon_packages: [htop, curl]\n`);
+    try {
+      const r = await run(dir, moto.url, ['demo', 'plan']);
+      assert.equal(r.code, 0, show(r));
+      assert.match(r.stdout, /bake needed \(the inputs changed since ami-\w+: playbooks\/group_vars\/all\.yml changed\)/);
+    } finally {
+      writeFileSync(vars, original); // the tests below run on the image baked above
+    }
   });
 
   it('commission --dry-run creates nothing', async () => {
