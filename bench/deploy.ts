@@ -13,6 +13,8 @@ import { startSshHosts } from '../test/helpers/ssh-hosts.js';
 import { labProject } from '../test/integration/deploy/lab.js';
 import { ansibleEnv } from '../src/providers/shell/ansible.js';
 
+import { bundle } from './lib/bundle.js';
+
 const ROOT = join(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TARGET = 1.15;
@@ -34,25 +36,6 @@ function time(cmd: string, args: string[], env: Record<string, string>, cwd: str
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** The shipping bundle (as scripts/build.mjs makes it), built fresh so that it is today's code. */
-async function bundle(): Promise<string> {
-  const { build } = await import('esbuild');
-  const outdir = mkdtempSync(join(ROOT, 'node_modules', '.fragctl-bench-'));
-  await build({
-    entryPoints: { fragctl: join(ROOT, 'bin', 'fragctl.ts') },
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    outdir,
-    external: ['@aws-sdk/*', '@smithy/*', '@kubernetes/*'],
-    banner: { js: "import { createRequire as __fragctlRequire } from 'node:module'; const require = __fragctlRequire(import.meta.url);" },
-    alias: { 'js-yaml': join(ROOT, 'node_modules', 'js-yaml', 'index.js') },
-    logLevel: 'warning',
-  });
-  return join(outdir, 'fragctl.js');
-}
 
 /** Ansible's script-inventory JSON (`--list`) as a static YAML/JSON inventory file. */
 function staticInventory(list: string): unknown {

@@ -6,11 +6,13 @@
  * Targets: fragctl <= 0.6 x the plugin, and within 15% of the bare call. Exit 1 when missed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { copyProject } from '../test/helpers/cli.js';
 import { startMoto } from '../test/helpers/moto.js';
+
+import { bundle } from './lib/bundle.js';
 
 const ROOT = join(import.meta.dirname, '..');
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -36,25 +38,6 @@ function median(cmd: string, args: string[], env: Record<string, string>, cwd: s
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 }
 
-/** The shipping bundle (as scripts/build.mjs makes it), built into a private folder when dist/ has none. */
-async function bundle(): Promise<string> {
-  const { build } = await import('esbuild');
-  const outdir = mkdtempSync(join(ROOT, 'node_modules', '.fragctl-bench-'));
-  await build({
-    entryPoints: { fragctl: join(ROOT, 'bin', 'fragctl.ts') },
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    outdir,
-    external: ['@aws-sdk/*', '@smithy/*', '@kubernetes/*'],
-    banner: { js: "import { createRequire as __fragctlRequire } from 'node:module'; const require = __fragctlRequire(import.meta.url);" },
-    alias: { 'js-yaml': join(ROOT, 'node_modules', 'js-yaml', 'index.js') },
-    logLevel: 'warning',
-  });
-  return join(outdir, 'fragctl.js');
-}
 
 async function main(): Promise<number> {
   const moto = await startMoto();
