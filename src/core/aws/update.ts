@@ -96,11 +96,15 @@ export async function update(ctx: Context, opts: UpdateOptions): Promise<UpdateR
   const done = await waitForStack(ctx, { stack: stack.StackId ?? name, operation: 'update', sinceEventId: since, label: name });
   success(ctx.io, 'stack.updated', `stack ${name} is ${done.status}`);
   const result: UpdateResult = { ...review, changed: true, status: done.status, outputs: outputsOf(done.stack) };
-  // Groups CloudFormation did not roll (no UpdatePolicy) get an instance refresh, watched to the end.
-  await (await import('./instance-refresh.js')).rollStaleGroups(ctx);
+  // Groups CloudFormation did not roll (no UpdatePolicy) get an instance refresh, watched to the
+  // end: only when the change touched what instances are launched from.
+  if (set.changes.some((c) => LAUNCH_TYPES.has(c.type))) await (await import('./instance-refresh.js')).rollStaleGroups(ctx);
   if (opts.deploy) result.deployed = await runDeploy(ctx);
   return result;
 }
+
+/** Resources whose change means new instances: a new image, launch template or group. */
+const LAUNCH_TYPES = new Set(['AWS::EC2::LaunchTemplate', 'AWS::AutoScaling::LaunchConfiguration', 'AWS::AutoScaling::AutoScalingGroup']);
 
 function changeSummary(changes: Change[], parameters: ParameterChange[]): string {
   if (changes.length) return `${changes.length} resource change(s)${parameters.length ? ` and ${parameters.length} parameter change(s)` : ''}`;
