@@ -2,7 +2,7 @@
  * `fragctl <env> hosts --json` against moto with 100 and 1,000 tagged instances, side by side with
  * (a) a bare Node process making the same paginated DescribeInstances call, and (b) Ansible's own
  * amazon.aws.aws_ec2 inventory plugin (`ansible-inventory --list`) on the same endpoint, when the
- * full `ansible` package is installed in .venv/ansible-full (see "Benchmarks" in the README).
+ * full `ansible` package is installed in .venv/ansible-full (see docs/benchmarks.md).
  * Targets: fragctl <= 0.6 x the plugin, and within 15% of the bare call. Exit 1 when missed.
  */
 import { spawnSync } from 'node:child_process';

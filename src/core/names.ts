@@ -1,7 +1,7 @@
 import { UserError } from './errors.js';
 
 /**
- * The naming and tagging contract every verb relies on (see "Names and tags" in the README).
+ * The naming and tagging contract every verb relies on (see "Names and tags" in docs/aws.md).
  * The stack is `<app>-<env>`; every taggable resource carries Name=<app>-<env>-<group>, App, Env, Group.
  */
 export const GROUPS = ['database', 'app', 'knowledge', 'broker', 'worker'] as const;

@@ -116,7 +116,7 @@ export async function buildParameters(ctx: Context, template: Template, imageId:
   if (first) {
     throw new UserError(first.message, {
       details: rest.map((p) => p.message),
-      hint: first.hint ?? 'see "Stack parameters" in the README',
+      hint: first.hint ?? 'see "Stack parameters" in docs/aws.md',
       code: 'PARAMETER_INVALID',
     });
   }

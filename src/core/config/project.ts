@@ -91,7 +91,7 @@ export function loadProject(dir: string): Project {
       code: 'CONFIG_INVALID',
     });
   }
-  const shared = parseWith(SharedSettings, sharedRaw, 'playbooks/group_vars/all.yml', 'see "Configuration" in the README');
+  const shared = parseWith(SharedSettings, sharedRaw, 'playbooks/group_vars/all.yml', 'see "Configuration" in docs/configuration.md');
   // Secrets by shape: every value under a secret-looking key is masked wherever it would appear.
   setSecretKeyPatterns(shared.secret_key_patterns);
   const plainSecrets = registerSecretSettings(withoutNames(sharedRaw));
@@ -142,7 +142,7 @@ export function loadEnvironment(project: Project, name: string): Environment {
   }
   const rel = file.slice(project.paths.dir.length + 1);
   const raw = readYamlFile(file, project.paths.dir) ?? {};
-  const envFile = parseWith(EnvironmentFile, raw, rel, 'see "Environments" in the README');
+  const envFile = parseWith(EnvironmentFile, raw, rel, 'see "Environments" in docs/configuration.md');
   const settings = parseWith(SharedSettings, { ...project.sharedRaw, ...envFile.settings }, `${rel} (settings)`, 'an override must keep the type of the shared setting');
   const env: Environment = {
     name,

@@ -25,7 +25,7 @@ const [TAG1, TAG2] = (process.env.FRAGCTL_REAL_TAGS ?? '1.27-alpine,1.26-alpine'
 const STORAGE = process.env.FRAGCTL_REAL_STORAGE_CLASS;
 const STACK = `e2e${Math.random().toString(36).slice(2, 8)}`;
 const NS = `frag-e2e-${STACK}`;
-const SKIP = KUBECONFIG ? false : 'FRAGCTL_REAL_KUBECONFIG is not set: the opt-in real-cluster suite needs a kubeconfig (see "Kubernetes stacks" in the README)';
+const SKIP = KUBECONFIG ? false : 'FRAGCTL_REAL_KUBECONFIG is not set: the opt-in real-cluster suite needs a kubeconfig (see docs/kubernetes.md)';
 
 function kubectl(...args: string[]): { code: number; out: string } {
   const r = spawnSync(process.env.FRAGCTL_REAL_KUBECTL ?? 'kubectl', ['--kubeconfig', KUBECONFIG!, ...(CONTEXT ? ['--context', CONTEXT] : []), ...args], { encoding: 'utf8' });
