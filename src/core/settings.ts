@@ -16,6 +16,9 @@ export const ENV_VARS = {
   vaultPassword: 'FRAGCTL_VAULT_PASSWORD',
   registryUser: 'FRAGCTL_REGISTRY_USER',
   registryPassword: 'FRAGCTL_REGISTRY_PASSWORD',
+  /** A build registry with other credentials than the production one (promote across registries). */
+  buildRegistryUser: 'FRAGCTL_BUILD_REGISTRY_USER',
+  buildRegistryPassword: 'FRAGCTL_BUILD_REGISTRY_PASSWORD',
 } as const;
 
 export type EnvSetting = keyof typeof ENV_VARS;

@@ -1,7 +1,7 @@
 /**
  * A real container registry for tests: Debian's `docker-registry` (distribution 2.8) on a free
  * loopback port with a temporary storage root, plus a way to push small test images through the
- * distribution HTTP API (a config blob and an OCI manifest; no layers, no Docker engine).
+ * distribution HTTP API (a config blob, one small layer and an OCI manifest, or an index; no Docker engine).
  * A missing docker-registry is a failure, not a skip: `bash scripts/setup.sh` installs it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,8 +15,15 @@ export interface TestRegistry {
   url: string;
   /** host:port, the registry part of image names. */
   host: string;
-  /** Pushes a tiny image (config blob + OCI manifest) as repo:tag; returns the manifest digest. */
+  /** Pushes a tiny image (config blob, one layer, OCI manifest) as repo:tag; returns the manifest digest. */
   push(repo: string, tag: string, label?: string): Promise<string>;
+  /** Pushes an OCI index over images already in repo (by digest) as repo:tag; returns its digest. */
+  pushIndex(repo: string, tag: string, children: string[]): Promise<string>;
+  /** The digests of the config and layers of repo@ref. */
+  blobs(repo: string, ref: string): Promise<string[]>;
+  hasBlob(repo: string, digest: string): Promise<boolean>;
+  /** Unlinks a blob from the repository (the registry has delete enabled). */
+  deleteBlob(repo: string, digest: string): Promise<void>;
   tags(repo: string): Promise<string[]>;
   digest(repo: string, tag: string): Promise<string | undefined>;
   stop(): Promise<void>;
@@ -74,27 +81,48 @@ export async function startRegistry(): Promise<TestRegistry> {
     return digest;
   }
 
+  async function putManifest(repo: string, tag: string, mediaType: string, body: object): Promise<string> {
+    const manifest = Buffer.from(JSON.stringify(body));
+    const res = await fetch(`${url}/v2/${repo}/manifests/${tag}`, { method: 'PUT', headers: { 'Content-Type': mediaType }, body: new Uint8Array(manifest) });
+    if (res.status !== 201) throw new Error(`manifest put: ${res.status} ${await res.text()}`);
+    return res.headers.get('docker-content-digest') ?? sha256(manifest);
+  }
+
   return {
     url,
     host,
     async push(repo, tag, label = tag) {
       const configBytes = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: { build: label } }, rootfs: { type: 'layers', diff_ids: [] } }));
       const configDigest = await pushBlob(repo, configBytes);
-      const manifest = Buffer.from(
-        JSON.stringify({
-          schemaVersion: 2,
-          mediaType: 'application/vnd.oci.image.manifest.v1+json',
-          config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: configBytes.length },
-          layers: [],
-        }),
-      );
-      const res = await fetch(`${url}/v2/${repo}/manifests/${tag}`, {
-        method: 'PUT',
-        headers: { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' },
-        body: new Uint8Array(manifest),
+      const layerBytes = Buffer.from(`layer of ${repo}:${label} `.repeat(2000));
+      const layerDigest = await pushBlob(repo, layerBytes);
+      return putManifest(repo, tag, 'application/vnd.oci.image.manifest.v1+json', {
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: configBytes.length },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layerDigest, size: layerBytes.length }],
       });
-      if (res.status !== 201) throw new Error(`manifest put: ${res.status} ${await res.text()}`);
-      return res.headers.get('docker-content-digest') ?? sha256(manifest);
+    },
+    async pushIndex(repo, tag, children) {
+      const manifests = [];
+      for (const [i, digest] of children.entries()) {
+        const res = await fetch(`${url}/v2/${repo}/manifests/${digest}`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } });
+        const size = (await res.arrayBuffer()).byteLength;
+        manifests.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest, size, platform: { architecture: i ? 'arm64' : 'amd64', os: 'linux' } });
+      }
+      return putManifest(repo, tag, 'application/vnd.oci.image.index.v1+json', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests });
+    },
+    async blobs(repo, ref) {
+      const res = await fetch(`${url}/v2/${repo}/manifests/${ref}`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } });
+      const m = (await res.json()) as { config: { digest: string }; layers: Array<{ digest: string }> };
+      return [m.config.digest, ...m.layers.map((l) => l.digest)];
+    },
+    async hasBlob(repo, digest) {
+      return (await fetch(`${url}/v2/${repo}/blobs/${digest}`, { method: 'HEAD' })).status === 200;
+    },
+    async deleteBlob(repo, digest) {
+      const res = await fetch(`${url}/v2/${repo}/blobs/${digest}`, { method: 'DELETE' });
+      if (res.status !== 202) throw new Error(`blob delete: ${res.status} ${await res.text()}`);
     },
     async tags(repo) {
       const res = await fetch(`${url}/v2/${repo}/tags/list`);

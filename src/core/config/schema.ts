@@ -93,6 +93,10 @@ export const KubeSettings = v.strictObject({
   database: v.optional(v.picklist(['internal', 'external']), 'internal'),
   database_host: v.optional(v.string()),
   registry: v.optional(v.string()),
+  /** Where CI pushes builds (latest-N), when not kubernetes.image: promote copies them over by digest. */
+  build_image: v.optional(v.string()),
+  /** The build registry's API URL, when not the host of build_image. */
+  build_registry: v.optional(v.string()),
   production_env: str('production'),
   storage_class: v.optional(v.string()),
   /** Per API request (watches excepted), e.g. 30s; kubectl's --request-timeout. */

@@ -6,6 +6,7 @@
  * before a tag moves; a rollout that fails is rolled back and `stable` is put back.
  */
 import { RegistryClient } from '../../providers/registry/client.js';
+import { copyImage, type Repo } from './copy-image.js';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { envSetting } from '../settings.js';
@@ -55,6 +56,31 @@ export function registryUrl(stack: KubeStack, image: ImageRef): string {
   return `${local ? 'http' : 'https'}://${image.host}`;
 }
 
+function targetRegistry(stack: KubeStack, repo: ImageRef): RegistryClient {
+  const user = envSetting('registryUser');
+  const password = envSetting('registryPassword');
+  return new RegistryClient(registryUrl(stack, repo), user && password ? { user, password } : undefined);
+}
+
+/**
+ * The repository CI pushes builds to: kubernetes.build_image, else the environment's own image.
+ * A build registry on another host gets FRAGCTL_BUILD_REGISTRY_USER/PASSWORD when set, else the
+ * production registry's credentials.
+ */
+function buildRepo(stack: KubeStack, repo: ImageRef, registry: RegistryClient): Repo {
+  const setting = stack.settings.build_image;
+  if (!setting) return { client: registry, path: repo.path, name: repo.repository };
+  const ref = parseImageRef(setting, 'kubernetes.build_image');
+  if (ref.tag || ref.digest) {
+    throw new UserError(`kubernetes.build_image names a tag or digest (${setting})`, { hint: 'give the repository only, e.g. registry.example.com/builds/shop: --build picks the tag', code: 'KUBE_SETTINGS' });
+  }
+  const url = registryUrl({ ...stack, registry: stack.settings.build_registry ?? (ref.host === repo.host ? stack.registry : undefined) }, ref);
+  if (url === registry.baseUrl) return { client: registry, path: ref.path, name: ref.repository };
+  const user = envSetting('buildRegistryUser') ?? envSetting('registryUser');
+  const password = envSetting('buildRegistryPassword') ?? envSetting('registryPassword');
+  return { client: new RegistryClient(url, user && password ? { user, password } : undefined), path: ref.path, name: ref.repository };
+}
+
 export function checkVersion(version: string): void {
   if (!VERSION_RE.test(version)) {
     throw new UserError(`--as ${version}: not a version tag`, { hint: 'use MAJOR.MINOR.PATCH with an optional v and -rcN, e.g. v1.4.0 or 1.4.0-rc2', code: 'VERSION_TAG' });
@@ -76,14 +102,13 @@ export async function promote(ctx: Context, o: PromoteOptions): Promise<PromoteR
   const { stack } = s;
   requireDeployed(s);
   const repo = parseImageRef(stack.image);
-  const user = envSetting('registryUser');
-  const password = envSetting('registryPassword');
-  const registry = new RegistryClient(registryUrl(stack, repo), user && password ? { user, password } : undefined);
+  const registry = targetRegistry(stack, repo);
+  const build = buildRepo(stack, repo, registry);
   // Verify everything before moving anything.
-  const manifest = await registry.getManifest(repo.path, source);
+  const manifest = await build.client.getManifest(build.path, source);
   if (!manifest) {
-    const builds = (await registry.listTags(repo.path)).filter((t) => /^latest-\d+$/.test(t)).sort((a, b) => Number(b.slice(7)) - Number(a.slice(7))).slice(0, 5);
-    throw new UserError(`build ${o.build} not found: ${repo.repository} has no tag ${source}`, {
+    const builds = (await build.client.listTags(build.path)).filter((t) => /^latest-\d+$/.test(t)).sort((a, b) => Number(b.slice(7)) - Number(a.slice(7))).slice(0, 5);
+    throw new UserError(`build ${o.build} not found: ${build.name} has no tag ${source}`, {
       hint: builds.length ? `recent builds: ${builds.join(', ')}` : 'the repository has no latest-N tags yet',
       code: 'BUILD_MISSING',
     });
@@ -93,7 +118,11 @@ export async function promote(ctx: Context, o: PromoteOptions): Promise<PromoteR
   }
   const stable = await registry.getManifest(repo.path, 'stable');
   const plan: PromotePlan = { source, digest: manifest.digest, moves: [{ tag: 'stable', from: stable?.digest, to: manifest.digest }, { tag: o.as, to: manifest.digest }] };
-  info(ctx.io, 'kube.promote.plan', `${repo.repository}:${source} is ${manifest.digest}; stable moves from ${stable?.digest ?? '(none)'}; ${o.as} is free`, { ...plan });
+  info(ctx.io, 'kube.promote.plan', `${build.name}:${source} is ${manifest.digest}; stable moves from ${stable?.digest ?? '(none)'}; ${o.as} is free`, { ...plan });
+  if (build.name !== repo.repository) {
+    const copied = await copyImage(build, { client: registry, path: repo.path, name: repo.repository }, manifest);
+    info(ctx.io, 'kube.promote.copied', `${build.name}:${source} copied to ${repo.repository}@${copied.digest} (${copied.manifests} manifest(s); blobs: ${copied.blobs.mounted} mounted, ${copied.blobs.uploaded} uploaded, ${copied.blobs.present} already there)`, { ...copied, from: build.name, to: repo.repository });
+  }
   const digest = await registry.putManifest(repo.path, 'stable', manifest);
   const image: ImageRef = { ...repo, tag: undefined, digest };
   let out;
@@ -110,7 +139,7 @@ export async function promote(ctx: Context, o: PromoteOptions): Promise<PromoteR
   // The version tag is written once production runs the build: a registry cannot take back a tag
   // that shares its manifest with latest-N without deleting both.
   await registry.putManifest(repo.path, o.as, manifest);
-  info(ctx.io, 'kube.promote.tagged', `${repo.repository}:${source} (${digest}) tagged ${o.as} and stable`, { digest, source, version: o.as });
+  info(ctx.io, 'kube.promote.tagged', `${build.name}:${source} (${digest}) in ${repo.repository} tagged ${o.as} and stable`, { digest, source, version: o.as });
   touched(ctx, s.api, { platform: 'kubernetes', namespace: stack.namespace, revision: out.release.version });
   return { env: stack.env, namespace: stack.namespace, image: formatImage(image), digest, revision: out.release.version, source, version: o.as, tag: o.as, tags: [o.as, 'stable'], plan };
 }

@@ -1,8 +1,9 @@
 /**
  * The container registry calls a promotion needs, over the OCI distribution HTTP API with fetch:
  * read a manifest (any of the OCI and Docker v2 media types, single or index), read its digest,
- * put the same bytes under another tag, list tags. No image layer ever moves: a promotion copies
- * a manifest, so the promoted image is byte for byte the one that was tested.
+ * put the same bytes under another tag, list tags. Within one repository no layer moves: a promotion
+ * copies a manifest. Across repositories the blobs are mounted (same registry) or uploaded whole
+ * (another registry), by digest, so the promoted image is byte for byte the one that was tested.
  */
 import { createHash } from 'node:crypto';
 import { OperationError } from '../../core/errors.js';
@@ -67,6 +68,53 @@ export class RegistryClient {
     const res = await this.fetch('PUT', `/v2/${repo}/manifests/${tag}`, { 'Content-Type': manifest.mediaType }, manifest.bytes);
     await this.check(res, `tag ${repo}:${tag}`);
     return res.headers.get('docker-content-digest') ?? manifest.digest;
+  }
+
+  /** Whether the repository holds the blob (HEAD). */
+  async hasBlob(repo: string, digest: string): Promise<boolean> {
+    const res = await this.fetch('HEAD', `/v2/${repo}/blobs/${digest}`, {});
+    if (res.status === 404) return false;
+    await this.check(res, `check the blob ${digest} in ${repo}`);
+    return true;
+  }
+
+  /**
+   * Cross-repository mount (same registry): true when the registry linked the blob (201). A 202
+   * means it started an ordinary upload instead (the source lacks it, or mounting is not allowed):
+   * that upload is cancelled and the caller copies the bytes.
+   */
+  async mountBlob(repo: string, digest: string, from: string): Promise<boolean> {
+    const res = await this.fetch('POST', `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, { 'Content-Length': '0' });
+    if (res.status === 201) return true;
+    await this.check(res, `mount the blob ${digest} from ${from} into ${repo}`);
+    const location = res.headers.get('location');
+    if (location) await this.send('DELETE', location, {}).catch(() => undefined);
+    return false;
+  }
+
+  /** The blob's bytes, or undefined when the repository does not have it. */
+  async getBlob(repo: string, digest: string): Promise<Buffer | undefined> {
+    const res = await this.fetch('GET', `/v2/${repo}/blobs/${digest}`, {});
+    if (res.status === 404) return undefined;
+    await this.check(res, `read the blob ${digest} of ${repo}`);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    if (digest.startsWith('sha256:') && actual !== digest) {
+      throw new OperationError(`the blob ${digest} of ${repo} read back as ${actual}`, { hint: 'the registry returned other bytes than its digest names: try again, then check the registry storage', code: 'REGISTRY_ERROR' });
+    }
+    return bytes;
+  }
+
+  /** Monolithic upload (POST, then one PUT with the digest), as the distribution API describes. */
+  async uploadBlob(repo: string, digest: string, bytes: Buffer): Promise<void> {
+    const start = await this.fetch('POST', `/v2/${repo}/blobs/uploads/`, { 'Content-Length': '0' });
+    await this.check(start, `start an upload to ${repo}`);
+    const location = start.headers.get('location');
+    if (!location) throw new OperationError(`the registry started an upload to ${repo} but gave no Location`, { hint: 'see the registry logs', code: 'REGISTRY_ERROR' });
+    const url = new URL(location, this.baseUrl);
+    url.searchParams.set('digest', digest);
+    const put = await this.fetch('PUT', url.toString(), { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) }, bytes);
+    await this.check(put, `upload the blob ${digest} to ${repo}`);
   }
 
   async listTags(repo: string): Promise<string[]> {
