@@ -2,8 +2,9 @@
  * `promote --build N --as VERSION`: the image tested as `latest-N` (or a release candidate) goes
  * to the environment without a rebuild. Through the registry's HTTP API its manifest is copied to
  * the version tag and to `stable`; the environment is pointed at the image's digest, so what runs
- * is byte for byte what was tested, whatever later happens to the tags. Everything is verified
- * before a tag moves; a rollout that fails is rolled back and `stable` is put back.
+ * is byte for byte what was tested, whatever later happens to the tags. When CI builds into another
+ * repository (kubernetes.build_image), the image is first copied there by digest (copy-image.ts).
+ * Everything is verified before a tag moves; a rollout that fails is rolled back and `stable` is put back.
  */
 import { RegistryClient } from '../../providers/registry/client.js';
 import { copyImage, type Repo } from './copy-image.js';
@@ -100,10 +101,10 @@ export async function promote(ctx: Context, o: PromoteOptions): Promise<PromoteR
   if (!ctx.env.protected) warn(ctx.io, 'kube.promote.unprotected', `${ctx.env.name} is not protected: promote is meant for the production environment`);
   const s = await openStack(ctx);
   const { stack } = s;
-  requireDeployed(s);
   const repo = parseImageRef(stack.image);
   const registry = targetRegistry(stack, repo);
   const build = buildRepo(stack, repo, registry);
+  requireDeployed(s);
   // Verify everything before moving anything.
   const manifest = await build.client.getManifest(build.path, source);
   if (!manifest) {

@@ -27,6 +27,7 @@ describe('promote from a build repository to a production repository', { concurr
     p = kubeProject(testCluster().kubeconfigText, undefined, APP);
     p.writeEnv('same', envFile(`${builds.host}/prod/app`, `${builds.host}/builds/app`));
     p.writeEnv('other', envFile(`${other.host}/prod/app`, `${builds.host}/builds/app`));
+    p.writeEnv('tagged', envFile(`${other.host}/prod/app`, `${builds.host}/builds/app:latest-7`));
     await builds.push('prod/app', 'v1.0.0', 'first');
     await other.push('prod/app', 'v1.0.0', 'first');
     await builds.push('builds/app', 'latest-7');
@@ -84,5 +85,14 @@ describe('promote from a build repository to a production repository', { concurr
     assert.equal(await other.digest('prod/app', 'stable'), stable);
     assert.equal(await other.hasBlob('prod/app', (await builds.blobs('builds/app', 'latest-8'))[0]!), false);
     assert.equal(await appImage('other'), before);
+  });
+
+  it('a build_image with a tag is a settings error: exit 2, nothing tagged', async () => {
+    const tags = await other.tags('prod/app');
+    const r = await p.run(['tagged', 'promote', '--build', '7', '--as', 'v1.3.0']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /kubernetes\.build_image names a tag or digest/);
+    assert.match(r.stderr, /give the repository only/);
+    assert.deepEqual(await other.tags('prod/app'), tags);
   });
 });
