@@ -32,7 +32,10 @@ export interface TestRegistry {
 const BINARY = '/usr/bin/docker-registry';
 const sha256 = (b: Buffer | string): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
-export async function startRegistry(): Promise<TestRegistry> {
+/** A test account for registries started with `{ auth: true }` (htpasswd, bcrypt cost 4). */
+export const REGISTRY_ACCOUNT = { user: 'ci', password: 'builds-secret', htpasswd: 'ci:$2b$04$Vi7eiidD2Ojcmx5lzm5lw.pWW87YjHg2JhUkc8IAQBHc5f/bB6PIW' };
+
+export async function startRegistry(options: { auth?: boolean } = {}): Promise<TestRegistry> {
   if (!existsSync(BINARY)) throw new Error('docker-registry is not installed: run `bash scripts/setup.sh` (apt-get install docker-registry)');
   const root = mkdtempSync(join(tmpdir(), 'fragctl-registry-'));
   const port = await freePort();
@@ -50,9 +53,15 @@ export async function startRegistry(): Promise<TestRegistry> {
       '    enabled: true',
       'http:',
       `  addr: 127.0.0.1:${port}`,
+      ...(options.auth ? ['auth:', '  htpasswd:', '    realm: fragctl-test', `    path: ${join(root, 'htpasswd')}`] : []),
       '',
     ].join('\n'),
   );
+  if (options.auth) writeFileSync(join(root, 'htpasswd'), `${REGISTRY_ACCOUNT.htpasswd}\n`);
+  const basic = `Basic ${Buffer.from(`${REGISTRY_ACCOUNT.user}:${REGISTRY_ACCOUNT.password}`).toString('base64')}`;
+  // The helper's own requests carry the test account when the registry wants one.
+  const fetch = (input: string | URL, init: RequestInit = {}): Promise<Response> =>
+    globalThis.fetch(input, options.auth ? { ...init, headers: { ...(init.headers as Record<string, string> | undefined), Authorization: basic } } : init);
   const child: ChildProcess = spawn(BINARY, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));

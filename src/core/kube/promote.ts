@@ -79,7 +79,8 @@ function buildRepo(stack: KubeStack, repo: ImageRef, registry: RegistryClient): 
   if (url === registry.baseUrl) return { client: registry, path: ref.path, name: ref.repository };
   const user = envSetting('buildRegistryUser') ?? envSetting('registryUser');
   const password = envSetting('buildRegistryPassword') ?? envSetting('registryPassword');
-  return { client: new RegistryClient(url, user && password ? { user, password } : undefined), path: ref.path, name: ref.repository };
+  const client = new RegistryClient(url, user && password ? { user, password } : undefined, 'FRAGCTL_BUILD_REGISTRY_USER and FRAGCTL_BUILD_REGISTRY_PASSWORD');
+  return { client, path: ref.path, name: ref.repository };
 }
 
 export function checkVersion(version: string): void {

@@ -40,6 +40,8 @@ export class RegistryClient {
   constructor(
     readonly baseUrl: string,
     private readonly credentials?: { user: string; password: string },
+    /** The variables that hold this registry's credentials, named in the hint of a refusal. */
+    private readonly credentialVars = 'FRAGCTL_REGISTRY_USER and FRAGCTL_REGISTRY_PASSWORD',
   ) {
     if (credentials) registerSecret(credentials.password);
   }
@@ -193,7 +195,7 @@ export class RegistryClient {
       // not JSON: keep the raw text
     }
     throw new OperationError(`the registry could not ${what}: HTTP ${res.status} ${detail}`.trim(), {
-      hint: res.status === 401 || res.status === 403 ? 'the registry wants credentials: set FRAGCTL_REGISTRY_USER and FRAGCTL_REGISTRY_PASSWORD (an account that may push tags)' : 'see the registry answer above',
+      hint: res.status === 401 || res.status === 403 ? `the registry ${this.baseUrl} wants credentials: set ${this.credentialVars} (an account that may ${this.credentialVars.includes('BUILD') ? 'read the builds' : 'push tags'})` : 'see the registry answer above',
       code: 'REGISTRY_ERROR',
     });
   }

@@ -8,12 +8,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { getObject, kubectl, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
-import { startRegistry, type TestRegistry } from '../../helpers/registry.js';
+import { REGISTRY_ACCOUNT, startRegistry, type TestRegistry } from '../../helpers/registry.js';
 import { kubeProject, type KubeProject } from './setup.js';
 
 const APP = `kp${uniqueSuffix()}`;
 let builds: TestRegistry;
 let other: TestRegistry;
+let locked: TestRegistry;
 let p: KubeProject;
 
 const appImage = async (env: string) =>
@@ -23,24 +24,28 @@ const envFile = (image: string, buildImage: string) =>
 
 describe('promote from a build repository to a production repository', { concurrency: false }, () => {
   before(async () => {
-    [builds, other] = await Promise.all([startRegistry(), startRegistry()]);
+    [builds, other, locked] = await Promise.all([startRegistry(), startRegistry(), startRegistry({ auth: true })]);
     p = kubeProject(testCluster().kubeconfigText, undefined, APP);
     p.writeEnv('same', envFile(`${builds.host}/prod/app`, `${builds.host}/builds/app`));
     p.writeEnv('other', envFile(`${other.host}/prod/app`, `${builds.host}/builds/app`));
+    p.writeEnv('locked', envFile(`${other.host}/prod/locked`, `${locked.host}/builds/app`));
     p.writeEnv('tagged', envFile(`${other.host}/prod/app`, `${builds.host}/builds/app:latest-7`));
     await builds.push('prod/app', 'v1.0.0', 'first');
     await other.push('prod/app', 'v1.0.0', 'first');
+    await other.push('prod/locked', 'v1.0.0', 'first');
     await builds.push('builds/app', 'latest-7');
-    for (const env of ['same', 'other']) {
+    await locked.push('builds/app', 'latest-9');
+    for (const env of ['same', 'other', 'locked']) {
       const d = await p.run([env, 'deploy', '--tag', 'v1.0.0']);
       assert.equal(d.code, 0, d.stderr);
     }
   });
   after(async () => {
     await Promise.all([
-      kubectl(['delete', 'namespace', `${APP}-same`, `${APP}-other`, '--ignore-not-found', '--wait=false']),
+      kubectl(['delete', 'namespace', `${APP}-same`, `${APP}-other`, `${APP}-locked`, '--ignore-not-found', '--wait=false']),
       builds?.stop(),
       other?.stop(),
+      locked?.stop(),
     ]);
   });
 
@@ -94,5 +99,22 @@ describe('promote from a build repository to a production repository', { concurr
     assert.match(r.stderr, /kubernetes\.build_image names a tag or digest/);
     assert.match(r.stderr, /give the repository only/);
     assert.deepEqual(await other.tags('prod/app'), tags);
+  });
+
+  it('a build registry with its own account: FRAGCTL_BUILD_REGISTRY_USER/PASSWORD, never printed', async () => {
+    const tags = await other.tags('prod/locked');
+    const refused = await p.run(['locked', 'promote', '--build', '9', '--as', 'v1.1.0']);
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /HTTP 401/);
+    assert.match(refused.stderr, /wants credentials: set FRAGCTL_BUILD_REGISTRY_USER and FRAGCTL_BUILD_REGISTRY_PASSWORD/);
+    assert.deepEqual(await other.tags('prod/locked'), tags);
+    const digest = await locked.digest('builds/app', 'latest-9');
+    const env = { FRAGCTL_BUILD_REGISTRY_USER: REGISTRY_ACCOUNT.user, FRAGCTL_BUILD_REGISTRY_PASSWORD: REGISTRY_ACCOUNT.password };
+    const r = await p.run(['locked', 'promote', '--build', '9', '--as', 'v1.1.0', '--json'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /blobs: 0 mounted, 2 uploaded/);
+    assert.equal(await other.digest('prod/locked', 'v1.1.0'), digest);
+    assert.equal(await appImage('locked'), `${other.host}/prod/locked@${digest}`);
+    assert.ok(!`${r.stdout}${r.stderr}${refused.stderr}`.includes(REGISTRY_ACCOUNT.password));
   });
 });
