@@ -68,7 +68,7 @@ export function projectPaths(dir: string): ProjectPaths {
 export function loadProject(dir: string): Project {
   const paths = projectPaths(dir);
   if (!existsSync(paths.dir) || !statSync(paths.dir).isDirectory()) {
-    throw new UserError(`project directory ${dir} does not exist`, { hint: 'pass --project-dir DIR or run fragctl in your ops repository' });
+    throw new UserError(`project directory ${dir} does not exist`, { hint: 'pass --project-dir DIR or run fragctl in your ops repository', code: 'CONFIG_MISSING' });
   }
   if (!existsSync(paths.groupVars)) {
     const sample = sampleFor(paths.groupVars);
