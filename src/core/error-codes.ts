@@ -4,7 +4,7 @@
  * misspelt code is a compile error. docs/errors.md lists the same codes (a unit test checks).
  */
 export const ERROR_CODES = {
-  // Usage and configuration (exit 2)
+  // Usage and configuration
   USAGE: 'the command line is wrong: unknown verb or option, a missing or extra argument',
   CONFIRM_NEEDED: 'a destructive verb needs confirmation and there is no terminal to ask (pass --yes)',
   CONFIG_MISSING: 'playbooks/group_vars/all.yml (or the project directory) is missing',
