@@ -6,6 +6,7 @@ import { UserError } from '../errors.js';
 import { readYamlFile } from './parse-file.js';
 import { EnvironmentFile, NAME_RE, SharedSettings } from './schema.js';
 import { parseWith } from './schema-errors.js';
+import { assertRules, environmentRuleIssues } from './rules.js';
 import { checkNameBudget } from '../names.js';
 import { workingDir } from '../environ.js';
 
@@ -144,6 +145,7 @@ export function loadEnvironment(project: Project, name: string): Environment {
   const raw = readYamlFile(file, project.paths.dir) ?? {};
   const envFile = parseWith(EnvironmentFile, raw, rel, 'see "Environments" in docs/configuration.md');
   const settings = parseWith(SharedSettings, { ...project.sharedRaw, ...envFile.settings }, `${rel} (settings)`, 'an override must keep the type of the shared setting');
+  assertRules(environmentRuleIssues({ file: rel, envFile, settings }));
   const env: Environment = {
     name,
     platform: envFile.platform,
