@@ -3,26 +3,30 @@
  * (src/cli/handle-error.ts): a FragError is the user's or the world's problem and is shown as
  * one line with a hint; anything else is a bug and is shown with its stack.
  */
+import type { ErrorCode } from './error-codes.js';
+
+export type { ErrorCode } from './error-codes.js';
 export type ExitCode = 0 | 1 | 2 | 130;
 
 export interface FragErrorOptions {
   hint?: string;
-  code?: string;
+  /** Required: every error says what kind it is (src/core/error-codes.ts). */
+  code: ErrorCode;
   cause?: unknown;
   details?: string[];
 }
 
 export class FragError extends Error {
   readonly hint?: string;
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly details: string[];
   readonly exitCode: ExitCode = 1;
 
-  constructor(message: string, options: FragErrorOptions = {}) {
+  constructor(message: string, options: FragErrorOptions) {
     super(message, { cause: options.cause });
     this.name = new.target.name;
     this.hint = options.hint;
-    this.code = options.code ?? 'FAILED';
+    this.code = options.code;
     this.details = options.details ?? [];
   }
 }

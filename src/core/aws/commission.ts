@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
 import { DeclinedError, OperationError, UserError } from '../errors.js';
+import { stackStatusCode } from '../error-codes.js';
 import { info, success, warn } from '../io.js';
 import { createStack, deleteStack, describeStack, getTemplateBody, stackEventsSince, type Stack } from '../../providers/aws/cloudformation.js';
 import { bake } from './bake.js';
@@ -74,7 +75,7 @@ export async function commission(ctx: Context, opts: CommissionOptions): Promise
   } else if (existing) {
     throw new OperationError(`stack ${name} is ${existing.StackStatus}; commission cannot continue from there`, {
       hint: `see \`fragctl ${ctx.env.name} status\``,
-      code: `STACK_${existing.StackStatus}`,
+      code: stackStatusCode(existing.StackStatus),
     });
   }
 
@@ -137,7 +138,7 @@ async function replaceFailed(ctx: Context, stack: Stack, replace: boolean): Prom
     throw new OperationError(`stack ${name} is ${stack.StackStatus}${why}: an earlier commission failed and nothing usable is left`, {
       details: reasons.map((r) => `caused by ${r}`),
       hint: `fix the cause, then \`fragctl ${ctx.env.name} commission --replace-failed\` deletes the failed stack and creates it again`,
-      code: `STACK_${stack.StackStatus}`,
+      code: stackStatusCode(stack.StackStatus),
     });
   }
   if (stack.EnableTerminationProtection) {

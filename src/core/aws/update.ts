@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
 import { DeclinedError, OperationError } from '../errors.js';
+import { stackStatusCode } from '../error-codes.js';
 import { info, success, warn } from '../io.js';
 import { describeStack, getTemplateBody, type Stack } from '../../providers/aws/cloudformation.js';
 import { deleteChangeSet, describeChangeSet, executeChangeSet } from '../../providers/aws/changesets.js';
@@ -50,7 +51,7 @@ export async function update(ctx: Context, opts: UpdateOptions): Promise<UpdateR
   if (!HEALTHY.includes(stack.StackStatus ?? '')) {
     throw new OperationError(`stack ${name} is ${stack.StackStatus}: it cannot be updated now`, {
       hint: `see \`fragctl ${ctx.env.name} status\`${stack.StackStatus?.endsWith('_IN_PROGRESS') ? ' --watch' : ''}`,
-      code: `STACK_${stack.StackStatus}`,
+      code: stackStatusCode(stack.StackStatus),
     });
   }
   const input = await changeInput(ctx, stack, desired);

@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
 import { InterruptedError, OperationError } from '../errors.js';
+import { stackStatusCode } from '../error-codes.js';
 import { describeStack, stackEventsSince, type Stack, type StackEvent } from '../../providers/aws/cloudformation.js';
 import { backoff, sleep } from './sleep.js';
 import { isFailure, isInProgress, runningWhat, SUCCESS, type StackOperation } from './states.js';
@@ -106,7 +107,7 @@ export function stackFailure(ctx: Context, label: string, stack: Stack, events: 
   return new OperationError(`stack ${label} is ${status}${why}`, {
     details: details.length ? details.map((r) => `caused by ${r}`) : [],
     hint: failureHint(ctx, status),
-    code: `STACK_${status}`,
+    code: stackStatusCode(status),
   });
 }
 

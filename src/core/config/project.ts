@@ -4,8 +4,9 @@ import { sampleFor, settingWarnings } from './aliases.js';
 import { registerSecretSettings, setSecretKeyPatterns } from '../redact.js';
 import { UserError } from '../errors.js';
 import { readYamlFile } from './parse-file.js';
-import { EnvironmentFile, NAME_RE, SharedSettings } from './schema.js';
+import { EnvironmentFile, NAME_RE, SharedSettings, type KubeSettings } from './schema.js';
 import { parseWith } from './schema-errors.js';
+import { assertRules, environmentRuleIssues } from './rules.js';
 import { checkNameBudget } from '../names.js';
 import { workingDir } from '../environ.js';
 
@@ -34,9 +35,8 @@ export interface Project {
 
 export type Platform = 'aws' | 'kubernetes' | 'local';
 
-export interface Environment {
+interface EnvironmentBase {
   name: string;
-  platform: Platform;
   protected: boolean;
   description?: string;
   /** Shared settings with this environment's overrides applied. */
@@ -44,13 +44,17 @@ export interface Environment {
   /** The settings block of the environment file as written (what it overrides). */
   overrides?: Record<string, unknown>;
   aws: EnvironmentFile['aws'];
-  kubernetes?: EnvironmentFile['kubernetes'];
   local?: EnvironmentFile['local'];
   /** The settings file, relative to the project, when there is one. */
   file?: string;
   /** Settings and host variables of the environment file whose key looks secret, in plain text (dotted paths). */
   plainSecrets?: string[];
 }
+
+/** An environment, by platform: a Kubernetes one always has its kubernetes settings (the rules stage sees to it). */
+export type Environment =
+  | (EnvironmentBase & { platform: 'kubernetes'; kubernetes: KubeSettings })
+  | (EnvironmentBase & { platform: 'aws' | 'local'; kubernetes?: KubeSettings });
 
 export function projectPaths(dir: string): ProjectPaths {
   const root = resolve(workingDir(), dir);
@@ -68,7 +72,7 @@ export function projectPaths(dir: string): ProjectPaths {
 export function loadProject(dir: string): Project {
   const paths = projectPaths(dir);
   if (!existsSync(paths.dir) || !statSync(paths.dir).isDirectory()) {
-    throw new UserError(`project directory ${dir} does not exist`, { hint: 'pass --project-dir DIR or run fragctl in your ops repository' });
+    throw new UserError(`project directory ${dir} does not exist`, { hint: 'pass --project-dir DIR or run fragctl in your ops repository', code: 'CONFIG_MISSING' });
   }
   if (!existsSync(paths.groupVars)) {
     const sample = sampleFor(paths.groupVars);
@@ -144,19 +148,23 @@ export function loadEnvironment(project: Project, name: string): Environment {
   const raw = readYamlFile(file, project.paths.dir) ?? {};
   const envFile = parseWith(EnvironmentFile, raw, rel, 'see "Environments" in docs/configuration.md');
   const settings = parseWith(SharedSettings, { ...project.sharedRaw, ...envFile.settings }, `${rel} (settings)`, 'an override must keep the type of the shared setting');
-  const env: Environment = {
+  assertRules(environmentRuleIssues({ file: rel, envFile, settings }));
+  const base: EnvironmentBase = {
     name,
-    platform: envFile.platform,
     protected: envFile.protected,
     description: envFile.description,
     settings,
     overrides: envFile.settings,
     aws: envFile.aws,
-    kubernetes: envFile.kubernetes,
     local: envFile.local,
     file: rel,
     plainSecrets: registerSecretSettings({ settings: withoutNames(envFile.settings), local: envFile.local, kubernetes: envFile.kubernetes }),
   };
+  const env: Environment =
+    envFile.platform === 'kubernetes'
+      ? // The rules stage above refused a Kubernetes environment without its kubernetes settings.
+        { ...base, platform: 'kubernetes', kubernetes: envFile.kubernetes! }
+      : { ...base, platform: envFile.platform, kubernetes: envFile.kubernetes };
   if (env.platform === 'aws') checkNameBudget(env.settings.app_name, name);
   return env;
 }

@@ -56,7 +56,7 @@ export async function runJob(ctx: Context, api: KubeClient, namespace: string, m
   });
   if (!result.done) {
     progress.fail(`${what}: job ${manifest.metadata.name} still running`);
-    if (ctx.signal.aborted) throw new InterruptedError(`stopped waiting for job ${manifest.metadata.name}; it goes on in the cluster`, { hint: 'fragctl <env> status shows it' });
+    if (ctx.signal.aborted) throw new InterruptedError(`stopped waiting for job ${manifest.metadata.name}; it goes on in the cluster`, { hint: 'fragctl <env> status shows it', code: 'WAIT_INTERRUPTED' });
     throw new OperationError(`${what}: job ${manifest.metadata.name} did not finish within ${Math.round(timeoutMs / 1000)} s`, {
       hint: `it goes on in the cluster: kubectl -n ${namespace} logs -l ${JOB_LABEL}=${manifest.metadata.name} -f`,
       code: 'JOB_TIMEOUT',

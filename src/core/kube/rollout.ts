@@ -77,7 +77,7 @@ export async function waitForRollout(ctx: Context, api: KubeClient, namespace: s
     debug(ctx.io, 'rollout.done', `${name} rolled out in ${Date.now() - started} ms`, { namespace, name, ms: Date.now() - started });
     return result.object!;
   }
-  if (ctx.signal.aborted) throw new InterruptedError(`stopped waiting for ${name} in ${namespace}; the rollout goes on in the cluster`, { hint: 'fragctl <env> status shows where it is' });
+  if (ctx.signal.aborted) throw new InterruptedError(`stopped waiting for ${name} in ${namespace}; the rollout goes on in the cluster`, { hint: 'fragctl <env> status shows where it is', code: 'WAIT_INTERRUPTED' });
   const stuck = await stuckPod(api, namespace, result.object);
   const state = result.object ? rolloutState(result.object).message : `${name}: no status`;
   throw new OperationError(`rollout of ${name} in ${namespace} did not finish within ${Math.round(options.timeoutMs / 1000)} s (${state})${stuck ? `: pod ${stuck.pod} is stuck: ${stuck.reason}` : ''}`, {

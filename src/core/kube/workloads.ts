@@ -90,7 +90,7 @@ export async function waitForWorkloads(ctx: Context, api: KubeClient, manifests:
         return;
       }
       if (stop.signal.aborted && !ctx.signal.aborted) return;
-      if (ctx.signal.aborted) throw new InterruptedError(`stopped waiting for ${key} in ${ns}; the rollout goes on in the cluster`, { hint: 'fragctl <env> status shows where it is' });
+      if (ctx.signal.aborted) throw new InterruptedError(`stopped waiting for ${key} in ${ns}; the rollout goes on in the cluster`, { hint: 'fragctl <env> status shows where it is', code: 'WAIT_INTERRUPTED' });
       const stuck = await stuckPod(api, ns, result.object);
       const state = result.object ? workloadState(m.kind, result.object).message : `${key}: no status`;
       throw new OperationError(`rollout of ${m.kind.toLowerCase()}/${m.metadata.name} in ${ns} did not finish within ${Math.round(o.timeoutMs / 1000)} s (${state})${stuck ? `: pod ${stuck.pod} is stuck: ${stuck.reason}` : ''}`, {

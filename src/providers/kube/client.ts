@@ -274,7 +274,7 @@ export class KubeClient {
 }
 
 function interrupted(what: string): InterruptedError {
-  return new InterruptedError(`interrupted: stopped waiting for the Kubernetes API server (${what})`, { hint: 'what the cluster already accepted goes on; fragctl <env> status shows where it is' });
+  return new InterruptedError(`interrupted: stopped waiting for the Kubernetes API server (${what})`, { hint: 'what the cluster already accepted goes on; fragctl <env> status shows where it is', code: 'WAIT_INTERRUPTED' });
 }
 
 function query(options: ListOptions): URLSearchParams {

@@ -3,7 +3,7 @@
  * the field paths of an invalid object, the managers of conflicting fields, and the user, verb,
  * resource and namespace of an RBAC refusal.
  */
-import { OperationError, UserError, type ExitCode } from '../../core/errors.js';
+import { OperationError, UserError, type ErrorCode, type ExitCode } from '../../core/errors.js';
 import type { KubeTarget } from './config.js';
 
 /** The metav1.Status the API server answers errors with. */
@@ -30,7 +30,7 @@ export class KubeApiError extends OperationError {
     message: string,
     hint: string,
     readonly body: KubeStatus = {},
-    options: { code?: string; exitCode?: ExitCode; details?: string[] } = {},
+    options: { code?: ErrorCode; exitCode?: ExitCode; details?: string[] } = {},
   ) {
     super(message, { hint, code: options.code ?? (status === 403 ? 'KUBE_FORBIDDEN' : status === 401 ? 'KUBE_UNAUTHORIZED' : `KUBE_${status}`), details: options.details });
     this.exitCode = options.exitCode ?? 1;

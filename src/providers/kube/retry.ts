@@ -60,7 +60,7 @@ export function sleep(ms: number, signal: AbortSignal | undefined, what: string)
   return new Promise((resolve, reject) => {
     const stop = () => {
       clearTimeout(timer);
-      reject(new InterruptedError(`interrupted while waiting to retry ${what}`));
+      reject(new InterruptedError(`interrupted while waiting to retry ${what}`, { code: 'INTERRUPTED' }));
     };
     if (signal?.aborted) return stop();
     const timer = setTimeout(() => {

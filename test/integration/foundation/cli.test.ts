@@ -53,7 +53,7 @@ test('a setting under an older name is a warning on stderr naming the fragctl se
 
 test('config shows effective settings with overrides and secrets redacted', async () => {
   const dir = copyProject();
-  writeFileSync(join(dir, 'environments', 'qa.yml'), 'settings:\n  app_desired_capacity: 3\n  api_token: s3cr3t-value-123\n');
+  writeFileSync(join(dir, 'environments', 'qa.yml'), 'settings:\n  app_desired_capacity: 3\n  app_max_size: 4\n  api_token: s3cr3t-value-123\n');
   const r = await fragctl(['qa', 'config', '--json'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   const config = JSON.parse(r.stdout) as { settings: Record<string, unknown>; stack: string; platform: string };

@@ -32,7 +32,7 @@ const env = (kubernetes: Record<string, unknown>): Environment => ({
   protected: false,
   settings: { app_name: 'shop' } as Environment['settings'],
   aws: { connection: 'public' } as Environment['aws'],
-  kubernetes: { kind: 'shared', domain: 'example.test', replicas: 2, database: 'internal', production_env: 'production', image: 'r.io/shop', ...kubernetes } as Environment['kubernetes'],
+  kubernetes: { kind: 'shared', domain: 'example.test', replicas: 2, database: 'internal', production_env: 'production', image: 'r.io/shop', ...kubernetes } as NonNullable<Environment['kubernetes']>,
 });
 
 async function rendered(e: Environment, ref: string): Promise<Manifest[]> {

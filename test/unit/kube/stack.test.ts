@@ -11,7 +11,7 @@ function env(name: string, kubernetes: Record<string, unknown>, isProtected = fa
     protected: isProtected,
     settings: { app_name: 'shop' } as Environment['settings'],
     aws: { connection: 'public' } as Environment['aws'],
-    kubernetes: { kind: 'shared', domain: 'example.test', replicas: 1, database: 'internal', production_env: 'production', ...kubernetes } as Environment['kubernetes'],
+    kubernetes: { kind: 'shared', domain: 'example.test', replicas: 1, database: 'internal', production_env: 'production', ...kubernetes } as NonNullable<Environment['kubernetes']>,
   };
 }
 

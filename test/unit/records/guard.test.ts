@@ -63,7 +63,7 @@ test('failure and Ctrl-C release the lock and record the outcome', async () => {
   await assert.rejects(
     guardedRun(testContext({ dir, env: 'dev', signal: controller.signal }), { verb: 'deploy', args: [], touched: [] }, async () => {
       controller.abort();
-      throw new InterruptedError('interrupted');
+      throw new InterruptedError('interrupted', { code: 'INTERRUPTED' });
     }),
     InterruptedError,
   );
@@ -72,7 +72,7 @@ test('failure and Ctrl-C release the lock and record the outcome', async () => {
   const finished = lines(dir).filter((r) => r.outcome !== 'running');
   assert.deepEqual(finished.map((r) => [r.outcome, r.exitCode, r.error?.code]), [
     ['failed', 1, 'ANSIBLE_FAILED'],
-    ['interrupted', 130, 'FAILED'],
+    ['interrupted', 130, 'INTERRUPTED'],
     ['failed', 3, undefined],
   ]);
 });
