@@ -130,6 +130,8 @@ export const ERROR_CODES = {
   VERSION_TAG: 'a version to promote to is not a version tag',
   VERSION_EXISTS: 'the version to promote to exists already',
   PROMOTE_FAILED: 'a promotion failed and was undone',
+  PROMOTE_BLOB_MISSING: 'the build repository lacks a blob or manifest its image references: nothing was copied or tagged',
+  PROMOTE_DIGEST_MISMATCH: 'the target registry stored a copied manifest under another digest: nothing was tagged',
   REGISTRY_UNREACHABLE: 'the container registry cannot be reached',
   REGISTRY_ERROR: 'the container registry answered with an error',
   // Runs
