@@ -60,6 +60,11 @@ export async function deployAws(ctx: Context, opts: DeployOptions): Promise<Depl
     return fromAnsible.length ? fromAnsible : hostsOf(t.hosts, targets.get(role) ?? [role]);
   });
 
+  // Instances an autoscaling group adds later configure themselves from this bundle (docs/instances.md).
+  if (ctx.env.platform === 'aws' && !opts.check && t.outputs) {
+    const { publishBundle } = await import('../aws/bundle.js');
+    await publishBundle(ctx, t.outputs, t.vars);
+  }
   const run = await runPlaybooks(ctx, {
     playbooks: roles.map(rolePlaybook),
     hosts: t.hosts,
