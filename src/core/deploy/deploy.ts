@@ -60,11 +60,6 @@ export async function deployAws(ctx: Context, opts: DeployOptions): Promise<Depl
     return fromAnsible.length ? fromAnsible : hostsOf(t.hosts, targets.get(role) ?? [role]);
   });
 
-  // Instances an autoscaling group adds later configure themselves from this bundle (docs/instances.md).
-  if (ctx.env.platform === 'aws' && !opts.check && t.outputs) {
-    const { publishBundle } = await import('../aws/bundle.js');
-    await publishBundle(ctx, t.outputs, t.vars);
-  }
   const run = await runPlaybooks(ctx, {
     playbooks: roles.map(rolePlaybook),
     hosts: t.hosts,
@@ -101,6 +96,12 @@ export async function deployAws(ctx: Context, opts: DeployOptions): Promise<Depl
       hint: 'see Ansible\'s output above; fix the host and run deploy again (it is idempotent), or leave it out with --limit',
       code: 'DEPLOY_FAILED',
     });
+  }
+  // Instances an autoscaling group adds later configure themselves from the bundle of
+  // the last successful deploy (docs/instances.md).
+  if (ctx.env.platform === 'aws' && !opts.check && t.outputs) {
+    const { publishBundle } = await import('../aws/bundle.js');
+    await publishBundle(ctx, t.outputs, t.vars);
   }
   success(ctx.io, 'deploy.done', `${opts.check ? 'checked' : 'deployed'} ${roles.join(', ')} on ${ctx.env.name}`);
   return result;
