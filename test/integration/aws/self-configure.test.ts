@@ -89,6 +89,13 @@ describe('instances that configure themselves: bundle, parameter and boot script
     assert.notEqual(changed.location, `s3://${outputs.BundleBucket}/${before[0]}`);
   });
 
+  it('a stack without a BundleBucket output gets no bundle and no S3 or SSM call', async () => {
+    const ctx = testContext({ dir, endpoint: moto.url });
+    const r = await publishBundle(ctx, { AppUrl: 'http://x/' }, vars);
+    assert.equal(r.status, 'not declared');
+    assert.equal(ctx.aws.totalCalls(), 0);
+  });
+
   it('an instance added by a scale-out launches with the boot script that reads the parameter', async () => {
     const asg = new AutoScalingClient(cfg(moto.url));
     const ec2 = new EC2Client(cfg(moto.url));
