@@ -97,6 +97,12 @@ export async function deployAws(ctx: Context, opts: DeployOptions): Promise<Depl
       code: 'DEPLOY_FAILED',
     });
   }
+  // Instances an autoscaling group adds later configure themselves from the bundle of
+  // the last successful deploy (docs/instances.md).
+  if (ctx.env.platform === 'aws' && !opts.check && t.outputs) {
+    const { publishBundle } = await import('../aws/bundle.js');
+    await publishBundle(ctx, t.outputs, t.vars);
+  }
   success(ctx.io, 'deploy.done', `${opts.check ? 'checked' : 'deployed'} ${roles.join(', ')} on ${ctx.env.name}`);
   return result;
 }

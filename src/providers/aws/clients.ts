@@ -8,6 +8,8 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { UserError } from '../../core/errors.js';
 import { environ } from '../../core/environ.js';
 
@@ -52,6 +54,14 @@ export class AwsClients {
   }
   dynamodb(): Promise<DynamoDBClient> {
     return this.make('dynamodb', async () => new (await import('@aws-sdk/client-dynamodb')).DynamoDBClient(this.clientConfig()));
+  }
+
+  s3(): Promise<S3Client> {
+    // Path-style addressing: a local endpoint has no per-bucket host names.
+    return this.make('s3', async () => new (await import('@aws-sdk/client-s3')).S3Client({ ...this.clientConfig(), forcePathStyle: this.isLocalEndpoint }));
+  }
+  ssm(): Promise<SSMClient> {
+    return this.make('ssm', async () => new (await import('@aws-sdk/client-ssm')).SSMClient(this.clientConfig()));
   }
 
   /** Fails with a clear message when no credentials can be found, before anything is created. */

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { DescribeStacksCommand, ListChangeSetsCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeImagesCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { startMoto, type Moto } from '../../helpers/moto.js';
 import { appendSetting, clients, lifecycleProject, run, show } from './helpers.js';
 
@@ -76,6 +77,12 @@ describe('aws lifecycle on moto', () => {
     assert.deepEqual({ App: tags.App, Env: tags.Env }, { App: 'frag', Env: 'demo' });
     const imageId = stack.Parameters!.find((p) => p.ParameterKey === 'ImageId')!.ParameterValue;
     assert.ok((await images()).some((i) => i.id === imageId), 'the stack runs a baked image');
+    // The deploy that followed kept the self-configuration bundle current (docs/instances.md).
+    const bucket = stack.Outputs!.find((o) => o.OutputKey === 'BundleBucket')!.OutputValue!;
+    const ssm = new SSMClient({ endpoint: moto.url, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    const bundle = (await ssm.send(new GetParameterCommand({ Name: '/frag/demo/bundle' }))).Parameter!.Value!;
+    assert.match(bundle, new RegExp(`^s3://${bucket}/bundles/frag-demo-[0-9a-f]{16}\\.tar\\.gz$`));
+    assert.match(r.stderr, /instance bundle s3:\/\//);
 
     const again = await run(dir, moto.url, ['demo', 'commission', '--no-deploy', '--verbose']);
     assert.equal(again.code, 0, show(again));

@@ -28,14 +28,14 @@ describe('rolling image updates: the template on moto', () => {
     const ec2 = new EC2Client(cfg(moto.url));
     const ami = async (name: string) => (await ec2.send(new RegisterImageCommand({ Name: name, RootDeviceName: '/dev/sda1' }))).ImageId!;
     const [first, second] = [await ami('frag-image-1'), await ami('frag-image-2')];
-    const body = serializeTemplate(buildTemplate(ROOT, { list: ['base.yaml', 'app.yaml'] }), 'yaml');
+    const body = serializeTemplate(buildTemplate(ROOT, { list: ['base.yaml', 'app.yaml'] }), 'json'); // what fragctl sends (moto 5.2 fails on YAML `!Base64` user data)
     const params = (image: string) => [
       { ParameterKey: 'App', ParameterValue: 'frag' }, { ParameterKey: 'Env', ParameterValue: 'demo' },
       { ParameterKey: 'KeyName', ParameterValue: 'frag-deploy' }, { ParameterKey: 'ImageId', ParameterValue: image },
     ];
     await cfn.send(new CreateStackCommand({ StackName: 'frag-demo', TemplateBody: body, Parameters: params(first) }));
     const stored = (await cfn.send(new GetTemplateCommand({ StackName: 'frag-demo' }))).TemplateBody ?? '';
-    assert.match(stored, /AutoScalingRollingUpdate:\s+MinInstancesInService:\s+(!Ref AppMinSize|Ref: AppMinSize)/);
+    assert.match(stored, /"AutoScalingRollingUpdate":\s*\{\s*"MinInstancesInService":\s*\{\s*"Ref":\s*"AppMinSize"/);
 
     const group = async () => (await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['frag-demo-app'] }))).AutoScalingGroups![0]!;
     assert.equal((await group()).Instances?.length, 1);
