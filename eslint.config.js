@@ -26,6 +26,21 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules (they need the TypeScript program): src and bin only, to keep lint quick.
+    files: ['src/**/*.ts', 'bin/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-base-to-string': 'error',
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
     files: ['src/cli/commands/**/*.ts', 'src/cli/verbs/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

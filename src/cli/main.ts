@@ -145,7 +145,7 @@ async function runVerb(state: RunState, entry: VerbEntry, envName: string | unde
     }
     throw e;
   }
-  const opts = cmd.opts() as Record<string, unknown>;
+  const opts = cmd.opts<Record<string, unknown>>();
   const global: GlobalOptions = {
     json: !!opts.json,
     yes: !!opts.yes,

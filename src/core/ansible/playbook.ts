@@ -22,6 +22,7 @@ import { withWorkdir, type Workdir } from './workdir.js';
 import type { AnsibleHost, PlayRecap } from './types.js';
 import { ALLOW_NO_HOSTS, emptyPlays, parseListHosts, playSources, skippedPlays, unmatchedPatterns, type EmptyPlay, type ListedPlay } from './host-patterns.js';
 import { playbookError } from './syntax-hints.js';
+import { asText } from '../text.js';
 
 export type { AnsibleHost, PlayRecap } from './types.js';
 
@@ -180,7 +181,7 @@ export function sshDefaults(ctx: Pick<Context, 'project'>, hosts: AnsibleHost[])
     if (h.connection === 'local') return h;
     const common = `-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${knownHosts}`;
     const extra = h.vars?.ansible_ssh_common_args;
-    return { ...h, vars: { ...h.vars, ansible_ssh_common_args: extra ? `${common} ${String(extra)}` : common } };
+    return { ...h, vars: { ...h.vars, ansible_ssh_common_args: extra ? `${common} ${asText(extra)}` : common } };
   });
 }
 

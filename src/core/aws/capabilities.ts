@@ -2,6 +2,7 @@ import type { Context } from '../context.js';
 import { DeclinedError } from '../errors.js';
 import { info } from '../io.js';
 import type { Template } from '../formations/index.js';
+import { asText } from '../text.js';
 
 export type Capability = 'CAPABILITY_IAM' | 'CAPABILITY_NAMED_IAM' | 'CAPABILITY_AUTO_EXPAND';
 
@@ -27,7 +28,7 @@ export function requiredCapabilities(template: Template): CapabilityNeed[] {
   for (const t of transforms) expand.push(`Transform ${typeof t === 'string' ? t : JSON.stringify(t)}`);
   const resources = (template.Resources ?? {}) as Record<string, { Type?: unknown; Properties?: Record<string, unknown> }>;
   for (const [id, r] of Object.entries(resources)) {
-    const type = String(r?.Type ?? '');
+    const type = asText(r?.Type);
     if (type.startsWith('AWS::IAM::')) {
       iam.push(`${id} (${type})`);
       const name = IAM_NAMES.find((k) => r.Properties?.[k] !== undefined);

@@ -12,6 +12,7 @@ import { preflight } from './preflight.js';
 import { SECRET_HASH_TAG, secretHashes, type SecretHashes } from './secret-hashes.js';
 import { backoff, sleep } from './sleep.js';
 import { desiredTemplate, envStackName, parametersOf, type DesiredStack } from './stack.js';
+import { asText } from '../text.js';
 
 export type Change = ResourceChangeView;
 
@@ -157,7 +158,7 @@ function masked(view: ChangeSetView, parameters: Record<string, string>): Change
 /** The resources a create would add: those without a condition or whose condition holds. */
 export function resourcesToAdd(template: Template, params: Record<string, string>): Change[] {
   const values: Record<string, string> = {};
-  for (const [k, p] of Object.entries(templateParameters(template))) if (p.Default !== undefined) values[k] = String(p.Default);
+  for (const [k, p] of Object.entries(templateParameters(template))) if (p.Default !== undefined) values[k] = asText(p.Default);
   Object.assign(values, params);
   const conditions = (template.Conditions as Record<string, unknown> | undefined) ?? {};
   const memo = new Map<string, boolean>();
@@ -172,7 +173,7 @@ export function resourcesToAdd(template: Template, params: Record<string, string
 
 function evaluate(node: unknown, values: Record<string, string>, holds: (c: string) => boolean): boolean {
   const value = (n: unknown): unknown => {
-    if (n && typeof n === 'object' && 'Ref' in n) return values[String((n as { Ref: unknown }).Ref)];
+    if (n && typeof n === 'object' && 'Ref' in n) return values[String(n.Ref)];
     return n;
   };
   if (!node || typeof node !== 'object') return true; // unknown shapes: assume the resource is there

@@ -2,6 +2,7 @@ import type { Context } from '../context.js';
 import { readFormation, IMAGE_FORMATION } from '../formations/index.js';
 import { UserError } from '../errors.js';
 import { parameterName } from './parameters.js';
+import { asText } from '../text.js';
 
 export interface ImageLaunchSpec {
   imageId: string;
@@ -40,9 +41,9 @@ export function imageLaunchSpec(ctx: Context): ImageLaunchSpec {
   const props = resolve(instance[1].Properties ?? {}, params, IMAGE_FORMATION) as Record<string, unknown>;
   const tags = Object.fromEntries(((props.Tags as Array<{ Key: string; Value: string }> | undefined) ?? []).map((t) => [t.Key, String(t.Value)]));
   return {
-    imageId: String(props.ImageId ?? s.base_image_id),
-    instanceType: String(props.InstanceType ?? s.image_instance_type),
-    keyName: props.KeyName === undefined ? undefined : String(props.KeyName),
+    imageId: asText(props.ImageId ?? s.base_image_id),
+    instanceType: asText(props.InstanceType ?? s.image_instance_type),
+    keyName: props.KeyName === undefined ? undefined : asText(props.KeyName),
     securityGroups: Array.isArray(props.SecurityGroups) ? props.SecurityGroups.map(String) : undefined,
     tags,
   };

@@ -4,6 +4,7 @@ import { formationOf, type Template } from '../formations/index.js';
 import type { MappableParameter } from '../config/schema.js';
 import { checkParameterValue, type Problem, type TemplateParameter } from './parameter-checks.js';
 import { resolveDbPassword } from './secrets.js';
+import { asText } from '../text.js';
 
 /** fragctl's stack parameter ← the shared setting that gives it a value. */
 export const PARAMETER_SETTINGS: Partial<Record<MappableParameter, string>> = {
@@ -41,7 +42,7 @@ export function noEchoParameters(template: Template): string[] {
 
 /** The template's name for one of fragctl's parameters (`formation_parameters:`, else the same name). */
 export function parameterName(ctx: Context, name: MappableParameter): string {
-  return (ctx.env.settings.formation_parameters as Partial<Record<string, string>> | undefined)?.[name] ?? name;
+  return ctx.env.settings.formation_parameters?.[name] ?? name;
 }
 
 /** The image a stack runs, read from its parameters under the project's name for ImageId. */
@@ -108,7 +109,7 @@ export async function buildParameters(ctx: Context, template: Template, imageId:
       if (problem) problems.push(problem);
     } else if (p.Default !== undefined) {
       const file = formationOf(template, 'Parameters', name);
-      const problem = checkParameterValue(name, p, String(p.Default), `its Default in ${file ?? 'the template'}`, file);
+      const problem = checkParameterValue(name, p, asText(p.Default), `its Default in ${file ?? 'the template'}`, file);
       if (problem) problems.push(problem);
     } else if (name !== secret) problems.push(missingValue(ctx, name, formationOf(template, 'Parameters', name)));
   }

@@ -9,7 +9,7 @@ export function readYamlFile(path: string, root: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UserError(`cannot read ${relative(root, path) || path}: ${(e as NodeJS.ErrnoException).code ?? e}`, {
+    throw new UserError(`cannot read ${relative(root, path) || path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
       code: 'CONFIG_UNREADABLE',
     });
   }

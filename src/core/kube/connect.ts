@@ -10,6 +10,7 @@ import type { KubeObject } from '../../providers/kube/resources.js';
 import { debug } from '../io.js';
 import { kubeSettings, MANAGED_BY, type KubeStack } from './stack.js';
 import { parseDuration } from './watch.js';
+import { asText } from '../text.js';
 
 const clients = new WeakMap<Context, Map<string, Promise<KubeClient>>>();
 
@@ -54,7 +55,7 @@ export function touched(ctx: Context, api: KubeClient | undefined, data: Record<
   ctx.io.emit({
     level: 'debug',
     code: 'run.touched',
-    message: `kubernetes: namespace ${String(data.namespace ?? '?')}${api ? `, ${api.totalCalls()} API requests` : ''}`,
+    message: `kubernetes: namespace ${asText(data.namespace, '?')}${api ? `, ${api.totalCalls()} API requests` : ''}`,
     data: { ...data, ...(api ? { requests: api.totalCalls(), retries: api.retries, calls: Object.fromEntries(api.calls) } : {}) },
   });
 }

@@ -81,7 +81,7 @@ export async function planRendered(_ctx: Context, s: OpenStack, manifests: Manif
     const before = await api.get(m.kind, m.metadata.name, m.metadata.namespace);
     const after = await dryRun(api, m, force);
     if (!('metadata' in after)) {
-      items.push({ kind: m.kind, name: m.metadata.name, ...after } as PlanItem);
+      items.push({ kind: m.kind, name: m.metadata.name, ...after });
       continue;
     }
     if (!before) {

@@ -11,6 +11,7 @@ import { InterruptedError, OperationError } from '../errors.js';
 import type { Progress } from '../io.js';
 import { debug, warn } from '../io.js';
 import { watchUntil } from './watch.js';
+import { asText } from '../text.js';
 
 interface StsStatus {
   observedGeneration?: number;
@@ -126,7 +127,7 @@ async function pendingClaim(api: KubeClient, namespace: string, pod: KubeObject)
     const phase = ((claim?.status ?? {}) as { phase?: string }).phase ?? 'missing';
     if (phase === 'Bound') continue;
     const events = (await api.list('Event', namespace, { fieldSelector: `involvedObject.kind=PersistentVolumeClaim,involvedObject.name=${name}` })).items;
-    const last = events.sort((a, b) => String(a.lastTimestamp ?? a.metadata.creationTimestamp ?? '').localeCompare(String(b.lastTimestamp ?? b.metadata.creationTimestamp ?? ''))).at(-1);
+    const last = events.sort((a, b) => asText(a.lastTimestamp ?? a.metadata.creationTimestamp).localeCompare(asText(b.lastTimestamp ?? b.metadata.creationTimestamp))).at(-1);
     const storageClass = ((claim?.spec ?? {}) as { storageClassName?: string }).storageClassName;
     return {
       claim: name,

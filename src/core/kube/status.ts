@@ -6,6 +6,7 @@ import { jobState, TASK_LABEL, ageOf } from './jobs.js';
 import { openStack } from './release/open.js';
 import { summary, type ReleaseSummary } from './release/record.js';
 import { isWorkload, workloadState } from './workloads.js';
+import { asText } from '../text.js';
 
 export interface WorkloadStatus {
   kind: string;
@@ -58,7 +59,7 @@ export async function kubeStatus(ctx: Context): Promise<KubeStatus> {
     cronJobs: crons.map((c) => ({
       name: c.metadata.name,
       task: c.metadata.labels?.[TASK_LABEL] ?? '-',
-      schedule: String(c.spec?.schedule ?? ''),
+      schedule: asText(c.spec?.schedule),
       suspended: c.spec?.suspend === true,
       lastSchedule: (c.status as { lastScheduleTime?: string } | undefined)?.lastScheduleTime,
     })),

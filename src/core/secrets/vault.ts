@@ -65,7 +65,7 @@ export async function loadVaultSecrets(ctx: VaultCtx): Promise<Record<string, st
   }
   const text = readFileSync(file, 'utf8');
   const plain = await decryptVault(text, password);
-  const data = (plain.trim() ? jsYaml.load(plain) : {}) as unknown;
+  const data: unknown = plain.trim() ? jsYaml.load(plain) : {};
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new UserError('playbooks/group_vars/all/vault.yml: expected a mapping of variables', { code: 'VAULT_INVALID' });
   }

@@ -102,7 +102,7 @@ export class KubeClient {
    * `force` takes such fields over.
    */
   async apply<T extends KubeObject = KubeObject>(obj: KubeObject & { kind: string }, options: { dryRun?: boolean; force?: boolean } = {}): Promise<T> {
-    const kind = obj.kind as KubeKind;
+    const kind = obj.kind;
     const q = new URLSearchParams({ fieldManager: FIELD_MANAGER, fieldValidation: 'Strict' });
     if (options.force) q.set('force', 'true');
     if (options.dryRun) q.set('dryRun', 'All');
@@ -111,7 +111,7 @@ export class KubeClient {
   }
 
   async create<T extends KubeObject = KubeObject>(obj: KubeObject & { kind: string }): Promise<T> {
-    const kind = obj.kind as KubeKind;
+    const kind = obj.kind;
     const q = new URLSearchParams({ fieldManager: FIELD_MANAGER });
     const a = await this.request('POST', kind, collectionPath(kind, obj.metadata.namespace), { query: q, body: JSON.stringify(obj), contentType: 'application/json' });
     return this.parse<T>(a, `create ${kind} ${obj.metadata.name}`);

@@ -98,7 +98,7 @@ export async function loadKubeTarget(input: KubeConfigInput): Promise<KubeTarget
     }
   }
   const { Agent } = cluster.server.startsWith('http:') ? await import('node:http') : await import('node:https');
-  const tls = requestOptions as https.RequestOptions;
+  const tls = requestOptions;
   requestOptions.agent = new Agent({
     keepAlive: true,
     ...(cluster.server.startsWith('https:')

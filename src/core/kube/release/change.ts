@@ -70,7 +70,7 @@ export async function releaseTemplates(ctx: Context, s: OpenStack, c: TemplateCh
   // Nothing is created (generated secrets included) before every object passed the dry run; a
   // single object needs none: its apply is all-or-nothing by itself.
   if (send.length > 1) await preflight(s.api, send, { force: c.force, namespaceExists: true });
-  const secretsCreated = partial ? [] : await ensureSecrets(s.api, s.stack, generatedSecrets(ctx.env.settings as Record<string, unknown>));
+  const secretsCreated = partial ? [] : await ensureSecrets(s.api, s.stack, generatedSecrets(ctx.env.settings));
   const outcome = await runRelease(ctx, s.api, s.stack, s.history, {
     verb: c.verb,
     manifests: r.manifests,

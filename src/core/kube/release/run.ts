@@ -102,7 +102,7 @@ type PodSpec = { containers?: Array<{ name: string; image?: string }>; initConta
 
 export function imagesOf(manifests: Manifest[]): ImageRecord[] {
   return manifests.filter(isWorkload).flatMap((m) => {
-    const spec = ((m.spec as { template?: { spec?: PodSpec } } | undefined)?.template?.spec ?? {}) as PodSpec;
+    const spec = (m.spec as { template?: { spec?: PodSpec } } | undefined)?.template?.spec ?? {};
     return (spec.containers ?? []).map((c) => ({ object: `${m.kind}/${m.metadata.name}`, container: c.name, image: c.image ?? '' }));
   });
 }

@@ -6,6 +6,7 @@
  */
 import { stringify } from 'yaml';
 import { isRegisteredSecret, registerSecret } from '../../redact.js';
+import { asText } from '../../text.js';
 
 const keepSecret = (input: unknown, output: string): string => {
   if (isRegisteredSecret(input)) registerSecret(output);
@@ -13,13 +14,13 @@ const keepSecret = (input: unknown, output: string): string => {
 };
 
 export const FILTERS: Record<string, (value: unknown, ...args: unknown[]) => unknown> = {
-  b64encode: (v) => keepSecret(v, Buffer.from(String(v ?? ''), 'utf8').toString('base64')),
-  b64decode: (v) => keepSecret(v, Buffer.from(String(v ?? ''), 'base64').toString('utf8')),
+  b64encode: (v) => keepSecret(v, Buffer.from(asText(v), 'utf8').toString('base64')),
+  b64decode: (v) => keepSecret(v, Buffer.from(asText(v), 'base64').toString('utf8')),
   to_json: (v) => JSON.stringify(v),
   to_yaml: (v) => stringify(v).replace(/\n$/, ''),
   /** Shell quoting as Ansible's `quote` (Python's shlex.quote). */
   quote: (v) => {
-    const s = String(v ?? '');
+    const s = asText(v);
     if (s !== '' && /^[\w@%+=:,./-]+$/.test(s)) return s;
     return `'${s.replace(/'/g, `'"'"'`)}'`;
   },

@@ -5,6 +5,7 @@
  * first argument of `default` or under `is defined` / `is undefined` (as in Ansible).
  */
 import nunjucks from 'nunjucks';
+import { asText } from '../../text.js';
 
 export interface UndefinedUse {
   name: string;
@@ -24,7 +25,8 @@ interface Node {
 
 const children = (n: Node): Node[] => (n.fields ?? []).flatMap((f) => {
   const v = n[f];
-  return Array.isArray(v) ? (v as Node[]) : v && typeof v === 'object' ? [v as Node] : [];
+  const found: Node[] = Array.isArray(v) ? (v as Node[]) : v && typeof v === 'object' ? [v as Node] : [];
+  return found;
 });
 
 /** Names bound inside the template: set, for, macro arguments. */
@@ -64,7 +66,7 @@ export function undefinedVariables(source: string, defined: (name: string) => bo
       return;
     }
     if (n.typename === 'Is') {
-      const test = String((n.right as Node).value ?? '');
+      const test = asText((n.right as Node).value);
       visit(n.left as Node, allowed || test === 'defined' || test === 'undefined');
       return;
     }
