@@ -20,7 +20,7 @@ import { openChangeSet } from '../src/core/aws/changes.js';
 import { startMoto } from '../test/helpers/moto.js';
 import { appendSetting, lifecycleProject, run } from '../test/integration/aws/helpers.js';
 import { waitForStack } from '../src/core/aws/wait.js';
-import { testContext } from '../test/unit/aws/context.js';
+import { SDK_MOCKED, testContext } from '../test/helpers/context.js';
 
 const VERBS: Array<{ label: string; args: string[]; before?: (dir: string) => void; env?: Record<string, string> }> = [
   { label: 'bake (first)', args: ['bake'] },
@@ -87,7 +87,7 @@ cfn.on(DescribeStackEventsCommand).callsFake(() => {
   events.unshift({ EventId: `e${++eventNo}`, StackId: 'arn:1', StackName: 'frag-demo', LogicalResourceId: `R${eventNo}`, ResourceStatus: 'CREATE_COMPLETE', Timestamp: new Date() });
   return { StackEvents: events.slice(0, 100), NextToken: events.length > 100 ? 'next' : undefined };
 });
-const ctx = testContext();
+const ctx = testContext(SDK_MOCKED);
 await waitForStack(ctx, { stack: 'frag-demo', operation: 'create' });
 const status = cfn.commandCalls(DescribeStacksCommand).length;
 const eventCalls = cfn.commandCalls(DescribeStackEventsCommand).length;
@@ -103,14 +103,14 @@ let csPoll = 0;
 cfn.on(CreateChangeSetCommand).resolves({ Id: 'arn:cs/1' });
 cfn.on(DeleteChangeSetCommand).resolves({});
 cfn.on(DescribeChangeSetCommand).callsFake(() => ({ Status: ++csPoll >= 10 ? 'CREATE_COMPLETE' : 'CREATE_PENDING', Changes: [] }));
-await openChangeSet(testContext(), { stack: 'frag-demo', body: '{}', parameters: {}, tags: {}, capabilities: [], type: 'UPDATE' });
+await openChangeSet(testContext(SDK_MOCKED), { stack: 'frag-demo', body: '{}', parameters: {}, tags: {}, capabilities: [], type: 'UPDATE' });
 const csCalls = cfn.commandCalls(DescribeChangeSetCommand).length;
 cfn.reset();
 let driftPoll = 0;
 cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'frag-demo', StackId: 'arn:1', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date() }] });
 cfn.on(DetectStackDriftCommand).resolves({ StackDriftDetectionId: 'd-1' });
 cfn.on(DescribeStackDriftDetectionStatusCommand).callsFake(() => ({ StackId: 'arn:1', StackDriftDetectionId: 'd-1', Timestamp: new Date(), DetectionStatus: ++driftPoll >= 10 ? 'DETECTION_COMPLETE' : 'DETECTION_IN_PROGRESS', StackDriftStatus: 'IN_SYNC' }));
-const driftCtx = testContext();
+const driftCtx = testContext(SDK_MOCKED);
 await detectDrift(driftCtx);
 const driftTotal = cfn.calls().length;
 const driftStatus = cfn.commandCalls(DescribeStackDriftDetectionStatusCommand).length;

@@ -28,7 +28,7 @@ process.env.FRAGCTL_TEST_CLUSTER = cluster.state;
 // Imported after the cluster is up: the helpers read its state directory.
 const { testCluster, uniqueSuffix } = await import('../test/helpers/cluster.js');
 const { kubeProject } = await import('../test/integration/kube/setup.js');
-const { kubeContext } = await import('../test/integration/kube/context.js');
+const { testContext } = await import('../test/helpers/context.js');
 const { deployKube } = await import('../src/core/kube/deploy.js');
 const { versionChange } = await import('../src/core/kube/version-change.js');
 const { connectKube } = await import('../src/core/kube/connect.js');
@@ -40,7 +40,7 @@ const APP = `kbench${uniqueSuffix()}`;
 const NS = `${APP}-kube-staging`;
 const c = testCluster();
 const p = kubeProject(c.kubeconfigText, undefined, APP);
-await deployKube(kubeContext(p.dir, 'kube-staging'), { tag: 'latest-1' });
+await deployKube(testContext({ dir: p.dir, env: 'kube-staging' }), { tag: 'latest-1' });
 
 /** `kubectl rollout status` on the rollout now starting: resolves with when it exited and how many API requests it made. */
 function kubectlRolloutStatus(): Promise<{ exitedAt: number; requests: number }> {
@@ -87,7 +87,7 @@ let requests = 0;
 let kubectlRequests = 0;
 let byCall: Record<string, number> = {};
 for (let i = 0; i < RUNS; i++) {
-  const ctx = kubeContext(p.dir, 'kube-staging');
+  const ctx = testContext({ dir: p.dir, env: 'kube-staging' });
   let noticedAt = 0;
   const emit = ctx.io.emit.bind(ctx.io);
   ctx.io.emit = (ev) => {

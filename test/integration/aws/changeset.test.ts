@@ -10,7 +10,7 @@ import { CreateImageCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { startMoto, type Moto } from '../../helpers/moto.js';
 import { imageInputsHash, HASH_TAG } from '../../../src/core/aws/image.js';
 import { SECRET_HASH_TAG } from '../../../src/core/aws/secret-hashes.js';
-import { testContext } from '../../unit/aws/context.js';
+import { testContext, SDK_MOCKED } from '../../helpers/context.js';
 import { clients, lifecycleProject, run, show } from './helpers.js';
 
 describe('change sets on moto', () => {
@@ -25,7 +25,7 @@ describe('change sets on moto', () => {
     moto = await startMoto();
     dir = lifecycleProject();
     aws = clients(moto.url);
-    const hash = imageInputsHash(testContext({ dir, endpoint: moto.url }));
+    const hash = imageInputsHash(testContext({ ...SDK_MOCKED, dir, endpointUrl: moto.url }));
     const reservation = await aws.ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1 }));
     await aws.ec2.send(new CreateImageCommand({
       InstanceId: reservation.Instances![0]!.InstanceId!,

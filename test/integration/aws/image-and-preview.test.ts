@@ -12,7 +12,7 @@ import { DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
 import { startMoto, type Moto } from '../../helpers/moto.js';
 import { imageState } from '../../../src/core/aws/image.js';
 import { previewChanges } from '../../../src/core/aws/changes.js';
-import { testContext } from '../../unit/aws/context.js';
+import { testContext, SDK_MOCKED } from '../../helpers/context.js';
 import { clients, lifecycleProject, run, show } from './helpers.js';
 
 describe('image failures, plan hooks and dry runs on moto', () => {
@@ -52,12 +52,12 @@ describe('image failures, plan hooks and dry runs on moto', () => {
   });
 
   it('imageState tells plan whether a bake is due, in one call', async () => {
-    const ctx = testContext({ dir, endpoint: moto.url });
+    const ctx = testContext({ ...SDK_MOCKED, dir, endpointUrl: moto.url });
     const before = await imageState(ctx);
     assert.equal(before.needsBake, true);
     assert.match(before.reason, /no frag-image exists yet/);
     assert.equal((await run(dir, moto.url, ['demo', 'bake'])).code, 0);
-    const ctx2 = testContext({ dir, endpoint: moto.url });
+    const ctx2 = testContext({ ...SDK_MOCKED, dir, endpointUrl: moto.url });
     const after = await imageState(ctx2);
     assert.equal(after.needsBake, false);
     assert.equal(after.inputsHash, before.inputsHash);
@@ -90,7 +90,7 @@ describe('image failures, plan hooks and dry runs on moto', () => {
   });
 
   it('previewChanges: without a stack, the resources a create adds (conditions applied), no stack created', async () => {
-    const ctx = testContext({ dir, endpoint: moto.url });
+    const ctx = testContext({ ...SDK_MOCKED, dir, endpointUrl: moto.url });
     const p = await previewChanges(ctx);
     assert.equal(p.stackExists, false);
     const ids = p.changes.map((c) => c.logicalId);
@@ -102,7 +102,7 @@ describe('image failures, plan hooks and dry runs on moto', () => {
 
   it('previewChanges: with a stack, a change set is created, read and deleted', async () => {
     assert.equal((await run(dir, moto.url, ['demo', 'commission', '--no-deploy'])).code, 0);
-    const ctx = testContext({ dir, endpoint: moto.url });
+    const ctx = testContext({ ...SDK_MOCKED, dir, endpointUrl: moto.url });
     const p = await previewChanges(ctx);
     assert.equal(p.stackExists, true);
     assert.ok(Array.isArray(p.changes));

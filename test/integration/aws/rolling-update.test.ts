@@ -12,7 +12,8 @@ import { EC2Client, RegisterImageCommand } from '@aws-sdk/client-ec2';
 import { startMoto, type Moto } from '../../helpers/moto.js';
 import { buildTemplate, serializeTemplate } from '../../../src/core/formations/index.js';
 import { rollStaleGroups, staleInstances } from '../../../src/core/aws/instance-refresh.js';
-import { testContext, ROOT } from '../../unit/aws/context.js';
+import { testContext, SDK_MOCKED } from '../../helpers/context.js';
+import { ROOT } from '../../helpers/cli.js';
 
 describe('rolling image updates: the template on moto', () => {
   let moto: Moto;
@@ -46,7 +47,7 @@ describe('rolling image updates: the template on moto', () => {
     // moto 5.2 keeps the old launch template data on UpdateStack (seen here): the image is not checked.
     assert.ok(afterUpdate.LaunchTemplate?.LaunchTemplateId, 'the group still launches from the formation\'s launch template');
     assert.deepEqual(staleInstances(afterUpdate), [], 'moto replaced the group: every instance runs the new version');
-    const ctx = testContext({ endpoint: moto.url });
+    const ctx = testContext({ ...SDK_MOCKED, endpointUrl: moto.url });
     assert.deepEqual(await rollStaleGroups(ctx), [], 'no refresh started (moto would answer StartInstanceRefresh with an error)');
   });
 });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSshHosts, type SshHosts } from '../../helpers/ssh-hosts.js';
 import { freePort } from '../../helpers/moto.js';
-import { testContext } from '../../unit/aws/context.js';
+import { testContext, SDK_MOCKED } from '../../helpers/context.js';
 import { hostsToProbe, waitForSsh } from '../../../src/core/hosts/wait-ssh.js';
 import type { AnsibleHost } from '../../../src/core/ansible/playbook.js';
 
@@ -21,7 +21,7 @@ describe('wait for SSH', () => {
   let silentPort: number;
   const sockets: Socket[] = [];
   const state = mkdtempSync(join(tmpdir(), 'fragctl-wait-ssh-'));
-  const ctx = (): ReturnType<typeof testContext> => testContext({ patch: (c) => { c.project.paths.state = state; } });
+  const ctx = (): ReturnType<typeof testContext> => testContext({ ...SDK_MOCKED, patch: (c) => { c.project.paths.state = state; } });
 
   before(async () => {
     ssh = await startSshHosts(2, { firstOctet: 41 });

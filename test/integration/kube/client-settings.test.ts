@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { connectKube } from '../../../src/core/kube/connect.js';
 import { InterruptedError } from '../../../src/core/errors.js';
 import { localServer, type LocalServer } from '../../unit/kube/local-server.js';
-import { kubeContext } from './context.js';
+import { testContext } from '../../helpers/context.js';
 import { kubeProject, type KubeProject } from './setup.js';
 
 let server: LocalServer;
@@ -26,17 +26,17 @@ describe('the run client from the environment', () => {
   after(() => server.close());
 
   it('one client per run, with the environment request_timeout', async () => {
-    const ctx = kubeContext(p.dir, 'slow');
+    const ctx = testContext({ dir: p.dir, env: 'slow' });
     const api = await connectKube(ctx);
     assert.equal(await connectKube(ctx), api, 'the same client for the whole run');
     assert.equal(api.timeoutMs, 300);
-    assert.notEqual(await connectKube(kubeContext(p.dir, 'slow')), api, 'another run gets its own');
+    assert.notEqual(await connectKube(testContext({ dir: p.dir, env: 'slow' })), api, 'another run gets its own');
     await assert.rejects(api.get('Namespace', 'x'), /did not answer in 300 ms \(GET Namespace\)/);
   });
 
   it('the default timeout is 30 s, and the run abort stops a request at once', async () => {
     const run = new AbortController();
-    const api = await connectKube(kubeContext(p.dir, 'kube-staging', {}, run.signal));
+    const api = await connectKube(testContext({ dir: p.dir, env: 'kube-staging', signal: run.signal }));
     assert.equal(api.timeoutMs, 30_000);
     setTimeout(() => run.abort(), 100);
     const started = Date.now();

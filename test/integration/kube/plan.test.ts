@@ -11,7 +11,7 @@ import { undeployKube } from '../../../src/core/kube/undeploy.js';
 import { DeclinedError } from '../../../src/core/errors.js';
 import { getObject, kubectl, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { kubeProject, type KubeProject } from './setup.js';
-import { kubeContext } from './context.js';
+import { testContext } from '../../helpers/context.js';
 import { settledSnapshot, snapshot } from './snapshot.js';
 
 const APP = `kp${uniqueSuffix()}`;
@@ -29,7 +29,7 @@ describe('planKube (server-side dry run)', { concurrency: false }, () => {
   });
 
   it('plans everything as create when the namespace does not exist, creating nothing', async () => {
-    const plan = await planKube(kubeContext(p.dir, 'kube-staging'), { tag: 'latest-1' });
+    const plan = await planKube(testContext({ dir: p.dir, env: 'kube-staging' }), { tag: 'latest-1' });
     assert.ok(plan.every((i) => i.action === 'create'));
     // kubectl's order: the namespace, then claims, ... workloads, services, ingress.
     assert.deepEqual(plan.map((i) => `${i.kind}/${i.name}`), [`Namespace/${NS}`, 'PersistentVolumeClaim/database-data', 'PersistentVolumeClaim/media', 'ServiceAccount/app', 'StatefulSet/app', 'StatefulSet/postgres', 'Service/app', 'Service/postgres', 'Ingress/app']);
@@ -38,12 +38,12 @@ describe('planKube (server-side dry run)', { concurrency: false }, () => {
   });
 
   it('after a deploy everything is unchanged; a new tag updates only the app StatefulSet, changing nothing', async () => {
-    await deployKube(kubeContext(p.dir, 'kube-staging'), { tag: 'latest-1' });
+    await deployKube(testContext({ dir: p.dir, env: 'kube-staging' }), { tag: 'latest-1' });
     const before = await settledSnapshot(NS);
     assert.ok(before.some((o) => o.startsWith(`StatefulSet ${NS}/app@`)), before.join('\n'));
-    const same = await planKube(kubeContext(p.dir, 'kube-staging'));
+    const same = await planKube(testContext({ dir: p.dir, env: 'kube-staging' }));
     assert.deepEqual(same.filter((i) => i.action !== 'unchanged'), []);
-    const next = await planKube(kubeContext(p.dir, 'kube-staging'), { tag: 'latest-2' });
+    const next = await planKube(testContext({ dir: p.dir, env: 'kube-staging' }), { tag: 'latest-2' });
     assert.deepEqual(next.filter((i) => i.action !== 'unchanged'), [{
       kind: 'StatefulSet', name: 'app', action: 'update',
       changes: [{ path: 'spec.template.spec.containers.0.image', before: 'registry.example.test/shop:latest-1', after: 'registry.example.test/shop:latest-2' }],
@@ -56,7 +56,7 @@ describe('planKube (server-side dry run)', { concurrency: false }, () => {
 
   it('undeploy asks to type the namespace; declining deletes nothing', async () => {
     const before = await objects();
-    const ctx = kubeContext(p.dir, 'kube-staging');
+    const ctx = testContext({ dir: p.dir, env: 'kube-staging' });
     ctx.io.answer = false;
     await assert.rejects(undeployKube(ctx), DeclinedError);
     assert.deepEqual(ctx.io.confirms.map((c) => c.typeToConfirm), [NS]);

@@ -13,7 +13,7 @@ import { InterruptedError } from '../../../src/core/errors.js';
 import { rolloutState } from '../../../src/core/kube/rollout.js';
 import { eventually, getObject, kubectl, listObjects, testCluster, uniqueSuffix, type KubeObj } from '../../helpers/cluster.js';
 import { kubeProject, type KubeProject } from './setup.js';
-import { kubeContext } from './context.js';
+import { testContext } from '../../helpers/context.js';
 import { startGoneProxy, type GoneProxy } from './gone-proxy.js';
 
 const APP = `kw${uniqueSuffix()}`;
@@ -32,7 +32,7 @@ describe('waiting for rollouts', { concurrency: false }, () => {
     p = kubeProject(testCluster().kubeconfigText, undefined, APP);
     proxy = await startGoneProxy(testCluster().kubeconfigText);
     viaProxy = kubeProject(proxy.kubeconfigText, undefined, APP);
-    await deployKube(kubeContext(p.dir, 'kube-staging'), { tag: 'latest-1' });
+    await deployKube(testContext({ dir: p.dir, env: 'kube-staging' }), { tag: 'latest-1' });
   });
   after(async () => {
     await proxy?.close();
@@ -45,7 +45,7 @@ describe('waiting for rollouts', { concurrency: false }, () => {
       proxy.gets.length = 0;
       proxy.goneNext(1, WATCH, how);
       const tag = how === 'http' ? 'latest-2' : 'latest-3';
-      const r = await versionChange(kubeContext(viaProxy.dir, 'kube-staging'), { tag, timeoutMs: 30_000 });
+      const r = await versionChange(testContext({ dir: viaProxy.dir, env: 'kube-staging' }), { tag, timeoutMs: 30_000 });
       assert.equal(r.image, `registry.example.test/shop:${tag}`);
       const collection = proxy.gets.filter((g) => WATCH.test(g.split('?')[0]!));
       const watched = collection.filter((g) => /[?&]watch=true/.test(g));
@@ -59,7 +59,7 @@ describe('waiting for rollouts', { concurrency: false }, () => {
   }
 
   it('the live view goes pod by pod', async () => {
-    const ctx = kubeContext(p.dir, 'kube-staging');
+    const ctx = testContext({ dir: p.dir, env: 'kube-staging' });
     await versionChange(ctx, { tag: 'latest-4', timeoutMs: 30_000 });
     const lines = ctx.io.updates.map((u) => u.message);
     assert.ok(lines.some((l) => /1\/2 pods ready/.test(l)), lines.join('\n'));
@@ -68,7 +68,7 @@ describe('waiting for rollouts', { concurrency: false }, () => {
 
   it('an interruption stops the wait, not the rollout', async () => {
     const abort = new AbortController();
-    const ctx = kubeContext(p.dir, 'kube-staging', {}, abort.signal);
+    const ctx = testContext({ dir: p.dir, env: 'kube-staging', signal: abort.signal });
     setTimeout(() => abort.abort(), 1000);
     const started = Date.now();
     await assert.rejects(versionChange(ctx, { tag: 'crash-1', timeoutMs: 60_000 }), (e: unknown) => e instanceof InterruptedError && /the rollout goes on/.test(e.message));
@@ -81,7 +81,7 @@ describe('waiting for rollouts', { concurrency: false }, () => {
 
   it('--no-wait returns once the change is applied, before the rollout (which cannot finish) is done', async () => {
     const started = Date.now();
-    const r = await versionChange(kubeContext(p.dir, 'kube-staging'), { tag: 'crash-2', wait: false });
+    const r = await versionChange(testContext({ dir: p.dir, env: 'kube-staging' }), { tag: 'crash-2', wait: false });
     assert.equal(r.waited, false);
     assert.ok(Date.now() - started < 5000);
     const now = await sts();
@@ -90,8 +90,8 @@ describe('waiting for rollouts', { concurrency: false }, () => {
   });
 
   it('a broken tag is named as stuck; a deploy after it replaces the stuck pod and completes', async () => {
-    await assert.rejects(versionChange(kubeContext(p.dir, 'kube-staging'), { tag: 'crash-3', timeoutMs: 2000 }), /pod app-1 is stuck: CrashLoopBackOff/);
-    const ctx = kubeContext(p.dir, 'kube-staging');
+    await assert.rejects(versionChange(testContext({ dir: p.dir, env: 'kube-staging' }), { tag: 'crash-3', timeoutMs: 2000 }), /pod app-1 is stuck: CrashLoopBackOff/);
+    const ctx = testContext({ dir: p.dir, env: 'kube-staging' });
     const r = await deployKube(ctx, { tag: 'latest-6', timeoutMs: 30_000 });
     assert.equal(r.tag, 'latest-6');
     assert.ok(ctx.io.events.some((e) => e.code === 'kube.pod.replaced' && e.data?.pod === 'app-1'), JSON.stringify(ctx.io.events.map((e) => e.code)));

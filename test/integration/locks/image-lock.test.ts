@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startMoto, type Moto } from '../../helpers/moto.js';
 import { lifecycleProject, run, show } from '../aws/helpers.js';
-import { testContext } from '../../unit/records/support.js';
+import { testContext } from '../../helpers/context.js';
 import { imageLock } from '../../../src/core/locks/image-lock.js';
 import { stateAwsClients, stateTable } from '../../../src/core/records/state.js';
 import { ensureTable } from '../../../src/providers/aws/dynamodb.js';

@@ -14,7 +14,8 @@ import { LockHeldError } from '../../../src/core/locks/types.js';
 import { guardedRun } from '../../../src/core/records/guard.js';
 import { DynamoRecordStore } from '../../../src/core/records/dynamo-store.js';
 import { StateUnreachableError } from '../../../src/core/records/state.js';
-import { deadPid, testContext } from '../../unit/records/support.js';
+import { deadPid } from '../../unit/records/support.js';
+import { testContext } from '../../helpers/context.js';
 
 let moto: Moto;
 before(async () => {

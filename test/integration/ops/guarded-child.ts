@@ -7,7 +7,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { guardedRun } from '../../../src/core/records/guard.js';
 import { isFragError } from '../../../src/core/errors.js';
-import { testContext } from '../../unit/records/support.js';
+import { testContext } from '../../helpers/context.js';
 
 const [dir, env, endpointUrl, markers, holdMs, leaseMs] = process.argv.slice(2) as [string, string, string, string, string, string?];
 const ctx = testContext({ dir, env, endpointUrl });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { requiredCapabilities } from '../../../src/core/aws/capabilities.js';
 import { secretHashes } from '../../../src/core/aws/secret-hashes.js';
 import { buildTemplate } from '../../../src/core/formations/index.js';
-import { ROOT } from './context.js';
+import { ROOT } from '../../helpers/cli.js';
 
 describe('requiredCapabilities', () => {
   it('the reference formations need none', () => {

@@ -27,7 +27,7 @@ import { desiredTemplate } from '../../../src/core/aws/stack.js';
 import { SECRET_HASH_TAG, secretHashes } from '../../../src/core/aws/secret-hashes.js';
 import { DeclinedError, OperationError } from '../../../src/core/errors.js';
 import { lifecycleProject } from '../../integration/aws/helpers.js';
-import { testContext } from './context.js';
+import { testContext, SDK_MOCKED } from '../../helpers/context.js';
 
 const cfn = mockClient(CloudFormationClient);
 const ec2 = mockClient(EC2Client);
@@ -89,7 +89,7 @@ const computed = {
 
 describe('update executes the reviewed change set', () => {
   it('shows property before/after (secrets masked), then executes that exact change set, never UpdateStack', async () => {
-    const ctx = testContext({ dir });
+    const ctx = testContext({ ...SDK_MOCKED, dir });
     process.env.FRAGCTL_DB_PASSWORD = 'second-password-2';
     const stack = await runningStack(ctx, 'first-password-1');
     let executed = false;
@@ -117,7 +117,7 @@ describe('update executes the reviewed change set', () => {
   });
 
   it('a rotated NoEcho password with nothing else changed is a change to apply, not "up to date"', async () => {
-    const ctx = testContext({ dir });
+    const ctx = testContext({ ...SDK_MOCKED, dir });
     const stack = await runningStack(ctx, 'first-password-1');
     process.env.FRAGCTL_DB_PASSWORD = 'rotated-password-3';
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
@@ -136,7 +136,7 @@ describe('update executes the reviewed change set', () => {
   });
 
   it('the same password and settings: up to date, no change set', async () => {
-    const ctx = testContext({ dir });
+    const ctx = testContext({ ...SDK_MOCKED, dir });
     const stack = await runningStack(ctx, 'first-password-1');
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
     const r = await update(ctx, { deploy: false });
@@ -145,7 +145,7 @@ describe('update executes the reviewed change set', () => {
   });
 
   it('an output-only change: no resource changes, shown as such, and applied', async () => {
-    const ctx = testContext({ dir });
+    const ctx = testContext({ ...SDK_MOCKED, dir });
     const stack = await runningStack(ctx, 'first-password-1');
     writeFileSync(join(dir, 'formations', 'extra.yaml'), 'Outputs:\n  Region:\n    Value: !Ref AWS::Region\n');
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
@@ -159,7 +159,7 @@ describe('update executes the reviewed change set', () => {
   });
 
   it('refuses when the stack changed after the review, deleting the change set and executing nothing', async () => {
-    const ctx = testContext({ dir });
+    const ctx = testContext({ ...SDK_MOCKED, dir });
     process.env.FRAGCTL_DB_PASSWORD = 'second-password-2';
     const stack = await runningStack(ctx, 'first-password-1');
     // Someone else updated the stack while the operator read the review.
@@ -174,7 +174,7 @@ describe('update executes the reviewed change set', () => {
   });
 
   it('refuses a change set that is no longer EXECUTE_AVAILABLE', async () => {
-    const ctx = testContext({ dir });
+    const ctx = testContext({ ...SDK_MOCKED, dir });
     process.env.FRAGCTL_DB_PASSWORD = 'second-password-2';
     const stack = await runningStack(ctx, 'first-password-1');
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
@@ -187,7 +187,7 @@ describe('update executes the reviewed change set', () => {
   });
 
   it('a FAILED change set is a failure unless CloudFormation says there is nothing to change', async () => {
-    const ctx = testContext({ dir });
+    const ctx = testContext({ ...SDK_MOCKED, dir });
     process.env.FRAGCTL_DB_PASSWORD = 'second-password-2';
     const stack = await runningStack(ctx, 'first-password-1');
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
@@ -198,7 +198,7 @@ describe('update executes the reviewed change set', () => {
     assert.equal(cfn.commandCalls(DeleteChangeSetCommand).length, 1);
 
     cfn.on(DescribeChangeSetCommand).resolves({ Status: 'FAILED', StatusReason: "The submitted information didn't contain changes. Submit different information to create a change set." });
-    const none = await update(testContext({ dir }), { deploy: false });
+    const none = await update(testContext({ ...SDK_MOCKED, dir }), { deploy: false });
     assert.equal(none.changed, false);
     assert.equal(cfn.commandCalls(ExecuteChangeSetCommand).length, 0);
     assert.equal(cfn.commandCalls(DeleteChangeSetCommand).length, 2, 'the empty change set is deleted too');
@@ -206,7 +206,7 @@ describe('update executes the reviewed change set', () => {
 
   it('--dry-run and a declined review leave no change set behind', async () => {
     process.env.FRAGCTL_DB_PASSWORD = 'second-password-2';
-    for (const ctx of [testContext({ dir, patch: (c) => void (c.options.dryRun = true) }), testContext({ dir, answer: false })]) {
+    for (const ctx of [testContext({ ...SDK_MOCKED, dir, patch: (c) => void (c.options.dryRun = true) }), testContext({ ...SDK_MOCKED, dir, answer: false })]) {
       cfn.reset();
       const stack = await runningStack(ctx, 'first-password-1');
       cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
@@ -226,7 +226,7 @@ describe('capabilities', () => {
     writeFileSync(join(dir, 'formations', 'role.yaml'), 'Resources:\n  AppRole:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: frag-app\n      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }\n');
 
   it('an IAM role is listed and confirmed before the change set receives CAPABILITY_IAM and CAPABILITY_NAMED_IAM', async () => {
-    const ctx = testContext({ dir });
+    const ctx = testContext({ ...SDK_MOCKED, dir });
     const stack = await runningStack(ctx, 'first-password-1');
     addRole();
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
@@ -240,7 +240,7 @@ describe('capabilities', () => {
   });
 
   it('declined: exits as declined with no change set created', async () => {
-    const ctx = testContext({ dir, answer: false });
+    const ctx = testContext({ ...SDK_MOCKED, dir, answer: false });
     const stack = await runningStack(ctx, 'first-password-1');
     addRole();
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });

@@ -13,7 +13,7 @@ import { commission } from '../../../src/core/aws/commission.js';
 import { SECRET_HASH_TAG, secretHashes } from '../../../src/core/aws/secret-hashes.js';
 import { DeclinedError } from '../../../src/core/errors.js';
 import { lifecycleProject } from '../../integration/aws/helpers.js';
-import { testContext } from './context.js';
+import { testContext, SDK_MOCKED } from '../../helpers/context.js';
 
 const cfn = mockClient(CloudFormationClient);
 const ec2 = mockClient(EC2Client);
@@ -35,7 +35,7 @@ describe('commission capabilities', () => {
     try {
       process.env.FRAGCTL_DB_PASSWORD = 'not-a-real-password-1';
       addRole(dir);
-      const ctx = testContext({ dir });
+      const ctx = testContext({ ...SDK_MOCKED, dir });
       await withImage(ctx);
       cfn.on(DescribeStacksCommand, { StackName: 'frag-demo' }).resolves({ Stacks: [] });
       cfn.on(DescribeStacksCommand, { StackName: 'arn:new' }).resolves({ Stacks: [{ StackName: 'frag-demo', StackId: 'arn:new', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date() }] });
@@ -57,7 +57,7 @@ describe('commission capabilities', () => {
     try {
       process.env.FRAGCTL_DB_PASSWORD = 'not-a-real-password-1';
       addRole(dir);
-      const ctx = testContext({ dir, answer: false });
+      const ctx = testContext({ ...SDK_MOCKED, dir, answer: false });
       cfn.on(DescribeStacksCommand).resolves({ Stacks: [] });
       const err = await commission(ctx, { deploy: false }).catch((e: unknown) => e);
       assert.ok(err instanceof DeclinedError && err.code === 'CAPABILITIES_DECLINED', String(err));
@@ -72,7 +72,7 @@ describe('commission capabilities', () => {
 describe('termination protection at commission', () => {
   it('a protected environment whose stack lacks it gets it turned on', async () => {
     process.env.FRAGCTL_DB_PASSWORD = 'not-a-real-password-1';
-    const ctx = testContext({ env: 'production' });
+    const ctx = testContext({ ...SDK_MOCKED, env: 'production' });
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'frag-production', StackId: 'arn:prod', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), EnableTerminationProtection: false, Parameters: [{ ParameterKey: 'ImageId', ParameterValue: 'ami-0000c0de' }] }] });
     cfn.on(GetTemplateCommand).resolves({ TemplateBody: '{}' });
     await commission(ctx, { deploy: false });
@@ -83,7 +83,7 @@ describe('termination protection at commission', () => {
 
   it('an unprotected environment is left alone', async () => {
     process.env.FRAGCTL_DB_PASSWORD = 'not-a-real-password-1';
-    const ctx = testContext();
+    const ctx = testContext(SDK_MOCKED);
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'frag-demo', StackId: 'arn:demo', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Parameters: [{ ParameterKey: 'ImageId', ParameterValue: 'ami-0000c0de' }] }] });
     cfn.on(GetTemplateCommand).resolves({ TemplateBody: '{}' });
     await commission(ctx, { deploy: false });

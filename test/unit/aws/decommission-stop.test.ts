@@ -18,7 +18,7 @@ import { AutoScalingClient, DescribeAutoScalingGroupsCommand, UpdateAutoScalingG
 import { CreateDBSnapshotCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { decommission } from '../../../src/core/aws/decommission.js';
 import { OperationError } from '../../../src/core/errors.js';
-import { testContext } from './context.js';
+import { testContext, SDK_MOCKED } from '../../helpers/context.js';
 
 const cfn = mockClient(CloudFormationClient);
 const rds = mockClient(RDSClient);
@@ -63,7 +63,7 @@ afterEach(() => {
 describe('decommission stops the application first', () => {
   it('scales the app and worker groups to zero, waits until they are empty, then snapshots, then deletes', async () => {
     world();
-    const ctx = testContext();
+    const ctx = testContext(SDK_MOCKED);
     const r = await decommission(ctx, {});
     assert.deepEqual(order, ['scale frag-demo-app 0', 'scale frag-demo-worker 0', 'groups: 1 instance left', 'groups: empty', 'CreateDBSnapshot', 'DeleteStack']);
     assert.deepEqual(asg.commandCalls(UpdateAutoScalingGroupCommand).map((c) => c.args[0].input.MinSize), [0, 0]);
@@ -75,7 +75,7 @@ describe('decommission stops the application first', () => {
 
   it('--no-stop: no group is scaled, and a warning says writes after the snapshot are lost', async () => {
     world();
-    const ctx = testContext();
+    const ctx = testContext(SDK_MOCKED);
     await decommission(ctx, { noStop: true });
     assert.deepEqual(order, ['CreateDBSnapshot', 'DeleteStack']);
     assert.ok(ctx.io.events.some((e) => e.code === 'decommission.no-stop' && /writes after the final snapshot are lost/.test(e.message)));
@@ -83,7 +83,7 @@ describe('decommission stops the application first', () => {
 
   it('refuses to delete when the snapshot is of another engine or size', async () => {
     world({ snapshot: { Engine: 'mysql', AllocatedStorage: 10 } });
-    const err = await decommission(testContext(), {}).catch((e: unknown) => e);
+    const err = await decommission(testContext(SDK_MOCKED), {}).catch((e: unknown) => e);
     assert.ok(err instanceof OperationError && err.code === 'SNAPSHOT_MISMATCH', String(err));
     assert.match(err.message, /engine mysql, the database runs postgres; size 10 GiB, the database has 20 GiB; the stack was NOT deleted/);
     assert.equal(cfn.commandCalls(DeleteStackCommand).length, 0);
@@ -91,7 +91,7 @@ describe('decommission stops the application first', () => {
 
   it('refuses to delete when the snapshot was taken before the application stopped', async () => {
     world({ snapshot: { SnapshotCreateTime: new Date(Date.now() - 3_600_000) } });
-    const err = await decommission(testContext(), {}).catch((e: unknown) => e);
+    const err = await decommission(testContext(SDK_MOCKED), {}).catch((e: unknown) => e);
     assert.ok(err instanceof OperationError && err.code === 'SNAPSHOT_MISMATCH', String(err));
     assert.match(err.message, /before the application stopped/);
     assert.equal(cfn.commandCalls(DeleteStackCommand).length, 0);
@@ -102,7 +102,7 @@ describe('decommission stops the application first', () => {
     asg.on(DescribeAutoScalingGroupsCommand).resolves({
       AutoScalingGroups: [{ AutoScalingGroupName: 'frag-demo-app', MinSize: 2, MaxSize: 2, DesiredCapacity: 2, Instances: [], DefaultCooldown: 0, AvailabilityZones: [], HealthCheckType: 'EC2', CreatedTime: new Date() }],
     });
-    const err = await decommission(testContext(), {}).catch((e: unknown) => e);
+    const err = await decommission(testContext(SDK_MOCKED), {}).catch((e: unknown) => e);
     assert.ok(err instanceof OperationError && err.code === 'STOP_FAILED', String(err));
     assert.match(err.message, /frag-demo-app did not scale to zero \(min 2, desired 2\); nothing was snapshotted or deleted/);
     assert.equal(rds.commandCalls(CreateDBSnapshotCommand).length + cfn.commandCalls(DeleteStackCommand).length, 0);
@@ -110,13 +110,13 @@ describe('decommission stops the application first', () => {
 
   it('declined: no group is scaled, nothing is snapshotted or deleted', async () => {
     world();
-    await assert.rejects(decommission(testContext({ answer: false }), {}));
+    await assert.rejects(decommission(testContext({ ...SDK_MOCKED, answer: false }), {}));
     assert.deepEqual(order, []);
   });
 
   it('reports the snapshot CloudFormation keeps for DeletionPolicy: Snapshot', async () => {
     world({ policy: 'Snapshot' });
-    const r = await decommission(testContext(), {});
+    const r = await decommission(testContext(SDK_MOCKED), {});
     assert.deepEqual(r.policySnapshots, [{ logicalId: 'Database', dbInstance: 'frag-demo-db', snapshotId: 'frag-demo-db-cfn-snap', status: 'available' }]);
   });
 });

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { templateHosts } from '../../../src/core/aws/deploy-preflight.js';
 import { buildParameters, PLACEHOLDER_IMAGE } from '../../../src/core/aws/parameters.js';
 import { desiredTemplate } from '../../../src/core/aws/stack.js';
-import { ROOT, testContext } from './context.js';
+import { testContext, SDK_MOCKED } from '../../helpers/context.js';
+import { ROOT } from '../../helpers/cli.js';
 
 describe('templateHosts', () => {
   it('the multi-host fixture: one host per instance, its Group and ec2.py groups from the resolved !Sub tags', async () => {
-    const ctx = testContext({ dir: join(ROOT, 'test', 'fixtures', 'multi-host'), env: 'demo' });
+    const ctx = testContext({ ...SDK_MOCKED, dir: join(ROOT, 'test', 'fixtures', 'multi-host'), env: 'demo' });
     const { template } = desiredTemplate(ctx);
     const hosts = templateHosts(ctx, template, await buildParameters(ctx, template, PLACEHOLDER_IMAGE))!;
     assert.deepEqual(hosts.map((h) => [h.name, h.groups]), [['AppServer', ['app']], ['DbServer', ['db']], ['WebServer', ['webserver']]]);
@@ -19,7 +20,7 @@ describe('templateHosts', () => {
   });
 
   it('the reference project: conditions decide between the app group and the single instance; workers only when enabled', async () => {
-    const ctx = testContext({ env: 'demo' });
+    const ctx = testContext({ ...SDK_MOCKED, env: 'demo' });
     const { template } = desiredTemplate(ctx);
     const params = { App: ctx.env.settings.app_name, Env: 'demo', ImageId: PLACEHOLDER_IMAGE };
     const groups = (p: Record<string, string>) => templateHosts(ctx, template, p)!.map((h) => `${h.name}:${h.groups.join(',')}`).sort();
@@ -29,7 +30,7 @@ describe('templateHosts', () => {
   });
 
   it('instances whose tags the template cannot tell (a nested stack, a group tagged by its launch template) leave the check to the deploy', () => {
-    const ctx = testContext({ env: 'demo' });
+    const ctx = testContext({ ...SDK_MOCKED, env: 'demo' });
     const nested = { Resources: { Web: { Type: 'AWS::EC2::Instance', Properties: { Tags: [{ Key: 'Group', Value: 'web' }] } }, More: { Type: 'AWS::CloudFormation::Stack', Properties: {} } } };
     assert.equal(templateHosts(ctx, nested, {}), undefined);
     const untagged = { Resources: { Workers: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { Tags: [{ Key: 'Group', Value: 'worker', PropagateAtLaunch: false }] } } } };

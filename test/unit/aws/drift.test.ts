@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { detectDrift } from '../../../src/core/aws/drift.js';
 import { OperationError } from '../../../src/core/errors.js';
-import { testContext } from './context.js';
+import { testContext, SDK_MOCKED } from '../../helpers/context.js';
 import driftVerb from '../../../src/cli/commands/drift.js';
 
 const cfn = mockClient(CloudFormationClient);
@@ -41,7 +41,7 @@ describe('drift', () => {
         },
       ],
     });
-    const ctx = testContext();
+    const ctx = testContext(SDK_MOCKED);
     const r = await detectDrift(ctx);
     assert.equal(r.status, 'DRIFTED');
     assert.deepEqual(r.drifted.map((d) => [d.logicalId, d.status, d.properties[0]!.path, d.properties[0]!.expected, d.properties[0]!.actual]), [
@@ -60,7 +60,7 @@ describe('drift', () => {
       StackResourceDrifts: [{ StackId: 'arn:1', LogicalResourceId: 'AppInstance', ResourceType: 'AWS::EC2::Instance', StackResourceDriftStatus: 'MODIFIED', Timestamp: new Date(), PropertyDifferences: [{ PropertyPath: '/InstanceType', ExpectedValue: 't3.small', ActualValue: 't3.large', DifferenceType: 'NOT_EQUAL' }] }],
     });
     const printed: string[] = [];
-    const ctx = testContext();
+    const ctx = testContext(SDK_MOCKED);
     const fakeRun = { global: { json: false }, io: { result: (s: string) => printed.push(s), json: () => undefined }, context: () => ctx };
     const code = await driftVerb.run(fakeRun as unknown as Parameters<typeof driftVerb.run>[0], {}, []);
     assert.equal(code, 1);
@@ -72,7 +72,7 @@ describe('drift', () => {
     cfn.on(DescribeStacksCommand).resolves(stack);
     cfn.on(DetectStackDriftCommand).resolves({ StackDriftDetectionId: 'd-1' });
     cfn.on(DescribeStackDriftDetectionStatusCommand).resolves({ ...inProgress, DetectionStatus: 'DETECTION_COMPLETE', StackDriftStatus: 'IN_SYNC' });
-    const r = await detectDrift(testContext());
+    const r = await detectDrift(testContext(SDK_MOCKED));
     assert.equal(r.status, 'IN_SYNC');
     assert.equal(r.drifted.length, 0);
     assert.equal(cfn.commandCalls(DescribeStackResourceDriftsCommand).length, 0);
@@ -82,14 +82,14 @@ describe('drift', () => {
     cfn.on(DescribeStacksCommand).resolves(stack);
     cfn.on(DetectStackDriftCommand).resolves({ StackDriftDetectionId: 'd-1' });
     cfn.on(DescribeStackDriftDetectionStatusCommand).resolves({ ...inProgress, DetectionStatus: 'DETECTION_FAILED', DetectionStatusReason: 'Failed to detect drift on resource [Database]: access denied' });
-    const err = await detectDrift(testContext()).catch((e: unknown) => e);
+    const err = await detectDrift(testContext(SDK_MOCKED)).catch((e: unknown) => e);
     assert.ok(err instanceof OperationError && err.code === 'DRIFT_FAILED', String(err));
     assert.match(err.message, /drift detection of frag-demo failed: .*Database.*access denied/);
   });
 
   it('no stack: a clear error, no detection started', async () => {
     cfn.on(DescribeStacksCommand).rejects(Object.assign(new Error('Stack with id frag-demo does not exist'), { name: 'ValidationError' }));
-    const err = await detectDrift(testContext()).catch((e: unknown) => e);
+    const err = await detectDrift(testContext(SDK_MOCKED)).catch((e: unknown) => e);
     assert.ok(err instanceof OperationError && err.code === 'STACK_MISSING', String(err));
     assert.equal(cfn.commandCalls(DetectStackDriftCommand).length, 0);
   });

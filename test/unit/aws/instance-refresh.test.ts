@@ -10,7 +10,7 @@ import {
   InstanceRefreshInProgressFault, StartInstanceRefreshCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { refreshGroup, rollStaleGroups, staleInstances } from '../../../src/core/aws/instance-refresh.js';
-import { testContext } from './context.js';
+import { testContext, SDK_MOCKED } from '../../helpers/context.js';
 
 const asg = mockClient(AutoScalingClient);
 afterEach(() => asg.reset());
@@ -23,7 +23,7 @@ describe('instance refresh', () => {
     asg.on(StartInstanceRefreshCommand).resolves({ InstanceRefreshId: 'r-1' });
     asg.on(DescribeInstanceRefreshesCommand)
       .resolvesOnce(refresh('Pending', 0, 2)).resolvesOnce(refresh('InProgress', 50, 1)).resolves(refresh('Successful', 100, 0));
-    const ctx = testContext();
+    const ctx = testContext(SDK_MOCKED);
     const r = await refreshGroup(ctx, 'frag-demo-app');
     assert.deepEqual(r, { group: 'frag-demo-app', refreshId: 'r-1', status: 'Successful', percent: 100 });
     const start = asg.commandCalls(StartInstanceRefreshCommand)[0]!.args[0].input;
@@ -35,7 +35,7 @@ describe('instance refresh', () => {
 
   it('a refresh already running is a clear error and nothing is started', async () => {
     asg.on(StartInstanceRefreshCommand).rejects(new InstanceRefreshInProgressFault({ message: 'An Instance Refresh is already in progress and blocks the execution of this Instance Refresh.', $metadata: {} }));
-    await assert.rejects(refreshGroup(testContext(), 'frag-demo-app'), (e: Error & { code?: string; hint?: string }) => {
+    await assert.rejects(refreshGroup(testContext(SDK_MOCKED), 'frag-demo-app'), (e: Error & { code?: string; hint?: string }) => {
       assert.equal(e.message, 'an instance refresh is already running on frag-demo-app');
       assert.equal(e.code, 'REFRESH_RUNNING');
       assert.match(e.hint ?? '', /cancel it, then run update again/);
@@ -52,7 +52,7 @@ describe('instance refresh', () => {
       return refresh('InProgress', 50, 1);
     });
     asg.on(CancelInstanceRefreshCommand).resolves({ InstanceRefreshId: 'r-1' });
-    await assert.rejects(refreshGroup(testContext({ signal: abort.signal }), 'frag-demo-app'), (e: Error & { code?: string }) => {
+    await assert.rejects(refreshGroup(testContext({ ...SDK_MOCKED, signal: abort.signal }), 'frag-demo-app'), (e: Error & { code?: string }) => {
       assert.equal(e.name, 'InterruptedError');
       assert.match(e.message, /^cancelled the instance refresh r-1 of frag-demo-app at 50%; instances already replaced keep the new image/);
       return true;
@@ -63,7 +63,7 @@ describe('instance refresh', () => {
   it('a failed refresh is an error with AWS\'s reason', async () => {
     asg.on(StartInstanceRefreshCommand).resolves({ InstanceRefreshId: 'r-1' });
     asg.on(DescribeInstanceRefreshesCommand).resolves(refresh('Failed', 50, 1, 'Instance i-0abc failed its health check'));
-    await assert.rejects(refreshGroup(testContext(), 'frag-demo-app'), /the instance refresh r-1 of frag-demo-app ended Failed at 50%: Instance i-0abc failed its health check/);
+    await assert.rejects(refreshGroup(testContext(SDK_MOCKED), 'frag-demo-app'), /the instance refresh r-1 of frag-demo-app ended Failed at 50%: Instance i-0abc failed its health check/);
   });
 
   it('only groups with instances on an older launch template version are refreshed', async () => {
@@ -75,7 +75,7 @@ describe('instance refresh', () => {
     asg.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [app, worker] as never });
     asg.on(StartInstanceRefreshCommand).resolves({ InstanceRefreshId: 'r-1' });
     asg.on(DescribeInstanceRefreshesCommand).resolves(refresh('Successful', 100, 0));
-    const out = await rollStaleGroups(testContext());
+    const out = await rollStaleGroups(testContext(SDK_MOCKED));
     assert.deepEqual(out.map((o) => o.group), ['frag-demo-app']);
     assert.deepEqual(asg.commandCalls(StartInstanceRefreshCommand).map((c) => c.args[0].input.AutoScalingGroupName), ['frag-demo-app']);
   });

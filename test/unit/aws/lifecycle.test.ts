@@ -24,7 +24,7 @@ import { buildTemplate } from '../../../src/core/formations/index.js';
 import { DeclinedError, OperationError, UserError } from '../../../src/core/errors.js';
 import { DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { lifecycleProject } from '../../integration/aws/helpers.js';
-import { testContext } from './context.js';
+import { testContext, SDK_MOCKED } from '../../helpers/context.js';
 
 const cfn = mockClient(CloudFormationClient);
 const rds = mockClient(RDSClient);
@@ -39,14 +39,14 @@ const protectedStack = { Stacks: [{ StackName: 'frag-demo', StackId: 'arn:stack/
 describe('decommission of a protected stack', () => {
   it('refuses a stack with termination protection before anything is deleted', async () => {
     cfn.on(DescribeStacksCommand).resolves(protectedStack);
-    const ctx = testContext();
+    const ctx = testContext(SDK_MOCKED);
     await assert.rejects(decommission(ctx, {}), (e: unknown) => e instanceof UserError && /termination protection/.test(e.message) && /--force-protected/.test(e.hint ?? ''));
     assert.equal(cfn.commandCalls(DeleteStackCommand).length, 0);
     assert.equal(ctx.io.confirms.length, 0);
   });
 
   it('refuses a protected environment without a single AWS call', async () => {
-    const ctx = testContext({ env: 'production' });
+    const ctx = testContext({ ...SDK_MOCKED, env: 'production' });
     await assert.rejects(decommission(ctx, {}), (e: unknown) => e instanceof UserError && e.code === 'ENV_PROTECTED');
     assert.equal(cfn.calls().length, 0);
   });
@@ -62,7 +62,7 @@ describe('decommission of a protected stack', () => {
     const order: string[] = [];
     cfn.on(UpdateTerminationProtectionCommand).callsFake(() => (order.push('unprotect'), {}));
     cfn.on(DeleteStackCommand).callsFake(() => (order.push('delete'), {}));
-    const ctx = testContext();
+    const ctx = testContext(SDK_MOCKED);
     const r = await decommission(ctx, { forceProtected: true });
     assert.deepEqual(order, ['unprotect', 'delete']);
     assert.equal(cfn.commandCalls(UpdateTerminationProtectionCommand)[0]!.args[0].input.EnableTerminationProtection, false);
@@ -82,7 +82,7 @@ describe('commission on a failed stack', () => {
       cfn.on(DescribeStackEventsCommand).resolves({
         StackEvents: [{ EventId: 'x', StackId: 'arn:1', StackName: 'frag-demo', LogicalResourceId: 'Database', ResourceType: 'AWS::RDS::DBInstance', ResourceStatus: 'CREATE_FAILED' as const, ResourceStatusReason: 'quota exceeded', Timestamp: new Date() }],
       });
-      const err = await commission(testContext({ dir }), { deploy: false }).catch((e: unknown) => e);
+      const err = await commission(testContext({ ...SDK_MOCKED, dir }), { deploy: false }).catch((e: unknown) => e);
       assert.ok(err instanceof OperationError, String(err));
       assert.match(err.message, /ROLLBACK_COMPLETE/);
       assert.deepEqual(err.details, ['caused by Database (AWS::RDS::DBInstance): quota exceeded']);
@@ -110,7 +110,7 @@ describe('commission --replace-failed', () => {
       cfn.on(CreateStackCommand).callsFake(() => (order.push('create'), { StackId: 'arn:new' }));
       // An image baked from the current inputs exists: no bake.
       const { imageInputsHash, HASH_TAG } = await import('../../../src/core/aws/image.js');
-      const ctx = testContext({ dir });
+      const ctx = testContext({ ...SDK_MOCKED, dir });
       ec2.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: 'ami-0000c0de', Name: 'frag-image-1', State: 'available', CreationDate: new Date().toISOString(), Tags: [{ Key: HASH_TAG, Value: imageInputsHash(ctx) }] }] });
       const r = await commission(ctx, { deploy: false, replaceFailed: true });
       assert.deepEqual(order, ['delete arn:old', 'create']);
@@ -132,7 +132,7 @@ describe('commission --replace-failed', () => {
       process.env.FRAGCTL_DB_PASSWORD = 'not-a-real-password-1';
       cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'frag-demo', StackId: 'arn:old', StackStatus: 'ROLLBACK_COMPLETE' as const, CreationTime: new Date() }] });
       cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
-      const err = await commission(testContext({ dir, answer: false }), { deploy: false, replaceFailed: true }).catch((e: unknown) => e);
+      const err = await commission(testContext({ ...SDK_MOCKED, dir, answer: false }), { deploy: false, replaceFailed: true }).catch((e: unknown) => e);
       assert.ok(err instanceof DeclinedError, String(err));
       assert.equal(cfn.commandCalls(DeleteStackCommand).length + cfn.commandCalls(CreateStackCommand).length, 0);
     } finally {
@@ -147,7 +147,7 @@ describe('stack parameters', () => {
     try {
       const file = join(dir, 'formations', 'database.yaml');
       writeFileSync(file, readFileSync(file, 'utf8').replace('  DbAllocatedStorage: { Type: Number, Default: 20 }\n', '').replace('!Ref DbAllocatedStorage', '20'));
-      const ctx = testContext({ dir });
+      const ctx = testContext({ ...SDK_MOCKED, dir });
       await assert.rejects(buildParameters(ctx, buildTemplate(dir), 'ami-00000001'), (e: unknown) => e instanceof UserError && /db_allocated_storage maps to stack parameter DbAllocatedStorage/.test(e.message));
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -156,7 +156,7 @@ describe('stack parameters', () => {
 
   it('maps the settings and the vault password (NoEcho), registered as a secret', async () => {
     process.env.FRAGCTL_DB_PASSWORD = 'hunter2-hunter2';
-    const ctx = testContext();
+    const ctx = testContext(SDK_MOCKED);
     const p = await buildParameters(ctx, buildTemplate(ctx.project.paths.dir), 'ami-00000001');
     assert.equal(p.App, 'frag');
     assert.equal(p.Env, 'demo');
@@ -189,7 +189,7 @@ describe('throttling', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const { port } = server.address() as { port: number };
-      const ctx = testContext({ endpoint: `http://127.0.0.1:${port}` });
+      const ctx = testContext({ ...SDK_MOCKED, endpointUrl: `http://127.0.0.1:${port}` });
       const stack = await describeStack(ctx.aws, 'frag-demo');
       assert.equal(stack?.StackStatus, 'CREATE_COMPLETE');
       assert.equal(requests, 3, 'two throttled attempts, then success');

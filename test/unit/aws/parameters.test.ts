@@ -8,7 +8,8 @@ import { buildParameters, PLACEHOLDER_IMAGE } from '../../../src/core/aws/parame
 import { checkParameterValue } from '../../../src/core/aws/parameter-checks.js';
 import { desiredTemplate } from '../../../src/core/aws/stack.js';
 import { UserError } from '../../../src/core/errors.js';
-import { ROOT, testContext } from './context.js';
+import { testContext, SDK_MOCKED } from '../../helpers/context.js';
+import { ROOT } from '../../helpers/cli.js';
 
 const LEGACY = join(ROOT, 'test', 'fixtures', 'legacy-aws');
 
@@ -21,7 +22,7 @@ function legacyCopy(edit?: (dir: string) => void): string {
 const editFile = (dir: string, rel: string, fn: (s: string) => string): void => writeFileSync(join(dir, rel), fn(readFileSync(join(dir, rel), 'utf8')));
 
 async function refusal(dir: string, env = 'demo'): Promise<UserError> {
-  const ctx = testContext({ dir, env });
+  const ctx = testContext({ ...SDK_MOCKED, dir, env });
   try {
     await buildParameters(ctx, desiredTemplate(ctx).template, PLACEHOLDER_IMAGE);
   } catch (e) {
@@ -36,7 +37,7 @@ describe('stack parameters of a project with its own names', () => {
   afterEach(() => delete process.env.FRAGCTL_DB_PASSWORD);
 
   it("passes fragctl's values under the template's names and leaves Defaults alone", async () => {
-    const ctx = testContext({ dir: LEGACY, env: 'demo' });
+    const ctx = testContext({ ...SDK_MOCKED, dir: LEGACY, env: 'demo' });
     const p: Record<string, string> = await buildParameters(ctx, desiredTemplate(ctx).template, 'ami-0123abcd');
     assert.deepEqual(p, {
       AppName: 'legacy',
@@ -51,7 +52,7 @@ describe('stack parameters of a project with its own names', () => {
   });
 
   it('a setting the environment writes is passed, renamed', async () => {
-    const ctx = testContext({ dir: LEGACY, env: 'production' });
+    const ctx = testContext({ ...SDK_MOCKED, dir: LEGACY, env: 'production' });
     const p = await buildParameters(ctx, desiredTemplate(ctx).template, 'ami-0123abcd');
     assert.equal(p.DBInstanceClass, 'db.m3.medium');
     assert.equal(p.DBAllocatedStorage, '100');
@@ -61,7 +62,7 @@ describe('stack parameters of a project with its own names', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fragctl-ref-'));
     for (const part of ['formations', 'playbooks', 'environments']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
     editFile(dir, 'playbooks/group_vars/all.yml', (s) => s.replace(/^db_instance_class: .*\n/m, '').replace(/^db_allocated_storage: .*\n/m, ''));
-    const ctx = testContext({ dir });
+    const ctx = testContext({ ...SDK_MOCKED, dir });
     const p = await buildParameters(ctx, desiredTemplate(ctx).template, 'ami-0123abcd');
     assert.equal(p.DbInstanceClass, undefined);
     assert.equal(p.DbAllocatedStorage, undefined);

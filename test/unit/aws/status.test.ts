@@ -6,7 +6,7 @@ import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand
 import { DescribeImagesCommand, DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { status } from '../../../src/core/aws/status.js';
-import { testContext } from './context.js';
+import { testContext, SDK_MOCKED } from '../../helpers/context.js';
 
 const cfn = mockClient(CloudFormationClient);
 const ec2 = mockClient(EC2Client);
@@ -38,7 +38,7 @@ describe('status', () => {
     asg.on(DescribeAutoScalingGroupsCommand).resolves({
       AutoScalingGroups: [{ AutoScalingGroupName: 'frag-demo-app', DesiredCapacity: 2, MinSize: 1, MaxSize: 4, Instances: [], DefaultCooldown: 0, AvailabilityZones: [], HealthCheckType: 'EC2', CreatedTime: new Date() }],
     });
-    const ctx = testContext();
+    const ctx = testContext(SDK_MOCKED);
     const r = await status(ctx, { watch: true });
     assert.deepEqual(r.scaling, { app: { name: 'frag-demo-app', desired: 2, min: 1, max: 4, instances: 0 } });
     assert.deepEqual(asg.commandCalls(DescribeAutoScalingGroupsCommand)[0]!.args[0].input.AutoScalingGroupNames, ['frag-demo-app', 'frag-demo-worker']);
@@ -51,7 +51,7 @@ describe('status', () => {
 
   it('a stack that does not exist is reported, not an error', async () => {
     cfn.on(DescribeStacksCommand).rejects(Object.assign(new Error('Stack with id frag-demo does not exist'), { name: 'ValidationError' }));
-    const r = await status(testContext());
+    const r = await status(testContext(SDK_MOCKED));
     assert.equal(r.exists, false);
     assert.equal(ec2.calls().length, 0);
   });

@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand, type StackEvent } from '@aws-sdk/client-cloudformation';
 import { waitForStack } from '../../../src/core/aws/wait.js';
 import { OperationError, InterruptedError } from '../../../src/core/errors.js';
-import { testContext } from './context.js';
+import { testContext, SDK_MOCKED } from '../../helpers/context.js';
 
 const cfn = mockClient(CloudFormationClient);
 afterEach(() => cfn.reset());
@@ -46,7 +46,7 @@ describe('waitForStack', () => {
       .resolvesOnce(page([e1, e2]))
       .resolvesOnce(page([e1, e2, e3, e4, e5]))
       .resolves(page([e1, e2, e3, e4, e5, e6]));
-    const ctx = testContext();
+    const ctx = testContext(SDK_MOCKED);
     const err = await waitForStack(ctx, { stack: 'arn:stack/frag-demo/1', operation: 'create', label: 'frag-demo' }).catch((e: unknown) => e);
     assert.ok(err instanceof OperationError, String(err));
     assert.match(err.message, /stack frag-demo is ROLLBACK_COMPLETE/);
@@ -67,7 +67,7 @@ describe('waitForStack', () => {
     cfn.on(DescribeStackEventsCommand)
       .resolvesOnce(page([old[2]!, fresh], 'more'))
       .resolves(page([old[2]!, fresh, done], 'more'));
-    const ctx = testContext();
+    const ctx = testContext(SDK_MOCKED);
     const r = await waitForStack(ctx, { stack: 'frag-demo', operation: 'update', sinceEventId: old[2]!.EventId });
     assert.equal(r.status, 'UPDATE_COMPLETE');
     assert.deepEqual(r.events.map((e) => e.EventId), [fresh.EventId, done.EventId]);
@@ -80,7 +80,7 @@ describe('waitForStack', () => {
       .resolvesOnce(stack('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'))
       .resolves(stack('UPDATE_COMPLETE'));
     cfn.on(DescribeStackEventsCommand).resolves(page([]));
-    const r = await waitForStack(testContext(), { stack: 'frag-demo', operation: 'update' });
+    const r = await waitForStack(testContext(SDK_MOCKED), { stack: 'frag-demo', operation: 'update' });
     assert.equal(r.status, 'UPDATE_COMPLETE');
     assert.equal(cfn.commandCalls(DescribeStacksCommand).length, 3);
   });
@@ -93,7 +93,7 @@ describe('waitForStack', () => {
       .resolvesOnce(stack('UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'))
       .resolves(stack('UPDATE_ROLLBACK_FAILED', 'Database failed to roll back'));
     cfn.on(DescribeStackEventsCommand).resolvesOnce(page([e1])).resolves(page([e1, e2]));
-    const err = await waitForStack(testContext(), { stack: 'frag-demo', operation: 'update' }).catch((e: unknown) => e);
+    const err = await waitForStack(testContext(SDK_MOCKED), { stack: 'frag-demo', operation: 'update' }).catch((e: unknown) => e);
     assert.ok(err instanceof OperationError);
     assert.match(err.message, /UPDATE_ROLLBACK_FAILED: Database failed to roll back/);
     assert.equal(err.details.length, 2);
@@ -105,7 +105,7 @@ describe('waitForStack', () => {
     const e1 = ev('AppSecurityGroup', 'DELETE_FAILED', 'resource sg-1 has a dependent object', 'AWS::EC2::SecurityGroup');
     cfn.on(DescribeStacksCommand).resolvesOnce(stack('DELETE_IN_PROGRESS')).resolves(stack('DELETE_FAILED'));
     cfn.on(DescribeStackEventsCommand).resolves(page([e1]));
-    const err = await waitForStack(testContext(), { stack: 'frag-demo', operation: 'delete' }).catch((e: unknown) => e);
+    const err = await waitForStack(testContext(SDK_MOCKED), { stack: 'frag-demo', operation: 'delete' }).catch((e: unknown) => e);
     assert.ok(err instanceof OperationError);
     assert.match(err.message, /DELETE_FAILED/);
     assert.match(err.details[0] ?? '', /AppSecurityGroup .*dependent object/);
@@ -116,7 +116,7 @@ describe('waitForStack', () => {
     const gone = Object.assign(new Error('Stack with id frag-demo does not exist'), { name: 'ValidationError' });
     cfn.on(DescribeStacksCommand).resolvesOnce(stack('DELETE_IN_PROGRESS')).rejects(gone);
     cfn.on(DescribeStackEventsCommand).resolvesOnce(page([])).rejects(gone);
-    const r = await waitForStack(testContext(), { stack: 'frag-demo', operation: 'delete' });
+    const r = await waitForStack(testContext(SDK_MOCKED), { stack: 'frag-demo', operation: 'delete' });
     assert.equal(r.status, 'DELETE_COMPLETE');
   });
 
@@ -127,7 +127,7 @@ describe('waitForStack', () => {
       return stack('CREATE_IN_PROGRESS');
     });
     cfn.on(DescribeStackEventsCommand).resolves(page([]));
-    const err = await waitForStack(testContext({ signal: controller.signal }), { stack: 'frag-demo', operation: 'create' }).catch((e: unknown) => e);
+    const err = await waitForStack(testContext({ ...SDK_MOCKED, signal: controller.signal }), { stack: 'frag-demo', operation: 'create' }).catch((e: unknown) => e);
     assert.ok(err instanceof InterruptedError);
     assert.equal(err.exitCode, 130);
     assert.match(err.message, /creation goes on \(CREATE_IN_PROGRESS\)/);

@@ -17,7 +17,7 @@ import {
 import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { DeleteItemCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { doctor } from '../../../src/core/doctor/doctor.js';
-import { RecordingIo, testContext } from '../records/support.js';
+import { RecordingIo, testContext } from '../../helpers/context.js';
 
 const cfn = mockClient(CloudFormationClient);
 const ec2 = mockClient(EC2Client);

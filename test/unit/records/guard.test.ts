@@ -8,7 +8,8 @@ import { LockHeldError } from '../../../src/core/locks/types.js';
 import { InterruptedError, OperationError } from '../../../src/core/errors.js';
 import type { RunRecord } from '../../../src/core/records/types.js';
 import { copyProject } from '../../helpers/cli.js';
-import { addEnv, testContext } from './support.js';
+import { addEnv } from './support.js';
+import { testContext } from '../../helpers/context.js';
 
 function localProject(): string {
   const dir = copyProject();
