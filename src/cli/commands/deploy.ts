@@ -1,5 +1,5 @@
 import { defineVerb } from '../verb.js';
-import { deployAws } from '../../core/deploy/deploy.js';
+import { deployHosts } from '../../core/deploy/deploy.js';
 import { checkRequestedRoles } from '../../core/deploy/targets.js';
 import { table } from '../render.js';
 
@@ -26,7 +26,7 @@ export default defineVerb<DeployOpts>({
   },
   async run(run, opts) {
     const roles = splitRoles(opts.roles);
-    const result = await deployAws(run.context(), { roles, limit: opts.limit, check: opts.check || run.global.dryRun, diff: opts.diff, tags: opts.tags });
+    const result = await deployHosts(run.context(), { roles, limit: opts.limit, check: opts.check || run.global.dryRun, diff: opts.diff, tags: opts.tags });
     if (run.global.json) run.io.json(result);
     else {
       run.io.result(

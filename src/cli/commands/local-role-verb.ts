@@ -1,9 +1,9 @@
 import type { Context } from '../../core/context.js';
-import type { DeployResult } from '../../core/deploy/deploy.js';
+import type { HostsDeployResult } from '../../core/deploy/deploy.js';
 import { defineVerb } from '../verb.js';
 import { table } from '../render.js';
 
-type LocalRun = (ctx: Context, opts: { role?: string; check?: boolean }) => Promise<DeployResult>;
+type LocalRun = (ctx: Context, opts: { role?: string; check?: boolean }) => Promise<HostsDeployResult>;
 
 /** `up` and `provision` on local environments: the same options, one core call, the same table. */
 export function localRoleVerb(action: LocalRun) {

@@ -7,7 +7,7 @@ import { info, success, warn } from '../io.js';
 import { imageInstanceName, imageName } from '../names.js';
 import type { AnsibleHost } from '../ansible/playbook.js';
 import { createImage, describeImages, describeInstances, runInstance, terminateInstances, type Instance } from '../../providers/aws/ec2.js';
-import { HASH_TAG, IMAGE_PLAYBOOK, imageInputsHash, imageState, type ImageRef } from './image.js';
+import { HASH_TAG, IMAGE_PLAYBOOK, imageInputsHash, imageState, type AmiRef } from './image.js';
 import { imageLaunchSpec } from './launch.js';
 import { checkKeyFile, preflight, touched } from './preflight.js';
 import { backoff, sleep } from './sleep.js';
@@ -19,7 +19,7 @@ export interface BakeResult {
   baked: boolean;
   reason: string;
   inputsHash: string;
-  image?: ImageRef;
+  image?: AmiRef;
 }
 
 /**
@@ -163,7 +163,7 @@ async function provision(ctx: Context, instance: Instance): Promise<void> {
   if (!ok) throw new OperationError(`provisioning the image failed (playbooks/${IMAGE_PLAYBOOK}, see Ansible's output above)`, { hint: keep, code: 'IMAGE_PROVISION' });
 }
 
-async function capture(ctx: Context, instanceId: string, inputsHash: string): Promise<ImageRef> {
+async function capture(ctx: Context, instanceId: string, inputsHash: string): Promise<AmiRef> {
   const app = ctx.env.settings.app_name;
   const name = `${imageName(app)}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}`;
   const imageId = await createImage(ctx.aws, instanceId, name, {

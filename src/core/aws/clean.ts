@@ -4,16 +4,16 @@ import { info, success } from '../io.js';
 import { withImageLock } from '../locks/image-lock.js';
 import { terminateInstances } from '../../providers/aws/ec2.js';
 import { leftoverImageInstances } from './bake.js';
-import { imageInputsHash, HASH_TAG, listImages, toRef, type ImageRef } from './image.js';
+import { imageInputsHash, HASH_TAG, listImages, toRef, type AmiRef } from './image.js';
 import { deleteImages, imagesInUse } from './images-gc.js';
 import { preflight, touched } from './preflight.js';
 import { tagOf } from '../../providers/aws/ec2.js';
 
 export interface CleanResult {
   instances: string[];
-  images: ImageRef[];
+  images: AmiRef[];
   snapshots: string[];
-  kept: Array<ImageRef & { why: string }>;
+  kept: Array<AmiRef & { why: string }>;
   /** Builders launched by another environment's bake: never touched here. */
   foreignInstances: Array<{ instanceId: string; env: string }>;
 }
@@ -47,7 +47,7 @@ async function cleanUnlocked(ctx: Context): Promise<CleanResult> {
   const inUse = await imagesInUse(ctx);
   const current = images.find((i) => tagOf(i.Tags, HASH_TAG) === currentHash && i.State === 'available');
   const kept: CleanResult['kept'] = [];
-  const doomed: ImageRef[] = [];
+  const doomed: AmiRef[] = [];
   images.forEach((image, index) => {
     const ref = toRef(image);
     const why = image === current

@@ -4,7 +4,7 @@ import { stackStatusCode } from '../error-codes.js';
 import { info, success, warn } from '../io.js';
 import { createStack, deleteStack, describeStack, getTemplateBody, stackEventsSince, type Stack } from '../../providers/aws/cloudformation.js';
 import { bake } from './bake.js';
-import { imageInputsHash, imageState, type ImageRef } from './image.js';
+import { imageInputsHash, imageState, type AmiRef } from './image.js';
 import { buildParameters, noEchoParameters, PLACEHOLDER_IMAGE, stackImageId, stackTags } from './parameters.js';
 import { checkKeyFile, preflight, touched } from './preflight.js';
 import { desiredTemplate, envStackName, outputsOf, parametersOf, sameDeployment } from './stack.js';
@@ -34,7 +34,7 @@ export interface CommissionResult {
   upToDate?: boolean;
   /** --dry-run: nothing was created; the stack would be. */
   dryRun?: boolean;
-  image?: ImageRef;
+  image?: AmiRef;
   outputs: Record<string, string>;
   deployed: boolean;
 }

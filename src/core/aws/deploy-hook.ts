@@ -2,7 +2,7 @@ import type { Context } from '../context.js';
 import { info } from '../io.js';
 
 /**
- * The deploy after commission/update: the deploy area's `deployAws`, imported lazily so that the
+ * The deploy after commission/update: the deploy area's `deployHosts`, imported lazily so that the
  * lifecycle loads Ansible's code only when it deploys.
  */
 export async function runDeploy(ctx: Context): Promise<boolean> {
@@ -12,7 +12,7 @@ export async function runDeploy(ctx: Context): Promise<boolean> {
     const [{ inventoryHosts }, { waitForSsh }] = await Promise.all([import('../hosts/inventory.js'), import('../hosts/wait-ssh.js')]);
     await waitForSsh(ctx, await inventoryHosts(ctx));
   }
-  const { deployAws } = await import('../deploy/deploy.js');
-  const result = await deployAws(ctx, {});
+  const { deployHosts } = await import('../deploy/deploy.js');
+  const result = await deployHosts(ctx, {});
   return result.ok;
 }

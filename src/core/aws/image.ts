@@ -10,7 +10,8 @@ export const IMAGE_PLAYBOOK = 'image.yml';
 /** The image tag that holds the hash of what the image was baked from. */
 export const HASH_TAG = 'fragctl:inputs-hash';
 
-export interface ImageRef {
+/** A baked machine image (an AMI); container images are kube/image.ts's ContainerImageRef. */
+export interface AmiRef {
   imageId: string;
   name: string;
   created?: string;
@@ -18,7 +19,7 @@ export interface ImageRef {
 
 export interface ImageState {
   inputsHash: string;
-  current?: ImageRef;
+  current?: AmiRef;
   needsBake: boolean;
   reason: string;
 }
@@ -54,7 +55,7 @@ export async function listImages(ctx: Context): Promise<Image[]> {
     .sort((a, b) => (b.CreationDate ?? '').localeCompare(a.CreationDate ?? '') || (b.Name ?? '').localeCompare(a.Name ?? ''));
 }
 
-export const toRef = (i: Image): ImageRef => ({ imageId: i.ImageId ?? '?', name: i.Name ?? '?', created: i.CreationDate });
+export const toRef = (i: Image): AmiRef => ({ imageId: i.ImageId ?? '?', name: i.Name ?? '?', created: i.CreationDate });
 
 /** Whether a bake is due: the image for the current inputs, if any. One DescribeImages call. */
 export async function imageState(ctx: Context): Promise<ImageState> {

@@ -31,7 +31,8 @@ export interface HostSummary {
   skipped: number;
 }
 
-export interface DeployResult {
+/** What a deploy to hosts (AWS or local) did; a Kubernetes deploy returns kube/deploy.ts's KubeDeployResult. */
+export interface HostsDeployResult {
   ok: boolean;
   env: string;
   check: boolean;
@@ -40,7 +41,8 @@ export interface DeployResult {
   notes: string[];
 }
 
-export async function deployAws(ctx: Context, opts: DeployOptions): Promise<DeployResult> {
+/** Deploys by Ansible to the environment's hosts: AWS instances, or the local platform's static or Vagrant hosts. */
+export async function deployHosts(ctx: Context, opts: DeployOptions): Promise<HostsDeployResult> {
   checkRequestedRoles(ctx, opts.roles); // a typo in --roles is named before any password or AWS call
   await loadVaultSecrets(ctx); // registers every secret for redaction; a wrong password stops here
   const t = await resolveTargets(ctx);
@@ -74,7 +76,7 @@ export async function deployAws(ctx: Context, opts: DeployOptions): Promise<Depl
       info(ctx.io, 'deploy.role', `${opts.check ? 'checking' : 'deploying'} ${roles[i]} on ${n} host${n === 1 ? '' : 's'}`);
     },
   });
-  const result: DeployResult = {
+  const result: HostsDeployResult = {
     ok: run.recap.ok,
     env: ctx.env.name,
     check: !!opts.check,
@@ -108,13 +110,10 @@ export async function deployAws(ctx: Context, opts: DeployOptions): Promise<Depl
 }
 
 /** A role's status from its own recap: none means Ansible stopped before it (or failed inside it). */
-function roleStatus(recap: PlayRecap | undefined, reached: boolean): DeployResult['roles'][number]['status'] {
+function roleStatus(recap: PlayRecap | undefined, reached: boolean): HostsDeployResult['roles'][number]['status'] {
   if (recap) return recap.ok ? 'ok' : 'failed';
   return reached ? 'failed' : 'not run';
 }
-
-/** The local platform deploys the same way, to its static or Vagrant hosts. */
-export const deployLocal = deployAws;
 
 function summarize(hosts: AnsibleHost[], recap: PlayRecap): HostSummary[] {
   return hosts.map((h) => {

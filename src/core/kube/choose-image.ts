@@ -4,7 +4,7 @@
  */
 import { UserError } from '../errors.js';
 
-import { checkTag, parseImageRef, type ImageRef } from './image.js';
+import { checkTag, parseImageRef, type ContainerImageRef } from './image.js';
 import type { KubeStack } from './stack.js';
 
 export interface ImageChoice {
@@ -13,7 +13,7 @@ export interface ImageChoice {
 }
 
 /** The image from the options and settings alone; undefined when the running image must be asked. */
-export function chosenImage(stack: KubeStack, choice: ImageChoice): ImageRef | undefined {
+export function chosenImage(stack: KubeStack, choice: ImageChoice): ContainerImageRef | undefined {
   if (choice.tag !== undefined) checkTag(choice.tag);
   const given = choice.image !== undefined ? parseImageRef(choice.image, '--image') : undefined;
   const repository = given?.repository ?? stack.image;

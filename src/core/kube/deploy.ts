@@ -25,7 +25,7 @@ export interface DeployOptions extends ImageChoice {
   verified?: { image: string; digest?: string };
 }
 
-export interface DeployResult {
+export interface KubeDeployResult {
   env: string;
   namespace: string;
   url?: string;
@@ -43,7 +43,7 @@ export interface DeployResult {
 
 export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
-export async function deployKube(ctx: Context, options: DeployOptions = {}): Promise<DeployResult> {
+export async function deployKube(ctx: Context, options: DeployOptions = {}): Promise<KubeDeployResult> {
   const s = await openStack(ctx, { adopt: options.adopt });
   const { stack } = s;
   const image = chosenImage(stack, options) ?? releaseImage(s.history.at(-1));

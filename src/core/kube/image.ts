@@ -4,7 +4,7 @@
  */
 import { UserError } from '../errors.js';
 
-export interface ImageRef {
+export interface ContainerImageRef {
   /** host/path without tag or digest. */
   repository: string;
   /** The registry host when the reference names one (has a dot, a port, or is localhost). */
@@ -28,7 +28,7 @@ function bad(ref: string, what: string, why: string): UserError {
   });
 }
 
-export function parseImageRef(ref: string, what = 'image'): ImageRef {
+export function parseImageRef(ref: string, what = 'image'): ContainerImageRef {
   if (ref.trim() === '') throw bad(ref, what, 'empty');
   let rest = ref;
   let digest: string | undefined;
@@ -74,12 +74,12 @@ export function checkTag(tag: string, what = '--tag'): void {
   }
 }
 
-export function formatImage(ref: Pick<ImageRef, 'repository' | 'tag' | 'digest'>): string {
+export function formatImage(ref: Pick<ContainerImageRef, 'repository' | 'tag' | 'digest'>): string {
   return `${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
 }
 
 /** The tag shown to people: the tag, else a short digest. */
-export function shownTag(ref: ImageRef): string {
+export function shownTag(ref: ContainerImageRef): string {
   return ref.tag ?? (ref.digest ? ref.digest.slice(0, 19) : '');
 }
 
@@ -89,7 +89,7 @@ export function shownTag(ref: ImageRef): string {
  * equal. A reference that does not parse is returned unchanged.
  */
 export function canonicalImage(ref: string): string {
-  let r: ImageRef;
+  let r: ContainerImageRef;
   try {
     r = parseImageRef(ref);
   } catch {

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
-import type { ImageRef } from './image.js';
+import type { ContainerImageRef } from './image.js';
 import { JOB_LABEL, TASK_LABEL } from './jobs.js';
 import type { Manifest } from './manifests.js';
 import type { KubeStack } from './stack.js';
@@ -21,7 +21,7 @@ export interface JobTemplate {
   template: string;
   task: string;
   name: string;
-  image?: ImageRef;
+  image?: ContainerImageRef;
   vars: TemplateVars;
 }
 

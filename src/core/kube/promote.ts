@@ -14,7 +14,7 @@ import { envSetting } from '../settings.js';
 import { info, warn } from '../io.js';
 import { OperationError } from '../errors.js';
 import { touched } from './connect.js';
-import { formatImage, parseImageRef, type ImageRef } from './image.js';
+import { formatImage, parseImageRef, type ContainerImageRef } from './image.js';
 import { releaseTemplates } from './release/change.js';
 import { openStack, requireDeployed } from './release/open.js';
 import type { KubeStack } from './stack.js';
@@ -48,7 +48,7 @@ export function buildTag(build: string): string {
 }
 
 /** The registry's API base URL: kubernetes.registry, else the image's registry host. */
-export function registryUrl(stack: KubeStack, image: ImageRef): string {
+export function registryUrl(stack: KubeStack, image: ContainerImageRef): string {
   if (stack.registry) return /^https?:\/\//.test(stack.registry) ? stack.registry.replace(/\/+$/, '') : `https://${stack.registry}`;
   if (!image.host) {
     throw new UserError(`the image ${image.repository} names no registry host`, { hint: 'set kubernetes.registry (e.g. https://registry.example.com) or use a full image name', code: 'KUBE_SETTINGS' });
@@ -126,7 +126,7 @@ export async function promote(ctx: Context, o: PromoteOptions): Promise<PromoteR
     info(ctx.io, 'kube.promote.copied', `${build.name}:${source} copied to ${repo.repository}@${copied.digest} (${copied.manifests} manifest(s); blobs: ${copied.blobs.mounted} mounted, ${copied.blobs.uploaded} uploaded, ${copied.blobs.present} already there)`, { ...copied, from: build.name, to: repo.repository });
   }
   const digest = await registry.putManifest(repo.path, 'stable', manifest);
-  const image: ImageRef = { ...repo, tag: undefined, digest };
+  const image: ContainerImageRef = { ...repo, tag: undefined, digest };
   let out;
   try {
     out = await releaseTemplates(ctx, s, { verb: 'promote', image, timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS, atomic: true, note: `${source} as ${o.as}` });

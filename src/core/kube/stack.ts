@@ -6,7 +6,7 @@ import type { Environment } from '../config/project.js';
 import type { KubeSettings } from '../config/schema.js';
 import { UserError } from '../errors.js';
 import { operator } from '../settings.js';
-import { parseImageRef, type ImageRef } from './image.js';
+import { parseImageRef, type ContainerImageRef } from './image.js';
 import { renderPattern } from './templates/render.js';
 
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'fragctl' } as const;
@@ -34,7 +34,7 @@ export interface KubeStack {
   /** Image repository from the settings (no tag), e.g. registry.example.com/shop. */
   image: string;
   /** Tag or digest from the settings, when given. */
-  configured?: ImageRef;
+  configured?: ContainerImageRef;
   replicas: number;
   tlsIssuer?: string;
   database: 'internal' | 'external';

@@ -6,13 +6,13 @@
  */
 import { registryFromEnv, RegistryClient } from '../../providers/registry/client.js';
 import { OperationError, UserError } from '../errors.js';
-import { formatImage, type ImageRef } from './image.js';
+import { formatImage, type ContainerImageRef } from './image.js';
 import { resolveStack, type KubeStack } from './stack.js';
 import { chosenImage, type ImageChoice } from './choose-image.js';
 import type { Context } from '../context.js';
 
 /** Where an image's manifests are asked: its registry's API and the repository path there. */
-export function registryOf(stack: KubeStack, image: ImageRef): { baseUrl: string; path: string } {
+export function registryOf(stack: KubeStack, image: ContainerImageRef): { baseUrl: string; path: string } {
   if (stack.registry && (!image.host || stack.image === image.repository)) {
     return { baseUrl: /^https?:\/\//.test(stack.registry) ? stack.registry.replace(/\/+$/, '') : `https://${stack.registry}`, path: image.path };
   }
@@ -34,7 +34,7 @@ export function recentTags(tags: string[], n = 5): string[] {
  * The image's digest from the registry; refuses (exit 2) a tag or digest it does not have. Skipped
  * (undefined) when the environment sets `verify_image: false`.
  */
-export async function verifyImage(stack: KubeStack, image: ImageRef): Promise<string | undefined> {
+export async function verifyImage(stack: KubeStack, image: ContainerImageRef): Promise<string | undefined> {
   if (stack.settings.verify_image === false) return undefined;
   const ref = image.digest ?? image.tag;
   if (!ref) return undefined;

@@ -7,7 +7,7 @@ import { existsSync, rmSync } from 'node:fs';
 import type { Context } from '../context.js';
 import { DeclinedError, UserError } from '../errors.js';
 import { info, success } from '../io.js';
-import { deployLocal, type DeployResult } from '../deploy/deploy.js';
+import { deployHosts, type HostsDeployResult } from '../deploy/deploy.js';
 import { hostsDir, localHosts, vagrantDir } from '../hosts/local-hosts.js';
 import { resolve, sep } from 'node:path';
 import { vagrantDestroy, vagrantUp } from '../../providers/shell/vagrant.js';
@@ -19,7 +19,7 @@ function requireLocal(ctx: Context): void {
   }
 }
 
-export async function localUp(ctx: Context, opts: { role?: string; check?: boolean } = {}): Promise<DeployResult> {
+export async function localUp(ctx: Context, opts: { role?: string; check?: boolean } = {}): Promise<HostsDeployResult> {
   requireLocal(ctx);
   if (ctx.env.local?.vagrant && !ctx.env.local.hosts?.length) {
     info(ctx.io, 'local.vagrant', `vagrant up in ${vagrantDir(ctx)}`);
@@ -28,9 +28,9 @@ export async function localUp(ctx: Context, opts: { role?: string; check?: boole
   return localProvision(ctx, opts);
 }
 
-export async function localProvision(ctx: Context, opts: { role?: string; check?: boolean } = {}): Promise<DeployResult> {
+export async function localProvision(ctx: Context, opts: { role?: string; check?: boolean } = {}): Promise<HostsDeployResult> {
   requireLocal(ctx);
-  return deployLocal(ctx, { roles: opts.role ? [opts.role] : undefined, check: opts.check });
+  return deployHosts(ctx, { roles: opts.role ? [opts.role] : undefined, check: opts.check });
 }
 
 export interface DestroyResult {

@@ -103,9 +103,9 @@ export async function plan(ctx: Context, opts: PlanOptions = {}): Promise<PlanRe
 }
 
 async function ansibleCheck(ctx: Context): Promise<AnsibleCheck> {
-  const { deployAws } = await import('../deploy/deploy.js');
+  const { deployHosts } = await import('../deploy/deploy.js');
   info(ctx.io, 'plan.ansible-check', 'running Ansible in check mode with --diff (nothing is changed on the hosts)');
-  const r = await deployAws(ctx, { check: true, diff: true });
+  const r = await deployHosts(ctx, { check: true, diff: true });
   return {
     ok: r.ok,
     roles: r.roles.map((x) => ({ role: x.role, status: x.status, hosts: x.hosts })),

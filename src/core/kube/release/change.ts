@@ -4,7 +4,7 @@
  * then create the namespace and generated secrets and run the release.
  */
 import type { Context } from '../../context.js';
-import { formatImage, type ImageRef } from '../image.js';
+import { formatImage, type ContainerImageRef } from '../image.js';
 import type { Manifest } from '../manifests.js';
 import { preflight } from '../preflight.js';
 import { ensureSecrets, generatedSecrets } from '../secrets.js';
@@ -17,7 +17,7 @@ import { runRelease, type ReleaseOutcome } from './run.js';
 
 export interface TemplateChange {
   verb: string;
-  image: ImageRef;
+  image: ContainerImageRef;
   /** Workloads to restart like `kubectl rollout restart`: names, or every Deployment and StatefulSet. */
   restart?: string[] | 'all';
   timeoutMs: number;

@@ -8,7 +8,7 @@ import type { Context } from '../../context.js';
 import { UserError } from '../../errors.js';
 import { info } from '../../io.js';
 import { connectKube, isManaged } from '../connect.js';
-import { parseImageRef, type ImageRef } from '../image.js';
+import { parseImageRef, type ContainerImageRef } from '../image.js';
 import { namespaceManifest } from '../manifests.js';
 import { operatorName, resolveStack, type KubeStack } from '../stack.js';
 import { listReleases, type Release } from './record.js';
@@ -56,7 +56,7 @@ export function requireDeployed(s: OpenStack): Release {
 }
 
 /** The stack image of a release (undefined when it recorded none or an unreadable one). */
-export function releaseImage(r: Release | undefined): ImageRef | undefined {
+export function releaseImage(r: Release | undefined): ContainerImageRef | undefined {
   if (!r?.image) return undefined;
   try {
     return parseImageRef(r.image);

@@ -6,7 +6,7 @@
  */
 import type { Context } from '../../context.js';
 import { loadVaultSecrets } from '../../secrets/vault.js';
-import { formatImage, type ImageRef } from '../image.js';
+import { formatImage, type ContainerImageRef } from '../image.js';
 import { MOVING_TAGS, type KubeStack } from '../stack.js';
 import type { TemplateVars } from './render.js';
 
@@ -14,7 +14,7 @@ export { OPTIONAL_VARS } from './optional-vars.js';
 
 const defined = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
-export function stackVars(ctx: Pick<Context, 'env'>, stack: KubeStack, image?: ImageRef): TemplateVars {
+export function stackVars(ctx: Pick<Context, 'env'>, stack: KubeStack, image?: ContainerImageRef): TemplateVars {
   const moving = image && !image.digest && MOVING_TAGS.includes(image.tag ?? '');
   return {
     ...(ctx.env.settings as Record<string, unknown>),
