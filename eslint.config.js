@@ -37,7 +37,6 @@ export default tseslint.config(
       '@typescript-eslint/no-base-to-string': 'error',
       '@typescript-eslint/no-unnecessary-type-assertion': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
-      '@typescript-eslint/require-await': 'off',
     },
   },
   {
