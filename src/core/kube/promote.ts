@@ -57,7 +57,7 @@ export function registryUrl(stack: KubeStack, image: ContainerImageRef): string 
   return `${local ? 'http' : 'https'}://${image.host}`;
 }
 
-function targetRegistry(stack: KubeStack, repo: ImageRef): RegistryClient {
+function targetRegistry(stack: KubeStack, repo: ContainerImageRef): RegistryClient {
   const user = envSetting('registryUser');
   const password = envSetting('registryPassword');
   return new RegistryClient(registryUrl(stack, repo), user && password ? { user, password } : undefined);
@@ -68,7 +68,7 @@ function targetRegistry(stack: KubeStack, repo: ImageRef): RegistryClient {
  * A build registry on another host gets FRAGCTL_BUILD_REGISTRY_USER/PASSWORD when set, else the
  * production registry's credentials.
  */
-function buildRepo(stack: KubeStack, repo: ImageRef, registry: RegistryClient): Repo {
+function buildRepo(stack: KubeStack, repo: ContainerImageRef, registry: RegistryClient): Repo {
   const setting = stack.settings.build_image;
   if (!setting) return { client: registry, path: repo.path, name: repo.repository };
   const ref = parseImageRef(setting, 'kubernetes.build_image');
