@@ -20,7 +20,8 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { startMoto, type Moto } from '../../helpers/moto.js';
 import { buildTemplate, serializeTemplate } from '../../../src/core/formations/index.js';
 import { publishBundle } from '../../../src/core/aws/bundle.js';
-import { testContext, ROOT } from '../../unit/aws/context.js';
+import { SDK_MOCKED, testContext } from '../../helpers/context.js';
+import { ROOT } from '../../helpers/cli.js';
 
 describe('instances that configure themselves: bundle, parameter and boot script on moto', () => {
   let moto: Moto;
@@ -54,7 +55,7 @@ describe('instances that configure themselves: bundle, parameter and boot script
 
   it('deploy\'s bundle step uploads the bundle, names it in the parameter, and leaves secrets out', async () => {
     assert.ok(outputs.BundleBucket, 'the reference base formation declares the bucket');
-    const ctx = testContext({ dir, endpoint: moto.url });
+    const ctx = testContext({ ...SDK_MOCKED, dir, endpointUrl: moto.url });
     const r = await publishBundle(ctx, outputs, vars);
     assert.equal(r.status, 'uploaded');
     const keys = await bundles();
@@ -72,7 +73,7 @@ describe('instances that configure themselves: bundle, parameter and boot script
   });
 
   it('a second deploy with unchanged inputs uploads nothing; a changed playbook uploads a new bundle', async () => {
-    const ctx = testContext({ dir, endpoint: moto.url });
+    const ctx = testContext({ ...SDK_MOCKED, dir, endpointUrl: moto.url });
     const before = await bundles();
     const again = await publishBundle(ctx, outputs, vars);
     assert.equal(again.status, 'unchanged');
@@ -81,7 +82,7 @@ describe('instances that configure themselves: bundle, parameter and boot script
     assert.deepEqual(await bundles(), before);
 
     appendFileSync(join(dir, 'playbooks', 'app.yml'), '# a changed playbook\n');
-    const changed = await publishBundle(testContext({ dir, endpoint: moto.url }), outputs, vars);
+    const changed = await publishBundle(testContext({ ...SDK_MOCKED, dir, endpointUrl: moto.url }), outputs, vars);
     assert.equal(changed.status, 'uploaded');
     const now = await bundles();
     assert.equal(now.length, 2);
@@ -90,7 +91,7 @@ describe('instances that configure themselves: bundle, parameter and boot script
   });
 
   it('a stack without a BundleBucket output gets no bundle and no S3 or SSM call', async () => {
-    const ctx = testContext({ dir, endpoint: moto.url });
+    const ctx = testContext({ ...SDK_MOCKED, dir, endpointUrl: moto.url });
     const r = await publishBundle(ctx, { AppUrl: 'http://x/' }, vars);
     assert.equal(r.status, 'not declared');
     assert.equal(ctx.aws.totalCalls(), 0);

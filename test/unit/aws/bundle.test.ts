@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTemplate } from '../../../src/core/formations/index.js';
 import { bundleHash, packBundle, playbookFiles, publicVars } from '../../../src/core/aws/bundle.js';
-import { ROOT } from './context.js';
+import { ROOT } from '../../helpers/cli.js';
 
 /** The UserData script of a launch template, with the Fn::Sub names filled in as CloudFormation would. */
 function bootScript(resource: string): string {
