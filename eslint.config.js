@@ -42,29 +42,40 @@ export default tseslint.config(
   {
     files: ['src/cli/commands/**/*.ts', 'src/cli/verbs/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          restrict(['**/providers/**'], 'Commands call the core; providers are reached through it.'),
-          restrict(SDKS, 'Commands call the core; SDK clients live under src/providers.'),
-          restrict(SHELL, 'Commands call the core; child processes live under src/providers/shell.'),
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            restrict(['**/providers/**'], 'Commands call the core; providers are reached through it.'),
+            restrict(SDKS, 'Commands call the core; SDK clients live under src/providers.'),
+            restrict(SHELL, 'Commands call the core; child processes live under src/providers/shell.'),
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/core/**/*.ts'],
     rules: {
       'no-console': 'error',
-      'no-restricted-imports': ['error', {
-        patterns: [
-          restrict(['**/cli/**'], 'The core knows nothing of the CLI: emit events through ctx.io.'),
-          restrict(OUTPUT, 'The core never prints: emit events; the CLI draws them.'),
-          restrict(SHELL, 'Child processes live under src/providers/shell.'),
-        ],
-      }],
-      'no-restricted-properties': ['error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            restrict(['**/cli/**'], 'The core knows nothing of the CLI: emit events through ctx.io.'),
+            restrict(OUTPUT, 'The core never prints: emit events; the CLI draws them.'),
+            restrict(SHELL, 'Child processes live under src/providers/shell.'),
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
         { object: 'process', property: 'exit', message: 'The core throws typed errors; only the CLI exits.' },
-        { object: 'process', property: 'env', message: 'Environment variables are read through src/core/environ.ts (per run) and named in src/core/settings.ts.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Environment variables are read through src/core/environ.ts (per run) and named in src/core/settings.ts.',
+        },
         ...noPrint,
       ],
     },
@@ -72,20 +83,31 @@ export default tseslint.config(
   {
     files: ['src/core/environ.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'exit', message: 'The core throws typed errors; only the CLI exits.' }, ...noPrint],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'exit', message: 'The core throws typed errors; only the CLI exits.' },
+        ...noPrint,
+      ],
     },
   },
   {
     files: ['src/providers/**/*.ts'],
     rules: {
       'no-console': 'error',
-      'no-restricted-imports': ['error', {
-        patterns: [
-          restrict(['**/cli/**'], 'Providers know nothing of the CLI.'),
-          restrict(OUTPUT, 'Providers never print: return values or take callbacks.'),
-        ],
-      }],
-      'no-restricted-properties': ['error', { object: 'process', property: 'exit', message: 'Providers throw; only the CLI exits.' }, ...noPrint],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            restrict(['**/cli/**'], 'Providers know nothing of the CLI.'),
+            restrict(OUTPUT, 'Providers never print: return values or take callbacks.'),
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'exit', message: 'Providers throw; only the CLI exits.' },
+        ...noPrint,
+      ],
     },
   },
   {

@@ -30,7 +30,11 @@ const VERBS: Array<{ label: string; args: string[]; before?: (dir: string) => vo
   { label: 'update (no changes)', args: ['update', '--no-deploy'] },
   { label: 'plan (workers on)', args: ['plan'], before: (dir) => appendSetting(dir, 'demo', 'enable_workers: true') },
   { label: 'update (workers on)', args: ['update', '--no-deploy', '--yes'] },
-  { label: 'update (password rotated)', args: ['update', '--no-deploy', '--yes'], env: { FRAGCTL_DB_PASSWORD: 'bench-rotated-password-2' } },
+  {
+    label: 'update (password rotated)',
+    args: ['update', '--no-deploy', '--yes'],
+    env: { FRAGCTL_DB_PASSWORD: 'bench-rotated-password-2' },
+  },
   { label: 'status', args: ['status'] },
   { label: 'clean', args: ['clean', '--yes'] },
   { label: 'decommission', args: ['decommission', '--yes'] },
@@ -39,7 +43,12 @@ const VERBS: Array<{ label: string; args: string[]; before?: (dir: string) => vo
 function parseCalls(stderr: string): { total: number; calls: Record<string, number> } {
   const line = /AWS API calls: (\d+) \(([^)]*)\)/.exec(stderr);
   if (!line) return { total: 0, calls: {} };
-  const calls = Object.fromEntries(line[2]!.split(', ').map((p) => { const [k, v] = p.split(' '); return [k!, Number(v)]; }));
+  const calls = Object.fromEntries(
+    line[2]!.split(', ').map((p) => {
+      const [k, v] = p.split(' ');
+      return [k!, Number(v)];
+    }),
+  );
   return { total: Number(line[1]), calls };
 }
 
@@ -60,7 +69,9 @@ try {
     }
     const { total, calls } = parseCalls(r.stderr);
     const polls = calls['CloudFormation.DescribeStackEvents'] ?? 0;
-    const detail = Object.entries(calls).map(([k, n]) => `${k.replace('CloudFormation.', 'CFN.')}=${n}`).join(' ');
+    const detail = Object.entries(calls)
+      .map(([k, n]) => `${k.replace('CloudFormation.', 'CFN.')}=${n}`)
+      .join(' ');
     console.log(`${v.label.padEnd(30)}${String(total).padStart(5)}  ${detail}  (${Date.now() - started} ms)`);
     if (polls > (calls['CloudFormation.DescribeStacks'] ?? 0)) {
       console.log(`  ✖ more event calls (${polls}) than status calls`);
@@ -77,14 +88,30 @@ const cfn = mockClient(CloudFormationClient);
 let poll = 0;
 cfn.on(DescribeStacksCommand).callsFake(() => {
   poll++;
-  return { Stacks: [{ StackName: 'frag-demo', StackStatus: poll >= POLLS ? 'CREATE_COMPLETE' : 'CREATE_IN_PROGRESS', CreationTime: new Date() }] };
+  return {
+    Stacks: [{ StackName: 'frag-demo', StackStatus: poll >= POLLS ? 'CREATE_COMPLETE' : 'CREATE_IN_PROGRESS', CreationTime: new Date() }],
+  };
 });
 let eventNo = 0;
 const events: Array<Record<string, unknown>> = [];
 cfn.on(DescribeStackEventsCommand).callsFake(() => {
   // Two new events per poll, on top of a long history: 100 per page, newest first.
-  events.unshift({ EventId: `e${++eventNo}`, StackId: 'arn:1', StackName: 'frag-demo', LogicalResourceId: `R${eventNo}`, ResourceStatus: 'CREATE_IN_PROGRESS', Timestamp: new Date() });
-  events.unshift({ EventId: `e${++eventNo}`, StackId: 'arn:1', StackName: 'frag-demo', LogicalResourceId: `R${eventNo}`, ResourceStatus: 'CREATE_COMPLETE', Timestamp: new Date() });
+  events.unshift({
+    EventId: `e${++eventNo}`,
+    StackId: 'arn:1',
+    StackName: 'frag-demo',
+    LogicalResourceId: `R${eventNo}`,
+    ResourceStatus: 'CREATE_IN_PROGRESS',
+    Timestamp: new Date(),
+  });
+  events.unshift({
+    EventId: `e${++eventNo}`,
+    StackId: 'arn:1',
+    StackName: 'frag-demo',
+    LogicalResourceId: `R${eventNo}`,
+    ResourceStatus: 'CREATE_COMPLETE',
+    Timestamp: new Date(),
+  });
   return { StackEvents: events.slice(0, 100), NextToken: events.length > 100 ? 'next' : undefined };
 });
 const ctx = testContext(SDK_MOCKED);
@@ -93,7 +120,9 @@ const status = cfn.commandCalls(DescribeStacksCommand).length;
 const eventCalls = cfn.commandCalls(DescribeStackEventsCommand).length;
 const shown = ctx.io.withCode('stack.event').length;
 const ok = status <= POLLS && eventCalls <= POLLS && shown === eventNo;
-console.log(`\nwait over ${POLLS} polls: ${status} DescribeStacks + ${eventCalls} DescribeStackEvents (${((status + eventCalls) / POLLS).toFixed(2)} calls/poll, target ≤ 2), ${shown}/${eventNo} events shown once ${ok ? '✔' : '✖'}`);
+console.log(
+  `\nwait over ${POLLS} polls: ${status} DescribeStacks + ${eventCalls} DescribeStackEvents (${((status + eventCalls) / POLLS).toFixed(2)} calls/poll, target ≤ 2), ${shown}/${eventNo} events shown once ${ok ? '✔' : '✖'}`,
+);
 if (!ok) failed = true;
 
 // A change set that takes 10 polls to compute, and a drift detection that takes 10 (moto has no
@@ -103,20 +132,39 @@ let csPoll = 0;
 cfn.on(CreateChangeSetCommand).resolves({ Id: 'arn:cs/1' });
 cfn.on(DeleteChangeSetCommand).resolves({});
 cfn.on(DescribeChangeSetCommand).callsFake(() => ({ Status: ++csPoll >= 10 ? 'CREATE_COMPLETE' : 'CREATE_PENDING', Changes: [] }));
-await openChangeSet(testContext(SDK_MOCKED), { stack: 'frag-demo', body: '{}', parameters: {}, tags: {}, capabilities: [], type: 'UPDATE' });
+await openChangeSet(testContext(SDK_MOCKED), {
+  stack: 'frag-demo',
+  body: '{}',
+  parameters: {},
+  tags: {},
+  capabilities: [],
+  type: 'UPDATE',
+});
 const csCalls = cfn.commandCalls(DescribeChangeSetCommand).length;
 cfn.reset();
 let driftPoll = 0;
-cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'frag-demo', StackId: 'arn:1', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date() }] });
+cfn
+  .on(DescribeStacksCommand)
+  .resolves({ Stacks: [{ StackName: 'frag-demo', StackId: 'arn:1', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date() }] });
 cfn.on(DetectStackDriftCommand).resolves({ StackDriftDetectionId: 'd-1' });
-cfn.on(DescribeStackDriftDetectionStatusCommand).callsFake(() => ({ StackId: 'arn:1', StackDriftDetectionId: 'd-1', Timestamp: new Date(), DetectionStatus: ++driftPoll >= 10 ? 'DETECTION_COMPLETE' : 'DETECTION_IN_PROGRESS', StackDriftStatus: 'IN_SYNC' }));
+cfn.on(DescribeStackDriftDetectionStatusCommand).callsFake(() => ({
+  StackId: 'arn:1',
+  StackDriftDetectionId: 'd-1',
+  Timestamp: new Date(),
+  DetectionStatus: ++driftPoll >= 10 ? 'DETECTION_COMPLETE' : 'DETECTION_IN_PROGRESS',
+  StackDriftStatus: 'IN_SYNC',
+}));
 const driftCtx = testContext(SDK_MOCKED);
 await detectDrift(driftCtx);
 const driftTotal = cfn.calls().length;
 const driftStatus = cfn.commandCalls(DescribeStackDriftDetectionStatusCommand).length;
 cfn.restore();
 const ok2 = csCalls <= 10 && driftStatus <= 10;
-console.log(`change set computed over 10 polls: ${csCalls} DescribeChangeSet (${(csCalls / 10).toFixed(2)} calls/poll) ${csCalls <= 10 ? '✔' : '✖'}`);
-console.log(`drift (in sync) over 10 polls: ${driftTotal} calls in all, ${driftStatus} DescribeStackDriftDetectionStatus (${(driftStatus / 10).toFixed(2)} calls/poll) ${driftStatus <= 10 ? '✔' : '✖'}`);
+console.log(
+  `change set computed over 10 polls: ${csCalls} DescribeChangeSet (${(csCalls / 10).toFixed(2)} calls/poll) ${csCalls <= 10 ? '✔' : '✖'}`,
+);
+console.log(
+  `drift (in sync) over 10 polls: ${driftTotal} calls in all, ${driftStatus} DescribeStackDriftDetectionStatus (${(driftStatus / 10).toFixed(2)} calls/poll) ${driftStatus <= 10 ? '✔' : '✖'}`,
+);
 if (!ok2) failed = true;
 process.exit(failed ? 1 : 0);

@@ -36,10 +36,12 @@ function time(cmd: string, args: string[], env: Record<string, string>, cwd: str
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-
 /** Ansible's script-inventory JSON (`--list`) as a static YAML/JSON inventory file. */
 function staticInventory(list: string): unknown {
-  const { _meta: meta, ...groups } = JSON.parse(list) as { _meta: { hostvars: Record<string, unknown> } } & Record<string, { hosts?: string[] }>;
+  const { _meta: meta, ...groups } = JSON.parse(list) as { _meta: { hostvars: Record<string, unknown> } } & Record<
+    string,
+    { hosts?: string[] }
+  >;
   const children: Record<string, { hosts: Record<string, null> }> = {};
   for (const [group, g] of Object.entries(groups) as Array<[string, { hosts?: string[] }]>) {
     if (group === 'all' || !g.hosts?.length) continue;
@@ -59,19 +61,27 @@ async function main(): Promise<number> {
     ]);
     const vault = join(dir, 'playbooks', 'demo-vault-password');
     const env = { CI: 'true', NO_COLOR: '1', ANSIBLE_NOCOLOR: '1', PATH: `${join(ROOT, '.venv', 'bin')}:${process.env.PATH}` };
-    const ours = (): Timed => time(process.execPath, [fragctl, 'lab', 'deploy', '--project-dir', dir, '--vault-password-file', vault], env, ROOT);
+    const ours = (): Timed =>
+      time(process.execPath, [fragctl, 'lab', 'deploy', '--project-dir', dir, '--vault-password-file', vault], env, ROOT);
 
     const list = time(process.execPath, [fragctl, 'lab', 'inventory', '--list', '--project-dir', dir], env, ROOT).stdout;
     const inventory = join(work, 'inventory.json');
     writeFileSync(inventory, JSON.stringify(staticInventory(list)), { mode: 0o600 });
     // The same Ansible settings fragctl runs with (pipelining above all): the ratio is fragctl's own cost.
-    const plainEnv = { ...env, ...(ansibleEnv() as Record<string, string>), ANSIBLE_ROLES_PATH: join(dir, 'playbooks', 'roles'), ANSIBLE_SSH_CONTROL_PATH_DIR: join(work, 'cp') };
+    const plainEnv = {
+      ...env,
+      ...(ansibleEnv() as Record<string, string>),
+      ANSIBLE_ROLES_PATH: join(dir, 'playbooks', 'roles'),
+      ANSIBLE_SSH_CONTROL_PATH_DIR: join(work, 'cp'),
+    };
     const plainArgs = ['-i', inventory, '--vault-password-file', vault, ...PLAYBOOKS];
     const plain = (): Timed => time(join(ROOT, '.venv', 'bin', 'ansible-playbook'), plainArgs, plainEnv, join(dir, 'playbooks'));
 
     // Both must do the same work: every role on its host, nothing failed.
     const check = (label: string, out: string): void => {
-      for (const h of ['web1', 'kb1']) if (!new RegExp(`${h}\\s+:\\s+ok=\\d+.*failed=0`).test(out)) throw new Error(`${label}: no clean recap for ${h}:\n${out.slice(-2000)}`);
+      for (const h of ['web1', 'kb1'])
+        if (!new RegExp(`${h}\\s+:\\s+ok=\\d+.*failed=0`).test(out))
+          throw new Error(`${label}: no clean recap for ${h}:\n${out.slice(-2000)}`);
     };
     const warm = ours(); // the first deploy also runs the check; the measured ones find it unchanged
     check('fragctl (warm-up)', warm.stderr + warm.stdout);

@@ -18,7 +18,12 @@ const ROOT = join(import.meta.dirname, '..');
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000').split(',').map(Number);
-const creds = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_DEFAULT_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+const creds = {
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
 
 function time(cmd: string, args: string[], env: Record<string, string>, cwd: string): { ms: number; stdout: string } {
   const t = process.hrtime.bigint();
@@ -38,12 +43,15 @@ function median(cmd: string, args: string[], env: Record<string, string>, cwd: s
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 }
 
-
 async function main(): Promise<number> {
   const moto = await startMoto();
   const dir = copyProject();
   writeFileSync(join(dir, 'environments', 'bench.yml'), 'platform: aws\naws: { connection: local }\n');
-  const ec2 = new EC2Client({ endpoint: moto.url, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  const ec2 = new EC2Client({
+    endpoint: moto.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
   const dist = join(ROOT, 'dist', 'fragctl.js');
   const fragctl = [existsSync(dist) ? dist : await bundle()];
   const plugin = join(ROOT, '.venv', 'ansible-full', 'bin', 'ansible-inventory');
@@ -62,7 +70,8 @@ async function main(): Promise<number> {
   );
   const hasPlugin = existsSync(plugin);
   console.log(`fragctl: ${fragctl[0]} (the esbuild bundle); median of ${RUNS} runs`);
-  if (!hasPlugin) console.log('aws_ec2 plugin: .venv/ansible-full is not installed (pip install ansible boto3 into it) — plugin column skipped');
+  if (!hasPlugin)
+    console.log('aws_ec2 plugin: .venv/ansible-full is not installed (pip install ansible boto3 into it) — plugin column skipped');
   let missed = 0;
   const rows: string[] = [];
   try {
@@ -73,13 +82,41 @@ async function main(): Promise<number> {
         const group = groups[(i / 100) % groups.length]!;
         await ec2.send(
           new RunInstancesCommand({
-            ImageId: 'ami-12c6146b', MinCount: Math.min(100, n - i), MaxCount: Math.min(100, n - i), InstanceType: 't3.micro',
-            TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'App', Value: 'frag' }, { Key: 'Env', Value: 'bench' }, { Key: 'Group', Value: group }, { Key: 'Name', Value: `frag-bench-${group}` }] }],
+            ImageId: 'ami-12c6146b',
+            MinCount: Math.min(100, n - i),
+            MaxCount: Math.min(100, n - i),
+            InstanceType: 't3.micro',
+            TagSpecifications: [
+              {
+                ResourceType: 'instance',
+                Tags: [
+                  { Key: 'App', Value: 'frag' },
+                  { Key: 'Env', Value: 'bench' },
+                  { Key: 'Group', Value: group },
+                  { Key: 'Name', Value: `frag-bench-${group}` },
+                ],
+              },
+            ],
           }),
         );
       }
       // Instances of another environment, so that the filters have something to leave out.
-      await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 10, MaxCount: 10, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'App', Value: 'frag' }, { Key: 'Env', Value: 'other' }] }] }));
+      await ec2.send(
+        new RunInstancesCommand({
+          ImageId: 'ami-12c6146b',
+          MinCount: 10,
+          MaxCount: 10,
+          TagSpecifications: [
+            {
+              ResourceType: 'instance',
+              Tags: [
+                { Key: 'App', Value: 'frag' },
+                { Key: 'Env', Value: 'other' },
+              ],
+            },
+          ],
+        }),
+      );
       const env = { ...creds, AWS_ENDPOINT_URL: moto.url, CI: 'true', NO_COLOR: '1' };
       const count = (expect: number) => (out: string) => {
         const got = out.trim().startsWith('[') ? (JSON.parse(out) as unknown[]).length : Number(out.trim());

@@ -45,7 +45,11 @@ await deployKube(testContext({ dir: p.dir, env: 'kube-staging' }), { tag: 'lates
 /** `kubectl rollout status` on the rollout now starting: resolves with when it exited and how many API requests it made. */
 function kubectlRolloutStatus(): Promise<{ exitedAt: number; requests: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(c.kubectl, ['--kubeconfig', c.kubeconfig, '-v=6', '-n', NS, 'rollout', 'status', 'statefulset/app', '--timeout=60s'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      c.kubectl,
+      ['--kubeconfig', c.kubeconfig, '-v=6', '-n', NS, 'rollout', 'status', 'statefulset/app', '--timeout=60s'],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let log = '';
     child.stderr.on('data', (d: Buffer) => (log += d.toString()));
     child.on('error', reject);
@@ -69,7 +73,12 @@ const watching = (async () => {
   lastGeneration = first.metadata.generation ?? 0;
   let rv = first.metadata.resourceVersion;
   while (!stop.signal.aborted) {
-    for await (const ev of observer.watch('StatefulSet', NS, { fieldSelector: 'metadata.name=app', resourceVersion: rv, timeoutSeconds: 300 }, stop.signal)) {
+    for await (const ev of observer.watch(
+      'StatefulSet',
+      NS,
+      { fieldSelector: 'metadata.name=app', resourceVersion: rv, timeoutSeconds: 300 },
+      stop.signal,
+    )) {
       if (ev.type === 'BOOKMARK' || ev.type === 'ERROR') continue;
       rv = ev.object.metadata.resourceVersion;
       if ((ev.object.metadata.generation ?? 0) > lastGeneration) {
@@ -106,7 +115,8 @@ for (let i = 0; i < RUNS; i++) {
   byCall = Object.fromEntries(api.calls);
   if (!peer) throw new Error('the new spec was not seen by the observing watch');
   const kubectlRun = await peer;
-  if (!completedAt || !noticedAt) throw new Error(`the rollout completion was not seen (observer: ${completedAt ? 'yes' : 'no'}, fragctl: ${noticedAt ? 'yes' : 'no'})`);
+  if (!completedAt || !noticedAt)
+    throw new Error(`the rollout completion was not seen (observer: ${completedAt ? 'yes' : 'no'}, fragctl: ${noticedAt ? 'yes' : 'no'})`);
   // Both watches get the same event from the server; the status became complete when the first saw it.
   const completed = Math.min(completedAt, noticedAt);
   lags.push(noticedAt - completed);
@@ -118,12 +128,20 @@ await watching.catch(() => undefined);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const worst = Math.max(...lags);
-console.log(`control plane up (etcd, apiserver, controllers, scheduler, KWOK node ready): ${(upMs / 1000).toFixed(1)} s (target ≤ ${MAX_UP_MS / 1000} s)`);
+console.log(
+  `control plane up (etcd, apiserver, controllers, scheduler, KWOK node ready): ${(upMs / 1000).toFixed(1)} s (target ≤ ${MAX_UP_MS / 1000} s)`,
+);
 console.log(`${RUNS} version-changes of 2 pods on the real controllers`);
-console.log(`status complete → fragctl notices: median ${median(lags).toFixed(1)} ms, worst ${worst.toFixed(1)} ms (target < ${MAX_LAG_MS} ms)`);
-console.log(`status complete → kubectl rollout status exits: median ${median(kubectlLags).toFixed(1)} ms, worst ${Math.max(...kubectlLags).toFixed(1)} ms`);
+console.log(
+  `status complete → fragctl notices: median ${median(lags).toFixed(1)} ms, worst ${worst.toFixed(1)} ms (target < ${MAX_LAG_MS} ms)`,
+);
+console.log(
+  `status complete → kubectl rollout status exits: median ${median(kubectlLags).toFixed(1)} ms, worst ${Math.max(...kubectlLags).toFixed(1)} ms`,
+);
 console.log(`ratio fragctl / kubectl (medians): ${(median(lags) / median(kubectlLags)).toFixed(2)}×`);
-console.log(`API requests of one version-change on a ready stack: ${requests} (target ≤ ${MAX_REQUESTS}); kubectl rollout status alone: ${kubectlRequests} (ratio ${(requests / Math.max(1, kubectlRequests)).toFixed(2)}×)`);
+console.log(
+  `API requests of one version-change on a ready stack: ${requests} (target ≤ ${MAX_REQUESTS}); kubectl rollout status alone: ${kubectlRequests} (ratio ${(requests / Math.max(1, kubectlRequests)).toFixed(2)}×)`,
+);
 for (const [k, n] of Object.entries(byCall).sort()) console.log(`  ${n} × ${k}`);
 const ok = upMs <= MAX_UP_MS && worst < MAX_LAG_MS && requests <= MAX_REQUESTS;
 console.log(ok ? 'ok: targets met' : 'FAIL: a target was missed');

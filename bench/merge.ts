@@ -20,7 +20,11 @@ for (let f = 0; f < 200; f++) {
       Properties: { TopicName: { 'Fn::Sub': `\${App}-${id}` }, DisplayName: { Ref: 'App' }, Tags: [{ Key: 'App', Value: { Ref: 'App' } }] },
     };
   }
-  const template = { Parameters: { App: { Type: 'String' } }, Resources: resources, Outputs: { [`Out${f}`]: { Value: { 'Fn::GetAtt': [`Topic${f}x0`, 'TopicArn'] } } } };
+  const template = {
+    Parameters: { App: { Type: 'String' } },
+    Resources: resources,
+    Outputs: { [`Out${f}`]: { Value: { 'Fn::GetAtt': [`Topic${f}x0`, 'TopicArn'] } } },
+  };
   const name = `f${String(f).padStart(3, '0')}`;
   if (f % 2) writeFileSync(join(dir, 'formations', `${name}.json`), JSON.stringify(template));
   else writeFileSync(join(dir, 'formations', `${name}.yaml`), toYaml(template));
@@ -46,5 +50,7 @@ const med = (a: number[]): number => a.sort((x, y) => x - y)[Math.floor(a.length
 const ms = med(runs);
 const base = med(bases);
 const count = Object.keys(buildTemplate(dir).Resources as object).length;
-console.log(`merge 200 files / ${count} resources: ${ms.toFixed(1)} ms (target < 300 ms) ${ms < 300 ? 'ok' : 'OVER'}; read+JSON.parse alone ${base.toFixed(1)} ms (${(ms / base).toFixed(1)}×)`);
+console.log(
+  `merge 200 files / ${count} resources: ${ms.toFixed(1)} ms (target < 300 ms) ${ms < 300 ? 'ok' : 'OVER'}; read+JSON.parse alone ${base.toFixed(1)} ms (${(ms / base).toFixed(1)}×)`,
+);
 process.exitCode = ms < 300 && count === 2000 ? 0 : 1;

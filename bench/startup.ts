@@ -36,6 +36,8 @@ const rows = [
 ];
 console.log(`bare node: ${base.toFixed(1)} ms (median of ${RUNS})`);
 for (const r of rows) {
-  console.log(`${r.what.padEnd(24)} ${r.ms.toFixed(1).padStart(7)} ms  ${r.ratio.toFixed(2)}× node  (target ≤ ${r.target}×) ${r.ratio <= r.target ? 'ok' : 'OVER'}`);
+  console.log(
+    `${r.what.padEnd(24)} ${r.ms.toFixed(1).padStart(7)} ms  ${r.ratio.toFixed(2)}× node  (target ≤ ${r.target}×) ${r.ratio <= r.target ? 'ok' : 'OVER'}`,
+  );
 }
 process.exitCode = rows.every((r) => r.ratio <= r.target) ? 0 : 1;

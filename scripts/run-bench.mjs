@@ -6,7 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const only = process.argv.slice(2);
-const files = readdirSync('bench').filter((f) => f.endsWith('.ts')).filter((f) => !only.length || only.some((o) => f.includes(o))).sort();
+const files = readdirSync('bench')
+  .filter((f) => f.endsWith('.ts'))
+  .filter((f) => !only.length || only.some((o) => f.includes(o)))
+  .sort();
 let failed = 0;
 for (const f of files) {
   console.log(`\n== bench/${f}`);

@@ -8,7 +8,10 @@ import { spawnSync } from 'node:child_process';
 export function startTestCluster() {
   const state = mkdtempSync(join(tmpdir(), 'fragctl-cluster-'));
   const started = Date.now();
-  const r = spawnSync('bash', ['scripts/cluster.sh', 'start', '--state', state], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const r = spawnSync('bash', ['scripts/cluster.sh', 'start', '--state', state], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
   if (r.status !== 0) {
     console.error('tests: the Kubernetes test cluster did not start (see above); the Kubernetes tests cannot run');
     process.exit(1);
@@ -22,6 +25,10 @@ export function startTestCluster() {
     rmSync(state, { recursive: true, force: true });
   };
   process.on('exit', stop);
-  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { stop(); process.exit(130); });
+  for (const sig of ['SIGINT', 'SIGTERM'])
+    process.on(sig, () => {
+      stop();
+      process.exit(130);
+    });
   return { state, stop };
 }

@@ -17,12 +17,23 @@ export function changeTable(changes: ResourceChange[], parameters: ParameterChan
   if (changes.length) {
     const rows = changes.flatMap((c) => [
       [c.action, c.logicalId, c.type, c.replacement, ''],
-      ...(c.properties ?? []).map((p) => ['', `  ${p.path}`, '', p.recreation ? `recreation: ${p.recreation}` : '', `${show(p.before)} → ${show(p.after)}`]),
+      ...(c.properties ?? []).map((p) => [
+        '',
+        `  ${p.path}`,
+        '',
+        p.recreation ? `recreation: ${p.recreation}` : '',
+        `${show(p.before)} → ${show(p.after)}`,
+      ]),
     ]);
     out.push(table(['ACTION', 'RESOURCE', 'TYPE', 'REPLACEMENT', 'BEFORE → AFTER'], rows));
   }
   if (parameters.length) {
-    out.push(table(['PARAMETER', 'BEFORE → AFTER'], parameters.map((p) => [p.name, p.secret ? 'changed (secret, values not shown)' : `${show(p.before)} → ${show(p.after)}`])));
+    out.push(
+      table(
+        ['PARAMETER', 'BEFORE → AFTER'],
+        parameters.map((p) => [p.name, p.secret ? 'changed (secret, values not shown)' : `${show(p.before)} → ${show(p.after)}`]),
+      ),
+    );
   }
   if (!changes.length && parameters.length) out.push('no resource changes: only parameters change');
   return out.join('\n');

@@ -23,7 +23,11 @@ export const GLOBAL_OPTIONS: readonly GlobalOptionSpec[] = [
   { flags: '--region <region>', help: 'AWS region (default: aws_region in group_vars/all.yml)' },
   { flags: '--endpoint-url <url>', help: 'AWS endpoint (also AWS_ENDPOINT_URL), e.g. a local emulator' },
   { flags: '--project-dir <dir>', help: 'the ops repository (default: the current directory)' },
-  { flags: '--vault-password-file <file>', shown: '--vault-password-file <f>', help: 'Ansible Vault password file (also FRAGCTL_VAULT_PASSWORD_FILE)' },
+  {
+    flags: '--vault-password-file <file>',
+    shown: '--vault-password-file <f>',
+    help: 'Ansible Vault password file (also FRAGCTL_VAULT_PASSWORD_FILE)',
+  },
   { flags: '-V, --version', help: 'print the version', builtin: true },
   { flags: '-h, --help', help: "this help; fragctl <verb> --help for a verb's options", builtin: true },
 ];

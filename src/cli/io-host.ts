@@ -59,7 +59,9 @@ export class CliIoHost implements IoHost {
     const rl = createInterface({ input: this.host.stdin, output: this.host.stderr });
     try {
       if (request.typeToConfirm) {
-        const answer = await rl.question(`${chalk.yellow('?')} ${redact(request.message)}\n  Type ${chalk.bold(request.typeToConfirm)} to confirm: `);
+        const answer = await rl.question(
+          `${chalk.yellow('?')} ${redact(request.message)}\n  Type ${chalk.bold(request.typeToConfirm)} to confirm: `,
+        );
         return answer.trim() === request.typeToConfirm;
       }
       const answer = await rl.question(`${chalk.yellow('?')} ${redact(request.message)} [y/N] `);

@@ -101,7 +101,10 @@ async function projectAt(state: RunState, dir: string): Promise<Project> {
 /** The platform of an environment, to pick a verb's entry; undefined when it cannot be read yet. */
 async function platformOf(state: RunState, envName: string, rest: string[]): Promise<'aws' | 'kubernetes' | 'local' | undefined> {
   const i = rest.indexOf('--project-dir');
-  const dir = (i >= 0 ? rest[i + 1] : rest.find((a) => a.startsWith('--project-dir='))?.slice(14)) ?? state.host.env.FRAGCTL_PROJECT_DIR ?? state.host.cwd;
+  const dir =
+    (i >= 0 ? rest[i + 1] : rest.find((a) => a.startsWith('--project-dir='))?.slice(14)) ??
+    state.host.env.FRAGCTL_PROJECT_DIR ??
+    state.host.cwd;
   try {
     const { loadEnvironment } = await import('../core/config/project.js');
     return loadEnvironment(await projectAt(state, dir), envName).platform;
@@ -119,7 +122,13 @@ function earlyGlobals(rest: string[]): EarlyGlobals {
   return { json: rest.includes('--json'), verbose: rest.includes('--verbose') || rest.includes('-v') };
 }
 
-async function runVerb(state: RunState, entry: VerbEntry, envName: string | undefined, rest: string[], early: EarlyGlobals): Promise<number> {
+async function runVerb(
+  state: RunState,
+  entry: VerbEntry,
+  envName: string | undefined,
+  rest: string[],
+  early: EarlyGlobals,
+): Promise<number> {
   const { host } = state;
   const env = host.env;
   const [{ Command, CommanderError, Option }, mod] = await Promise.all([import('commander'), entry.load()]);
@@ -196,7 +205,13 @@ export function addGlobalOptions(cmd: import('commander').Command, Option: typeo
   for (const o of GLOBAL_OPTIONS) if (!o.builtin) cmd.addOption(new Option(o.flags, o.help));
 }
 
-async function buildRun(state: RunState, global: GlobalOptions, io: CliIoHost, envName: string | undefined, entry: VerbEntry): Promise<CliRun> {
+async function buildRun(
+  state: RunState,
+  global: GlobalOptions,
+  io: CliIoHost,
+  envName: string | undefined,
+  entry: VerbEntry,
+): Promise<CliRun> {
   const controller = new AbortController();
   const { loadProject, loadEnvironment } = await import('../core/config/project.js');
   let project: Project | undefined;
@@ -293,9 +308,10 @@ function onInterrupt(host: CliHost, abort: () => void): { dispose(): void } {
       signals.exitNow(130);
       return;
     }
-    host.stderr.write('\ninterrupt: stopping child processes (SIGINT, SIGKILL after the grace period) and waits; operations already started on AWS or Kubernetes go on; Ctrl-C again to quit at once\n');
+    host.stderr.write(
+      '\ninterrupt: stopping child processes (SIGINT, SIGKILL after the grace period) and waits; operations already started on AWS or Kubernetes go on; Ctrl-C again to quit at once\n',
+    );
     abort();
   };
   return { dispose: signals.on('SIGINT', handler) };
 }
-

@@ -16,10 +16,38 @@ const ALL = ['aws', 'kubernetes', 'local'] as const;
 const AWS = ['aws'] as const;
 
 export const VERBS: VerbEntry[] = [
-  { name: 'envs', summary: 'List the known environments with platform and protection', scope: 'global', mutating: false, platforms: ALL, load: () => import('./commands/envs.js') },
-  { name: 'config', summary: 'Show the effective settings of an environment (secrets redacted)', scope: 'env', mutating: false, platforms: ALL, load: () => import('./commands/config.js') },
-  { name: 'template', summary: 'Print the merged CloudFormation template', scope: 'env', mutating: false, platforms: AWS, load: () => import('./commands/template.js') },
-  { name: 'validate', summary: 'Run every local check and CloudFormation ValidateTemplate', scope: 'env', mutating: false, platforms: AWS, load: () => import('./commands/validate.js') },
+  {
+    name: 'envs',
+    summary: 'List the known environments with platform and protection',
+    scope: 'global',
+    mutating: false,
+    platforms: ALL,
+    load: () => import('./commands/envs.js'),
+  },
+  {
+    name: 'config',
+    summary: 'Show the effective settings of an environment (secrets redacted)',
+    scope: 'env',
+    mutating: false,
+    platforms: ALL,
+    load: () => import('./commands/config.js'),
+  },
+  {
+    name: 'template',
+    summary: 'Print the merged CloudFormation template',
+    scope: 'env',
+    mutating: false,
+    platforms: AWS,
+    load: () => import('./commands/template.js'),
+  },
+  {
+    name: 'validate',
+    summary: 'Run every local check and CloudFormation ValidateTemplate',
+    scope: 'env',
+    mutating: false,
+    platforms: AWS,
+    load: () => import('./commands/validate.js'),
+  },
   ...AWS_VERBS,
   ...DEPLOY_VERBS,
   ...KUBE_VERBS,

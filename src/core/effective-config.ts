@@ -16,7 +16,8 @@ export function effectiveConfig(ctx: Context): Record<string, unknown> {
     protected: env.protected,
     file: env.file ?? null,
     stack: env.platform === 'aws' ? stackName(env.settings.app_name, env.name) : undefined,
-    aws: env.platform === 'aws' ? { ...env.aws, region: ctx.aws.config.region, endpoint_url: ctx.aws.config.endpointUrl ?? null } : undefined,
+    aws:
+      env.platform === 'aws' ? { ...env.aws, region: ctx.aws.config.region, endpoint_url: ctx.aws.config.endpointUrl ?? null } : undefined,
     kubernetes: env.kubernetes,
     local: env.local,
     settings: effectiveSettings(ctx),

@@ -32,7 +32,9 @@ const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@'"]*:)([^\s@/'"]+)(@)/gi;
 const PAIR_VALUE = /(\b[\w-]*(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[\w-]*=)([^\s&'";,]+)/gi;
 
 function redactShapes(text: string): string {
-  return text.replace(URL_PASSWORD, (_m, a: string, _p: string, b: string) => `${a}${REDACTED}${b}`).replace(PAIR_VALUE, (m, a: string, v: string) => (v === REDACTED ? m : `${a}${REDACTED}`));
+  return text
+    .replace(URL_PASSWORD, (_m, a: string, _p: string, b: string) => `${a}${REDACTED}${b}`)
+    .replace(PAIR_VALUE, (m, a: string, v: string) => (v === REDACTED ? m : `${a}${REDACTED}`));
 }
 
 /** Registers the credentials a text carries by shape (a URL's password, `token=…`), so that they are masked in any form later. */
@@ -48,7 +50,8 @@ export function registerArgumentSecrets(args: string[]): void {
   args.forEach((a, i) => {
     registerShapedSecrets(a);
     const prev = args[i - 1];
-    if (prev && /^--?[\w-]+$/.test(prev) && !/-(file|dir|path)$/.test(prev) && isSecretKey(prev.replace(/^-+/, '')) && !a.startsWith('-')) registerSecret(a);
+    if (prev && /^--?[\w-]+$/.test(prev) && !/-(file|dir|path)$/.test(prev) && isSecretKey(prev.replace(/^-+/, '')) && !a.startsWith('-'))
+      registerSecret(a);
   });
 }
 
@@ -103,7 +106,15 @@ export function registerSecretSettings(tree: unknown, path = ''): string[] {
   for (const [key, value] of Object.entries(tree)) {
     const at = path ? `${path}.${key}` : key;
     if (value !== null && typeof value === 'object') plain.push(...registerSecretSettings(value, at));
-    else if (Array.isArray(tree) || !isSecretKey(key) || value === '' || value === null || value === undefined || typeof value === 'boolean') continue;
+    else if (
+      Array.isArray(tree) ||
+      !isSecretKey(key) ||
+      value === '' ||
+      value === null ||
+      value === undefined ||
+      typeof value === 'boolean'
+    )
+      continue;
     else {
       registerSecret(value);
       const text = String(value);

@@ -38,13 +38,21 @@ const failed = (name: string, e: unknown): Check => {
 export async function validateEnvironment(ctx: Context): Promise<ValidateResult> {
   const { env, project } = ctx;
   const checks: Check[] = [];
-  checks.push({ name: 'settings', ok: true, detail: `${env.file ?? 'defaults'} and playbooks/group_vars/all.yml parse and match the schema` });
+  checks.push({
+    name: 'settings',
+    ok: true,
+    detail: `${env.file ?? 'defaults'} and playbooks/group_vars/all.yml parse and match the schema`,
+  });
 
   let template: Template | undefined;
   try {
     template = desiredTemplate(ctx).template;
     const resources = Object.keys(template.Resources as object).length;
-    checks.push({ name: 'template', ok: true, detail: `formations merge into ${resources} resources with no conflicts, dangling references or cycles` });
+    checks.push({
+      name: 'template',
+      ok: true,
+      detail: `formations merge into ${resources} resources with no conflicts, dangling references or cycles`,
+    });
   } catch (e) {
     checks.push(failed('template', e));
   }
@@ -55,7 +63,14 @@ export async function validateEnvironment(ctx: Context): Promise<ValidateResult>
       const lint = await lintTemplate(template, ctx.aws.config.region);
       lintErrors = lint.errors.length;
       lintWarnings = lint.warningMessages;
-      if (!lint.checker) checks.push({ name: 'cfn-lint', ok: true, warning: true, detail: 'not installed: skipped', hint: '`bash scripts/setup.sh` installs it in .venv (or `pip install cfn-lint`)' });
+      if (!lint.checker)
+        checks.push({
+          name: 'cfn-lint',
+          ok: true,
+          warning: true,
+          detail: 'not installed: skipped',
+          hint: '`bash scripts/setup.sh` installs it in .venv (or `pip install cfn-lint`)',
+        });
       else if (!lint.errors.length && !lint.warnings.length) checks.push({ name: 'cfn-lint', ok: true, detail: 'no errors, no warnings' });
       for (const e of lint.errors) checks.push({ name: 'cfn-lint', ok: false, detail: e });
       for (const w of lint.warnings) checks.push({ name: 'cfn-lint', ok: true, warning: true, detail: w });
@@ -68,7 +83,11 @@ export async function validateEnvironment(ctx: Context): Promise<ValidateResult>
   }
   checks.push(keyCheck(ctx));
   const playbook = join(project.paths.playbooks, 'image.yml');
-  checks.push({ name: 'image playbook', ok: existsSync(playbook), detail: existsSync(playbook) ? 'playbooks/image.yml' : 'playbooks/image.yml is missing' });
+  checks.push({
+    name: 'image playbook',
+    ok: existsSync(playbook),
+    detail: existsSync(playbook) ? 'playbooks/image.yml' : 'playbooks/image.yml is missing',
+  });
   if (template) checks.push(await remoteCheck(ctx, template, lintErrors, lintWarnings));
   return { environment: env.name, ok: checks.every((c) => c.ok), checks };
 }
@@ -84,7 +103,13 @@ async function parametersCheck(ctx: Context, template: Template): Promise<Check>
     if (!isFragError(e) || e.code !== 'VAULT_PASSWORD') return failed('parameters', e);
     try {
       const values = await buildParameters(ctx, template, PLACEHOLDER_IMAGE, { secrets: false });
-      return { name: 'parameters', ok: true, warning: true, detail: `${detail(values)}; the database password was not checked: ${e.message}`, hint: e.hint };
+      return {
+        name: 'parameters',
+        ok: true,
+        warning: true,
+        detail: `${detail(values)}; the database password was not checked: ${e.message}`,
+        hint: e.hint,
+      };
     } catch (e2) {
       return failed('parameters', e2);
     }
@@ -111,7 +136,9 @@ async function remoteCheck(ctx: Context, template: Template, lintErrors: number,
     return {
       name: 'ValidateTemplate',
       ok: missing.length === 0,
-      detail: missing.length ? `CloudFormation does not see parameters ${missing.join(', ')}` : `accepted (${local.length} parameters declared)`,
+      detail: missing.length
+        ? `CloudFormation does not see parameters ${missing.join(', ')}`
+        : `accepted (${local.length} parameters declared)`,
     };
   } catch (e) {
     if (!isFragError(e) || e.code === 'AWS_UNREACHABLE') return failed('ValidateTemplate', e);

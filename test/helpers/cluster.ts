@@ -32,12 +32,19 @@ export function testCluster(): TestCluster {
   if (cached) return cached;
   const own = process.env.FRAGCTL_TEST_KUBECONFIG;
   if (own) {
-    cached = { kubeconfig: own, kubeconfigText: readFileSync(own, 'utf8'), kubectl: process.env.FRAGCTL_TEST_KUBECTL ?? 'kubectl', simulated: false };
+    cached = {
+      kubeconfig: own,
+      kubeconfigText: readFileSync(own, 'utf8'),
+      kubectl: process.env.FRAGCTL_TEST_KUBECTL ?? 'kubectl',
+      simulated: false,
+    };
     return cached;
   }
   const state = process.env.FRAGCTL_TEST_CLUSTER;
   if (!state || !existsSync(join(state, 'env'))) {
-    throw new Error('no test cluster: run the tests through `node scripts/run-tests.mjs` (it starts one), or start one with `bash scripts/cluster.sh start` and set FRAGCTL_TEST_CLUSTER to its state directory');
+    throw new Error(
+      'no test cluster: run the tests through `node scripts/run-tests.mjs` (it starts one), or start one with `bash scripts/cluster.sh start` and set FRAGCTL_TEST_CLUSTER to its state directory',
+    );
   }
   const env = Object.fromEntries(
     readFileSync(join(state, 'env'), 'utf8')
@@ -72,7 +79,13 @@ export async function kubectl(args: string[], opts: { input?: string; kubeconfig
 export type KubeObj = {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [k: string]: unknown;
+  };
   spec?: Record<string, unknown>;
   status?: Record<string, unknown>;
   data?: Record<string, string>;
@@ -82,7 +95,9 @@ export type KubeObj = {
 /** The object, or undefined when the server says NotFound. */
 export async function getObject(kind: string, namespace: string | undefined, name: string): Promise<KubeObj | undefined> {
   try {
-    return JSON.parse(await kubectl(['get', kind, name, '-o', 'json', '--show-managed-fields', ...(namespace ? ['-n', namespace] : [])])) as KubeObj;
+    return JSON.parse(
+      await kubectl(['get', kind, name, '-o', 'json', '--show-managed-fields', ...(namespace ? ['-n', namespace] : [])]),
+    ) as KubeObj;
   } catch (e) {
     if (/NotFound|not found/.test(String((e as { stderr?: string }).stderr ?? e))) return undefined;
     throw e;
@@ -90,7 +105,14 @@ export async function getObject(kind: string, namespace: string | undefined, nam
 }
 
 export async function listObjects(kind: string, namespace?: string, selector?: string): Promise<KubeObj[]> {
-  const out = await kubectl(['get', kind, '-o', 'json', ...(namespace ? ['-n', namespace] : ['-A']), ...(selector ? ['-l', selector] : [])]);
+  const out = await kubectl([
+    'get',
+    kind,
+    '-o',
+    'json',
+    ...(namespace ? ['-n', namespace] : ['-A']),
+    ...(selector ? ['-l', selector] : []),
+  ]);
   return (JSON.parse(out) as { items: KubeObj[] }).items;
 }
 

@@ -36,7 +36,12 @@ export interface TestContextOptions {
   patch?: (ctx: Context) => void;
 }
 
-export const SDK_MOCKED = { dir: ROOT, env: 'demo', maxAttempts: 3, options: { yes: true, pollIntervalMs: 1 } } satisfies TestContextOptions;
+export const SDK_MOCKED = {
+  dir: ROOT,
+  env: 'demo',
+  maxAttempts: 3,
+  options: { yes: true, pollIntervalMs: 1 },
+} satisfies TestContextOptions;
 
 export function testContext(opts: TestContextOptions = {}): Context & { io: RecordingIo } {
   const project = loadProject(opts.dir ?? copyProject());
@@ -46,7 +51,11 @@ export function testContext(opts: TestContextOptions = {}): Context & { io: Reco
     io: opts.io ?? new RecordingIo(opts.answer ?? true),
     signal: opts.signal ?? new AbortController().signal,
     options: { yes: false, dryRun: false, verbose: false, interactive: false, pollIntervalMs: 20, ...opts.options },
-    aws: new AwsClients({ region: 'us-east-1', endpointUrl: opts.endpointUrl ?? CLOSED_ENDPOINT, ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}) }),
+    aws: new AwsClients({
+      region: 'us-east-1',
+      endpointUrl: opts.endpointUrl ?? CLOSED_ENDPOINT,
+      ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
+    }),
   };
   opts.patch?.(ctx);
   return ctx;

@@ -12,7 +12,11 @@ export class RecordingIo implements IoHost {
   }
   progress(message: string): Progress {
     this.events.push({ level: 'info', code: 'progress', message });
-    return { update: (m) => void this.updates.push({ at: performance.now(), message: m }), succeed: () => undefined, fail: () => undefined };
+    return {
+      update: (m) => void this.updates.push({ at: performance.now(), message: m }),
+      succeed: () => undefined,
+      fail: () => undefined,
+    };
   }
   async confirm(request: ConfirmRequest): Promise<boolean> {
     this.confirms.push(request);

@@ -33,10 +33,15 @@ const BINARY = '/usr/bin/docker-registry';
 const sha256 = (b: Buffer | string): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 /** A test account for registries started with `{ auth: true }` (htpasswd, bcrypt cost 4). */
-export const REGISTRY_ACCOUNT = { user: 'ci', password: 'builds-secret', htpasswd: 'ci:$2b$04$Vi7eiidD2Ojcmx5lzm5lw.pWW87YjHg2JhUkc8IAQBHc5f/bB6PIW' };
+export const REGISTRY_ACCOUNT = {
+  user: 'ci',
+  password: 'builds-secret',
+  htpasswd: 'ci:$2b$04$Vi7eiidD2Ojcmx5lzm5lw.pWW87YjHg2JhUkc8IAQBHc5f/bB6PIW',
+};
 
 export async function startRegistry(options: { auth?: boolean } = {}): Promise<TestRegistry> {
-  if (!existsSync(BINARY)) throw new Error('docker-registry is not installed: run `bash scripts/setup.sh` (apt-get install docker-registry)');
+  if (!existsSync(BINARY))
+    throw new Error('docker-registry is not installed: run `bash scripts/setup.sh` (apt-get install docker-registry)');
   const root = mkdtempSync(join(tmpdir(), 'fragctl-registry-'));
   const port = await freePort();
   const config = join(root, 'config.yml');
@@ -61,7 +66,10 @@ export async function startRegistry(options: { auth?: boolean } = {}): Promise<T
   const basic = `Basic ${Buffer.from(`${REGISTRY_ACCOUNT.user}:${REGISTRY_ACCOUNT.password}`).toString('base64')}`;
   // The helper's own requests carry the test account when the registry wants one.
   const fetch = (input: string | URL, init: RequestInit = {}): Promise<Response> =>
-    globalThis.fetch(input, options.auth ? { ...init, headers: { ...(init.headers as Record<string, string> | undefined), Authorization: basic } } : init);
+    globalThis.fetch(
+      input,
+      options.auth ? { ...init, headers: { ...(init.headers as Record<string, string> | undefined), Authorization: basic } } : init,
+    );
   const child: ChildProcess = spawn(BINARY, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
@@ -85,14 +93,22 @@ export async function startRegistry(options: { auth?: boolean } = {}): Promise<T
     if (start.status !== 202) throw new Error(`blob upload start: ${start.status} ${await start.text()}`);
     const location = new URL(start.headers.get('location')!, url);
     location.searchParams.set('digest', digest);
-    const put = await fetch(location, { method: 'PUT', headers: { 'Content-Type': 'application/octet-stream' }, body: new Uint8Array(bytes) });
+    const put = await fetch(location, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body: new Uint8Array(bytes),
+    });
     if (put.status !== 201) throw new Error(`blob upload: ${put.status} ${await put.text()}`);
     return digest;
   }
 
   async function putManifest(repo: string, tag: string, mediaType: string, body: object): Promise<string> {
     const manifest = Buffer.from(JSON.stringify(body));
-    const res = await fetch(`${url}/v2/${repo}/manifests/${tag}`, { method: 'PUT', headers: { 'Content-Type': mediaType }, body: new Uint8Array(manifest) });
+    const res = await fetch(`${url}/v2/${repo}/manifests/${tag}`, {
+      method: 'PUT',
+      headers: { 'Content-Type': mediaType },
+      body: new Uint8Array(manifest),
+    });
     if (res.status !== 201) throw new Error(`manifest put: ${res.status} ${await res.text()}`);
     return res.headers.get('docker-content-digest') ?? sha256(manifest);
   }
@@ -101,7 +117,14 @@ export async function startRegistry(options: { auth?: boolean } = {}): Promise<T
     url,
     host,
     async push(repo, tag, label = tag) {
-      const configBytes = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: { build: label } }, rootfs: { type: 'layers', diff_ids: [] } }));
+      const configBytes = Buffer.from(
+        JSON.stringify({
+          architecture: 'amd64',
+          os: 'linux',
+          config: { Labels: { build: label } },
+          rootfs: { type: 'layers', diff_ids: [] },
+        }),
+      );
       const configDigest = await pushBlob(repo, configBytes);
       const layerBytes = Buffer.from(`layer of ${repo}:${label} `.repeat(2000));
       const layerDigest = await pushBlob(repo, layerBytes);
@@ -115,11 +138,22 @@ export async function startRegistry(options: { auth?: boolean } = {}): Promise<T
     async pushIndex(repo, tag, children) {
       const manifests = [];
       for (const [i, digest] of children.entries()) {
-        const res = await fetch(`${url}/v2/${repo}/manifests/${digest}`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } });
+        const res = await fetch(`${url}/v2/${repo}/manifests/${digest}`, {
+          headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' },
+        });
         const size = (await res.arrayBuffer()).byteLength;
-        manifests.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest, size, platform: { architecture: i ? 'arm64' : 'amd64', os: 'linux' } });
+        manifests.push({
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest,
+          size,
+          platform: { architecture: i ? 'arm64' : 'amd64', os: 'linux' },
+        });
       }
-      return putManifest(repo, tag, 'application/vnd.oci.image.index.v1+json', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests });
+      return putManifest(repo, tag, 'application/vnd.oci.image.index.v1+json', {
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests,
+      });
     },
     async blobs(repo, ref) {
       const res = await fetch(`${url}/v2/${repo}/manifests/${ref}`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } });
@@ -139,7 +173,10 @@ export async function startRegistry(options: { auth?: boolean } = {}): Promise<T
       return (((await res.json()) as { tags?: string[] | null }).tags ?? []).sort();
     },
     async digest(repo, tag) {
-      const res = await fetch(`${url}/v2/${repo}/manifests/${tag}`, { method: 'HEAD', headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } });
+      const res = await fetch(`${url}/v2/${repo}/manifests/${tag}`, {
+        method: 'HEAD',
+        headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' },
+      });
       return res.status === 200 ? (res.headers.get('docker-content-digest') ?? undefined) : undefined;
     },
     async stop() {

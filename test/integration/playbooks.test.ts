@@ -103,7 +103,8 @@ const root = (host: Host) => join(work, 'hosts', host);
 const file = (host: Host, path: string) => join(root(host), path);
 const read = (host: Host, path: string) => readFileSync(file(host, path), 'utf8');
 const mode = (host: Host, path: string) => statSync(file(host, path)).mode & 0o777;
-const events = (host: Host) => (existsSync(file(host, 'var/log/frag/service-events.log')) ? read(host, 'var/log/frag/service-events.log') : '');
+const events = (host: Host) =>
+  existsSync(file(host, 'var/log/frag/service-events.log')) ? read(host, 'var/log/frag/service-events.log') : '';
 const realState = () => REAL_PATHS.map((p) => (existsSync(p) ? `${p}@${statSync(p).mtimeMs}` : `${p}:absent`));
 
 before(async () => {
@@ -112,7 +113,9 @@ before(async () => {
   cpSync(join(ROOT, 'playbooks'), project, { recursive: true });
   const allYml = join(project, 'group_vars', 'all.yml');
   const original = readFileSync(allYml, 'utf8');
-  const edited = original.replace(/^app_port: 8000$/m, 'app_port: 8123').replace(/^app_repo_version: .*$/m, 'app_repo_version: release-42')
+  const edited = original
+    .replace(/^app_port: 8000$/m, 'app_port: 8123')
+    .replace(/^app_repo_version: .*$/m, 'app_repo_version: release-42')
     .replace(/^app_repo_url: .*$/m, `app_repo_url: ${REPO}`);
   assert.notEqual(edited, original);
   writeFileSync(allYml, edited);
@@ -132,7 +135,12 @@ before(async () => {
 
   const vault = join(project, 'group_vars', 'all', 'vault.yml');
   assert.match(readFileSync(vault, 'utf8'), /^\$ANSIBLE_VAULT;1\.1;AES256\n/);
-  const view = await exec(join(BIN, 'ansible-vault'), ['view', '--vault-password-file', join(project, 'demo-vault-password'), vault], project, ansibleEnv());
+  const view = await exec(
+    join(BIN, 'ansible-vault'),
+    ['view', '--vault-password-file', join(project, 'demo-vault-password'), vault],
+    project,
+    ansibleEnv(),
+  );
   assert.equal(view.code, 0, view.out);
   secrets = parse(view.out) as Record<string, string>;
   for (const key of ['vault_db_password', 'vault_app_secret_key', 'vault_broker_password']) {
@@ -151,19 +159,41 @@ const T = { timeout: 120_000 };
 
 describe('reference playbooks (real ansible-playbook, sandboxed local hosts)', () => {
   test('every playbook passes --syntax-check, without the vault password', T, async () => {
-    const files = ['app.yml', 'knowledge.yml', 'database.yml', 'broker.yml', 'worker.yml', 'image.yml', 'tasks/pull.yml', 'tasks/clean-tables.yml'];
-    const { code, out } = await exec(join(BIN, 'ansible-playbook'), ['-i', join(work, 'inventory.ini'), '--syntax-check', ...files], project, ansibleEnv());
+    const files = [
+      'app.yml',
+      'knowledge.yml',
+      'database.yml',
+      'broker.yml',
+      'worker.yml',
+      'image.yml',
+      'tasks/pull.yml',
+      'tasks/clean-tables.yml',
+    ];
+    const { code, out } = await exec(
+      join(BIN, 'ansible-playbook'),
+      ['-i', join(work, 'inventory.ini'), '--syntax-check', ...files],
+      project,
+      ansibleEnv(),
+    );
     assert.equal(code, 0, out);
     for (const f of files) assert.match(out, new RegExp(`^playbook: ${f.replace('.', '\\.')}$`, 'm'));
 
     writeFileSync(join(project, 'broken.yml'), '- hosts: app\n  tasks:\n    - no.such.module_xyz: {}\n');
-    const broken = await exec(join(BIN, 'ansible-playbook'), ['-i', join(work, 'inventory.ini'), '--syntax-check', 'broken.yml'], project, ansibleEnv());
+    const broken = await exec(
+      join(BIN, 'ansible-playbook'),
+      ['-i', join(work, 'inventory.ini'), '--syntax-check', 'broken.yml'],
+      project,
+      ansibleEnv(),
+    );
     assert.notEqual(broken.code, 0, 'syntax-check accepted a broken playbook');
     rmSync(join(project, 'broken.yml'));
   });
 
   test('the become trap is armed: a play that becomes fails here', T, async () => {
-    writeFileSync(join(project, 'becomes.yml'), '- hosts: app\n  gather_facts: false\n  become: true\n  tasks:\n    - ansible.builtin.command: id -u\n');
+    writeFileSync(
+      join(project, 'becomes.yml'),
+      '- hosts: app\n  gather_facts: false\n  become: true\n  tasks:\n    - ansible.builtin.command: id -u\n',
+    );
     const run = await playbook('becomes.yml');
     rmSync(join(project, 'becomes.yml'));
     assert.notEqual(run.code, 0, run.out);
@@ -193,11 +223,19 @@ describe('reference playbooks (real ansible-playbook, sandboxed local hosts)', (
       const settings = read(host, 'etc/frag/settings.env');
       assert.equal(mode(host, 'etc/frag/settings.env'), 0o600);
       for (const line of [
-        'ENV_NAME=test', 'APP_URL=https://frag.test.example', 'APP_PORT=8123', 'DB_HOST=db.test.internal',
-        'DB_PORT=5432', 'DB_NAME=fragtest', 'DB_USER=fraguser', `DB_PASSWORD=${secrets.vault_db_password}`,
-        `SECRET_KEY=${secrets.vault_app_secret_key}`, 'KNOWLEDGE_URL=http://knowledge.test.internal:8080',
+        'ENV_NAME=test',
+        'APP_URL=https://frag.test.example',
+        'APP_PORT=8123',
+        'DB_HOST=db.test.internal',
+        'DB_PORT=5432',
+        'DB_NAME=fragtest',
+        'DB_USER=fraguser',
+        `DB_PASSWORD=${secrets.vault_db_password}`,
+        `SECRET_KEY=${secrets.vault_app_secret_key}`,
+        'KNOWLEDGE_URL=http://knowledge.test.internal:8080',
         `BROKER_URL=amqp://frag:${secrets.vault_broker_password}@broker.test.internal:5672/frag`,
-      ]) assert.ok(settings.split('\n').includes(line), `${host} settings.env lacks ${line}:\n${settings}`);
+      ])
+        assert.ok(settings.split('\n').includes(line), `${host} settings.env lacks ${line}:\n${settings}`);
       const unit = read(host, 'etc/systemd/system/frag-app.service');
       assert.match(unit, /^ExecStart=\/opt\/frag\/venv\/bin\/gunicorn --bind 0\.0\.0\.0:8123 /m);
       assert.match(unit, /^EnvironmentFile=\/etc\/frag\/settings\.env$/m, 'unit must name in-host paths');
@@ -219,10 +257,13 @@ describe('reference playbooks (real ansible-playbook, sandboxed local hosts)', (
     const env = read('host-b', 'etc/frag/knowledge.env');
     assert.match(env, /^KNOWLEDGE_PORT=8080$/m);
     assert.match(env, /^ENV_NAME=test$/m);
-    assert.match(read('host-b', 'etc/systemd/system/frag-knowledge.service'), /--bind 0\.0\.0\.0:8080 --data \/var\/lib\/frag\/knowledge$/m);
+    assert.match(
+      read('host-b', 'etc/systemd/system/frag-knowledge.service'),
+      /--bind 0\.0\.0\.0:8080 --data \/var\/lib\/frag\/knowledge$/m,
+    );
     assert.ok(statSync(file('host-b', 'var/lib/frag/knowledge')).isDirectory());
     assert.equal(events('host-b'), 'restart frag-app.service\nrestart frag-knowledge.service\n');
-    assert.equal(read('host-b', 'etc/frag/settings.env'), settingsBefore, 'the app settings are not the knowledge role\'s');
+    assert.equal(read('host-b', 'etc/frag/settings.env'), settingsBefore, "the app settings are not the knowledge role's");
     assertSucceeded(await playbook('knowledge.yml', VARS()), ['host-b'], 'none');
   });
 
@@ -230,7 +271,13 @@ describe('reference playbooks (real ansible-playbook, sandboxed local hosts)', (
     assertSucceeded(await playbook('database.yml', VARS()), ['host-a'], 'some');
     const env = read('host-a', 'etc/frag/database.env');
     assert.equal(mode('host-a', 'etc/frag/database.env'), 0o600);
-    for (const line of ['PGHOST=db.test.internal', 'PGPORT=5432', 'PGDATABASE=fragtest', 'PGUSER=fraguser', `PGPASSWORD=${secrets.vault_db_password}`]) {
+    for (const line of [
+      'PGHOST=db.test.internal',
+      'PGPORT=5432',
+      'PGDATABASE=fragtest',
+      'PGUSER=fraguser',
+      `PGPASSWORD=${secrets.vault_db_password}`,
+    ]) {
       assert.ok(env.split('\n').includes(line), `database.env lacks ${line}`);
     }
     assert.ok(!existsSync(file('host-b', 'etc/frag/database.env')), 'run_once: only app[0]');
@@ -267,9 +314,15 @@ describe('reference playbooks (real ansible-playbook, sandboxed local hosts)', (
     const run = await playbook('tasks/clean-tables.yml', VARS());
     assertSucceeded(run, ['host-a', 'host-b'], 'some');
     const on = run.out.indexOf('Turn maintenance mode on');
-    const off = run.out.indexOf('TASK [../roles/common : Remove the maintenance flag]', run.out.indexOf('PLAY [Turn maintenance mode off]'));
+    const off = run.out.indexOf(
+      'TASK [../roles/common : Remove the maintenance flag]',
+      run.out.indexOf('PLAY [Turn maintenance mode off]'),
+    );
     assert.ok(on >= 0 && off > on, run.out);
-    assert.match(run.out.slice(on, run.out.indexOf('PLAY [', on)), /changed: \[host-a\][\s\S]*changed: \[host-b\]|changed: \[host-b\][\s\S]*changed: \[host-a\]/);
+    assert.match(
+      run.out.slice(on, run.out.indexOf('PLAY [', on)),
+      /changed: \[host-a\][\s\S]*changed: \[host-b\]|changed: \[host-b\][\s\S]*changed: \[host-a\]/,
+    );
     for (const host of ['host-a', 'host-b'] as const) assert.ok(!existsSync(file(host, 'etc/frag/maintenance')));
   });
 
@@ -280,7 +333,10 @@ describe('reference playbooks (real ansible-playbook, sandboxed local hosts)', (
     const all: Host[] = ['host-a', 'host-b'];
     assertSucceeded(await playbook('tasks/pull.yml', [...VARS(), ...pull]), all, 'some');
     for (const host of all) assert.equal(read(host, 'opt/frag/RELEASE'), `repo=${REPO}\nversion=v2.0.1\ncommit=none (sandbox)\n`);
-    const after = { a: before.a + 'restart frag-app.service\n', b: before.b + 'restart frag-app.service\nrestart frag-knowledge.service\nrestart frag-worker.service\n' };
+    const after = {
+      a: before.a + 'restart frag-app.service\n',
+      b: before.b + 'restart frag-app.service\nrestart frag-knowledge.service\nrestart frag-worker.service\n',
+    };
     assert.equal(events('host-a'), after.a, 'no broker restart: it does not run the code');
     assert.equal(events('host-b'), after.b, 'host-b runs three services from the code');
     assert.equal(read('host-a', 'etc/frag/settings.env'), settingsBefore, 'pull leaves the configuration alone');

@@ -11,7 +11,10 @@ export default defineVerb<{ force?: boolean }>({
     try {
       const r = await bake(ctx, { force: !!opts.force });
       if (run.global.json) run.io.json(r);
-      else run.io.result(r.image ? `${r.baked ? 'baked' : 'kept'} ${r.image.name} ${r.image.imageId}  (inputs ${r.inputsHash})` : `no image (${r.reason})`);
+      else
+        run.io.result(
+          r.image ? `${r.baked ? 'baked' : 'kept'} ${r.image.name} ${r.image.imageId}  (inputs ${r.inputsHash})` : `no image (${r.reason})`,
+        );
     } finally {
       emitCallCounts(ctx);
     }

@@ -22,15 +22,41 @@ export default defineVerb<Opts>({
   async run(run, opts) {
     const ctx = run.context();
     try {
-      const r = await decommission(ctx, { deleteImage: !!opts.deleteImage, skipFinalSnapshot: !!opts.skipFinalSnapshot, forceProtected: !!opts.forceProtected, noStop: opts.stop === false });
+      const r = await decommission(ctx, {
+        deleteImage: !!opts.deleteImage,
+        skipFinalSnapshot: !!opts.skipFinalSnapshot,
+        forceProtected: !!opts.forceProtected,
+        noStop: opts.stop === false,
+      });
       if (run.global.json) return run.io.json(r);
       const lines = [r.deleted ? `stack ${r.stack} deleted` : `stack ${r.stack}: nothing deleted`];
       if (r.snapshots.length) {
-        lines.push('', table(['DATABASE', 'FINAL SNAPSHOT', 'STATUS', 'ENGINE', 'SIZE', 'TAKEN'], r.snapshots.map((s) => [s.dbInstance, s.snapshotId, s.status, s.engine ?? '', s.allocatedStorageGiB ? `${s.allocatedStorageGiB} GiB` : '', s.createdAt ?? ''])));
+        lines.push(
+          '',
+          table(
+            ['DATABASE', 'FINAL SNAPSHOT', 'STATUS', 'ENGINE', 'SIZE', 'TAKEN'],
+            r.snapshots.map((s) => [
+              s.dbInstance,
+              s.snapshotId,
+              s.status,
+              s.engine ?? '',
+              s.allocatedStorageGiB ? `${s.allocatedStorageGiB} GiB` : '',
+              s.createdAt ?? '',
+            ]),
+          ),
+        );
         lines.push('', 'restore with:', ...r.snapshots.map((s) => `  ${s.restore}`));
       }
-      if (r.stopped) lines.push(`application stopped at ${r.stopped.at}${r.stopped.task ? ` (task ${r.stopped.task})` : ''}${r.stopped.groups.length ? `; ${r.stopped.groups.join(', ')} scaled to zero` : ''}`);
-      if (r.policySnapshots.length) lines.push('', 'kept by CloudFormation (DeletionPolicy Snapshot):', ...r.policySnapshots.map((p) => `  ${p.logicalId}  ${p.dbInstance}  ${p.snapshotId}  ${p.status}`));
+      if (r.stopped)
+        lines.push(
+          `application stopped at ${r.stopped.at}${r.stopped.task ? ` (task ${r.stopped.task})` : ''}${r.stopped.groups.length ? `; ${r.stopped.groups.join(', ')} scaled to zero` : ''}`,
+        );
+      if (r.policySnapshots.length)
+        lines.push(
+          '',
+          'kept by CloudFormation (DeletionPolicy Snapshot):',
+          ...r.policySnapshots.map((p) => `  ${p.logicalId}  ${p.dbInstance}  ${p.snapshotId}  ${p.status}`),
+        );
       if (r.imageDeleted) lines.push(`image ${r.imageDeleted} deregistered`);
       run.io.result(lines.join('\n'));
     } finally {

@@ -26,7 +26,13 @@ export default defineVerb<DeployOpts>({
   },
   async run(run, opts) {
     const roles = splitRoles(opts.roles);
-    const result = await deployHosts(run.context(), { roles, limit: opts.limit, check: opts.check || run.global.dryRun, diff: opts.diff, tags: opts.tags });
+    const result = await deployHosts(run.context(), {
+      roles,
+      limit: opts.limit,
+      check: opts.check || run.global.dryRun,
+      diff: opts.diff,
+      tags: opts.tags,
+    });
     if (run.global.json) run.io.json(result);
     else {
       run.io.result(
@@ -40,5 +46,8 @@ export default defineVerb<DeployOpts>({
 });
 
 function splitRoles(roles: string | undefined): string[] | undefined {
-  return roles?.split(',').map((r) => r.trim()).filter(Boolean);
+  return roles
+    ?.split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
 }

@@ -25,7 +25,8 @@ export default defineVerb<Opts>({
       if (f.now) lines.push(`  now:     ${f.now}`);
     }
     for (const n of r.notes) lines.push(`${chalk.dim('note:')} ${n}`);
-    if (r.findings.some((f) => !f.result && f.fixable)) lines.push(chalk.dim(`run fragctl ${r.env} doctor --fix to apply the fixes (each is confirmed first)`));
+    if (r.findings.some((f) => !f.result && f.fixable))
+      lines.push(chalk.dim(`run fragctl ${r.env} doctor --fix to apply the fixes (each is confirmed first)`));
     run.io.result(lines.join('\n'));
     return r.ok ? 0 : 1;
   },

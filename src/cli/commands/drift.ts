@@ -17,7 +17,9 @@ export default defineVerb({
             ? d.properties.map((p) => [d.logicalId, d.type, d.status, p.path, p.expected, p.actual])
             : [[d.logicalId, d.type, d.status, '-', '-', '-']],
         );
-        run.io.result(`stack ${r.stack}: DRIFTED, ${r.drifted.length} resource(s)\n${table(['RESOURCE', 'TYPE', 'DRIFT', 'PROPERTY', 'EXPECTED', 'ACTUAL'], rows)}`);
+        run.io.result(
+          `stack ${r.stack}: DRIFTED, ${r.drifted.length} resource(s)\n${table(['RESOURCE', 'TYPE', 'DRIFT', 'PROPERTY', 'EXPECTED', 'ACTUAL'], rows)}`,
+        );
       }
       return r.drifted.length ? 1 : 0;
     } finally {

@@ -7,6 +7,11 @@ export default defineVerb({
     const envs = listEnvironments(run.project());
     if (run.global.json) return run.io.json({ environments: envs });
     if (envs.length === 0) return run.io.result('no environments: add environments/<name>.yml');
-    run.io.result(table(['ENVIRONMENT', 'PLATFORM', 'PROTECTED', 'DESCRIPTION'], envs.map((e) => [e.name, e.platform, e.protected ? 'yes' : 'no', e.description ?? ''])));
+    run.io.result(
+      table(
+        ['ENVIRONMENT', 'PLATFORM', 'PROTECTED', 'DESCRIPTION'],
+        envs.map((e) => [e.name, e.platform, e.protected ? 'yes' : 'no', e.description ?? '']),
+      ),
+    );
   },
 });

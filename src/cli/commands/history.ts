@@ -29,7 +29,10 @@ export function duration(r: RunRecord, now = Date.now()): string {
   if (!Number.isFinite(ms)) return '-';
   const s = Math.round(ms / 1000);
   if (s < 60) return r.durationMs === undefined ? `${s}s…` : `${s}s`;
-  const text = s < 3600 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  const text =
+    s < 3600
+      ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+      : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
   return r.durationMs === undefined ? `${text}…` : text;
 }
 

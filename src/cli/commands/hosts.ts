@@ -14,7 +14,15 @@ export default defineVerb<{ group?: string }>({
       run.io.result(
         table(
           ['GROUP', 'NAME', 'INSTANCE', 'STATE', 'PRIVATE', 'PUBLIC', 'LAUNCHED'],
-          hosts.map((h) => [h.group, h.name, h.instanceId, h.state, h.privateIp, h.publicDns ?? h.publicIp, h.launchTime?.replace(/\.\d+Z$/, 'Z')]),
+          hosts.map((h) => [
+            h.group,
+            h.name,
+            h.instanceId,
+            h.state,
+            h.privateIp,
+            h.publicDns ?? h.publicIp,
+            h.launchTime?.replace(/\.\d+Z$/, 'Z'),
+          ]),
         ),
       );
     }

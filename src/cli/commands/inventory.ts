@@ -8,7 +8,11 @@ export default defineVerb<{ list?: boolean; host?: string }>({
     cmd.option('--list', 'every group and host, with host variables under _meta').option('--host <host>', 'the variables of one host');
   },
   async run(run, opts) {
-    if (!opts.list && !opts.host) throw new UserError('inventory needs --list or --host H', { hint: 'ansible -i bin/fragctl-inventory calls it for you', code: 'USAGE' });
+    if (!opts.list && !opts.host)
+      throw new UserError('inventory needs --list or --host H', {
+        hint: 'ansible -i bin/fragctl-inventory calls it for you',
+        code: 'USAGE',
+      });
     const ctx = run.context();
     const value = opts.host ? await inventoryHost(ctx, opts.host) : await inventoryList(ctx);
     run.io.json(value);

@@ -14,7 +14,13 @@ export function localRoleVerb(action: LocalRun) {
     async run(run, opts) {
       const result = await action(run.context(), { role: opts.role, check: opts.check || run.global.dryRun });
       if (run.global.json) run.io.json(result);
-      else run.io.result(table(['HOST', 'GROUPS', 'STATUS', 'OK', 'CHANGED', 'FAILED'], result.hosts.map((h) => [h.name, h.groups.join(','), h.status, h.ok, h.changed, h.failed])));
+      else
+        run.io.result(
+          table(
+            ['HOST', 'GROUPS', 'STATUS', 'OK', 'CHANGED', 'FAILED'],
+            result.hosts.map((h) => [h.name, h.groups.join(','), h.status, h.ok, h.changed, h.failed]),
+          ),
+        );
     },
   });
 }

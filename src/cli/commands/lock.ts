@@ -10,7 +10,10 @@ export default defineVerb<Opts>({
   arguments: '[action]',
   configure(cmd) {
     cmd.option('--force', 'release a lock this run does not hold (its holder died); asks first, --yes in scripts');
-    cmd.addHelpText('after', '\nActions:\n  status            who holds the lock, since when, doing what (default)\n  release --force   remove the lock (always asks, naming the holder and its last heartbeat; --yes in scripts)\n');
+    cmd.addHelpText(
+      'after',
+      '\nActions:\n  status            who holds the lock, since when, doing what (default)\n  release --force   remove the lock (always asks, naming the holder and its last heartbeat; --yes in scripts)\n',
+    );
   },
   async run(run, opts, args) {
     const action = args[0] ?? 'status';
@@ -36,6 +39,9 @@ export default defineVerb<Opts>({
       run.io.result(r.released ? `released the lock of ${r.env}` : `${r.env} was not locked`);
       return;
     }
-    throw new UserError(`unknown lock action "${action}"`, { hint: `use fragctl ${run.envName} lock status, or lock release --force`, code: 'USAGE' });
+    throw new UserError(`unknown lock action "${action}"`, {
+      hint: `use fragctl ${run.envName} lock status, or lock release --force`,
+      code: 'USAGE',
+    });
   },
 });

@@ -12,7 +12,12 @@ export default defineVerb<Opts>({
   },
   async run(run, opts) {
     const g = run.global;
-    const result = await allRuns(run.project(), run.io, { region: g.region, profile: g.profile, endpointUrl: g.endpointUrl }, limitOf(opts.limit));
+    const result = await allRuns(
+      run.project(),
+      run.io,
+      { region: g.region, profile: g.profile, endpointUrl: g.endpointUrl },
+      limitOf(opts.limit),
+    );
     if (g.json) return run.io.json(result);
     if (result.records.length === 0) return run.io.result('no runs recorded yet');
     run.io.result(recordsTable(result.records, true));

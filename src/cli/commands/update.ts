@@ -18,7 +18,13 @@ export default defineVerb<{ deploy: boolean }>({
         },
       });
       if (run.global.json) return run.io.json(r);
-      run.io.result(r.changed ? `stack ${r.stack} updated: ${r.status} (${r.changes.length} resource change(s), ${r.parameters.length} parameter change(s))` : r.changeSetId ? `dry run: ${r.changes.length} resource change(s), ${r.parameters.length} parameter change(s) not applied` : `stack ${r.stack} is up to date: no changes`);
+      run.io.result(
+        r.changed
+          ? `stack ${r.stack} updated: ${r.status} (${r.changes.length} resource change(s), ${r.parameters.length} parameter change(s))`
+          : r.changeSetId
+            ? `dry run: ${r.changes.length} resource change(s), ${r.parameters.length} parameter change(s) not applied`
+            : `stack ${r.stack} is up to date: no changes`,
+      );
     } finally {
       emitCallCounts(ctx);
     }

@@ -10,7 +10,13 @@ export default defineVerb({
   async run(run) {
     const r = await validateEnvironment(run.context());
     if (run.global.json) run.io.json(r);
-    else run.io.result(table(['CHECK', 'RESULT', 'DETAIL'], r.checks.map((c) => [c.name, result(c), detail(c)])));
+    else
+      run.io.result(
+        table(
+          ['CHECK', 'RESULT', 'DETAIL'],
+          r.checks.map((c) => [c.name, result(c), detail(c)]),
+        ),
+      );
     return r.ok ? 0 : 1;
   },
 });

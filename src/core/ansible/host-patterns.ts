@@ -56,7 +56,10 @@ export function parseListHosts(output: string): ListedPlay[] {
 }
 
 function splitTags(text: string): string[] {
-  return text.split(',').map((t) => t.trim()).filter(Boolean);
+  return text
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
 }
 
 export interface PlaySource {
@@ -123,7 +126,10 @@ export function emptyPlays(listed: ListedPlay[], sources: (playbook: string) => 
  */
 export function skippedPlays(output: string): string[] {
   const out: string[] = [];
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   for (let n = 0; n < lines.length - 1; n++) {
     const m = /^PLAY \[(.*)\] \**$/.exec(lines[n]!);
     if (m && lines[n + 1] === 'skipping: no hosts matched') out.push(m[1]!);

@@ -23,7 +23,11 @@ export function stoppedAt(output: string): StoppedAt {
 
 /** One sentence: `at task "…" of play "…"; may be half-done on: a, b`. */
 export function describeStop(s: StoppedAt, inventory: string[]): string {
-  const where = s.task ? ` at task "${s.task}"${s.play ? ` of play "${s.play}"` : ''}` : s.play ? ` in play "${s.play}"` : ' before its first task';
+  const where = s.task
+    ? ` at task "${s.task}"${s.play ? ` of play "${s.play}"` : ''}`
+    : s.play
+      ? ` in play "${s.play}"`
+      : ' before its first task';
   const hosts = s.hosts.length ? s.hosts : inventory;
   return `${where}; may be half-done on: ${hosts.join(', ') || 'no host'}`;
 }

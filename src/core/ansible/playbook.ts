@@ -20,7 +20,16 @@ import { describeStop, stoppedAt } from './interrupted.js';
 import { PlaybookStream, recapsPerPlaybook } from './playbook-stream.js';
 import { withWorkdir, type Workdir } from './workdir.js';
 import type { AnsibleHost, PlayRecap } from './types.js';
-import { ALLOW_NO_HOSTS, emptyPlays, parseListHosts, playSources, skippedPlays, unmatchedPatterns, type EmptyPlay, type ListedPlay } from './host-patterns.js';
+import {
+  ALLOW_NO_HOSTS,
+  emptyPlays,
+  parseListHosts,
+  playSources,
+  skippedPlays,
+  unmatchedPatterns,
+  type EmptyPlay,
+  type ListedPlay,
+} from './host-patterns.js';
 import { playbookError } from './syntax-hints.js';
 import { asText } from '../text.js';
 
@@ -80,7 +89,10 @@ export async function runPlaybooks(ctx: Context, opts: PlaybooksOptions): Promis
     if (opts.limit) args.push('--limit', opts.limit);
     args.push(...files);
     debug(ctx.io, 'ansible.run', `ansible-playbook ${redact(args.join(' ').replaceAll(work.dir, '<tmp>'))}`);
-    const stream = new PlaybookStream((line) => ctx.io.stream(redact(line)), (i) => opts.onPlaybookStart?.(i));
+    const stream = new PlaybookStream(
+      (line) => ctx.io.stream(redact(line)),
+      (i) => opts.onPlaybookStart?.(i),
+    );
     const r = await ansiblePlaybook(args, {
       cwd: ctx.project.paths.playbooks,
       env: ansibleProjectEnv(ctx),
@@ -90,17 +102,23 @@ export async function runPlaybooks(ctx: Context, opts: PlaybooksOptions): Promis
     stream.end();
     const output = stream.text;
     if (ctx.signal.aborted) {
-      throw new InterruptedError(`interrupted: ansible-playbook ${shown} was stopped${describeStop(stoppedAt(output), opts.hosts.map((h) => h.name))}`, {
-        hint: 'those hosts may be half-configured; run the same command again (it is idempotent)',
-        code: 'INTERRUPTED',
-      });
+      throw new InterruptedError(
+        `interrupted: ansible-playbook ${shown} was stopped${describeStop(
+          stoppedAt(output),
+          opts.hosts.map((h) => h.name),
+        )}`,
+        {
+          hint: 'those hosts may be half-configured; run the same command again (it is idempotent)',
+          code: 'INTERRUPTED',
+        },
+      );
     }
     const hosts = parseRecap(output);
     if (!opts.limit) refuseSkippedPlays(files, shown, output);
     if (Object.keys(hosts).length === 0 && r.exitCode !== 0) {
       const at = files.length > 1 && stream.current >= 0 ? ` (in ${displayPath(ctx.project.paths.dir, files[stream.current]!)})` : '';
       throw new OperationError(`ansible-playbook ${shown} failed${at} (exit ${r.exitCode}): ${lastError(output)}`, {
-        hint: 'see Ansible\'s output above',
+        hint: "see Ansible's output above",
         code: 'ANSIBLE_FAILED',
       });
     }
@@ -110,31 +128,49 @@ export async function runPlaybooks(ctx: Context, opts: PlaybooksOptions): Promis
 
 /** Ansible skipped a play for want of hosts (it only warns): a failure, unless the play opted out. */
 function refuseSkippedPlays(files: string[], shown: string, output: string): void {
-  const allowed = new Set(files.flatMap((f) => playSources(f)).filter((p) => p.allowNoHosts).map((p) => p.name ?? p.hosts));
+  const allowed = new Set(
+    files
+      .flatMap((f) => playSources(f))
+      .filter((p) => p.allowNoHosts)
+      .map((p) => p.name ?? p.hosts),
+  );
   const skipped = skippedPlays(output).filter((p) => !allowed.has(p));
   if (!skipped.length) return;
   const unmatched = unmatchedPatterns(output);
-  throw new OperationError(`ansible-playbook ${shown}: play "${skipped[0]}" matched no host and did nothing${unmatched.length ? ` (could not match: ${unmatched.join(', ')})` : ''}`, {
-    hint: `check its hosts: pattern against the inventory; a play that may match nothing says so with \`vars: { ${ALLOW_NO_HOSTS}: true }\``,
-    code: 'NO_HOSTS_MATCHED',
-    details: skipped.map((p) => `play "${p}": skipping: no hosts matched`),
-  });
+  throw new OperationError(
+    `ansible-playbook ${shown}: play "${skipped[0]}" matched no host and did nothing${unmatched.length ? ` (could not match: ${unmatched.join(', ')})` : ''}`,
+    {
+      hint: `check its hosts: pattern against the inventory; a play that may match nothing says so with \`vars: { ${ALLOW_NO_HOSTS}: true }\``,
+      code: 'NO_HOSTS_MATCHED',
+      details: skipped.map((p) => `play "${p}": skipping: no hosts matched`),
+    },
+  );
 }
 
 /**
  * Checks playbooks' syntax in one ansible-playbook call; a syntax error is a UserError, nothing ran.
  * With `reuse`, a check that passed with exactly these inputs is not run again (check-cache.ts).
  */
-export async function syntaxCheck(ctx: Context, playbooks: string[], hosts: AnsibleHost[], vars: Record<string, unknown>, opts: { reuse?: boolean } = {}): Promise<ListedPlay[]> {
+export async function syntaxCheck(
+  ctx: Context,
+  playbooks: string[],
+  hosts: AnsibleHost[],
+  vars: Record<string, unknown>,
+  opts: { reuse?: boolean } = {},
+): Promise<ListedPlay[]> {
   const files = playbooks.map((p) => requirePlaybook(ctx, p));
   if (files.length === 0) return [];
-  const key = opts.reuse ? checkInputsHash(ctx, { playbooks: files, inventory: withSshDefaults(ctx, hosts), vars, program: ansiblePlaybookBinary() }) : undefined;
+  const key = opts.reuse
+    ? checkInputsHash(ctx, { playbooks: files, inventory: withSshDefaults(ctx, hosts), vars, program: ansiblePlaybookBinary() })
+    : undefined;
   const cached = key ? cachedCheck(ctx, key) : undefined;
   if (cached) {
     debug(ctx.io, 'ansible.syntax', `syntax check skipped: playbooks, inventory and variables unchanged since it last passed`);
     return cached;
   }
-  const listed = await withWorkdir(ctx, async (work) => syntaxCheckIn(ctx, work, baseArgs(ctx, work, { hosts, vars }, undefined), ...files));
+  const listed = await withWorkdir(ctx, async (work) =>
+    syntaxCheckIn(ctx, work, baseArgs(ctx, work, { hosts, vars }, undefined), ...files),
+  );
   if (key) rememberCheck(ctx, key, listed);
   return listed;
 }
@@ -143,7 +179,7 @@ function requirePlaybook(ctx: Context, playbook: string): string {
   const file = playbookPath(ctx, playbook);
   if (!existsSync(file)) {
     throw new UserError(`playbook ${displayPath(ctx.project.paths.dir, file)} does not exist`, {
-      hint: 'playbooks/<group>.yml runs a group\'s role, playbooks/tasks/<task>.yml a management task',
+      hint: "playbooks/<group>.yml runs a group's role, playbooks/tasks/<task>.yml a management task",
       code: 'PLAYBOOK_MISSING',
     });
   }
@@ -191,7 +227,11 @@ export function sshDefaults(ctx: Pick<Context, 'project'>, hosts: AnsibleHost[])
  * play's pattern the way the run will, so a play that matches no host is refused before it runs.
  */
 async function syntaxCheckIn(ctx: Context, _work: Workdir, base: string[], ...files: string[]): Promise<ListedPlay[]> {
-  const r = await ansiblePlaybook(['--list-hosts', ...base, ...files], { cwd: ctx.project.paths.playbooks, env: ansibleProjectEnv(ctx), signal: ctx.signal });
+  const r = await ansiblePlaybook(['--list-hosts', ...base, ...files], {
+    cwd: ctx.project.paths.playbooks,
+    env: ansibleProjectEnv(ctx),
+    signal: ctx.signal,
+  });
   const shown = files.map((f) => displayPath(ctx.project.paths.dir, f));
   if (r.exitCode !== 0) {
     const out = redact(`${r.stdout}\n${r.stderr}`);
@@ -232,7 +272,10 @@ function inventoryGroupNames(base: string[]): string[] {
 
 /** The most telling line of Ansible's output: its ERROR line, else the last non-empty one. */
 export function lastError(output: string): string {
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const err = lines.find((l) => /^(ERROR!|\[ERROR\])/.test(l));
   return (err ?? lines.at(-1) ?? 'no output').replace(/^(ERROR!|\[ERROR\]:?)\s*/, '');
 }

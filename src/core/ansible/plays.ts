@@ -34,12 +34,19 @@ export async function readPlaybook(file: string): Promise<PlaybookInfo> {
     return { groups: [], patterns: [], destructive: false, isPlaybook: true };
   }
   const plays = Array.isArray(doc) ? (doc as Array<Record<string, unknown>>) : [];
-  const isPlaybook = plays.length > 0 && plays.every((p) => p && typeof p === 'object' && ('hosts' in p || 'import_playbook' in p || 'ansible.builtin.import_playbook' in p));
-  const patterns = plays.map((p) => (typeof p?.hosts === 'string' ? p.hosts : Array.isArray(p?.hosts) ? p.hosts.join(':') : '')).filter(Boolean);
+  const isPlaybook =
+    plays.length > 0 &&
+    plays.every((p) => p && typeof p === 'object' && ('hosts' in p || 'import_playbook' in p || 'ansible.builtin.import_playbook' in p));
+  const patterns = plays
+    .map((p) => (typeof p?.hosts === 'string' ? p.hosts : Array.isArray(p?.hosts) ? p.hosts.join(':') : ''))
+    .filter(Boolean);
   const groups: string[] = [];
   // A play marked fragctl_allow_no_hosts may target a group without hosts: not a contract matter.
   // Templated patterns are rendered and checked by Ansible itself (host-patterns.ts).
-  const checked = plays.filter((p) => !allowsNoHosts(p)).map((p) => (typeof p?.hosts === 'string' ? p.hosts : Array.isArray(p?.hosts) ? p.hosts.join(':') : '')).filter(Boolean);
+  const checked = plays
+    .filter((p) => !allowsNoHosts(p))
+    .map((p) => (typeof p?.hosts === 'string' ? p.hosts : Array.isArray(p?.hosts) ? p.hosts.join(':') : ''))
+    .filter(Boolean);
   for (const pat of checked) {
     for (const part of pat.split(/[:,]/)) {
       const g = part.trim();
@@ -49,6 +56,7 @@ export async function readPlaybook(file: string): Promise<PlaybookInfo> {
   }
   const first = plays[0];
   const vars = first && typeof first.vars === 'object' && first.vars ? (first.vars as Record<string, unknown>) : {};
-  const destructive = vars.fragctl_destructive === true || vars.fragctl_destructive === 'true' || /^#\s*fragctl:\s*destructive\b/m.test(text);
+  const destructive =
+    vars.fragctl_destructive === true || vars.fragctl_destructive === 'true' || /^#\s*fragctl:\s*destructive\b/m.test(text);
   return { groups, patterns, name: typeof first?.name === 'string' ? first.name : undefined, destructive, isPlaybook };
 }

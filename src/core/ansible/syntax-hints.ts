@@ -68,7 +68,11 @@ export function removedKeyword(line: string): string | undefined {
   const attr = /'([a-z_]+)' is not a valid attribute/.exec(line)?.[1];
   if (attr && REMOVED_KEYWORDS[attr]) return attr;
   const conflicting = /conflicting action statements: (.*)$/.exec(line)?.[1];
-  if (conflicting) return conflicting.split(',').map((w) => w.trim()).find((w) => REMOVED_KEYWORDS[w]);
+  if (conflicting)
+    return conflicting
+      .split(',')
+      .map((w) => w.trim())
+      .find((w) => REMOVED_KEYWORDS[w]);
   if (/'ansible\.builtin\.include' action plugin has been removed/.test(line)) return 'include';
   return undefined;
 }
@@ -89,13 +93,16 @@ export function playbookError(shown: string, output: string, line: string, check
   const module = /couldn't resolve module\/action '([^']+)'/.exec(line)?.[1];
   if (module) {
     const collection = collectionFor(module, output);
-    return new UserError(`playbook ${shown}: Ansible cannot find the module ${module}${collection ? ` (collection ${collection}, not installed)` : ''}${where}`, {
-      hint: collection
-        ? `install it: ansible-galaxy collection install ${collection} (or pip install ansible, which bundles it), or list it in requirements.yml (nothing was run)`
-        : 'check the module\'s name, or install the collection that provides it (ansible-galaxy collection install NAMESPACE.COLLECTION) (nothing was run)',
-      code: 'ANSIBLE_MODULE_MISSING',
-      details,
-    });
+    return new UserError(
+      `playbook ${shown}: Ansible cannot find the module ${module}${collection ? ` (collection ${collection}, not installed)` : ''}${where}`,
+      {
+        hint: collection
+          ? `install it: ansible-galaxy collection install ${collection} (or pip install ansible, which bundles it), or list it in requirements.yml (nothing was run)`
+          : "check the module's name, or install the collection that provides it (ansible-galaxy collection install NAMESPACE.COLLECTION) (nothing was run)",
+        code: 'ANSIBLE_MODULE_MISSING',
+        details,
+      },
+    );
   }
   return new UserError(`playbook ${shown} has a syntax error: ${line}${where}`, {
     hint: `fix it and check with: ${check} (nothing was run)`,

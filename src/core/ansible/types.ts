@@ -13,5 +13,8 @@ export interface AnsibleHost {
 
 export interface PlayRecap {
   ok: boolean;
-  hosts: Record<string, { ok: number; changed: number; unreachable: number; failed: number; skipped: number; rescued: number; ignored: number }>;
+  hosts: Record<
+    string,
+    { ok: number; changed: number; unreachable: number; failed: number; skipped: number; rescued: number; ignored: number }
+  >;
 }

@@ -32,5 +32,11 @@ export function imageVars(ctx: Context): Record<string, unknown> {
 /** The image host as --list-hosts needs it: nothing connects to it. */
 function placeholderImageHost(ctx: Context): AnsibleHost {
   const name = imageInstanceName(ctx.env.settings.app_name);
-  return { name, address: '127.0.0.1', groups: ['image'], connection: 'local', vars: { deploy_root: join(ctx.project.paths.state, 'hosts', name), fragctl_sandbox: true } };
+  return {
+    name,
+    address: '127.0.0.1',
+    groups: ['image'],
+    connection: 'local',
+    vars: { deploy_root: join(ctx.project.paths.state, 'hosts', name), fragctl_sandbox: true },
+  };
 }

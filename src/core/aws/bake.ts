@@ -48,10 +48,13 @@ async function bakeUnlocked(ctx: Context, opts: { force?: boolean }): Promise<Ba
   checkKeyFile(ctx);
   if (ctx.aws.isLocalEndpoint && ctx.env.aws.connection !== 'local' && ctx.env.aws.connection !== 'loopback') {
     // The emulator's instance addresses are fake (some are real public addresses): never SSH to them.
-    throw new UserError(`${ctx.env.name} reaches hosts over SSH, but ${ctx.aws.config.endpointUrl} is a local AWS endpoint whose instances do not exist`, {
-      hint: 'bake with an environment that has `aws: { connection: local }` (the image is the same for every environment), or point at real AWS',
-      code: 'EMULATOR_HOSTS',
-    });
+    throw new UserError(
+      `${ctx.env.name} reaches hosts over SSH, but ${ctx.aws.config.endpointUrl} is a local AWS endpoint whose instances do not exist`,
+      {
+        hint: 'bake with an environment that has `aws: { connection: local }` (the image is the same for every environment), or point at real AWS',
+        code: 'EMULATOR_HOSTS',
+      },
+    );
   }
   await warnLeftovers(ctx);
   info(ctx.io, 'image.bake', `baking ${imageName(ctx.env.settings.app_name)}: ${reason}`);
@@ -69,7 +72,11 @@ async function bakeUnlocked(ctx: Context, opts: { force?: boolean }): Promise<Ba
 async function warnLeftovers(ctx: Context): Promise<void> {
   const left = await leftoverImageInstances(ctx);
   if (left.length) {
-    warn(ctx.io, 'image.leftover', `leftover image instance(s) from an earlier bake: ${left.map((i) => i.InstanceId).join(', ')}; \`fragctl ${ctx.env.name} clean\` removes them`);
+    warn(
+      ctx.io,
+      'image.leftover',
+      `leftover image instance(s) from an earlier bake: ${left.map((i) => i.InstanceId).join(', ')}; \`fragctl ${ctx.env.name} clean\` removes them`,
+    );
   }
 }
 
@@ -101,7 +108,10 @@ async function launch(ctx: Context, inputsHash: string): Promise<Instance> {
     }
     if (state && state !== 'pending') {
       progress.fail();
-      throw new OperationError(`the image instance ${id} is ${state} instead of running`, { hint: `see the instance in the EC2 console; \`fragctl ${ctx.env.name} clean\` removes it`, code: 'IMAGE_INSTANCE' });
+      throw new OperationError(`the image instance ${id} is ${state} instead of running`, {
+        hint: `see the instance in the EC2 console; \`fragctl ${ctx.env.name} clean\` removes it`,
+        code: 'IMAGE_INSTANCE',
+      });
     }
     await sleep(delay(), ctx.signal, () => interrupted(ctx, id, 'is starting'));
   }
@@ -123,26 +133,55 @@ export function imageHost(ctx: Context, instance: Instance): AnsibleHost {
     // The emulator's addresses are fake: never connect to them. Provision a folder on this machine.
     const root = join(ctx.project.paths.state, 'hosts', name);
     mkdirSync(root, { recursive: true });
-    return { name, address: '127.0.0.1', connection: 'local', groups, vars: { deploy_root: root, fragctl_sandbox: true, instance_id: instance.InstanceId } };
+    return {
+      name,
+      address: '127.0.0.1',
+      connection: 'local',
+      groups,
+      vars: { deploy_root: root, fragctl_sandbox: true, instance_id: instance.InstanceId },
+    };
   }
   const user = ctx.env.settings.ssh_user;
   if (conn === 'loopback') {
     const stand = loopbackHost(ctx, 'image', 0, instance.InstanceId ?? name);
-    return { name, address: stand.address, port: stand.port, user: stand.user ?? user, groups, connection: 'ssh', vars: { instance_id: instance.InstanceId, ...stand.vars } };
+    return {
+      name,
+      address: stand.address,
+      port: stand.port,
+      user: stand.user ?? user,
+      groups,
+      connection: 'ssh',
+      vars: { instance_id: instance.InstanceId, ...stand.vars },
+    };
   }
   if (conn === 'bastion') {
     const jump = bastionSshArgs(ctx);
-    return { name, address: instance.PrivateIpAddress ?? '', user, groups, connection: 'ssh', vars: { ansible_ssh_common_args: jump, instance_id: instance.InstanceId } };
+    return {
+      name,
+      address: instance.PrivateIpAddress ?? '',
+      user,
+      groups,
+      connection: 'ssh',
+      vars: { ansible_ssh_common_args: jump, instance_id: instance.InstanceId },
+    };
   }
-  return { name, address: instance.PublicDnsName || instance.PublicIpAddress || '', user, groups, connection: 'ssh', vars: { instance_id: instance.InstanceId } };
+  return {
+    name,
+    address: instance.PublicDnsName || instance.PublicIpAddress || '',
+    user,
+    groups,
+    connection: 'ssh',
+    vars: { instance_id: instance.InstanceId },
+  };
 }
 
 async function provision(ctx: Context, instance: Instance): Promise<void> {
   const id = instance.InstanceId!;
   const host = imageHost(ctx, instance);
-  const reach = host.connection === 'local'
-    ? `its files are in ${String(host.vars?.deploy_root)}`
-    : `reach it with \`ssh -i keys/${ctx.env.settings.key_name}.pem ${host.user}@${host.address}\``;
+  const reach =
+    host.connection === 'local'
+      ? `its files are in ${String(host.vars?.deploy_root)}`
+      : `reach it with \`ssh -i keys/${ctx.env.settings.key_name}.pem ${host.user}@${host.address}\``;
   const keep = `the image instance ${id} is kept for debugging: ${reach}; \`fragctl ${ctx.env.name} clean\` removes it`;
   const { runPlaybook } = await import('../ansible/playbook.js');
   if (host.connection === 'ssh') {
@@ -158,9 +197,17 @@ async function provision(ctx: Context, instance: Instance): Promise<void> {
       throw new InterruptedError(`interrupted while provisioning the image instance ${id}`, { hint: keep, code: 'INTERRUPTED', cause: e });
     }
     const err = e as { message?: string; hint?: string };
-    throw new OperationError(`provisioning the image failed: ${err.message ?? String(e)}`, { hint: keep, code: 'IMAGE_PROVISION', cause: e });
+    throw new OperationError(`provisioning the image failed: ${err.message ?? String(e)}`, {
+      hint: keep,
+      code: 'IMAGE_PROVISION',
+      cause: e,
+    });
   }
-  if (!ok) throw new OperationError(`provisioning the image failed (playbooks/${IMAGE_PLAYBOOK}, see Ansible's output above)`, { hint: keep, code: 'IMAGE_PROVISION' });
+  if (!ok)
+    throw new OperationError(`provisioning the image failed (playbooks/${IMAGE_PLAYBOOK}, see Ansible's output above)`, {
+      hint: keep,
+      code: 'IMAGE_PROVISION',
+    });
 }
 
 async function capture(ctx: Context, instanceId: string, inputsHash: string): Promise<AmiRef> {

@@ -52,13 +52,18 @@ export function playbookFiles(dir: string): BundleFile[] {
 
 /** The deploy's variables without secrets (by key pattern or by registered value): vars.yml of the bundle. */
 export function publicVars(vars: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(vars).filter(([k, v]) => !isSecretKey(k) && !isRegisteredSecret(v)).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(
+    Object.entries(vars)
+      .filter(([k, v]) => !isSecretKey(k) && !isRegisteredSecret(v))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }
 
 /** The content hash: paths and contents only (no times, no owners), so unchanged inputs give the same name. */
 export function bundleHash(files: BundleFile[]): string {
   const h = createHash('sha256');
-  for (const f of [...files].sort((a, b) => a.path.localeCompare(b.path))) h.update(`${f.path}\0${createHash('sha256').update(f.data).digest('hex')}\n`);
+  for (const f of [...files].sort((a, b) => a.path.localeCompare(b.path)))
+    h.update(`${f.path}\0${createHash('sha256').update(f.data).digest('hex')}\n`);
   return h.digest('hex').slice(0, 16);
 }
 
@@ -79,7 +84,10 @@ export async function packBundle(files: BundleFile[]): Promise<Buffer> {
 }
 
 export function bundleFiles(ctx: Context, vars: Record<string, unknown>): BundleFile[] {
-  return [...playbookFiles(ctx.project.paths.playbooks), { path: 'vars.yml', data: Buffer.from(jsYaml.dump(publicVars(vars), { sortKeys: true })) }];
+  return [
+    ...playbookFiles(ctx.project.paths.playbooks),
+    { path: 'vars.yml', data: Buffer.from(jsYaml.dump(publicVars(vars), { sortKeys: true })) },
+  ];
 }
 
 /**
@@ -100,7 +108,12 @@ export async function publishBundle(ctx: Context, outputs: Record<string, string
     return { status: 'unchanged', location, parameter };
   }
   if (!exists) await putObject(ctx.aws, bucket, key, await packBundle(files), 'application/gzip');
-  await putParameter(ctx.aws, parameter, location, `the configuration bundle new ${app}-${ctx.env.name} instances run at boot (fragctl deploy)`);
+  await putParameter(
+    ctx.aws,
+    parameter,
+    location,
+    `the configuration bundle new ${app}-${ctx.env.name} instances run at boot (fragctl deploy)`,
+  );
   info(ctx.io, 'bundle.published', `instance bundle ${location} (${parameter})`);
   return { status: exists ? 'repointed' : 'uploaded', location, parameter };
 }

@@ -47,13 +47,20 @@ export function requiredCapabilities(template: Template): CapabilityNeed[] {
 function macroPaths(node: unknown, path: string): string[] {
   if (!node || typeof node !== 'object') return [];
   if (Array.isArray(node)) return node.flatMap((n, i) => macroPaths(n, `${path}[${i}]`));
-  return Object.entries(node as Record<string, unknown>).flatMap(([k, v]) => (k === 'Fn::Transform' ? [path || '/'] : macroPaths(v, path ? `${path}.${k}` : k)));
+  return Object.entries(node as Record<string, unknown>).flatMap(([k, v]) =>
+    k === 'Fn::Transform' ? [path || '/'] : macroPaths(v, path ? `${path}.${k}` : k),
+  );
 }
 
 /** One line per capability, for the review. */
 export function announceCapabilities(ctx: Context, needs: CapabilityNeed[]): void {
   if (!needs.length) return;
-  info(ctx.io, 'stack.capabilities', ['the template needs these capabilities:', ...needs.map((n) => `  ${n.capability}: ${n.because.join(', ')}`)].join('\n'), { capabilities: needs });
+  info(
+    ctx.io,
+    'stack.capabilities',
+    ['the template needs these capabilities:', ...needs.map((n) => `  ${n.capability}: ${n.because.join(', ')}`)].join('\n'),
+    { capabilities: needs },
+  );
 }
 
 /**
@@ -65,7 +72,13 @@ export async function acknowledge(ctx: Context, stack: string, needs: Capability
   announceCapabilities(ctx, needs);
   if (ctx.options.dryRun) return needs.map((n) => n.capability);
   const list = needs.map((n) => n.capability).join(', ');
-  const ok = await ctx.io.confirm({ message: `acknowledge ${list} for ${stack} (the template creates or names IAM resources or expands macros)?` });
-  if (!ok) throw new DeclinedError(`declined: ${list} not acknowledged; nothing was changed`, { hint: 'review the resources listed above; `--yes` acknowledges them in scripts', code: 'CAPABILITIES_DECLINED' });
+  const ok = await ctx.io.confirm({
+    message: `acknowledge ${list} for ${stack} (the template creates or names IAM resources or expands macros)?`,
+  });
+  if (!ok)
+    throw new DeclinedError(`declined: ${list} not acknowledged; nothing was changed`, {
+      hint: 'review the resources listed above; `--yes` acknowledges them in scripts',
+      code: 'CAPABILITIES_DECLINED',
+    });
   return needs.map((n) => n.capability);
 }

@@ -4,7 +4,13 @@ import type { Template } from '../formations/index.js';
 import { warn } from '../io.js';
 import { redact } from '../redact.js';
 import { describeStack, type Stack } from '../../providers/aws/cloudformation.js';
-import { createChangeSet, deleteChangeSet, describeChangeSet, type ChangeSetView, type ResourceChangeView } from '../../providers/aws/changesets.js';
+import {
+  createChangeSet,
+  deleteChangeSet,
+  describeChangeSet,
+  type ChangeSetView,
+  type ResourceChangeView,
+} from '../../providers/aws/changesets.js';
 import { requiredCapabilities, type CapabilityNeed } from './capabilities.js';
 import { imageState } from './image.js';
 import { buildParameters, noEchoParameters, PLACEHOLDER_IMAGE, stackImageId, stackTags, templateParameters } from './parameters.js';
@@ -53,7 +59,14 @@ export async function previewChanges(ctx: Context): Promise<PreviewResult> {
     return { stackExists: false, changes: resourcesToAdd(desired.template, params), parameters: [], capabilities };
   }
   const input = await changeInput(ctx, stack, desired);
-  const set = await openChangeSet(ctx, { stack: name, body: desired.body, parameters: input.parameters, tags: input.tags, capabilities: capabilities.map((c) => c.capability), type: 'UPDATE' });
+  const set = await openChangeSet(ctx, {
+    stack: name,
+    body: desired.body,
+    parameters: input.parameters,
+    tags: input.tags,
+    capabilities: capabilities.map((c) => c.capability),
+    type: 'UPDATE',
+  });
   try {
     return { stackExists: true, changes: set.empty ? [] : set.changes, parameters: input.parameterChanges, capabilities };
   } finally {
@@ -91,7 +104,12 @@ export async function changeInput(ctx: Context, stack: Stack, desired: DesiredSt
 export async function imageForUpdate(ctx: Context, stackImage: string | undefined): Promise<string> {
   const state = await imageState(ctx);
   if (!state.needsBake && state.current) return state.current.imageId;
-  if (stackImage) warn(ctx.io, 'image.stale', `keeping image ${stackImage}: ${state.reason}; \`fragctl ${ctx.env.name} bake\` first to roll out a new image`);
+  if (stackImage)
+    warn(
+      ctx.io,
+      'image.stale',
+      `keeping image ${stackImage}: ${state.reason}; \`fragctl ${ctx.env.name} bake\` first to roll out a new image`,
+    );
   return stackImage ?? state.current?.imageId ?? PLACEHOLDER_IMAGE;
 }
 
@@ -127,13 +145,18 @@ export async function openChangeSet(ctx: Context, input: OpenChangeSetInput): Pr
       if (NO_CHANGES.test(view.reason ?? '')) return { ...masked(view, input.parameters), id, empty: true };
       await deleteChangeSet(ctx.aws, input.stack, id).catch(() => undefined);
       throw new OperationError(`CloudFormation could not compute the changes: ${view.reason ?? 'no reason given'}`, {
-        hint: /capabilit/i.test(view.reason ?? '') ? 'the template needs a capability fragctl did not find: see "Capabilities" in docs/aws-changes.md' : undefined,
+        hint: /capabilit/i.test(view.reason ?? '')
+          ? 'the template needs a capability fragctl did not find: see "Capabilities" in docs/aws-changes.md'
+          : undefined,
         code: 'CHANGESET_FAILED',
       });
     }
     await sleep(delay(), ctx.signal, () => {
       void deleteChangeSet(ctx.aws, input.stack, id).catch(() => undefined);
-      return new InterruptedError('stopped while CloudFormation computed the change set (nothing was changed)', { hint: 'run the command again', code: 'WAIT_INTERRUPTED' });
+      return new InterruptedError('stopped while CloudFormation computed the change set (nothing was changed)', {
+        hint: 'run the command again',
+        code: 'WAIT_INTERRUPTED',
+      });
     });
   }
 }
@@ -151,7 +174,10 @@ function masked(view: ChangeSetView, parameters: Record<string, string>): Change
   };
   return {
     ...view,
-    changes: view.changes.map((c) => ({ ...c, properties: c.properties.map((p) => ({ ...p, before: hide(p.path, p.before), after: hide(p.path, p.after) })) })),
+    changes: view.changes.map((c) => ({
+      ...c,
+      properties: c.properties.map((p) => ({ ...p, before: hide(p.path, p.before), after: hide(p.path, p.after) })),
+    })),
   };
 }
 

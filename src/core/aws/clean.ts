@@ -50,13 +50,14 @@ async function cleanUnlocked(ctx: Context): Promise<CleanResult> {
   const doomed: AmiRef[] = [];
   images.forEach((image, index) => {
     const ref = toRef(image);
-    const why = image === current
-      ? 'current: baked from the current inputs'
-      : inUse.has(ref.imageId)
-        ? `in use by stack ${inUse.get(ref.imageId)}`
-        : index < keepCount
-          ? `among the newest ${keepCount} (images_to_keep)`
-          : undefined;
+    const why =
+      image === current
+        ? 'current: baked from the current inputs'
+        : inUse.has(ref.imageId)
+          ? `in use by stack ${inUse.get(ref.imageId)}`
+          : index < keepCount
+            ? `among the newest ${keepCount} (images_to_keep)`
+            : undefined;
     if (why) kept.push({ ...ref, why });
     else doomed.push(ref);
   });
@@ -64,19 +65,28 @@ async function cleanUnlocked(ctx: Context): Promise<CleanResult> {
     success(ctx.io, 'clean.nothing', `nothing to clean: ${images.length} image(s) kept, no leftover image instance`);
     return { instances: [], images: [], snapshots: [], kept, foreignInstances };
   }
-  info(ctx.io, 'clean.plan', [
-    'to remove:',
-    ...instances.map((i) => `  - image instance ${i}`),
-    ...doomed.map((i) => `  - image ${i.imageId} ${i.name} (and its snapshots)`),
-    ...(kept.length ? ['kept:', ...kept.map((k) => `  + ${k.imageId} ${k.name}: ${k.why}`)] : []),
-    ...foreignInstances.map((f) => `  + image instance ${f.instanceId}: launched by ${f.env}'s bake (\`fragctl ${f.env} clean\` handles it)`),
-  ].join('\n'));
+  info(
+    ctx.io,
+    'clean.plan',
+    [
+      'to remove:',
+      ...instances.map((i) => `  - image instance ${i}`),
+      ...doomed.map((i) => `  - image ${i.imageId} ${i.name} (and its snapshots)`),
+      ...(kept.length ? ['kept:', ...kept.map((k) => `  + ${k.imageId} ${k.name}: ${k.why}`)] : []),
+      ...foreignInstances.map(
+        (f) => `  + image instance ${f.instanceId}: launched by ${f.env}'s bake (\`fragctl ${f.env} clean\` handles it)`,
+      ),
+    ].join('\n'),
+  );
   if (ctx.options.dryRun) return { instances, images: doomed, snapshots: [], kept, foreignInstances };
   const ok = await ctx.io.confirm({ message: `remove ${instances.length} instance(s) and ${doomed.length} image(s)?` });
   if (!ok) throw new DeclinedError('declined: nothing was removed', { code: 'DECLINED' });
   await terminateInstances(ctx.aws, instances);
   if (instances.length) touched(ctx, `terminated ${instances.join(', ')}`, { instanceIds: instances });
-  const snapshots = await deleteImages(ctx, doomed.map((d) => d.imageId));
+  const snapshots = await deleteImages(
+    ctx,
+    doomed.map((d) => d.imageId),
+  );
   success(ctx.io, 'clean.done', `removed ${instances.length} instance(s), ${doomed.length} image(s), ${snapshots.length} snapshot(s)`);
   return { instances, images: doomed, snapshots, kept, foreignInstances };
 }

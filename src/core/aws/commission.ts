@@ -2,7 +2,14 @@ import type { Context } from '../context.js';
 import { DeclinedError, OperationError, UserError } from '../errors.js';
 import { stackStatusCode } from '../error-codes.js';
 import { info, success, warn } from '../io.js';
-import { createStack, deleteStack, describeStack, getTemplateBody, stackEventsSince, type Stack } from '../../providers/aws/cloudformation.js';
+import {
+  createStack,
+  deleteStack,
+  describeStack,
+  getTemplateBody,
+  stackEventsSince,
+  type Stack,
+} from '../../providers/aws/cloudformation.js';
 import { bake } from './bake.js';
 import { imageInputsHash, imageState, type AmiRef } from './image.js';
 import { buildParameters, noEchoParameters, PLACEHOLDER_IMAGE, stackImageId, stackTags } from './parameters.js';
@@ -107,7 +114,12 @@ export async function commission(ctx: Context, opts: CommissionOptions): Promise
   return { stack: name, stackId, status: done.status, created: true, image, outputs, deployed };
 }
 
-async function alreadyThere(ctx: Context, stack: Stack, desired: ReturnType<typeof desiredTemplate>, opts: CommissionOptions): Promise<CommissionResult> {
+async function alreadyThere(
+  ctx: Context,
+  stack: Stack,
+  desired: ReturnType<typeof desiredTemplate>,
+  opts: CommissionOptions,
+): Promise<CommissionResult> {
   const name = envStackName(ctx);
   const current = parametersOf(stack);
   const imageId = stackImageId(ctx, current);
@@ -116,7 +128,12 @@ async function alreadyThere(ctx: Context, stack: Stack, desired: ReturnType<type
   const same = sameDeployment(body, desired, current, wanted, noEchoParameters(desired.template));
   await ensureProtection(ctx, stack);
   info(ctx.io, 'stack.exists', `stack ${name} already exists and is ${stack.StackStatus}: nothing to create, nothing changed`);
-  if (!same) warn(ctx.io, 'stack.drift', `the formations or settings differ from what the stack runs: \`fragctl ${ctx.env.name} update\` applies them`);
+  if (!same)
+    warn(
+      ctx.io,
+      'stack.drift',
+      `the formations or settings differ from what the stack runs: \`fragctl ${ctx.env.name} update\` applies them`,
+    );
   const deployed = opts.deploy && !ctx.options.dryRun ? await runDeploy(ctx) : false;
   return {
     stack: name,

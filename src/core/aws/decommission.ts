@@ -67,14 +67,24 @@ export async function decommission(ctx: Context, opts: DecommissionOptions): Pro
     });
   }
   if (isInProgress(stack.StackStatus ?? '') && stack.StackStatus !== 'DELETE_IN_PROGRESS') {
-    throw new UserError(`stack ${name} is busy (${stack.StackStatus})`, { hint: `wait with \`fragctl ${ctx.env.name} status --watch\`, then decommission`, code: 'STACK_BUSY' });
+    throw new UserError(`stack ${name} is busy (${stack.StackStatus})`, {
+      hint: `wait with \`fragctl ${ctx.env.name} status --watch\`, then decommission`,
+      code: 'STACK_BUSY',
+    });
   }
   const all = (await stackResources(ctx.aws, stack.StackId ?? name))
     .filter((r) => r.ResourceStatus !== 'DELETE_COMPLETE')
-    .map((r) => ({ logicalId: r.LogicalResourceId ?? '?', type: r.ResourceType ?? '?', physicalId: r.PhysicalResourceId, status: r.ResourceStatus ?? '' }));
+    .map((r) => ({
+      logicalId: r.LogicalResourceId ?? '?',
+      type: r.ResourceType ?? '?',
+      physicalId: r.PhysicalResourceId,
+      status: r.ResourceStatus ?? '',
+    }));
   // The stack's own template says what its delete keeps: DeletionPolicy per resource.
   const policies = deletionPolicies(await getTemplateBody(ctx.aws, stack.StackId ?? name));
-  const retained = all.filter((r) => KEEPING_POLICIES.includes(policies[r.logicalId] ?? '')).map((r) => ({ ...r, policy: policies[r.logicalId]! }));
+  const retained = all
+    .filter((r) => KEEPING_POLICIES.includes(policies[r.logicalId] ?? ''))
+    .map((r) => ({ ...r, policy: policies[r.logicalId]! }));
   const resources = all.filter((r) => !retained.some((k) => k.logicalId === r.logicalId));
   // Only databases the delete removes and that exist: one whose create failed has nothing to snapshot.
   const databases = all
@@ -84,40 +94,71 @@ export async function decommission(ctx: Context, opts: DecommissionOptions): Pro
   const groups = all.filter((r) => r.type === 'AWS::AutoScaling::AutoScalingGroup' && r.physicalId).map((r) => r.physicalId!);
   const imageId = stackImageId(ctx, parametersOf(stack));
   const kept = [
-    ...retained.map((r) => `${r.logicalId}  ${r.type}  ${r.physicalId ?? ''}  (DeletionPolicy ${r.policy}${r.policy === 'Snapshot' ? ': the resource goes, CloudFormation keeps a snapshot of it' : ': CloudFormation leaves it in place'})`),
+    ...retained.map(
+      (r) =>
+        `${r.logicalId}  ${r.type}  ${r.physicalId ?? ''}  (DeletionPolicy ${r.policy}${r.policy === 'Snapshot' ? ': the resource goes, CloudFormation keeps a snapshot of it' : ': CloudFormation leaves it in place'})`,
+    ),
     ...(opts.skipFinalSnapshot ? [] : databases.map((d) => `a final snapshot of database ${d}`)),
     ...(imageId && !opts.deleteImage ? [`the image ${imageId} (--delete-image removes it)`] : []),
   ];
-  info(ctx.io, 'decommission.plan', [
-    `decommission ${ctx.env.name}: stack ${name} (${stack.StackStatus}) and ${resources.length} of its resources will be deleted:`,
-    ...resources.map((r) => `  - ${r.logicalId}  ${r.type}  ${r.physicalId ?? ''}`.trimEnd()),
-    opts.noStop
-      ? '! --no-stop: the application is NOT stopped first; whatever it writes after the final snapshot is lost'
-      : `first the application is stopped (task stop when the playbooks have one${groups.length ? `; ${groups.join(', ')} scaled to zero` : ''}), then the final snapshot taken`,
-    kept.length ? 'kept:' : 'nothing is kept',
-    ...kept.map((k) => `  + ${k}`),
-    ...(opts.skipFinalSnapshot && databases.length ? [`  ! --skip-final-snapshot: the data of ${databases.join(', ')} is lost`] : []),
-  ].join('\n'), { resources, retained, kept });
+  info(
+    ctx.io,
+    'decommission.plan',
+    [
+      `decommission ${ctx.env.name}: stack ${name} (${stack.StackStatus}) and ${resources.length} of its resources will be deleted:`,
+      ...resources.map((r) => `  - ${r.logicalId}  ${r.type}  ${r.physicalId ?? ''}`.trimEnd()),
+      opts.noStop
+        ? '! --no-stop: the application is NOT stopped first; whatever it writes after the final snapshot is lost'
+        : `first the application is stopped (task stop when the playbooks have one${groups.length ? `; ${groups.join(', ')} scaled to zero` : ''}), then the final snapshot taken`,
+      kept.length ? 'kept:' : 'nothing is kept',
+      ...kept.map((k) => `  + ${k}`),
+      ...(opts.skipFinalSnapshot && databases.length ? [`  ! --skip-final-snapshot: the data of ${databases.join(', ')} is lost`] : []),
+    ].join('\n'),
+    { resources, retained, kept },
+  );
   if (ctx.options.dryRun) return { stack: name, deleted: false, resources, retained, snapshots: [], policySnapshots: [], kept };
 
   const ok = await ctx.io.confirm({ message: `This deletes environment ${ctx.env.name} (stack ${name}).`, typeToConfirm: ctx.env.name });
   if (!ok) throw new DeclinedError('declined: nothing was deleted', { code: 'DECLINED' });
 
   let stopped: AppStopped | undefined;
-  if (opts.noStop) warn(ctx.io, 'decommission.no-stop', `--no-stop: ${ctx.env.name}'s application keeps running; writes after the final snapshot are lost`);
+  if (opts.noStop)
+    warn(
+      ctx.io,
+      'decommission.no-stop',
+      `--no-stop: ${ctx.env.name}'s application keeps running; writes after the final snapshot are lost`,
+    );
   else stopped = await stopApplication(ctx, groups);
   const snapshots = opts.skipFinalSnapshot ? [] : await takeFinalSnapshots(ctx, databases, stopped?.stoppedAt);
-  for (const s of snapshots) info(ctx.io, 'snapshot.final', `final snapshot ${s.snapshotId} of ${s.dbInstance}; restore with: ${s.restore}`, { ...s });
+  for (const s of snapshots)
+    info(ctx.io, 'snapshot.final', `final snapshot ${s.snapshotId} of ${s.dbInstance}; restore with: ${s.restore}`, { ...s });
   await dropProtectionForDelete(ctx, stack);
   const since = await latestEventId(ctx, stack.StackId ?? name);
   const deleteStarted = new Date();
   await deleteStack(ctx.aws, stack.StackId ?? name);
   touched(ctx, `deleted stack ${name}`, { stackId: stack.StackId, snapshotIds: snapshots.map((s) => s.snapshotId) });
   await waitForStack(ctx, { stack: stack.StackId ?? name, operation: 'delete', sinceEventId: since, label: name });
-  const policySnapshots = await deletionPolicySnapshots(ctx, retained, deleteStarted, snapshots.map((x) => x.snapshotId));
-  for (const p of policySnapshots) info(ctx.io, 'snapshot.policy', `CloudFormation kept snapshot ${p.snapshotId} of ${p.dbInstance} (${p.logicalId}, DeletionPolicy Snapshot), ${p.status}`, { ...p });
-  for (const r of retained.filter((k) => k.policy === 'Snapshot' && k.type === 'AWS::RDS::DBInstance' && !policySnapshots.some((p) => p.logicalId === k.logicalId))) {
-    warn(ctx.io, 'snapshot.policy-missing', `no snapshot of ${r.physicalId ?? r.logicalId} (${r.logicalId}, DeletionPolicy Snapshot) was found after the delete`);
+  const policySnapshots = await deletionPolicySnapshots(
+    ctx,
+    retained,
+    deleteStarted,
+    snapshots.map((x) => x.snapshotId),
+  );
+  for (const p of policySnapshots)
+    info(
+      ctx.io,
+      'snapshot.policy',
+      `CloudFormation kept snapshot ${p.snapshotId} of ${p.dbInstance} (${p.logicalId}, DeletionPolicy Snapshot), ${p.status}`,
+      { ...p },
+    );
+  for (const r of retained.filter(
+    (k) => k.policy === 'Snapshot' && k.type === 'AWS::RDS::DBInstance' && !policySnapshots.some((p) => p.logicalId === k.logicalId),
+  )) {
+    warn(
+      ctx.io,
+      'snapshot.policy-missing',
+      `no snapshot of ${r.physicalId ?? r.logicalId} (${r.logicalId}, DeletionPolicy Snapshot) was found after the delete`,
+    );
   }
   let imageDeleted: string | undefined;
   if (opts.deleteImage && imageId) {
@@ -143,12 +184,26 @@ export async function decommission(ctx: Context, opts: DecommissionOptions): Pro
 }
 
 /** The snapshots CloudFormation took of DeletionPolicy: Snapshot databases during this delete. */
-async function deletionPolicySnapshots(ctx: Context, retained: DecommissionResult['retained'], since: Date, ours: string[]): Promise<DecommissionResult['policySnapshots']> {
+async function deletionPolicySnapshots(
+  ctx: Context,
+  retained: DecommissionResult['retained'],
+  since: Date,
+  ours: string[],
+): Promise<DecommissionResult['policySnapshots']> {
   const out: DecommissionResult['policySnapshots'] = [];
   for (const r of retained.filter((k) => k.policy === 'Snapshot' && k.type === 'AWS::RDS::DBInstance' && k.physicalId)) {
-    const snaps = (await listDbSnapshots(ctx.aws, r.physicalId!)).filter((s) => !s.SnapshotCreateTime || s.SnapshotCreateTime.getTime() >= since.getTime() - 2000);
-    for (const s of snaps.filter((x) => !ours.includes(x.DBSnapshotIdentifier ?? '') && !x.TagList?.some((t) => t.Key === 'fragctl:final-snapshot'))) {
-      out.push({ logicalId: r.logicalId, dbInstance: r.physicalId!, snapshotId: s.DBSnapshotIdentifier ?? '?', status: s.Status ?? 'unknown' });
+    const snaps = (await listDbSnapshots(ctx.aws, r.physicalId!)).filter(
+      (s) => !s.SnapshotCreateTime || s.SnapshotCreateTime.getTime() >= since.getTime() - 2000,
+    );
+    for (const s of snaps.filter(
+      (x) => !ours.includes(x.DBSnapshotIdentifier ?? '') && !x.TagList?.some((t) => t.Key === 'fragctl:final-snapshot'),
+    )) {
+      out.push({
+        logicalId: r.logicalId,
+        dbInstance: r.physicalId!,
+        snapshotId: s.DBSnapshotIdentifier ?? '?',
+        status: s.Status ?? 'unknown',
+      });
     }
   }
   return out;
@@ -156,5 +211,9 @@ async function deletionPolicySnapshots(ctx: Context, retained: DecommissionResul
 
 function deletionPolicies(body: string): Record<string, string> {
   const resources = (parseTemplateBody(body)?.Resources ?? {}) as Record<string, { DeletionPolicy?: unknown }>;
-  return Object.fromEntries(Object.entries(resources).filter(([, r]) => typeof r?.DeletionPolicy === 'string').map(([id, r]) => [id, String(r.DeletionPolicy)]));
+  return Object.fromEntries(
+    Object.entries(resources)
+      .filter(([, r]) => typeof r?.DeletionPolicy === 'string')
+      .map(([id, r]) => [id, String(r.DeletionPolicy)]),
+  );
 }

@@ -6,7 +6,7 @@ import { info } from '../io.js';
  * lifecycle loads Ansible's code only when it deploys.
  */
 export async function runDeploy(ctx: Context): Promise<boolean> {
-  info(ctx.io, 'deploy.start', 'deploying the application to the stack\'s hosts');
+  info(ctx.io, 'deploy.start', "deploying the application to the stack's hosts");
   // New instances answer SSH some time after `running`: Ansible's first connection must not race them.
   if (ctx.env.aws.connection !== 'local') {
     const [{ inventoryHosts }, { waitForSsh }] = await Promise.all([import('../hosts/inventory.js'), import('../hosts/wait-ssh.js')]);

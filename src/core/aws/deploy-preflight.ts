@@ -33,7 +33,11 @@ export async function deployPreflight(ctx: Context, template: Template, paramete
  */
 export function templateHosts(ctx: Context, template: Template, parameters: Record<string, string>): AnsibleHost[] | undefined {
   const values: Record<string, string> = {
-    ...Object.fromEntries(Object.entries(templateParameters(template)).filter(([, p]) => p.Default !== undefined).map(([k, p]) => [k, String(p.Default)])),
+    ...Object.fromEntries(
+      Object.entries(templateParameters(template))
+        .filter(([, p]) => p.Default !== undefined)
+        .map(([k, p]) => [k, String(p.Default)]),
+    ),
     ...parameters,
     'AWS::Region': ctx.aws.config.region,
     'AWS::StackName': `${ctx.env.settings.app_name}-${ctx.env.name}`,
@@ -45,7 +49,8 @@ export function templateHosts(ctx: Context, template: Template, parameters: Reco
     const props = r.Properties ?? {};
     let tagList: unknown[];
     if (r.Type === 'AWS::EC2::Instance') tagList = asList(props.Tags);
-    else if (r.Type === 'AWS::AutoScaling::AutoScalingGroup') tagList = asList(props.Tags).filter((t) => String((t as { PropagateAtLaunch?: unknown }).PropagateAtLaunch) === 'true');
+    else if (r.Type === 'AWS::AutoScaling::AutoScalingGroup')
+      tagList = asList(props.Tags).filter((t) => String((t as { PropagateAtLaunch?: unknown }).PropagateAtLaunch) === 'true');
     else if (OPAQUE.includes(r.Type ?? '')) return undefined;
     else continue;
     const tags: Record<string, string> = { ...stackTags(ctx) };

@@ -23,7 +23,11 @@ export async function detectDrift(ctx: Context): Promise<DriftResult> {
   const name = envStackName(ctx);
   await preflight(ctx);
   const stack = await describeStack(ctx.aws, name);
-  if (!stack) throw new OperationError(`stack ${name} does not exist`, { hint: `create it with \`fragctl ${ctx.env.name} commission\``, code: 'STACK_MISSING' });
+  if (!stack)
+    throw new OperationError(`stack ${name} does not exist`, {
+      hint: `create it with \`fragctl ${ctx.env.name} commission\``,
+      code: 'STACK_MISSING',
+    });
   const id = await detectStackDrift(ctx.aws, stack.StackId ?? name);
   const progress = ctx.io.progress(`detecting drift of ${name}`);
   const delay = backoff(ctx.options.pollIntervalMs);
@@ -47,7 +51,10 @@ export async function detectDrift(ctx: Context): Promise<DriftResult> {
     info(ctx.io, 'drift.wait', `drift detection ${s.status}`);
     await sleep(delay(), ctx.signal, () => {
       progress.fail(`stopped waiting for the drift detection of ${name}`);
-      return new InterruptedError('stopped waiting: the drift detection goes on in CloudFormation (it changes nothing)', { hint: 'run drift again', code: 'WAIT_INTERRUPTED' });
+      return new InterruptedError('stopped waiting: the drift detection goes on in CloudFormation (it changes nothing)', {
+        hint: 'run drift again',
+        code: 'WAIT_INTERRUPTED',
+      });
     });
   }
 }

@@ -28,14 +28,19 @@ const REQUIREMENTS = ['requirements.yml', 'requirements.yaml', 'collections/requ
 function filesUnder(path: string): string[] {
   if (!existsSync(path)) return [];
   if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path).sort().flatMap((name) => filesUnder(join(path, name)));
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => filesUnder(join(path, name)));
 }
 
 function loadYaml(dir: string, file: string): unknown {
   try {
     return jsYaml.load(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new UserError(`playbooks/${relative(dir, file)}: ${(e as Error).message.split('\n')[0]}`, { hint: 'fix the YAML syntax', code: 'PLAYBOOK_SYNTAX' });
+    throw new UserError(`playbooks/${relative(dir, file)}: ${(e as Error).message.split('\n')[0]}`, {
+      hint: 'fix the YAML syntax',
+      code: 'PLAYBOOK_SYNTAX',
+    });
   }
 }
 
@@ -74,7 +79,8 @@ function roleNames(node: unknown, out: string[]): void {
     const short = key.replace(/^ansible\.builtin\./, '');
     if (short === 'roles' && Array.isArray(value)) {
       for (const r of value) {
-        const name = typeof r === 'string' ? r : (r as { role?: unknown; name?: unknown } | null)?.role ?? (r as { name?: unknown } | null)?.name;
+        const name =
+          typeof r === 'string' ? r : ((r as { role?: unknown; name?: unknown } | null)?.role ?? (r as { name?: unknown } | null)?.name);
         if (typeof name === 'string') out.push(name);
       }
     } else if ((short === 'include_role' || short === 'import_role') && value && typeof value === 'object') {
@@ -91,7 +97,10 @@ function roleNames(node: unknown, out: string[]): void {
 /** The group_vars/host_vars files Ansible loads for a host in `groups` named `host`. */
 function varsFiles(dir: string, host: string, groups: string[]): string[] {
   const out: string[] = [];
-  for (const [folder, names] of [['group_vars', ['all', ...groups]], ['host_vars', [host]]] as const) {
+  for (const [folder, names] of [
+    ['group_vars', ['all', ...groups]],
+    ['host_vars', [host]],
+  ] as const) {
     for (const name of names) {
       for (const candidate of [name, `${name}.yml`, `${name}.yaml`, `${name}.json`]) out.push(...filesUnder(join(dir, folder, candidate)));
     }

@@ -78,7 +78,8 @@ function changedSince(ctx: Context, now: InputsManifest, newest: Image): string 
   const hash = tagOf(newest.Tags, HASH_TAG);
   const before = hash ? loadManifest(ctx.project.paths.state, hash) : undefined;
   const changes = before ? describeChanges(before, now) : [];
-  if (!changes.length) return `the inputs changed since ${newest.ImageId} (base image, playbooks/${IMAGE_PLAYBOOK}, its roles, vars or requirements)`;
+  if (!changes.length)
+    return `the inputs changed since ${newest.ImageId} (base image, playbooks/${IMAGE_PLAYBOOK}, its roles, vars or requirements)`;
   const shown = changes.slice(0, 5).join(', ') + (changes.length > 5 ? ` and ${changes.length - 5} more` : '');
   return `the inputs changed since ${newest.ImageId}: ${shown}`;
 }

@@ -9,7 +9,11 @@ import { InterruptedError, OperationError } from '../errors.js';
 import { info, success, warn } from '../io.js';
 import { hostName } from '../names.js';
 import {
-  cancelInstanceRefresh, describeGroups, describeInstanceRefresh, startInstanceRefresh, type AutoScalingGroup,
+  cancelInstanceRefresh,
+  describeGroups,
+  describeInstanceRefresh,
+  startInstanceRefresh,
+  type AutoScalingGroup,
 } from '../../providers/aws/autoscaling.js';
 import { backoff, sleep } from './sleep.js';
 
@@ -34,12 +38,19 @@ export function staleInstances(g: AutoScalingGroup): string[] {
 /** After a stack update: refresh every scaled group of the environment still running an older version. */
 export async function rollStaleGroups(ctx: Context): Promise<RefreshOutcome[]> {
   const app = ctx.env.settings.app_name;
-  const groups = await describeGroups(ctx.aws, SCALED_GROUPS.map((g) => hostName(app, ctx.env.name, g)));
+  const groups = await describeGroups(
+    ctx.aws,
+    SCALED_GROUPS.map((g) => hostName(app, ctx.env.name, g)),
+  );
   const out: RefreshOutcome[] = [];
   for (const g of groups) {
     const stale = staleInstances(g);
     if (!stale.length || !g.AutoScalingGroupName) continue;
-    info(ctx.io, 'refresh.needed', `${g.AutoScalingGroupName}: ${stale.length} instance(s) run an older launch template than version ${g.LaunchTemplate?.Version} (${stale.join(', ')})`);
+    info(
+      ctx.io,
+      'refresh.needed',
+      `${g.AutoScalingGroupName}: ${stale.length} instance(s) run an older launch template than version ${g.LaunchTemplate?.Version} (${stale.join(', ')})`,
+    );
     out.push(await refreshGroup(ctx, g.AutoScalingGroupName));
   }
   return out;
@@ -68,10 +79,13 @@ export async function refreshGroup(ctx: Context, group: string): Promise<Refresh
     }
     if (['Failed', 'Cancelled', 'RollbackSuccessful', 'RollbackFailed'].includes(status)) {
       progress.fail();
-      throw new OperationError(`the instance refresh ${id} of ${group} ended ${status} at ${percent}%: ${r?.StatusReason ?? 'no reason given'}`, {
-        hint: `see the group's "Instance refresh" tab; \`fragctl ${ctx.env.name} update\` starts a new one`,
-        code: 'REFRESH_FAILED',
-      });
+      throw new OperationError(
+        `the instance refresh ${id} of ${group} ended ${status} at ${percent}%: ${r?.StatusReason ?? 'no reason given'}`,
+        {
+          hint: `see the group's "Instance refresh" tab; \`fragctl ${ctx.env.name} update\` starts a new one`,
+          code: 'REFRESH_FAILED',
+        },
+      );
     }
     try {
       await sleep(delay(), ctx.signal, () => new InterruptedError('interrupted', { code: 'INTERRUPTED' }));
@@ -86,7 +100,9 @@ async function cancelled(ctx: Context, group: string, id: string, percent: numbe
   let note: string;
   try {
     const stopped = await cancelInstanceRefresh(ctx.aws, group);
-    note = stopped ? `cancelled the instance refresh ${id} of ${group} at ${percent}%` : `the instance refresh ${id} of ${group} had already ended`;
+    note = stopped
+      ? `cancelled the instance refresh ${id} of ${group} at ${percent}%`
+      : `the instance refresh ${id} of ${group} had already ended`;
   } catch (e) {
     note = `could not cancel the instance refresh ${id} of ${group} (${(e as Error).message}): it goes on`;
     warn(ctx.io, 'refresh.cancel-failed', note);

@@ -36,10 +36,15 @@ export function imageLaunchSpec(ctx: Context): ImageLaunchSpec {
   const resources = Object.entries((template.Resources as Record<string, { Type?: string; Properties?: Record<string, unknown> }>) ?? {});
   const instance = resources.find(([, r]) => r.Type === 'AWS::EC2::Instance');
   if (!instance) {
-    throw new UserError(`formations/${IMAGE_FORMATION} declares no AWS::EC2::Instance`, { hint: 'it describes the instance bake provisions', code: 'FORMATION_INVALID' });
+    throw new UserError(`formations/${IMAGE_FORMATION} declares no AWS::EC2::Instance`, {
+      hint: 'it describes the instance bake provisions',
+      code: 'FORMATION_INVALID',
+    });
   }
   const props = resolve(instance[1].Properties ?? {}, params, IMAGE_FORMATION) as Record<string, unknown>;
-  const tags = Object.fromEntries(((props.Tags as Array<{ Key: string; Value: string }> | undefined) ?? []).map((t) => [t.Key, String(t.Value)]));
+  const tags = Object.fromEntries(
+    ((props.Tags as Array<{ Key: string; Value: string }> | undefined) ?? []).map((t) => [t.Key, String(t.Value)]),
+  );
   return {
     imageId: asText(props.ImageId ?? s.base_image_id),
     instanceType: asText(props.InstanceType ?? s.image_instance_type),
@@ -63,7 +68,10 @@ function resolve(node: unknown, params: Record<string, string>, file: string): u
 function param(id: string, params: Record<string, string>, file: string): string {
   const v = params[id];
   if (v === undefined) {
-    throw new UserError(`formations/${file}: unknown parameter "${id}"`, { hint: `image.json may use ${Object.keys(params).join(', ')}`, code: 'FORMATION_INVALID' });
+    throw new UserError(`formations/${file}: unknown parameter "${id}"`, {
+      hint: `image.json may use ${Object.keys(params).join(', ')}`,
+      code: 'FORMATION_INVALID',
+    });
   }
   return v;
 }

@@ -43,7 +43,9 @@ export function checkParameterValue(name: string, p: TemplateParameter, value: s
     message: `stack parameter ${name} = ${shown} from ${source} ${why}${declaredIn}`,
     hint: `${fix}${p.ConstraintDescription ? `; the template says: ${p.ConstraintDescription}` : ''}`,
   });
-  const fixIt = /^its Default/.test(source) ? `change the Default of ${name} in ${file ?? 'its formation'}` : `change ${source.replace(/^setting /, '')}`;
+  const fixIt = /^its Default/.test(source)
+    ? `change the Default of ${name} in ${file ?? 'its formation'}`
+    : `change ${source.replace(/^setting /, '')}`;
   const type = p.Type ?? 'String';
   const list = /^List<(.+)>$/.exec(type)?.[1];
   const items = list || type === 'CommaDelimitedList' ? value.split(',').map((v) => v.trim()) : [value];

@@ -70,7 +70,12 @@ interface Offer {
  * type and constraints before anything is created; each problem names the parameter, the value
  * and where it came from.
  */
-export async function buildParameters(ctx: Context, template: Template, imageId: string, opts: { secrets?: boolean } = {}): Promise<Record<string, string>> {
+export async function buildParameters(
+  ctx: Context,
+  template: Template,
+  imageId: string,
+  opts: { secrets?: boolean } = {},
+): Promise<Record<string, string>> {
   const declared = templateParameters(template);
   const mapped = (ctx.env.settings.formation_parameters ?? {}) as Partial<Record<string, string>>;
   const mapSource = settingSource(ctx, 'formation_parameters') ?? 'playbooks/group_vars/all.yml';
@@ -79,7 +84,11 @@ export async function buildParameters(ctx: Context, template: Template, imageId:
   const settings = ctx.env.settings as Record<string, unknown>;
 
   for (const [name, target] of Object.entries(mapped)) {
-    if (target && !declared[target]) problems.push({ message: `formation_parameters.${name} in ${mapSource} maps to ${target}, which no formation declares`, hint: `declared parameters: ${Object.keys(declared).sort().join(', ')}; fix formation_parameters.${name} in ${mapSource}` });
+    if (target && !declared[target])
+      problems.push({
+        message: `formation_parameters.${name} in ${mapSource} maps to ${target}, which no formation declares`,
+        hint: `declared parameters: ${Object.keys(declared).sort().join(', ')}; fix formation_parameters.${name} in ${mapSource}`,
+      });
   }
   const offer = (name: MappableParameter, value: unknown, source: string, setting?: string): void => {
     const param = parameterName(ctx, name);
@@ -90,16 +99,24 @@ export async function buildParameters(ctx: Context, template: Template, imageId:
         hint: `declare ${param} in a formation, or name the template's own parameter with formation_parameters: { ${name}: <name> } in playbooks/group_vars/all.yml`,
       });
     } else if (setting && !mapped[name]) {
-      problems.push({ message: `setting ${setting} maps to stack parameter ${param}, which no formation declares (${source})`, hint: `declare ${param} in a formation, or remove ${setting}` });
+      problems.push({
+        message: `setting ${setting} maps to stack parameter ${param}, which no formation declares (${source})`,
+        hint: `declare ${param} in a formation, or remove ${setting}`,
+      });
     }
   };
   offer('App', ctx.env.settings.app_name, `app_name in ${settingSource(ctx, 'app_name') ?? 'playbooks/group_vars/all.yml'}`);
   offer('Env', ctx.env.name, 'the environment name');
   offer('ImageId', imageId, imageId === PLACEHOLDER_IMAGE ? 'the image to bake' : 'the image');
-  offer('KeyName', ctx.env.settings.key_name, `key_name ${settingSource(ctx, 'key_name') ? `in ${settingSource(ctx, 'key_name')}` : "(fragctl's default)"}`);
+  offer(
+    'KeyName',
+    ctx.env.settings.key_name,
+    `key_name ${settingSource(ctx, 'key_name') ? `in ${settingSource(ctx, 'key_name')}` : "(fragctl's default)"}`,
+  );
   for (const [name, setting] of Object.entries(PARAMETER_SETTINGS) as Array<[MappableParameter, string]>) {
     const source = settingSource(ctx, setting);
-    if (name !== 'KeyName' && source && settings[setting] !== undefined) offer(name, settings[setting], `setting ${setting} in ${source}`, setting);
+    if (name !== 'KeyName' && source && settings[setting] !== undefined)
+      offer(name, settings[setting], `setting ${setting} in ${source}`, setting);
   }
   const secret = parameterName(ctx, 'DbPassword');
   for (const [name, p] of Object.entries(declared)) {
@@ -124,8 +141,18 @@ export async function buildParameters(ctx: Context, template: Template, imageId:
   const values = Object.fromEntries([...offers].map(([k, o]) => [k, o.value]));
   if (declared[secret] && opts.secrets !== false) {
     values[secret] = await resolveDbPassword(ctx);
-    const problem = checkParameterValue(secret, declared[secret], values[secret], 'the database password (vault_db_password, or FRAGCTL_DB_PASSWORD)', formationOf(template, 'Parameters', secret));
-    if (problem) throw new UserError(problem.message, { hint: 'change vault_db_password with `ansible-vault edit playbooks/group_vars/all/vault.yml`', code: 'PARAMETER_INVALID' });
+    const problem = checkParameterValue(
+      secret,
+      declared[secret],
+      values[secret],
+      'the database password (vault_db_password, or FRAGCTL_DB_PASSWORD)',
+      formationOf(template, 'Parameters', secret),
+    );
+    if (problem)
+      throw new UserError(problem.message, {
+        hint: 'change vault_db_password with `ansible-vault edit playbooks/group_vars/all/vault.yml`',
+        code: 'PARAMETER_INVALID',
+      });
   }
   return values;
 }
@@ -137,7 +164,10 @@ function missingValue(ctx: Context, name: string, file: string | undefined): Pro
   const message = `template parameter ${name} (${file ?? 'the template'}) has no Default and no value`;
   return setting
     ? { message, hint: `set ${setting} in ${where}` }
-    : { message, hint: `give it a Default in ${file ?? 'its formation'}, or map one of fragctl's parameters to it with formation_parameters in playbooks/group_vars/all.yml` };
+    : {
+        message,
+        hint: `give it a Default in ${file ?? 'its formation'}, or map one of fragctl's parameters to it with formation_parameters in playbooks/group_vars/all.yml`,
+      };
 }
 
 /** Tags on the stack itself; CloudFormation copies them to every resource that takes tags. */

@@ -22,7 +22,10 @@ export function emitCallCounts(ctx: Context): void {
   const calls = [...ctx.aws.calls.entries()].sort(([a], [b]) => a.localeCompare(b));
   if (!calls.length) return;
   const total = calls.reduce((n, [, c]) => n + c, 0);
-  debug(ctx.io, 'aws.calls', `AWS API calls: ${total} (${calls.map(([k, c]) => `${k} ${c}`).join(', ')})`, { calls: Object.fromEntries(calls), total });
+  debug(ctx.io, 'aws.calls', `AWS API calls: ${total} (${calls.map(([k, c]) => `${k} ${c}`).join(', ')})`, {
+    calls: Object.fromEntries(calls),
+    total,
+  });
 }
 
 /** Records what a verb touched, for run records. */

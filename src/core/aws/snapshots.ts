@@ -61,11 +61,14 @@ export async function takeFinalSnapshots(ctx: Context, dbInstances: string[], no
       progress.succeed(`final snapshot(s) available: ${pending.map((s) => s.snapshotId).join(', ')}`);
       return pending;
     }
-    await sleep(delay(), ctx.signal, () =>
-      new InterruptedError('stopped waiting for the final snapshots; the stack was NOT deleted', {
-        hint: `the snapshots go on in RDS; run \`fragctl ${ctx.env.name} decommission\` again to delete the stack after a new final snapshot`,
-        code: 'WAIT_INTERRUPTED',
-      }),
+    await sleep(
+      delay(),
+      ctx.signal,
+      () =>
+        new InterruptedError('stopped waiting for the final snapshots; the stack was NOT deleted', {
+          hint: `the snapshots go on in RDS; run \`fragctl ${ctx.env.name} decommission\` again to delete the stack after a new final snapshot`,
+          code: 'WAIT_INTERRUPTED',
+        }),
     );
   }
 }
@@ -76,15 +79,19 @@ function verify(s: FinalSnapshot, snap: DBSnapshot, db: DBInstance | undefined, 
   s.createdAt = snap.SnapshotCreateTime?.toISOString();
   const wrong: string[] = [];
   if (db?.Engine && snap.Engine !== db.Engine) wrong.push(`engine ${snap.Engine ?? 'unknown'}, the database runs ${db.Engine}`);
-  if (db?.AllocatedStorage && snap.AllocatedStorage !== db.AllocatedStorage) wrong.push(`size ${snap.AllocatedStorage ?? '?'} GiB, the database has ${db.AllocatedStorage} GiB`);
+  if (db?.AllocatedStorage && snap.AllocatedStorage !== db.AllocatedStorage)
+    wrong.push(`size ${snap.AllocatedStorage ?? '?'} GiB, the database has ${db.AllocatedStorage} GiB`);
   if (notBefore && (!snap.SnapshotCreateTime || snap.SnapshotCreateTime.getTime() < notBefore.getTime() - CLOCK_SKEW_MS)) {
     wrong.push(`taken ${s.createdAt ?? 'at an unknown time'}, before the application stopped (${notBefore.toISOString()})`);
   }
   if (wrong.length) {
-    throw new OperationError(`final snapshot ${s.snapshotId} of ${s.dbInstance} does not match: ${wrong.join('; ')}; the stack was NOT deleted`, {
-      hint: 'check the snapshot in the RDS console, then run decommission again',
-      code: 'SNAPSHOT_MISMATCH',
-    });
+    throw new OperationError(
+      `final snapshot ${s.snapshotId} of ${s.dbInstance} does not match: ${wrong.join('; ')}; the stack was NOT deleted`,
+      {
+        hint: 'check the snapshot in the RDS console, then run decommission again',
+        code: 'SNAPSHOT_MISMATCH',
+      },
+    );
   }
 }
 

@@ -30,7 +30,13 @@ export function parametersOf(stack: Stack | undefined): Record<string, string> {
 }
 
 /** Same template (as parsed JSON/YAML) and same non-secret parameters. */
-export function sameDeployment(currentBody: string, desired: DesiredStack, current: Record<string, string>, wanted: Record<string, string>, secret: string[]): boolean {
+export function sameDeployment(
+  currentBody: string,
+  desired: DesiredStack,
+  current: Record<string, string>,
+  wanted: Record<string, string>,
+  secret: string[],
+): boolean {
   let parsed: unknown;
   try {
     parsed = JSON.parse(currentBody);
@@ -50,6 +56,8 @@ export function sameDeployment(currentBody: string, desired: DesiredStack, curre
 /** JSON with sorted keys: the same template compares equal whatever order a service returns it in. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
   );
 }

@@ -34,7 +34,11 @@ export async function status(ctx: Context, opts: { watch?: boolean } = {}): Prom
   await preflight(ctx);
   let stack = await describeStack(ctx.aws, name);
   if (opts.watch && stack && isInProgress(stack.StackStatus ?? '')) {
-    const operation: StackOperation = stack.StackStatus!.startsWith('DELETE') ? 'delete' : stack.StackStatus!.startsWith('CREATE') || stack.StackStatus === 'ROLLBACK_IN_PROGRESS' ? 'create' : 'update';
+    const operation: StackOperation = stack.StackStatus!.startsWith('DELETE')
+      ? 'delete'
+      : stack.StackStatus!.startsWith('CREATE') || stack.StackStatus === 'ROLLBACK_IN_PROGRESS'
+        ? 'create'
+        : 'update';
     info(ctx.io, 'status.watch', `following ${name} (${stack.StackStatus}); Ctrl-C stops watching`);
     const since = (await stackEventsSince(ctx.aws, stack.StackId ?? name, undefined, 1)).at(-1)?.EventId;
     try {
@@ -70,14 +74,28 @@ export async function status(ctx: Context, opts: { watch?: boolean } = {}): Prom
     { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
   ]);
   const app = ctx.env.settings.app_name;
-  const groups = await describeGroups(ctx.aws, SCALED_GROUPS.map((g) => hostName(app, ctx.env.name, g)));
+  const groups = await describeGroups(
+    ctx.aws,
+    SCALED_GROUPS.map((g) => hostName(app, ctx.env.name, g)),
+  );
   for (const g of groups) {
     const group = SCALED_GROUPS.find((x) => g.AutoScalingGroupName === hostName(app, ctx.env.name, x)) ?? g.AutoScalingGroupName ?? '?';
-    result.scaling[group] = { name: g.AutoScalingGroupName ?? '?', desired: g.DesiredCapacity, min: g.MinSize, max: g.MaxSize, instances: g.Instances?.length ?? 0 };
+    result.scaling[group] = {
+      name: g.AutoScalingGroupName ?? '?',
+      desired: g.DesiredCapacity,
+      min: g.MinSize,
+      max: g.MaxSize,
+      instances: g.Instances?.length ?? 0,
+    };
   }
   for (const i of instances) {
     const group = tagOf(i.Tags, 'Group') ?? 'ungrouped';
-    (result.hosts[group] ??= []).push({ id: i.InstanceId ?? '?', state: i.State?.Name, address: i.PublicDnsName || i.PublicIpAddress, privateAddress: i.PrivateIpAddress });
+    (result.hosts[group] ??= []).push({
+      id: i.InstanceId ?? '?',
+      state: i.State?.Name,
+      address: i.PublicDnsName || i.PublicIpAddress,
+      privateAddress: i.PrivateIpAddress,
+    });
   }
   return result;
 }

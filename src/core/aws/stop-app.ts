@@ -29,12 +29,15 @@ export async function stopApplication(ctx: Context, groups: string[]): Promise<A
       await runTask(ctx, STOP_TASK);
     } catch (e) {
       if (!isFragError(e) || e instanceof InterruptedError || e instanceof DeclinedError) throw e;
-      throw new OperationError(`could not stop the application of ${ctx.env.name} (task ${STOP_TASK}): ${e.message}; nothing was snapshotted or deleted`, {
-        details: e.details,
-        hint: `fix that and run decommission again; if the application is already stopped, \`fragctl ${ctx.env.name} decommission --no-stop\``,
-        code: 'STOP_FAILED',
-        cause: e,
-      });
+      throw new OperationError(
+        `could not stop the application of ${ctx.env.name} (task ${STOP_TASK}): ${e.message}; nothing was snapshotted or deleted`,
+        {
+          details: e.details,
+          hint: `fix that and run decommission again; if the application is already stopped, \`fragctl ${ctx.env.name} decommission --no-stop\``,
+          code: 'STOP_FAILED',
+          cause: e,
+        },
+      );
     }
     touched(ctx, `ran task ${STOP_TASK}`, { task: STOP_TASK });
     task = STOP_TASK;
@@ -60,16 +63,22 @@ async function waitEmpty(ctx: Context, groups: string[]): Promise<void> {
     const bad = busy.find((g) => (g.DesiredCapacity ?? 0) > 0 && g.MinSize !== undefined && g.MinSize > 0);
     if (bad) {
       progress.fail();
-      throw new OperationError(`autoscaling group ${bad.AutoScalingGroupName} did not scale to zero (min ${bad.MinSize}, desired ${bad.DesiredCapacity}); nothing was snapshotted or deleted`, {
-        hint: 'check the group (a scaling policy or another tool may set its size), then run decommission again',
-        code: 'STOP_FAILED',
-      });
+      throw new OperationError(
+        `autoscaling group ${bad.AutoScalingGroupName} did not scale to zero (min ${bad.MinSize}, desired ${bad.DesiredCapacity}); nothing was snapshotted or deleted`,
+        {
+          hint: 'check the group (a scaling policy or another tool may set its size), then run decommission again',
+          code: 'STOP_FAILED',
+        },
+      );
     }
-    await sleep(delay(), ctx.signal, () =>
-      new InterruptedError('stopped waiting for the application to stop; nothing was snapshotted or deleted', {
-        hint: `the groups go on scaling in; run \`fragctl ${ctx.env.name} decommission\` again`,
-        code: 'WAIT_INTERRUPTED',
-      }),
+    await sleep(
+      delay(),
+      ctx.signal,
+      () =>
+        new InterruptedError('stopped waiting for the application to stop; nothing was snapshotted or deleted', {
+          hint: `the groups go on scaling in; run \`fragctl ${ctx.env.name} decommission\` again`,
+          code: 'WAIT_INTERRUPTED',
+        }),
     );
   }
 }

@@ -46,7 +46,10 @@ export async function update(ctx: Context, opts: UpdateOptions): Promise<UpdateR
   await preflight(ctx);
   const stack = await describeStack(ctx.aws, name);
   if (!stack) {
-    throw new OperationError(`stack ${name} does not exist`, { hint: `create it with \`fragctl ${ctx.env.name} commission\``, code: 'STACK_MISSING' });
+    throw new OperationError(`stack ${name} does not exist`, {
+      hint: `create it with \`fragctl ${ctx.env.name} commission\``,
+      code: 'STACK_MISSING',
+    });
   }
   if (!HEALTHY.includes(stack.StackStatus ?? '')) {
     throw new OperationError(`stack ${name} is ${stack.StackStatus}: it cannot be updated now`, {
@@ -63,25 +66,39 @@ export async function update(ctx: Context, opts: UpdateOptions): Promise<UpdateR
   // Identical template, parameters and secrets (by their hashes): nothing to do, no change set.
   const secretsSame = !input.hashes.changed.length && !input.hashes.unknown.length;
   const body = await getTemplateBody(ctx.aws, name);
-  if (secretsSame && sameDeployment(body, desired, parametersOf(stack), input.parameters, noEchoParameters(desired.template))) return unchanged();
-  for (const s of input.hashes.changed) info(ctx.io, 'stack.secret-changed', `secret parameter ${s} changed since the stack was last updated (compared by its salted hash)`);
+  if (secretsSame && sameDeployment(body, desired, parametersOf(stack), input.parameters, noEchoParameters(desired.template)))
+    return unchanged();
+  for (const s of input.hashes.changed)
+    info(ctx.io, 'stack.secret-changed', `secret parameter ${s} changed since the stack was last updated (compared by its salted hash)`);
 
   const capabilities = await acknowledge(ctx, name, needs);
-  const set = await openChangeSet(ctx, { stack: name, body: desired.body, parameters: input.parameters, tags: input.tags, capabilities, type: 'UPDATE' });
+  const set = await openChangeSet(ctx, {
+    stack: name,
+    body: desired.body,
+    parameters: input.parameters,
+    tags: input.tags,
+    capabilities,
+    type: 'UPDATE',
+  });
   if (set.empty) {
     await deleteChangeSet(ctx.aws, name, set.id);
     return unchanged();
   }
   opts.onChanges?.(set.changes, input.parameterChanges);
   const summary = changeSummary(set.changes, input.parameterChanges);
-  info(ctx.io, 'stack.changes', `stack ${name}: ${summary}`, { changes: set.changes, parameters: input.parameterChanges, changeSet: set.id });
+  info(ctx.io, 'stack.changes', `stack ${name}: ${summary}`, {
+    changes: set.changes,
+    parameters: input.parameterChanges,
+    changeSet: set.id,
+  });
   const review = { ...base, changes: set.changes, parameters: input.parameterChanges, changeSetId: set.id };
   if (ctx.options.dryRun) {
     await deleteChangeSet(ctx.aws, name, set.id);
     return { ...review, changed: false };
   }
   const replacing = set.changes.filter((c) => c.replacement === 'True').length;
-  if (replacing) warn(ctx.io, 'stack.replacement', `${replacing} resource(s) will be replaced (their data goes with them unless snapshotted)`);
+  if (replacing)
+    warn(ctx.io, 'stack.replacement', `${replacing} resource(s) will be replaced (their data goes with them unless snapshotted)`);
   let ok = false;
   try {
     ok = await ctx.io.confirm({ message: `apply ${summary} to ${name}${ctx.env.protected ? ' (protected environment)' : ''}?` });
@@ -93,7 +110,12 @@ export async function update(ctx: Context, opts: UpdateOptions): Promise<UpdateR
   await refuseIfStale(ctx, stack, set.id);
   const since = await latestEventId(ctx, stack.StackId ?? name);
   await executeChangeSet(ctx.aws, name, set.id);
-  touched(ctx, `executed change set ${set.id} on stack ${name}`, { stackId: stack.StackId, changeSet: set.id, changeSummary: set.changes, capabilities });
+  touched(ctx, `executed change set ${set.id} on stack ${name}`, {
+    stackId: stack.StackId,
+    changeSet: set.id,
+    changeSummary: set.changes,
+    capabilities,
+  });
   const done = await waitForStack(ctx, { stack: stack.StackId ?? name, operation: 'update', sinceEventId: since, label: name });
   success(ctx.io, 'stack.updated', `stack ${name} is ${done.status}`);
   const result: UpdateResult = { ...review, changed: true, status: done.status, outputs: outputsOf(done.stack) };
@@ -108,7 +130,8 @@ export async function update(ctx: Context, opts: UpdateOptions): Promise<UpdateR
 const LAUNCH_TYPES = new Set(['AWS::EC2::LaunchTemplate', 'AWS::AutoScaling::LaunchConfiguration', 'AWS::AutoScaling::AutoScalingGroup']);
 
 function changeSummary(changes: Change[], parameters: ParameterChange[]): string {
-  if (changes.length) return `${changes.length} resource change(s)${parameters.length ? ` and ${parameters.length} parameter change(s)` : ''}`;
+  if (changes.length)
+    return `${changes.length} resource change(s)${parameters.length ? ` and ${parameters.length} parameter change(s)` : ''}`;
   return parameters.length ? `no resource changes, ${parameters.length} parameter change(s)` : 'no resource changes, only tags or outputs';
 }
 
@@ -131,5 +154,8 @@ async function refuseIfStale(ctx: Context, before: Stack, changeSet: string): Pr
         : undefined;
   if (!why) return;
   await deleteChangeSet(ctx.aws, name, changeSet).catch(() => undefined);
-  throw new OperationError(`refused: ${why}; nothing was applied`, { hint: `run \`fragctl ${ctx.env.name} update\` again to review the changes as they are now`, code: 'CHANGESET_STALE' });
+  throw new OperationError(`refused: ${why}; nothing was applied`, {
+    hint: `run \`fragctl ${ctx.env.name} update\` again to review the changes as they are now`,
+    code: 'CHANGESET_STALE',
+  });
 }

@@ -116,11 +116,13 @@ function failureHint(ctx: Context, status: string): string {
   if (status === 'ROLLBACK_COMPLETE' || status === 'CREATE_FAILED' || status === 'ROLLBACK_FAILED') {
     return `nothing usable was created; fix the cause, then \`fragctl ${env} commission --replace-failed\` deletes and recreates the stack`;
   }
-  if (status === 'UPDATE_ROLLBACK_COMPLETE') return `the stack is back at its previous state; fix the cause and run \`fragctl ${env} update\` again`;
+  if (status === 'UPDATE_ROLLBACK_COMPLETE')
+    return `the stack is back at its previous state; fix the cause and run \`fragctl ${env} update\` again`;
   if (status === 'UPDATE_ROLLBACK_FAILED') {
     return 'the rollback could not finish: fix the resources named above, then continue the rollback in the CloudFormation console (ContinueUpdateRollback)';
   }
-  if (status === 'DELETE_FAILED') return `some resources could not be deleted (above); remove what blocks them and run \`fragctl ${env} decommission\` again`;
+  if (status === 'DELETE_FAILED')
+    return `some resources could not be deleted (above); remove what blocks them and run \`fragctl ${env} decommission\` again`;
   return `see \`fragctl ${env} status\` for the stack's events`;
 }
 

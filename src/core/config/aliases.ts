@@ -60,7 +60,11 @@ export function settingWarnings(raw: Record<string, unknown>, file: string): Set
   for (const key of Object.keys(raw)) {
     const setting = probableSetting(key);
     if (!setting || raw[setting] !== undefined) continue;
-    out.push({ key, setting, message: `${file}: ${key} is not a fragctl setting: did you mean ${setting}? (${setting} keeps its default; ${key} is passed to Ansible as it is)` });
+    out.push({
+      key,
+      setting,
+      message: `${file}: ${key} is not a fragctl setting: did you mean ${setting}? (${setting} keeps its default; ${key} is passed to Ansible as it is)`,
+    });
   }
   return out;
 }
@@ -70,6 +74,8 @@ export function sampleFor(file: string): string | undefined {
   const dir = dirname(file);
   if (!existsSync(dir)) return undefined;
   const stem = basename(file).replace(/\.ya?ml$/, '');
-  const candidates = readdirSync(dir).filter((f) => f.startsWith(stem) && f !== basename(file) && /(sample|example|dist|template|default)/i.test(f));
+  const candidates = readdirSync(dir).filter(
+    (f) => f.startsWith(stem) && f !== basename(file) && /(sample|example|dist|template|default)/i.test(f),
+  );
   return candidates.sort()[0] ? join(dir, candidates.sort()[0]!) : undefined;
 }

@@ -72,7 +72,10 @@ export function projectPaths(dir: string): ProjectPaths {
 export function loadProject(dir: string): Project {
   const paths = projectPaths(dir);
   if (!existsSync(paths.dir) || !statSync(paths.dir).isDirectory()) {
-    throw new UserError(`project directory ${dir} does not exist`, { hint: 'pass --project-dir DIR or run fragctl in your ops repository', code: 'CONFIG_MISSING' });
+    throw new UserError(`project directory ${dir} does not exist`, {
+      hint: 'pass --project-dir DIR or run fragctl in your ops repository',
+      code: 'CONFIG_MISSING',
+    });
   }
   if (!existsSync(paths.groupVars)) {
     const sample = sampleFor(paths.groupVars);
@@ -147,7 +150,12 @@ export function loadEnvironment(project: Project, name: string): Environment {
   const rel = file.slice(project.paths.dir.length + 1);
   const raw = readYamlFile(file, project.paths.dir) ?? {};
   const envFile = parseWith(EnvironmentFile, raw, rel, 'see "Environments" in docs/configuration.md');
-  const settings = parseWith(SharedSettings, { ...project.sharedRaw, ...envFile.settings }, `${rel} (settings)`, 'an override must keep the type of the shared setting');
+  const settings = parseWith(
+    SharedSettings,
+    { ...project.sharedRaw, ...envFile.settings },
+    `${rel} (settings)`,
+    'an override must keep the type of the shared setting',
+  );
   assertRules(environmentRuleIssues({ file: rel, envFile, settings }));
   const base: EnvironmentBase = {
     name,
@@ -158,7 +166,11 @@ export function loadEnvironment(project: Project, name: string): Environment {
     aws: envFile.aws,
     local: envFile.local,
     file: rel,
-    plainSecrets: registerSecretSettings({ settings: withoutNames(envFile.settings), local: envFile.local, kubernetes: envFile.kubernetes }),
+    plainSecrets: registerSecretSettings({
+      settings: withoutNames(envFile.settings),
+      local: envFile.local,
+      kubernetes: envFile.kubernetes,
+    }),
   };
   const env: Environment =
     envFile.platform === 'kubernetes'

@@ -31,12 +31,28 @@ type Rule = (input: RulesInput) => RuleIssue[];
 
 const kubernetesBlock: Rule = ({ file, envFile }) =>
   envFile.platform === 'kubernetes' && !envFile.kubernetes
-    ? [{ file, path: 'kubernetes', message: 'platform: kubernetes needs a kubernetes: mapping', hint: `add a "kubernetes:" mapping to ${file} (see environments/dev.yml)`, code: 'KUBE_SETTINGS' }]
+    ? [
+        {
+          file,
+          path: 'kubernetes',
+          message: 'platform: kubernetes needs a kubernetes: mapping',
+          hint: `add a "kubernetes:" mapping to ${file} (see environments/dev.yml)`,
+          code: 'KUBE_SETTINGS',
+        },
+      ]
     : [];
 
 const bastion: Rule = ({ file, envFile }) =>
   envFile.platform === 'aws' && envFile.aws.connection === 'bastion' && !envFile.aws.bastion
-    ? [{ file, path: 'aws.bastion', message: 'aws.connection: bastion needs a bastion host', hint: `add \`aws: { bastion: { host: bastion.example.com, user: ubuntu } }\` to ${file}`, code: 'BASTION_MISSING' }]
+    ? [
+        {
+          file,
+          path: 'aws.bastion',
+          message: 'aws.connection: bastion needs a bastion host',
+          hint: `add \`aws: { bastion: { host: bastion.example.com, user: ubuntu } }\` to ${file}`,
+          code: 'BASTION_MISSING',
+        },
+      ]
     : [];
 
 /** AWS refuses an Auto Scaling group whose desired capacity is outside [min, max]; say so before the stack does. */
@@ -44,11 +60,29 @@ const appCapacity: Rule = ({ file, envFile, settings }) => {
   if (envFile.platform !== 'aws' || settings.app_server_mode !== 'autoscaling') return [];
   const { app_min_size: min, app_desired_capacity: desired, app_max_size: max } = settings;
   const where = (key: string) => (key in envFile.settings ? { file, path: `settings.${key}` } : { file: SHARED_FILE, path: key });
-  const hint = 'keep app_min_size ≤ app_desired_capacity ≤ app_max_size (the shared values and the environment\'s overrides together)';
+  const hint = "keep app_min_size ≤ app_desired_capacity ≤ app_max_size (the shared values and the environment's overrides together)";
   const issues: RuleIssue[] = [];
-  if (min > max) issues.push({ ...where('app_min_size'), message: `app_min_size (${min}) is above app_max_size (${max})`, hint, code: 'CONFIG_INVALID' });
-  if (desired < min) issues.push({ ...where('app_desired_capacity'), message: `app_desired_capacity (${desired}) is below app_min_size (${min})`, hint, code: 'CONFIG_INVALID' });
-  if (desired > max) issues.push({ ...where('app_desired_capacity'), message: `app_desired_capacity (${desired}) is above app_max_size (${max})`, hint, code: 'CONFIG_INVALID' });
+  if (min > max)
+    issues.push({
+      ...where('app_min_size'),
+      message: `app_min_size (${min}) is above app_max_size (${max})`,
+      hint,
+      code: 'CONFIG_INVALID',
+    });
+  if (desired < min)
+    issues.push({
+      ...where('app_desired_capacity'),
+      message: `app_desired_capacity (${desired}) is below app_min_size (${min})`,
+      hint,
+      code: 'CONFIG_INVALID',
+    });
+  if (desired > max)
+    issues.push({
+      ...where('app_desired_capacity'),
+      message: `app_desired_capacity (${desired}) is above app_max_size (${max})`,
+      hint,
+      code: 'CONFIG_INVALID',
+    });
   return issues;
 };
 

@@ -5,13 +5,30 @@ export const NAME_RE = /^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$/;
 
 const str = (fallback: string) => v.optional(v.string(), fallback);
 const int = (min: number, fallback: number) => v.optional(v.pipe(v.number(), v.integer(), v.minValue(min)), fallback);
-const ident = (fallback: string) => v.optional(v.pipe(v.string(), v.regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'letters, digits and _, starting with a letter')), fallback);
+const ident = (fallback: string) =>
+  v.optional(v.pipe(v.string(), v.regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, 'letters, digits and _, starting with a letter')), fallback);
 
 /** The stack parameter names fragctl fills or feeds from a setting, which a project may rename. */
 export const MAPPABLE_PARAMETERS = [
-  'App', 'Env', 'ImageId', 'KeyName', 'DbUser', 'DbPassword',
-  'DbName', 'DbInstanceClass', 'DbAllocatedStorage', 'AppInstanceType', 'KnowledgeInstanceType', 'BrokerInstanceType', 'WorkerInstanceType',
-  'AppServerMode', 'AppMinSize', 'AppMaxSize', 'AppDesiredCapacity', 'EnableWorkers', 'WorkerDesiredCapacity',
+  'App',
+  'Env',
+  'ImageId',
+  'KeyName',
+  'DbUser',
+  'DbPassword',
+  'DbName',
+  'DbInstanceClass',
+  'DbAllocatedStorage',
+  'AppInstanceType',
+  'KnowledgeInstanceType',
+  'BrokerInstanceType',
+  'WorkerInstanceType',
+  'AppServerMode',
+  'AppMinSize',
+  'AppMaxSize',
+  'AppDesiredCapacity',
+  'EnableWorkers',
+  'WorkerDesiredCapacity',
 ] as const;
 export type MappableParameter = (typeof MAPPABLE_PARAMETERS)[number];
 const cfnName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9]+$/, 'a CloudFormation logical ID (letters and digits)'));
@@ -21,7 +38,11 @@ const cfnName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9]+$/, 'a CloudFormation l
  * Unknown keys are kept (they are Ansible's), so the object is loose.
  */
 export const SharedSettings = v.looseObject({
-  app_name: v.pipe(v.string(), v.regex(NAME_RE, 'lower-case letters, digits and dashes, starting with a letter'), v.maxLength(20, 'at most 20 characters')),
+  app_name: v.pipe(
+    v.string(),
+    v.regex(NAME_RE, 'lower-case letters, digits and dashes, starting with a letter'),
+    v.maxLength(20, 'at most 20 characters'),
+  ),
   key_name: str('deploy'),
   aws_region: str('us-east-1'),
   base_image_id: v.optional(v.pipe(v.string(), v.regex(/^ami-[0-9a-z]+$/, 'an AMI ID such as ami-0abc1234')), 'ami-12c6146b'),
@@ -44,7 +65,9 @@ export const SharedSettings = v.looseObject({
   images_to_keep: int(1, 2),
   ssh_user: str('ubuntu'),
   /** The formation files (globs allowed) merged into the environment template, in order; default: all but image.json. */
-  formations: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1, 'a file name or glob'))), v.minLength(1, 'at least one formation'))),
+  formations: v.optional(
+    v.pipe(v.array(v.pipe(v.string(), v.minLength(1, 'a file name or glob'))), v.minLength(1, 'at least one formation')),
+  ),
   /** Glob patterns (case-insensitive) of the keys whose values are secrets; default in src/core/redact.ts. */
   secret_key_patterns: v.optional(v.array(v.pipe(v.string(), v.minLength(1, 'a glob such as *pass*')))),
   /** fragctl's parameter names → the template's (e.g. App: AppName). */
@@ -64,12 +87,25 @@ export const AwsSettings = v.strictObject({
   connection: v.optional(v.picklist(['public', 'bastion', 'local', 'loopback']), 'public'),
   bastion: v.optional(v.strictObject({ host: v.string(), user: str('ubuntu'), port: int(1, 22) })),
   /** connection: loopback — per Group tag, in launch order, the SSH server that plays each instance. */
-  loopback_hosts: v.optional(v.record(v.string(), v.array(v.strictObject({
-    address: v.pipe(v.string(), v.regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, 'a loopback address (127.x.y.z): fragctl never connects to an emulator\'s instance addresses')),
-    port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535)), 22),
-    user: v.optional(v.string()),
-    vars: v.optional(v.record(v.string(), v.unknown())),
-  })))),
+  loopback_hosts: v.optional(
+    v.record(
+      v.string(),
+      v.array(
+        v.strictObject({
+          address: v.pipe(
+            v.string(),
+            v.regex(
+              /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/,
+              "a loopback address (127.x.y.z): fragctl never connects to an emulator's instance addresses",
+            ),
+          ),
+          port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535)), 22),
+          user: v.optional(v.string()),
+          vars: v.optional(v.record(v.string(), v.unknown())),
+        }),
+      ),
+    ),
+  ),
   /** Seconds to wait for SSH on new instances (port open and a login with the key) before Ansible runs. */
   ssh_wait_timeout: int(1, 300),
   /** Where the record and lock table lives; defaults to `<app>-fragctl`. */

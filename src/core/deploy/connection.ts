@@ -21,10 +21,13 @@ import { ec2Groups, ec2HostVars } from '../hosts/ec2-compat.js';
 /** Refuses ssh connections to instances a local AWS endpoint made up: their addresses are fake. */
 export function refuseEmulatorAddresses(ctx: Context): void {
   if (ctx.aws.isLocalEndpoint && ctx.env.aws.connection !== 'local' && ctx.env.aws.connection !== 'loopback') {
-    throw new UserError(`the hosts of ${ctx.env.name} come from a local AWS endpoint (${ctx.aws.config.endpointUrl}): they do not exist and fragctl will not connect to their addresses`, {
-      hint: `set \`aws: { connection: local }\` in ${ctx.env.file ?? `environments/${ctx.env.name}.yml`} to run the playbooks locally, one directory per host`,
-      code: 'EMULATOR_HOSTS',
-    });
+    throw new UserError(
+      `the hosts of ${ctx.env.name} come from a local AWS endpoint (${ctx.aws.config.endpointUrl}): they do not exist and fragctl will not connect to their addresses`,
+      {
+        hint: `set \`aws: { connection: local }\` in ${ctx.env.file ?? `environments/${ctx.env.name}.yml`} to run the playbooks locally, one directory per host`,
+        code: 'EMULATOR_HOSTS',
+      },
+    );
   }
 }
 
@@ -94,12 +97,25 @@ export function toAnsibleHosts(ctx: Context, instances: InstanceFacts[], extraVa
         vars: { ...base, ansible_ssh_common_args: bastionSshArgs(ctx) },
       };
     }
-    return { name: i.instanceId, address: i.publicDns ?? i.publicIp ?? '', user, groups, compatGroups, connection: 'ssh' as const, vars: base };
+    return {
+      name: i.instanceId,
+      address: i.publicDns ?? i.publicIp ?? '',
+      user,
+      groups,
+      compatGroups,
+      connection: 'ssh' as const,
+      vars: base,
+    };
   });
 }
 
 /** The loopback SSH server that plays the n-th instance (by launch time) of a group. */
-export function loopbackHost(ctx: Context, group: string, n: number, instanceId: string): { address: string; port: number; user?: string; vars?: Record<string, unknown> } {
+export function loopbackHost(
+  ctx: Context,
+  group: string,
+  n: number,
+  instanceId: string,
+): { address: string; port: number; user?: string; vars?: Record<string, unknown> } {
   const stand = ctx.env.aws.loopback_hosts?.[group]?.[n];
   if (!stand) {
     throw new UserError(`${instanceId} (group ${group || 'none'}, #${n + 1}) has no stand-in in aws.loopback_hosts`, {
@@ -140,5 +156,7 @@ export function requireBastion(ctx: Pick<Context, 'env'>): { host: string; user:
 /** Instances Ansible cannot reach with this connection mode (no address). */
 export function unreachableByConfig(ctx: Context, hosts: AnsibleHost[]): string[] {
   if (ctx.env.aws.connection === 'local') return [];
-  return hosts.filter((h) => !h.address).map((h) => `${h.name} has no ${ctx.env.aws.connection === 'bastion' ? 'private' : 'public'} address`);
+  return hosts
+    .filter((h) => !h.address)
+    .map((h) => `${h.name} has no ${ctx.env.aws.connection === 'bastion' ? 'private' : 'public'} address`);
 }

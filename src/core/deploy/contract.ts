@@ -7,12 +7,7 @@ import { hostName } from '../names.js';
 
 export const REQUIRED_TAGS = ['Name', 'App', 'Env', 'Group'] as const;
 
-export function contractViolations(
-  app: string,
-  env: string,
-  instances: InstanceFacts[],
-  targetGroups: string[],
-): string[] {
+export function contractViolations(app: string, env: string, instances: InstanceFacts[], targetGroups: string[]): string[] {
   const problems: string[] = [];
   for (const i of instances) {
     const missing = REQUIRED_TAGS.filter((t) => !i.tags[t]);

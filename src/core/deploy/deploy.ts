@@ -9,7 +9,16 @@ import { OperationError, UserError } from '../errors.js';
 import { info, success, warn } from '../io.js';
 import { playbookPath, runPlaybooks, syntaxCheck, type AnsibleHost, type PlayRecap } from '../ansible/playbook.js';
 import { loadVaultSecrets } from '../secrets/vault.js';
-import { checkContract, checkRequestedRoles, hostsOf, presentGroups, resolveTargets, roleTargets, rolePlaybook, selectRoles } from './targets.js';
+import {
+  checkContract,
+  checkRequestedRoles,
+  hostsOf,
+  presentGroups,
+  resolveTargets,
+  roleTargets,
+  rolePlaybook,
+  selectRoles,
+} from './targets.js';
 
 export interface DeployOptions {
   roles?: string[];
@@ -48,7 +57,10 @@ export async function deployHosts(ctx: Context, opts: DeployOptions): Promise<Ho
   const t = await resolveTargets(ctx);
   const roles = await selectRoles(ctx, opts.roles, presentGroups(t.hosts));
   if (roles.length === 0) {
-    throw new UserError(`nothing to deploy on ${ctx.env.name}: no role's group has hosts`, { hint: 'check `fragctl <env> hosts` and deploy_order', code: 'NO_HOSTS' });
+    throw new UserError(`nothing to deploy on ${ctx.env.name}: no role's group has hosts`, {
+      hint: 'check `fragctl <env> hosts` and deploy_order',
+      code: 'NO_HOSTS',
+    });
   }
   const targets = await roleTargets(ctx, roles);
   checkContract(ctx, t, targets);
@@ -80,7 +92,12 @@ export async function deployHosts(ctx: Context, opts: DeployOptions): Promise<Ho
     ok: run.recap.ok,
     env: ctx.env.name,
     check: !!opts.check,
-    roles: roles.map((role, i) => ({ role, playbook: `playbooks/${rolePlaybook(role)}`, hosts: hostsOfRole[i]!, status: roleStatus(run.perPlaybook[i], i === 0 || !!run.perPlaybook[i - 1]?.ok) })),
+    roles: roles.map((role, i) => ({
+      role,
+      playbook: `playbooks/${rolePlaybook(role)}`,
+      hosts: hostsOfRole[i]!,
+      status: roleStatus(run.perPlaybook[i], i === 0 || !!run.perPlaybook[i - 1]?.ok),
+    })),
     hosts: summarize(t.hosts, run.recap),
     notes: t.notes,
   };
@@ -90,14 +107,20 @@ export async function deployHosts(ctx: Context, opts: DeployOptions): Promise<Ho
     const names = bad.map((h) => `${h.name}${h.ec2Name ? ` (${h.ec2Name})` : ''} ${h.status}`);
     for (const h of bad) warn(ctx.io, 'deploy.host', `${h.name}: ${h.status}`);
     const notRun = result.roles.filter((r) => r.status === 'not run').map((r) => r.role);
-    throw new OperationError(`deploy to ${ctx.env.name} failed${failedRole ? ` in role ${failedRole.role}` : ''}: ${names.join(', ') || 'ansible-playbook failed'}`, {
-      details: [
-        ...result.hosts.map((h) => `${h.name.padEnd(22)} ${h.groups.join(',').padEnd(16)} ${h.status.padEnd(12)} ok=${h.ok} changed=${h.changed} failed=${h.failed} unreachable=${h.unreachable}`),
-        ...(notRun.length ? [`not run: ${notRun.join(', ')}`] : []),
-      ],
-      hint: 'see Ansible\'s output above; fix the host and run deploy again (it is idempotent), or leave it out with --limit',
-      code: 'DEPLOY_FAILED',
-    });
+    throw new OperationError(
+      `deploy to ${ctx.env.name} failed${failedRole ? ` in role ${failedRole.role}` : ''}: ${names.join(', ') || 'ansible-playbook failed'}`,
+      {
+        details: [
+          ...result.hosts.map(
+            (h) =>
+              `${h.name.padEnd(22)} ${h.groups.join(',').padEnd(16)} ${h.status.padEnd(12)} ok=${h.ok} changed=${h.changed} failed=${h.failed} unreachable=${h.unreachable}`,
+          ),
+          ...(notRun.length ? [`not run: ${notRun.join(', ')}`] : []),
+        ],
+        hint: "see Ansible's output above; fix the host and run deploy again (it is idempotent), or leave it out with --limit",
+        code: 'DEPLOY_FAILED',
+      },
+    );
   }
   // Instances an autoscaling group adds later configure themselves from the bundle of
   // the last successful deploy (docs/instances.md).
@@ -118,9 +141,27 @@ function roleStatus(recap: PlayRecap | undefined, reached: boolean): HostsDeploy
 function summarize(hosts: AnsibleHost[], recap: PlayRecap): HostSummary[] {
   return hosts.map((h) => {
     const r = recap.hosts[h.name];
-    const status: HostSummary['status'] = !r ? 'not run' : r.unreachable ? 'unreachable' : r.failed ? 'failed' : r.changed ? 'changed' : 'ok';
+    const status: HostSummary['status'] = !r
+      ? 'not run'
+      : r.unreachable
+        ? 'unreachable'
+        : r.failed
+          ? 'failed'
+          : r.changed
+            ? 'changed'
+            : 'ok';
     const ec2Name = typeof h.vars?.ec2_name === 'string' && h.vars.ec2_name ? h.vars.ec2_name : undefined;
-    return { name: h.name, ec2Name, groups: h.groups, status, ok: r?.ok ?? 0, changed: r?.changed ?? 0, failed: r?.failed ?? 0, unreachable: r?.unreachable ?? 0, skipped: r?.skipped ?? 0 };
+    return {
+      name: h.name,
+      ec2Name,
+      groups: h.groups,
+      status,
+      ok: r?.ok ?? 0,
+      changed: r?.changed ?? 0,
+      failed: r?.failed ?? 0,
+      unreachable: r?.unreachable ?? 0,
+      skipped: r?.skipped ?? 0,
+    };
   });
 }
 

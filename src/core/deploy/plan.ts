@@ -6,5 +6,9 @@ export async function planDeploy(ctx: Context, roles?: string[]): Promise<Array<
   const t = await resolveTargets(ctx, { forPlan: true });
   const selected = await selectRoles(ctx, roles, presentGroups(t.hosts));
   const targets = await roleTargets(ctx, selected);
-  return selected.map((role) => ({ role, playbook: `playbooks/${rolePlaybook(role)}`, hosts: hostsOf(t.hosts, targets.get(role) ?? [role]) }));
+  return selected.map((role) => ({
+    role,
+    playbook: `playbooks/${rolePlaybook(role)}`,
+    hosts: hostsOf(t.hosts, targets.get(role) ?? [role]),
+  }));
 }

@@ -119,11 +119,14 @@ export function checkContract(ctx: Context, t: DeployTargets & { instances?: Ins
     ? [...contractViolations(ctx.env.settings.app_name, ctx.env.name, t.instances, groups), ...unreachableByConfig(ctx, t.hosts)]
     : groups.filter((g) => !t.hosts.some((h) => h.groups.includes(g))).map((g) => `group ${g} has no hosts`);
   if (problems.length) {
-    throw new UserError(`the hosts of ${ctx.env.name} break the tag contract (${problems.length} problem${problems.length > 1 ? 's' : ''})`, {
-      details: problems,
-      hint: 'every instance needs the tags Name=<app>-<env>-<group>, App, Env, Group and a running state; fix the stack (fragctl <env> update) or pick roles with --roles',
-      code: 'TAG_CONTRACT',
-    });
+    throw new UserError(
+      `the hosts of ${ctx.env.name} break the tag contract (${problems.length} problem${problems.length > 1 ? 's' : ''})`,
+      {
+        details: problems,
+        hint: 'every instance needs the tags Name=<app>-<env>-<group>, App, Env, Group and a running state; fix the stack (fragctl <env> update) or pick roles with --roles',
+        code: 'TAG_CONTRACT',
+      },
+    );
   }
 }
 

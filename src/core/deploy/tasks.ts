@@ -52,7 +52,13 @@ export async function listTasks(ctx: Pick<Context, 'project'>): Promise<TaskInfo
     if (!/\.ya?ml$/.test(f)) continue;
     const p = await readPlaybook(join(dir, f));
     if (!p.isPlaybook) continue;
-    out.push({ name: f.replace(/\.ya?ml$/, ''), playbook: `tasks/${f}`, description: p.name, destructive: p.destructive, groups: p.groups });
+    out.push({
+      name: f.replace(/\.ya?ml$/, ''),
+      playbook: `tasks/${f}`,
+      description: p.name,
+      destructive: p.destructive,
+      groups: p.groups,
+    });
   }
   return out;
 }
@@ -89,12 +95,18 @@ export function parseExtraVars(words: string[] = []): Record<string, string> {
   return vars;
 }
 
-export async function runTask(ctx: Context, name: string, opts: { limit?: string; check?: boolean; extraVars?: Record<string, string> } = {}): Promise<TaskResult> {
+export async function runTask(
+  ctx: Context,
+  name: string,
+  opts: { limit?: string; check?: boolean; extraVars?: Record<string, string> } = {},
+): Promise<TaskResult> {
   const tasks = await listTasks(ctx);
   const task = tasks.find((t) => t.name === name);
   if (!task) {
     throw new UserError(`unknown task "${name}"`, {
-      hint: tasks.length ? `tasks: ${tasks.map((t) => `${t.name}${t.destructive ? ' (destructive)' : ''}`).join(', ')}` : 'add playbooks/tasks/<task>.yml',
+      hint: tasks.length
+        ? `tasks: ${tasks.map((t) => `${t.name}${t.destructive ? ' (destructive)' : ''}`).join(', ')}`
+        : 'add playbooks/tasks/<task>.yml',
       code: 'TASK_UNKNOWN',
     });
   }
@@ -123,9 +135,11 @@ export async function runTask(ctx: Context, name: string, opts: { limit?: string
     skipSyntaxCheck: true,
   });
   if (!recap.ok) {
-    const bad = Object.entries(recap.hosts).filter(([, h]) => h.failed || h.unreachable).map(([n, h]) => `${n} ${h.unreachable ? 'unreachable' : 'failed'}`);
+    const bad = Object.entries(recap.hosts)
+      .filter(([, h]) => h.failed || h.unreachable)
+      .map(([n, h]) => `${n} ${h.unreachable ? 'unreachable' : 'failed'}`);
     throw new OperationError(`task ${name} failed on ${ctx.env.name}: ${bad.join(', ') || 'ansible-playbook failed'}`, {
-      hint: 'see Ansible\'s output above',
+      hint: "see Ansible's output above",
       code: 'TASK_FAILED',
     });
   }

@@ -19,7 +19,9 @@ export async function builderFindings(ctx: Context, notes: string[]): Promise<Fi
   const foreign = all.filter((i) => (ec2.tagOf(i.Tags, 'Env') ?? env) !== env);
   for (const i of foreign) {
     const owner = ec2.tagOf(i.Tags, 'Env')!;
-    notes.push(`image-builder ${i.InstanceId} was launched by ${owner}'s bake (tag Env=${owner}): ${env} leaves it alone; \`fragctl ${owner} doctor\` checks it`);
+    notes.push(
+      `image-builder ${i.InstanceId} was launched by ${owner}'s bake (tag Env=${owner}): ${env} leaves it alone; \`fragctl ${owner} doctor\` checks it`,
+    );
   }
   const mine = all.filter((i) => !foreign.includes(i));
   if (!mine.length) return [];
@@ -50,7 +52,9 @@ export async function builderFindings(ctx: Context, notes: string[]): Promise<Fi
       },
       verify: async () => {
         const now = await (await openImageLock(ctx, { create: false })).status();
-        return now ? { fixed: false, state: `still held: ${describeImageLockHolder(now)}` } : { fixed: true, state: 'the image lock is free' };
+        return now
+          ? { fixed: false, state: `still held: ${describeImageLockHolder(now)}` }
+          : { fixed: true, state: 'the image lock is free' };
       },
     });
   }

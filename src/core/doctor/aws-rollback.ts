@@ -13,7 +13,8 @@ export async function rollbackFailedFinding(ctx: Context, name: string): Promise
   const { continueUpdateRollback } = await import('../../providers/aws/stack-repair.js');
   const env = ctx.env.name;
   const failedNow = async () => (await cfn.stackResources(ctx.aws, name)).filter((r) => r.ResourceStatus === 'UPDATE_FAILED');
-  const reasons = (rs: Awaited<ReturnType<typeof failedNow>>) => rs.map((r) => `${r.LogicalResourceId} (${r.ResourceType}): ${r.ResourceStatusReason ?? 'no reason given'}`);
+  const reasons = (rs: Awaited<ReturnType<typeof failedNow>>) =>
+    rs.map((r) => `${r.LogicalResourceId} (${r.ResourceType}): ${r.ResourceStatusReason ?? 'no reason given'}`);
   const failed = await failedNow();
   const why = reasons(failed);
   return {
@@ -30,7 +31,11 @@ export async function rollbackFailedFinding(ctx: Context, name: string): Promise
       const still = await failedNow();
       const skip = still.map((r) => r.LogicalResourceId!).sort();
       if (!skip.length) return `continued the rollback of ${name}; it failed again and names no failed resource`;
-      info(ctx.io, 'doctor.rollback-failed-again', [`the rollback of ${name} failed again; still failing:`, ...reasons(still).map((r) => `  - ${r}`)].join('\n'));
+      info(
+        ctx.io,
+        'doctor.rollback-failed-again',
+        [`the rollback of ${name} failed again; still failing:`, ...reasons(still).map((r) => `  - ${r}`)].join('\n'),
+      );
       const ok = await ctx.io.confirm({
         message: `Skip ${skip.join(', ')} and finish the rollback? CloudFormation marks them rolled back without changing them: they keep their current state (${reasons(still).join('; ')})`,
       });

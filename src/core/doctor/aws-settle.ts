@@ -11,8 +11,14 @@ export async function settledStatus(ctx: Context, stack: string): Promise<string
     const status = now?.StackStatus;
     if (!status || status === 'DELETE_COMPLETE') return 'gone';
     if (!status.endsWith('_IN_PROGRESS')) return status;
-    await sleep(delay(), ctx.signal, () =>
-      new InterruptedError(`stopped waiting for ${stack} (${status}); CloudFormation goes on`, { hint: `see where it ends with \`fragctl ${ctx.env.name} status\``, code: 'WAIT_INTERRUPTED' }),
+    await sleep(
+      delay(),
+      ctx.signal,
+      () =>
+        new InterruptedError(`stopped waiting for ${stack} (${status}); CloudFormation goes on`, {
+          hint: `see where it ends with \`fragctl ${ctx.env.name} status\``,
+          code: 'WAIT_INTERRUPTED',
+        }),
     );
   }
 }

@@ -29,7 +29,9 @@ export async function awsFindings(ctx: Context, liveHolder: LockHolder | undefin
       },
       verify: async () => {
         const now = await settledStatus(ctx, name);
-        return now === 'gone' ? { fixed: true, state: `${name} is deleted; now run: fragctl ${env} commission` } : { fixed: false, state: `${name} is ${now}` };
+        return now === 'gone'
+          ? { fixed: true, state: `${name} is deleted; now run: fragctl ${env} commission` }
+          : { fixed: false, state: `${name} is ${now}` };
       },
     });
   } else if (status === 'UPDATE_ROLLBACK_FAILED') {
@@ -38,11 +40,13 @@ export async function awsFindings(ctx: Context, liveHolder: LockHolder | undefin
   } else if (status === 'DELETE_FAILED') {
     const blocked = (await cfn.stackResources(ctx.aws, name)).filter((r) => r.ResourceStatus === 'DELETE_FAILED');
     const ids = blocked.map((r) => r.LogicalResourceId!).sort();
-    const why = blocked.map((r) => `${r.LogicalResourceId} ${r.PhysicalResourceId ?? ''} (${r.ResourceType}): ${r.ResourceStatusReason ?? 'no reason given'}`);
+    const why = blocked.map(
+      (r) => `${r.LogicalResourceId} ${r.PhysicalResourceId ?? ''} (${r.ResourceType}): ${r.ResourceStatusReason ?? 'no reason given'}`,
+    );
     out.push({
       code: 'stack.delete-failed',
       subject: `stack ${name}`,
-      problem: `DELETE_FAILED: ${why.length ? `blocked by ${why.join('; ')}` : stack?.StackStatusReason ?? 'no reason given'}`,
+      problem: `DELETE_FAILED: ${why.length ? `blocked by ${why.join('; ')}` : (stack?.StackStatusReason ?? 'no reason given')}`,
       fix: `remove what blocks ${ids.join(', ') || 'the delete'} (see above), then delete again: aws cloudformation delete-stack --stack-name ${name}; or delete the stack keeping them: aws cloudformation delete-stack --stack-name ${name}${ids.length ? ` --retain-resources ${ids.join(' ')}` : ''} and remove them by hand`,
       fixable: true,
       question: `Delete ${name} again${ids.length ? `, KEEPING ${ids.join(', ')} in the account (you remove them by hand afterwards)` : ''}?`,

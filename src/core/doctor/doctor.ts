@@ -28,7 +28,12 @@ export async function doctor(ctx: Context, opts: DoctorOptions = {}): Promise<Do
   const fix = !!opts.fix && !ctx.options.dryRun;
   if (!fix) {
     const found = [...lock.found, ...(await platformFindings(ctx, lock.liveHolder, notes, checked))];
-    return report(ctx, checked, notes, found.map((f) => show(ctx, f)));
+    return report(
+      ctx,
+      checked,
+      notes,
+      found.map((f) => show(ctx, f)),
+    );
   }
   const findings = await applyAll(ctx, lock.found);
   if (findings.some((f) => f.code === 'lock.stale' && f.result !== 'fixed')) {
@@ -66,7 +71,9 @@ async function lockFindings(ctx: Context, notes: string[]): Promise<{ found: Fin
   }
   if (!state || !holder) return { found: [] };
   if (!isStale(holder)) {
-    notes.push(`${ctx.env.name} is locked by ${holder.who} for ${holder.verb} since ${holder.since} (pid ${holder.pid} on ${holder.host}); doctor leaves a live lock alone`);
+    notes.push(
+      `${ctx.env.name} is locked by ${holder.who} for ${holder.verb} since ${holder.since} (pid ${holder.pid} on ${holder.host}); doctor leaves a live lock alone`,
+    );
     return { found: [], liveHolder: holder };
   }
   const lock = state.lock;
@@ -95,7 +102,12 @@ async function lockFindings(ctx: Context, notes: string[]): Promise<{ found: Fin
   };
 }
 
-async function platformFindings(ctx: Context, liveHolder: LockHolder | undefined, notes: string[], checked: string[]): Promise<FindingWithFix[]> {
+async function platformFindings(
+  ctx: Context,
+  liveHolder: LockHolder | undefined,
+  notes: string[],
+  checked: string[],
+): Promise<FindingWithFix[]> {
   if (ctx.env.platform === 'aws') {
     checked.push('stack', 'image-builder');
     const { awsFindings } = await import('./aws.js');
@@ -130,7 +142,12 @@ async function applyAll(ctx: Context, found: FindingWithFix[]): Promise<DoctorFi
     }
     try {
       finding.detail = await f.apply();
-      ctx.io.emit({ level: 'debug', code: 'run.touched', message: `doctor: ${finding.detail}`, data: { code: f.code, subject: f.subject, did: finding.detail } });
+      ctx.io.emit({
+        level: 'debug',
+        code: 'run.touched',
+        message: `doctor: ${finding.detail}`,
+        data: { code: f.code, subject: f.subject, did: finding.detail },
+      });
       // Fixed is what the state says when read again, not that the API accepted the call.
       const now = f.verify ? await f.verify() : { fixed: true, state: finding.detail };
       finding.now = now.state;
@@ -149,4 +166,3 @@ async function applyAll(ctx: Context, found: FindingWithFix[]): Promise<DoctorFi
 function report(ctx: Context, checked: string[], notes: string[], findings: DoctorFinding[]): DoctorResult {
   return { env: ctx.env.name, platform: ctx.env.platform, checked, findings, notes, ok: findings.every((f) => f.result === 'fixed') };
 }
-

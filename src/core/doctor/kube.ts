@@ -9,7 +9,15 @@ import type { KubeObject } from '../../providers/kube/resources.js';
 import type { LockHolder } from '../locks/types.js';
 import type { FindingWithFix } from './types.js';
 
-const BROKEN = new Set(['ImagePullBackOff', 'ErrImagePull', 'CrashLoopBackOff', 'CreateContainerConfigError', 'CreateContainerError', 'InvalidImageName', 'RunContainerError']);
+const BROKEN = new Set([
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'CrashLoopBackOff',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'InvalidImageName',
+  'RunContainerError',
+]);
 
 interface ContainerStatus {
   name: string;
@@ -17,8 +25,17 @@ interface ContainerStatus {
   state?: { waiting?: { reason?: string; message?: string } };
 }
 
-export async function kubeFindings(ctx: Context, liveHolder: LockHolder | undefined, notes: string[], checked: string[]): Promise<FindingWithFix[]> {
-  const [{ connectKube }, { resolveStack }, jobs] = await Promise.all([import('../kube/connect.js'), import('../kube/stack.js'), import('../kube/jobs.js')]);
+export async function kubeFindings(
+  ctx: Context,
+  liveHolder: LockHolder | undefined,
+  notes: string[],
+  checked: string[],
+): Promise<FindingWithFix[]> {
+  const [{ connectKube }, { resolveStack }, jobs] = await Promise.all([
+    import('../kube/connect.js'),
+    import('../kube/stack.js'),
+    import('../kube/jobs.js'),
+  ]);
   const stack = resolveStack(ctx.env);
   const ns = stack.namespace;
   const env = ctx.env.name;
@@ -30,7 +47,9 @@ export async function kubeFindings(ctx: Context, liveHolder: LockHolder | undefi
   checked.push('loader', 'statefulsets');
   const out: FindingWithFix[] = [];
 
-  const loaders = (await api.list('Job', ns, { labelSelector: `${jobs.TASK_LABEL}=loader` })).items.filter((j) => jobs.jobState(j) === 'active');
+  const loaders = (await api.list('Job', ns, { labelSelector: `${jobs.TASK_LABEL}=loader` })).items.filter(
+    (j) => jobs.jobState(j) === 'active',
+  );
   for (const job of loaders) {
     const name = job.metadata.name;
     if (liveHolder?.verb === 'load') {
@@ -53,7 +72,9 @@ export async function kubeFindings(ctx: Context, liveHolder: LockHolder | undefi
 
   for (const sts of (await api.list('StatefulSet', ns)).items) {
     const status = (sts.status ?? {}) as { updateRevision?: string; readyReplicas?: number; replicas?: number };
-    const selector = Object.entries(((sts.spec?.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels) ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+    const selector = Object.entries((sts.spec?.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
     if (!selector) continue;
     const pods = (await api.list('Pod', ns, { labelSelector: selector })).items;
     for (const pod of pods) {
@@ -90,6 +111,6 @@ export async function kubeFindings(ctx: Context, liveHolder: LockHolder | undefi
 }
 
 function brokenContainer(pod: KubeObject): ContainerStatus | undefined {
-  const statuses = ((pod.status as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses) ?? [];
+  const statuses = (pod.status as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? [];
   return statuses.find((c) => !c.ready && BROKEN.has(c.state?.waiting?.reason ?? ''));
 }

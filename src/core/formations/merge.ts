@@ -53,7 +53,10 @@ export function mergeFormations(files: FormationFile[], options: MergeOptions = 
     }
   }
   if (!merged.Resources || Object.keys(merged.Resources).length === 0) {
-    throw new UserError('the merged template has no Resources', { hint: 'at least one formation must declare Resources', code: 'FORMATION_INVALID' });
+    throw new UserError('the merged template has no Resources', {
+      hint: 'at least one formation must declare Resources',
+      code: 'FORMATION_INVALID',
+    });
   }
 
   const out: Template = {};
@@ -105,7 +108,8 @@ function checkSharedNames(template: Template, origin: Map<string, string>): void
   const resources = (template.Resources as Record<string, unknown> | undefined) ?? {};
   const shared = Object.keys((template.Parameters as object | undefined) ?? {}).filter((id) => id in resources);
   const [first, ...rest] = shared.map(
-    (id) => `logical ID ${id} is both a Parameter (in ${origin.get(`Parameters.${id}`)}) and a Resource (in ${origin.get(`Resources.${id}`)})`,
+    (id) =>
+      `logical ID ${id} is both a Parameter (in ${origin.get(`Parameters.${id}`)}) and a Resource (in ${origin.get(`Resources.${id}`)})`,
   );
   if (first) {
     throw new UserError(first, {
@@ -117,5 +121,9 @@ function checkSharedNames(template: Template, origin: Map<string, string>): void
 }
 
 function sortKeys(obj: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, obj[k]]));
+  return Object.fromEntries(
+    Object.keys(obj)
+      .sort()
+      .map((k) => [k, obj[k]]),
+  );
 }

@@ -22,7 +22,8 @@ export function readFormations(projectDir: string, selection: FormationSelection
 
 export function readFormation(projectDir: string, file: string): FormationFile {
   const path = join(projectDir, file);
-  if (!existsSync(path)) throw new UserError(`${file} does not exist`, { code: 'FORMATION_MISSING', hint: 'see "The ops project" in the README' });
+  if (!existsSync(path))
+    throw new UserError(`${file} does not exist`, { code: 'FORMATION_MISSING', hint: 'see "The ops project" in the README' });
   const text = readFileSync(path, 'utf8');
   const parsed = file.endsWith('.json') ? parseJson(text, file) : parseYaml(text, file);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {

@@ -21,7 +21,10 @@ export interface FormationSelection {
 export function selectFormations(projectDir: string, selection: FormationSelection = {}): string[] {
   const dir = join(projectDir, 'formations');
   if (!existsSync(dir)) {
-    throw new UserError('no formations/ folder in the project', { hint: 'create formations/ with your CloudFormation templates', code: 'FORMATIONS_EMPTY' });
+    throw new UserError('no formations/ folder in the project', {
+      hint: 'create formations/ with your CloudFormation templates',
+      code: 'FORMATIONS_EMPTY',
+    });
   }
   const all = (readdirSync(dir, { recursive: true }) as string[])
     .map((f) => f.split('\\').join('/'))

@@ -31,7 +31,10 @@ export async function inventoryHosts(ctx: Context): Promise<AnsibleHost[]> {
     vars = playbookVars(ctx, undefined);
   } else {
     if (ctx.env.aws.connection !== 'local') refuseEmulatorAddresses(ctx);
-    const [instances, outputs] = await Promise.all([findInstances(ctx), stackOutputs(ctx.aws, stackName(ctx.env.settings.app_name, ctx.env.name))]);
+    const [instances, outputs] = await Promise.all([
+      findInstances(ctx),
+      stackOutputs(ctx.aws, stackName(ctx.env.settings.app_name, ctx.env.name)),
+    ]);
     vars = playbookVars(ctx, outputs);
     hosts = toAnsibleHosts(ctx, instances, { stack_outputs: outputs ?? {} });
   }
@@ -40,7 +43,13 @@ export async function inventoryHosts(ctx: Context): Promise<AnsibleHost[]> {
   const key = ssh ? privateKeyPath(ctx) : undefined;
   return sshDefaults(ctx, hosts).map((h) => ({
     ...h,
-    vars: { ...vars, ...h.vars, ...(key && h.connection !== 'local' && h.vars?.ansible_ssh_private_key_file === undefined ? { ansible_ssh_private_key_file: key } : {}) },
+    vars: {
+      ...vars,
+      ...h.vars,
+      ...(key && h.connection !== 'local' && h.vars?.ansible_ssh_private_key_file === undefined
+        ? { ansible_ssh_private_key_file: key }
+        : {}),
+    },
   }));
 }
 
@@ -52,7 +61,10 @@ export async function inventoryHost(ctx: Context, name: string): Promise<Record<
   const hosts = await inventoryHosts(ctx);
   const h = hosts.find((x) => x.name === name);
   if (!h) {
-    throw new UserError(`no host ${name} in ${ctx.env.name}`, { hint: `hosts: ${hosts.map((x) => x.name).join(', ') || 'none'}`, code: 'HOST_UNKNOWN' });
+    throw new UserError(`no host ${name} in ${ctx.env.name}`, {
+      hint: `hosts: ${hosts.map((x) => x.name).join(', ') || 'none'}`,
+      code: 'HOST_UNKNOWN',
+    });
   }
   return hostVars(h);
 }

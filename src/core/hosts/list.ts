@@ -8,7 +8,10 @@ export type { HostRow };
 export async function listHosts(ctx: Context, opts: { group?: string } = {}): Promise<HostRow[]> {
   if (ctx.env.platform === 'local') {
     const hosts = await localHosts(ctx);
-    checkGroupName(opts.group, hosts.flatMap((h) => h.groups));
+    checkGroupName(
+      opts.group,
+      hosts.flatMap((h) => h.groups),
+    );
     return hosts
       .filter((h) => !opts.group || h.groups.includes(opts.group))
       .map((h) => ({

@@ -27,7 +27,15 @@ export async function localHosts(ctx: Context): Promise<AnsibleHost[]> {
       const sandbox = vars.fragctl_sandbox === undefined ? true : vars.fragctl_sandbox === true || vars.fragctl_sandbox === 'true';
       vars.fragctl_sandbox = sandbox;
       vars.deploy_root ??= sandbox ? join(hostsDir(ctx), h.name) : '';
-      return { name: h.name, address: h.address, port: h.port, user: h.user ?? ctx.env.settings.ssh_user, groups: h.groups, vars, connection: 'ssh' as const };
+      return {
+        name: h.name,
+        address: h.address,
+        port: h.port,
+        user: h.user ?? ctx.env.settings.ssh_user,
+        groups: h.groups,
+        vars,
+        connection: 'ssh' as const,
+      };
     });
   }
   if (local?.vagrant) {
@@ -35,8 +43,12 @@ export async function localHosts(ctx: Context): Promise<AnsibleHost[]> {
     const mapping = local.vagrant.groups;
     return machines.map((m) => {
       const groups = mapping
-        ? Object.entries(mapping).filter(([, names]) => names.includes(m.name)).map(([g]) => g)
-        : (GROUPS as readonly string[]).includes(m.name) ? [m.name] : [];
+        ? Object.entries(mapping)
+            .filter(([, names]) => names.includes(m.name))
+            .map(([g]) => g)
+        : (GROUPS as readonly string[]).includes(m.name)
+          ? [m.name]
+          : [];
       const vars: Record<string, unknown> = { fragctl_sandbox: false, deploy_root: '' };
       if (m.identityFile) vars.ansible_ssh_private_key_file = m.identityFile;
       return { name: m.name, address: m.address, port: m.port, user: m.user, groups, vars, connection: 'ssh' as const };

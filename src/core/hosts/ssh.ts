@@ -12,7 +12,10 @@ import { bastionProxyCommand, loopbackHost, refuseEmulatorAddresses } from '../d
 export function parseHostSpec(spec: string): { group: string; index: number } {
   const m = /^([A-Za-z0-9_-]+)(?:\/(\d+))?$/.exec(spec);
   if (!m || (m[2] !== undefined && Number(m[2]) < 1)) {
-    throw new UserError(`"${spec}" is not a host: expected <group> or <group>/<n> (n from 1)`, { hint: 'e.g. fragctl staging ssh app/2', code: 'USAGE' });
+    throw new UserError(`"${spec}" is not a host: expected <group> or <group>/<n> (n from 1)`, {
+      hint: 'e.g. fragctl staging ssh app/2',
+      code: 'USAGE',
+    });
   }
   return { group: m[1]!, index: m[2] ? Number(m[2]) : 1 };
 }
@@ -22,8 +25,16 @@ export async function sshTarget(ctx: Context, spec: string): Promise<SshTarget &
   const knownHostsFile = join(ctx.project.paths.state, 'known_hosts');
   if (ctx.env.platform === 'local') {
     const hosts = await localHosts(ctx);
-    checkGroupName(group, hosts.flatMap((h) => h.groups));
-    const h = pick(hosts.filter((x) => x.groups.includes(group)), index, group, ctx.env.name);
+    checkGroupName(
+      group,
+      hosts.flatMap((h) => h.groups),
+    );
+    const h = pick(
+      hosts.filter((x) => x.groups.includes(group)),
+      index,
+      group,
+      ctx.env.name,
+    );
     const key = typeof h.vars?.ansible_ssh_private_key_file === 'string' ? h.vars.ansible_ssh_private_key_file : checkPrivateKey(ctx);
     return { name: h.name, address: h.address, port: h.port, user: h.user, privateKey: key, knownHostsFile };
   }
@@ -45,10 +56,21 @@ export async function sshTarget(ctx: Context, spec: string): Promise<SshTarget &
     return { name: i.instanceId, address: stand.address, port: stand.port, user: stand.user ?? user, privateKey: key, knownHostsFile };
   }
   if (ctx.env.aws.connection === 'bastion') {
-    return { name: i.instanceId, address: i.privateIp ?? '', user, privateKey: key, knownHostsFile, proxyCommand: bastionProxyCommand(ctx) };
+    return {
+      name: i.instanceId,
+      address: i.privateIp ?? '',
+      user,
+      privateKey: key,
+      knownHostsFile,
+      proxyCommand: bastionProxyCommand(ctx),
+    };
   }
   const address = i.publicDns ?? i.publicIp;
-  if (!address) throw new UserError(`${i.instanceId} has no public address`, { hint: 'set aws.connection: bastion for private hosts', code: 'NO_ADDRESS' });
+  if (!address)
+    throw new UserError(`${i.instanceId} has no public address`, {
+      hint: 'set aws.connection: bastion for private hosts',
+      code: 'NO_ADDRESS',
+    });
   return { name: i.instanceId, address, user, privateKey: key, knownHostsFile };
 }
 
@@ -60,8 +82,13 @@ export async function openSsh(ctx: Context, spec: string, command: string[]): Pr
 }
 
 function pick<T>(list: T[], index: number, group: string, env: string): T {
-  if (list.length === 0) throw new UserError(`group ${group} of ${env} has no running hosts`, { hint: `fragctl ${env} hosts lists them`, code: 'NO_HOSTS' });
+  if (list.length === 0)
+    throw new UserError(`group ${group} of ${env} has no running hosts`, { hint: `fragctl ${env} hosts lists them`, code: 'NO_HOSTS' });
   const h = list[index - 1];
-  if (!h) throw new UserError(`group ${group} has ${list.length} host${list.length > 1 ? 's' : ''}, not ${index}`, { hint: `use ${group}/1 to ${group}/${list.length}`, code: 'NO_HOSTS' });
+  if (!h)
+    throw new UserError(`group ${group} has ${list.length} host${list.length > 1 ? 's' : ''}, not ${index}`, {
+      hint: `use ${group}/1 to ${group}/${list.length}`,
+      code: 'NO_HOSTS',
+    });
   return h;
 }

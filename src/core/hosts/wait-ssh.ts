@@ -24,7 +24,12 @@ export function hostsToProbe(ctx: Pick<Context, 'aws'>, hosts: AnsibleHost[]): A
 export async function waitForSsh(ctx: Context, hosts: AnsibleHost[], opts: { timeoutSec?: number } = {}): Promise<void> {
   const probed = hostsToProbe(ctx, hosts);
   const skipped = hosts.filter((h) => h.connection !== 'local').length - probed.length;
-  if (skipped) info(ctx.io, 'ssh.wait.skip', `not waiting for SSH on ${skipped} host(s): their addresses come from a local AWS endpoint and do not exist`);
+  if (skipped)
+    info(
+      ctx.io,
+      'ssh.wait.skip',
+      `not waiting for SSH on ${skipped} host(s): their addresses come from a local AWS endpoint and do not exist`,
+    );
   if (!probed.length) return;
   const timeoutSec = opts.timeoutSec ?? ctx.env.aws.ssh_wait_timeout;
   const progress = ctx.io.progress(`waiting for SSH on ${probed.map((h) => h.name).join(', ')} (up to ${timeoutSec}s)`);
@@ -41,7 +46,14 @@ function target(ctx: Context, h: AnsibleHost): SshTarget {
   const key = typeof h.vars?.ansible_ssh_private_key_file === 'string' ? h.vars.ansible_ssh_private_key_file : checkPrivateKey(ctx);
   const common = typeof h.vars?.ansible_ssh_common_args === 'string' ? h.vars.ansible_ssh_common_args : '';
   const proxy = /ProxyCommand="([^"]+)"/.exec(common)?.[1] ?? /ProxyCommand=(\S+)/.exec(common)?.[1];
-  return { address: h.address, port: h.port ?? 22, user: h.user, privateKey: key, knownHostsFile: join(ctx.project.paths.state, 'known_hosts'), proxyCommand: proxy };
+  return {
+    address: h.address,
+    port: h.port ?? 22,
+    user: h.user,
+    privateKey: key,
+    knownHostsFile: join(ctx.project.paths.state, 'known_hosts'),
+    proxyCommand: proxy,
+  };
 }
 
 async function waitForHost(ctx: Context, h: AnsibleHost, timeoutSec: number): Promise<void> {
@@ -65,11 +77,23 @@ async function waitForHost(ctx: Context, h: AnsibleHost, timeoutSec: number): Pr
     if (ctx.signal.aborted) break;
     const wait = Math.min(delay(), deadline - Date.now());
     if (wait <= 0) break;
-    await sleep(wait, ctx.signal, () => new InterruptedError(`stopped waiting for SSH on ${where}`, { hint: 'the instance keeps running; run the command again to continue', code: 'WAIT_INTERRUPTED' }));
+    await sleep(
+      wait,
+      ctx.signal,
+      () =>
+        new InterruptedError(`stopped waiting for SSH on ${where}`, {
+          hint: 'the instance keeps running; run the command again to continue',
+          code: 'WAIT_INTERRUPTED',
+        }),
+    );
   }
-  if (ctx.signal.aborted) throw new InterruptedError(`stopped waiting for SSH on ${where}`, { hint: 'run the command again to continue', code: 'WAIT_INTERRUPTED' });
+  if (ctx.signal.aborted)
+    throw new InterruptedError(`stopped waiting for SSH on ${where}`, {
+      hint: 'run the command again to continue',
+      code: 'WAIT_INTERRUPTED',
+    });
   throw new OperationError(`SSH on ${where} did not answer within ${timeoutSec}s: ${why}`, {
-    hint: 'check the security group (port 22 from here or the bastion), the key pair, and the instance\'s console output; raise aws.ssh_wait_timeout for slow boots',
+    hint: "check the security group (port 22 from here or the bastion), the key pair, and the instance's console output; raise aws.ssh_wait_timeout for slow boots",
     code: 'SSH_TIMEOUT',
   });
 }

@@ -23,9 +23,15 @@ export function connectKube(ctx: Context, env: Environment = ctx.env): Promise<K
     client = (async () => {
       const { loadKubeTarget } = await import('../../providers/kube/config.js');
       const target = await loadKubeTarget({ kubeconfig: s.kubeconfig, context: s.context, baseDir: ctx.project.paths.dir });
-      debug(ctx.io, 'kube.target', `Kubernetes API ${target.server} (context ${target.context})`, { server: target.server, context: target.context });
+      debug(ctx.io, 'kube.target', `Kubernetes API ${target.server} (context ${target.context})`, {
+        server: target.server,
+        context: target.context,
+      });
       // One client per run and environment: its retries and waits stop with the run (Ctrl-C).
-      return new KubeClient(target, { signal: ctx.signal, timeoutMs: s.request_timeout ? parseDuration(s.request_timeout, 'kubernetes.request_timeout') : undefined });
+      return new KubeClient(target, {
+        signal: ctx.signal,
+        timeoutMs: s.request_timeout ? parseDuration(s.request_timeout, 'kubernetes.request_timeout') : undefined,
+      });
     })();
     perEnv.set(env.name, client);
   }

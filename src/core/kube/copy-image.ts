@@ -79,12 +79,18 @@ export async function copyImage(src: Repo, dst: Repo, manifest: Manifest): Promi
     }
     const stored = await dst.client.putManifest(dst.path, part.manifest.digest, part.manifest);
     if (stored !== part.manifest.digest) {
-      throw new OperationError(`${dst.name} stored the manifest ${part.manifest.digest} as ${stored}`, { hint: 'the target registry rewrote the manifest: nothing was tagged', code: 'PROMOTE_DIGEST_MISMATCH' });
+      throw new OperationError(`${dst.name} stored the manifest ${part.manifest.digest} as ${stored}`, {
+        hint: 'the target registry rewrote the manifest: nothing was tagged',
+        code: 'PROMOTE_DIGEST_MISMATCH',
+      });
     }
   }
   const check = await dst.client.digest(dst.path, manifest.digest);
   if (check !== manifest.digest) {
-    throw new OperationError(`${dst.name}@${manifest.digest} reads back as ${check ?? '(missing)'}`, { hint: 'the copy did not arrive intact: nothing was tagged', code: 'PROMOTE_DIGEST_MISMATCH' });
+    throw new OperationError(`${dst.name}@${manifest.digest} reads back as ${check ?? '(missing)'}`, {
+      hint: 'the copy did not arrive intact: nothing was tagged',
+      code: 'PROMOTE_DIGEST_MISMATCH',
+    });
   }
   return report;
 }

@@ -56,12 +56,46 @@ export async function deployKube(ctx: Context, options: DeployOptions = {}): Pro
     return { ...base, url: stack.url, secretsCreated: [], dryRun: await planRendered(ctx, s, rendered.manifests, options.forceConflicts) };
   }
   try {
-    const out = await releaseTemplates(ctx, s, { verb: 'deploy', image, registryDigest, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, atomic: options.atomic, force: options.forceConflicts }, rendered);
+    const out = await releaseTemplates(
+      ctx,
+      s,
+      {
+        verb: 'deploy',
+        image,
+        registryDigest,
+        timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        atomic: options.atomic,
+        force: options.forceConflicts,
+      },
+      rendered,
+    );
     const url = out.url ?? stack.url;
-    success(ctx.io, 'kube.deployed', `${shownTag(image)} is served at ${url} from namespace ${stack.namespace} (release ${out.release.version})`, { namespace: stack.namespace, url });
-    touched(ctx, s.api, { platform: 'kubernetes', namespace: stack.namespace, objects, pruned: out.pruned, secretsCreated: out.secretsCreated, revision: out.release.version, adopted: s.adopting || undefined });
+    success(
+      ctx.io,
+      'kube.deployed',
+      `${shownTag(image)} is served at ${url} from namespace ${stack.namespace} (release ${out.release.version})`,
+      { namespace: stack.namespace, url },
+    );
+    touched(ctx, s.api, {
+      platform: 'kubernetes',
+      namespace: stack.namespace,
+      objects,
+      pruned: out.pruned,
+      secretsCreated: out.secretsCreated,
+      revision: out.release.version,
+      adopted: s.adopting || undefined,
+    });
     const digest = image.digest ?? out.release.images.find((i) => i.image === formatImage(image))?.digest;
-    return { ...base, url, digest, revision: out.release.version, images: out.release.images, secretsCreated: out.secretsCreated, pruned: out.pruned, ...(s.adopting ? { adopted: true } : {}) };
+    return {
+      ...base,
+      url,
+      digest,
+      revision: out.release.version,
+      images: out.release.images,
+      secretsCreated: out.secretsCreated,
+      pruned: out.pruned,
+      ...(s.adopting ? { adopted: true } : {}),
+    };
   } catch (e) {
     touched(ctx, s.api, { platform: 'kubernetes', namespace: stack.namespace, failed: true });
     throw e;

@@ -47,11 +47,22 @@ export async function renderJob(ctx: Context, stack: KubeStack, j: JobTemplate):
   const template = spec.template ?? {};
   return {
     ...job,
-    metadata: { ...job.metadata, name: j.name, namespace: stack.namespace, labels: { ...job.metadata.labels, ...stack.labels, [TASK_LABEL]: j.task } },
+    metadata: {
+      ...job.metadata,
+      name: j.name,
+      namespace: stack.namespace,
+      labels: { ...job.metadata.labels, ...stack.labels, [TASK_LABEL]: j.task },
+    },
     spec: {
       backoffLimit: 0,
       ...spec,
-      template: { ...template, metadata: { ...template.metadata, labels: { ...template.metadata?.labels, ...stack.labels, [TASK_LABEL]: j.task, [JOB_LABEL]: j.name } } },
+      template: {
+        ...template,
+        metadata: {
+          ...template.metadata,
+          labels: { ...template.metadata?.labels, ...stack.labels, [TASK_LABEL]: j.task, [JOB_LABEL]: j.name },
+        },
+      },
     },
   };
 }
@@ -71,7 +82,10 @@ export function cronJobOf(job: Manifest, name: string, schedule: string): Manife
       concurrencyPolicy: 'Forbid',
       successfulJobsHistoryLimit: 3,
       failedJobsHistoryLimit: 3,
-      jobTemplate: { metadata: { labels }, spec: { ...job.spec, template: { ...spec.template, metadata: { ...spec.template.metadata, labels: podLabels } } } },
+      jobTemplate: {
+        metadata: { labels },
+        spec: { ...job.spec, template: { ...spec.template, metadata: { ...spec.template.metadata, labels: podLabels } } },
+      },
     },
   };
 }

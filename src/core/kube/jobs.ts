@@ -44,19 +44,34 @@ export interface JobOutcome {
   seconds: number;
 }
 
-export async function runJob(ctx: Context, api: KubeClient, namespace: string, manifest: Manifest, timeoutMs: number, what: string): Promise<JobOutcome> {
+export async function runJob(
+  ctx: Context,
+  api: KubeClient,
+  namespace: string,
+  manifest: Manifest,
+  timeoutMs: number,
+  what: string,
+): Promise<JobOutcome> {
   const started = Date.now();
   const progress = ctx.io.progress(`${what}: job ${manifest.metadata.name} started`);
   await api.create(manifest);
   const result = await watchUntil(ctx, api, 'Job', namespace, manifest.metadata.name, timeoutMs, (job) => {
-    if (!job) throw new OperationError(`job ${manifest.metadata.name} was deleted while fragctl waited for it`, { hint: 'someone removed it (load --replace?)', code: 'JOB_GONE' });
+    if (!job)
+      throw new OperationError(`job ${manifest.metadata.name} was deleted while fragctl waited for it`, {
+        hint: 'someone removed it (load --replace?)',
+        code: 'JOB_GONE',
+      });
     const st = job.status as { active?: number; succeeded?: number; failed?: number } | undefined;
     progress.update(`${what}: job ${manifest.metadata.name} ${jobState(job)} (active ${st?.active ?? 0}, failed ${st?.failed ?? 0})`);
     return jobState(job) !== 'active';
   });
   if (!result.done) {
     progress.fail(`${what}: job ${manifest.metadata.name} still running`);
-    if (ctx.signal.aborted) throw new InterruptedError(`stopped waiting for job ${manifest.metadata.name}; it goes on in the cluster`, { hint: 'fragctl <env> status shows it', code: 'WAIT_INTERRUPTED' });
+    if (ctx.signal.aborted)
+      throw new InterruptedError(`stopped waiting for job ${manifest.metadata.name}; it goes on in the cluster`, {
+        hint: 'fragctl <env> status shows it',
+        code: 'WAIT_INTERRUPTED',
+      });
     throw new OperationError(`${what}: job ${manifest.metadata.name} did not finish within ${Math.round(timeoutMs / 1000)} s`, {
       hint: `it goes on in the cluster: kubectl -n ${namespace} logs -l ${JOB_LABEL}=${manifest.metadata.name} -f`,
       code: 'JOB_TIMEOUT',
@@ -66,16 +81,27 @@ export async function runJob(ctx: Context, api: KubeClient, namespace: string, m
   const pods = (await api.list('Pod', namespace, { labelSelector: `${JOB_LABEL}=${manifest.metadata.name}` })).items;
   const pod = pods.sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '')).at(-1);
   const logs = pod ? (await api.podLog(namespace, pod.metadata.name, 20)).split('\n').filter((l) => l !== '') : [];
-  const outcome = { job: manifest.metadata.name, state, pod: pod?.metadata.name, logs, seconds: Math.round((Date.now() - started) / 100) / 10 };
+  const outcome = {
+    job: manifest.metadata.name,
+    state,
+    pod: pod?.metadata.name,
+    logs,
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+  };
   if (state === 'failed') {
     progress.fail(`${what}: job ${manifest.metadata.name} failed`);
-    const failed = ((result.object!.status?.conditions ?? []) as Array<{ type: string; status: string; reason?: string; message?: string }>).find((c) => c.type === 'Failed' && c.status === 'True');
+    const failed = (
+      (result.object!.status?.conditions ?? []) as Array<{ type: string; status: string; reason?: string; message?: string }>
+    ).find((c) => c.type === 'Failed' && c.status === 'True');
     const why = failed?.reason ? `: ${failed.reason}${failed.message ? ` (${failed.message})` : ''}` : '';
-    throw new OperationError(`${what} failed: job ${manifest.metadata.name}${pod ? ` (pod ${pod.metadata.name})` : ''}${why}; last log lines below`, {
-      hint: `kubectl -n ${namespace} logs ${pod?.metadata.name ?? `-l ${JOB_LABEL}=${manifest.metadata.name}`} shows the whole log`,
-      code: 'JOB_FAILED',
-      details: logs.length ? logs : ['(the pod left no log)'],
-    });
+    throw new OperationError(
+      `${what} failed: job ${manifest.metadata.name}${pod ? ` (pod ${pod.metadata.name})` : ''}${why}; last log lines below`,
+      {
+        hint: `kubectl -n ${namespace} logs ${pod?.metadata.name ?? `-l ${JOB_LABEL}=${manifest.metadata.name}`} shows the whole log`,
+        code: 'JOB_FAILED',
+        details: logs.length ? logs : ['(the pod left no log)'],
+      },
+    );
   }
   progress.succeed(`${what}: job ${manifest.metadata.name} succeeded in ${outcome.seconds} s`);
   return outcome;

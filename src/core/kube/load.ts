@@ -31,8 +31,10 @@ const TASK = 'loader';
 
 export async function loadData(ctx: Context, options: LoadOptions): Promise<LoadResult> {
   const type = options.type ?? (options.origin.startsWith('s3://') ? 's3' : 'nfs');
-  if (!['nfs', 's3'].includes(type)) throw new UserError(`--type ${type}: expected nfs or s3`, { hint: 'nfs reads a mounted path, s3 an s3:// URL', code: 'USAGE' });
-  if (!options.origin.trim()) throw new UserError('--origin is empty', { hint: 'give the path (nfs) or s3:// URL (s3) of the data', code: 'USAGE' });
+  if (!['nfs', 's3'].includes(type))
+    throw new UserError(`--type ${type}: expected nfs or s3`, { hint: 'nfs reads a mounted path, s3 an s3:// URL', code: 'USAGE' });
+  if (!options.origin.trim())
+    throw new UserError('--origin is empty', { hint: 'give the path (nfs) or s3:// URL (s3) of the data', code: 'USAGE' });
   if (type === 's3' && !options.origin.startsWith('s3://')) {
     throw new UserError(`--origin ${options.origin} is not an s3:// URL`, { hint: 'for --type s3 give s3://bucket/prefix', code: 'USAGE' });
   }
@@ -53,7 +55,13 @@ export async function loadData(ctx: Context, options: LoadOptions): Promise<Load
   }
   // Rendered before anything is deleted: a template error changes nothing.
   const name = jobName(TASK);
-  const manifest = await renderJob(ctx, stack, { template: 'loader', task: TASK, name, image, vars: { loader_data_origin: options.origin, loader_type: type } });
+  const manifest = await renderJob(ctx, stack, {
+    template: 'loader',
+    task: TASK,
+    name,
+    image,
+    vars: { loader_data_origin: options.origin, loader_type: type },
+  });
   const replaced: string[] = [];
   for (const j of active) {
     info(ctx.io, 'kube.loader.replaced', `deleting the running loader ${j.metadata.name} (--replace)`);

@@ -35,13 +35,25 @@ async function dryRun(api: KubeClient, m: Manifest, force?: boolean): Promise<Ku
     return await api.apply(m, { dryRun: true, force });
   } catch (e) {
     if (!(e instanceof KubeApiError)) throw e;
-    if (e.code === 'KUBE_CONFLICT') return { action: 'conflict', reason: e.conflicts.map((c) => `${c.field} (managed by "${c.manager}")`).join(', ') };
-    if (e.code === 'KUBE_INVALID') return { action: 'invalid', reason: e.invalidFields.map((f) => `${f.field ? `${f.field}: ` : ''}${f.message}`).join('; ') || e.message };
+    if (e.code === 'KUBE_CONFLICT')
+      return { action: 'conflict', reason: e.conflicts.map((c) => `${c.field} (managed by "${c.manager}")`).join(', ') };
+    if (e.code === 'KUBE_INVALID')
+      return {
+        action: 'invalid',
+        reason: e.invalidFields.map((f) => `${f.field ? `${f.field}: ` : ''}${f.message}`).join('; ') || e.message,
+      };
     throw e;
   }
 }
 
-const IGNORED = new Set(['status', 'metadata.resourceVersion', 'metadata.managedFields', 'metadata.generation', 'metadata.creationTimestamp', 'metadata.uid']);
+const IGNORED = new Set([
+  'status',
+  'metadata.resourceVersion',
+  'metadata.managedFields',
+  'metadata.generation',
+  'metadata.creationTimestamp',
+  'metadata.uid',
+]);
 
 /** Leaf paths of an object (arrays indexed), without what the server sets on every write. */
 export function flatten(v: unknown, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
@@ -71,7 +83,9 @@ export function diffObjects(before: KubeObject, after: KubeObject): FieldChange[
 
 export async function planRendered(_ctx: Context, s: OpenStack, manifests: Manifest[], force?: boolean): Promise<PlanItem[]> {
   const { api, stack } = s;
-  const items: PlanItem[] = [{ kind: 'Namespace', name: stack.namespace, action: s.namespace ? (s.adopting ? 'update' : 'unchanged') : 'create' }];
+  const items: PlanItem[] = [
+    { kind: 'Namespace', name: stack.namespace, action: s.namespace ? (s.adopting ? 'update' : 'unchanged') : 'create' },
+  ];
   const gone = (s.history.at(-1)?.manifests ?? []).filter((m) => !manifests.some((n) => objectKey(n) === objectKey(m)));
   if (!s.namespace) {
     // Without the namespace a namespaced dry run cannot be answered: everything is new.
@@ -89,7 +103,12 @@ export async function planRendered(_ctx: Context, s: OpenStack, manifests: Manif
       continue;
     }
     const changes = diffObjects(before, after);
-    items.push({ kind: m.kind, name: m.metadata.name, action: changes.length ? 'update' : 'unchanged', ...(changes.length ? { changes } : {}) });
+    items.push({
+      kind: m.kind,
+      name: m.metadata.name,
+      action: changes.length ? 'update' : 'unchanged',
+      ...(changes.length ? { changes } : {}),
+    });
   }
   for (const m of gone) items.push({ kind: m.kind, name: m.metadata.name, action: 'delete' });
   return items;

@@ -41,24 +41,32 @@ export function checkSchedule(schedule: string): void {
   const fields = schedule.trim().split(/\s+/);
   const named = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(schedule.trim());
   if (!named && (fields.length !== 5 || !fields.every((f) => CRON_FIELD.test(f) || /^[A-Za-z]{3}(-[A-Za-z]{3})?$/.test(f)))) {
-    throw new UserError(`--schedule "${schedule}" is not a cron schedule`, { hint: 'five fields: minute hour day-of-month month day-of-week, e.g. "0 3 * * *", or @daily', code: 'USAGE' });
+    throw new UserError(`--schedule "${schedule}" is not a cron schedule`, {
+      hint: 'five fields: minute hour day-of-month month day-of-week, e.g. "0 3 * * *", or @daily',
+      code: 'USAGE',
+    });
   }
 }
 
 export async function replicate(ctx: Context, o: ReplicateOptions): Promise<ReplicateResult> {
-  if (o.what !== 'db' && o.what !== 'media') throw new UserError(`cannot replicate "${o.what}"`, { hint: 'replicate db or replicate media', code: 'USAGE' });
+  if (o.what !== 'db' && o.what !== 'media')
+    throw new UserError(`cannot replicate "${o.what}"`, { hint: 'replicate db or replicate media', code: 'USAGE' });
   const what = o.what;
   if (o.schedule !== undefined) checkSchedule(o.schedule);
   if (ctx.env.protected) {
     throw new UserError(`refusing to replicate into ${ctx.env.name}: it is a protected environment`, {
-      hint: 'replication overwrites the target\'s data; replicate from the protected environment into another one instead',
+      hint: "replication overwrites the target's data; replicate from the protected environment into another one instead",
       code: 'ENV_PROTECTED',
     });
   }
-  if (o.from === ctx.env.name) throw new UserError('--from names this same environment', { hint: 'give the environment to copy from', code: 'USAGE' });
+  if (o.from === ctx.env.name)
+    throw new UserError('--from names this same environment', { hint: 'give the environment to copy from', code: 'USAGE' });
   const sourceEnv = loadEnvironment(ctx.project, o.from);
   if (sourceEnv.platform !== 'kubernetes') {
-    throw new UserError(`--from ${o.from} is a ${sourceEnv.platform} environment`, { hint: 'replicate copies between Kubernetes environments', code: 'USAGE' });
+    throw new UserError(`--from ${o.from} is a ${sourceEnv.platform} environment`, {
+      hint: 'replicate copies between Kubernetes environments',
+      code: 'USAGE',
+    });
   }
   const target = await openStack(ctx);
   const stack = target.stack;
@@ -67,16 +75,27 @@ export async function replicate(ctx: Context, o: ReplicateOptions): Promise<Repl
   const srcApi = await connectKube(ctx, sourceEnv);
   const srcReleases = (await managedNamespace(srcApi, source)) ? await listReleases(srcApi, source.namespace, source.env) : [];
   const srcRelease = [...srcReleases].reverse().find((r) => r.status === 'deployed') ?? srcReleases.at(-1);
-  if (!srcRelease) throw new UserError(`${o.from} is not deployed (no release in namespace ${source.namespace})`, { hint: 'deploy the source first', code: 'KUBE_NOT_DEPLOYED' });
+  if (!srcRelease)
+    throw new UserError(`${o.from} is not deployed (no release in namespace ${source.namespace})`, {
+      hint: 'deploy the source first',
+      code: 'KUBE_NOT_DEPLOYED',
+    });
   const mine = await runningStackImage(target.api, stack.namespace, targetRelease);
   const theirs = await runningStackImage(srcApi, source.namespace, srcRelease);
   const show = (r: typeof mine) => `${r.image ?? '?'}${r.digest ? ` (${r.digest})` : ' (digest unknown)'}`;
   const verdict = sameBuild(mine, theirs);
   if (verdict === 'unknown-same-ref') {
-    warn(ctx.io, 'kube.replicate.no-digest', `the pods report no image digest; both stacks run ${mine.image}, a fixed tag, taken as the same build`);
+    warn(
+      ctx.io,
+      'kube.replicate.no-digest',
+      `the pods report no image digest; both stacks run ${mine.image}, a fixed tag, taken as the same build`,
+    );
   } else if (verdict !== 'same' && !o.allowVersionMismatch) {
     throw new UserError(`${ctx.env.name} runs ${show(mine)} but ${o.from} runs ${show(theirs)}: the data may not fit this version`, {
-      hint: verdict === 'different' ? 'version-change one of them first, or pass --allow-version-mismatch' : 'without digests the two cannot be compared (a moving tag, or two references); pass --allow-version-mismatch if you know they match',
+      hint:
+        verdict === 'different'
+          ? 'version-change one of them first, or pass --allow-version-mismatch'
+          : 'without digests the two cannot be compared (a moving tag, or two references); pass --allow-version-mismatch if you know they match',
       code: 'VERSION_MISMATCH',
     });
   }
@@ -88,7 +107,13 @@ export async function replicate(ctx: Context, o: ReplicateOptions): Promise<Repl
     task,
     name,
     image: runningImage,
-    vars: { source_env: o.from, source_namespace: source.namespace, source_database_host: `postgres.${source.namespace}.svc`, source_url: source.url, ...(o.schedule !== undefined ? { schedule: o.schedule } : {}) },
+    vars: {
+      source_env: o.from,
+      source_namespace: source.namespace,
+      source_database_host: `postgres.${source.namespace}.svc`,
+      source_url: source.url,
+      ...(o.schedule !== undefined ? { schedule: o.schedule } : {}),
+    },
   });
   const base = { env: stack.env, namespace: stack.namespace, what, from: o.from, sourceNamespace: source.namespace } as const;
   const api = target.api;

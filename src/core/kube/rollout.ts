@@ -45,8 +45,13 @@ export function rolloutState(sts: KubeObject): RolloutState {
   const partition = spec.updateStrategy?.rollingUpdate?.partition ?? 0;
   if (partition > 0 && st.updateRevision !== st.currentRevision) {
     const target = Math.max(want - partition, 0);
-    if (updated < target) return { done: false, message: `${name}: ${updated}/${target} pods updated above partition ${partition}, ${ready}/${want} ready` };
-    return { done: true, partition, message: `${name}: partitioned rollout complete: ${updated} of ${want} pods at revision ${st.updateRevision ?? '?'}; ${want - target} below partition ${partition} stay at ${st.currentRevision ?? '?'}` };
+    if (updated < target)
+      return { done: false, message: `${name}: ${updated}/${target} pods updated above partition ${partition}, ${ready}/${want} ready` };
+    return {
+      done: true,
+      partition,
+      message: `${name}: partitioned rollout complete: ${updated} of ${want} pods at revision ${st.updateRevision ?? '?'}; ${want - target} below partition ${partition} stay at ${st.currentRevision ?? '?'}`,
+    };
   }
   if (st.updateRevision !== st.currentRevision) {
     return { done: false, message: `${name}: ${updated}/${want} pods at revision ${st.updateRevision ?? '?'}, ${ready}/${want} ready` };
@@ -61,31 +66,65 @@ export interface RolloutOptions {
   initial?: KubeObject;
 }
 
-export async function waitForRollout(ctx: Context, api: KubeClient, namespace: string, name: string, options: RolloutOptions): Promise<KubeObject> {
+export async function waitForRollout(
+  ctx: Context,
+  api: KubeClient,
+  namespace: string,
+  name: string,
+  options: RolloutOptions,
+): Promise<KubeObject> {
   const started = Date.now();
-  const result = await watchUntil(ctx, api, 'StatefulSet', namespace, name, options.timeoutMs, (sts) => {
-    if (!sts) throw new OperationError(`statefulset ${name} in ${namespace} disappeared during the rollout`, { hint: 'someone deleted it; run deploy again', code: 'ROLLOUT_GONE' });
-    const state = rolloutState(sts);
-    options.progress?.update(state.message);
-    return state.done;
-  }, options.initial);
+  const result = await watchUntil(
+    ctx,
+    api,
+    'StatefulSet',
+    namespace,
+    name,
+    options.timeoutMs,
+    (sts) => {
+      if (!sts)
+        throw new OperationError(`statefulset ${name} in ${namespace} disappeared during the rollout`, {
+          hint: 'someone deleted it; run deploy again',
+          code: 'ROLLOUT_GONE',
+        });
+      const state = rolloutState(sts);
+      options.progress?.update(state.message);
+      return state.done;
+    },
+    options.initial,
+  );
   if (result.done) {
     const final = rolloutState(result.object!);
     if (final.partition) {
       const patch = `kubectl -n ${namespace} patch statefulset ${name} -p '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}}'`;
-      warn(ctx.io, 'kube.rollout.partitioned', `${final.message}; to roll the rest: ${patch}`, { namespace, name, partition: final.partition });
+      warn(ctx.io, 'kube.rollout.partitioned', `${final.message}; to roll the rest: ${patch}`, {
+        namespace,
+        name,
+        partition: final.partition,
+      });
     }
     debug(ctx.io, 'rollout.done', `${name} rolled out in ${Date.now() - started} ms`, { namespace, name, ms: Date.now() - started });
     return result.object!;
   }
-  if (ctx.signal.aborted) throw new InterruptedError(`stopped waiting for ${name} in ${namespace}; the rollout goes on in the cluster`, { hint: 'fragctl <env> status shows where it is', code: 'WAIT_INTERRUPTED' });
+  if (ctx.signal.aborted)
+    throw new InterruptedError(`stopped waiting for ${name} in ${namespace}; the rollout goes on in the cluster`, {
+      hint: 'fragctl <env> status shows where it is',
+      code: 'WAIT_INTERRUPTED',
+    });
   const stuck = await stuckPod(api, namespace, result.object);
   const state = result.object ? rolloutState(result.object).message : `${name}: no status`;
-  throw new OperationError(`rollout of ${name} in ${namespace} did not finish within ${Math.round(options.timeoutMs / 1000)} s (${state})${stuck ? `: pod ${stuck.pod} is stuck: ${stuck.reason}` : ''}`, {
-    hint: stuck?.hint ?? (stuck ? `kubectl -n ${namespace} describe pod ${stuck.pod}; fragctl <env> rollback returns to the previous tag` : `kubectl -n ${namespace} get pods; fragctl <env> rollback returns to the previous tag`),
-    code: 'ROLLOUT_TIMEOUT',
-    details: stuck?.message ? [stuck.message] : [],
-  });
+  throw new OperationError(
+    `rollout of ${name} in ${namespace} did not finish within ${Math.round(options.timeoutMs / 1000)} s (${state})${stuck ? `: pod ${stuck.pod} is stuck: ${stuck.reason}` : ''}`,
+    {
+      hint:
+        stuck?.hint ??
+        (stuck
+          ? `kubectl -n ${namespace} describe pod ${stuck.pod}; fragctl <env> rollback returns to the previous tag`
+          : `kubectl -n ${namespace} get pods; fragctl <env> rollback returns to the previous tag`),
+      code: 'ROLLOUT_TIMEOUT',
+      details: stuck?.message ? [stuck.message] : [],
+    },
+  );
 }
 
 interface Stuck {
@@ -98,13 +137,19 @@ interface Stuck {
 interface PodStatus {
   phase?: string;
   conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
-  containerStatuses?: Array<{ name: string; ready?: boolean; state?: Record<string, { reason?: string; message?: string; exitCode?: number } | undefined> }>;
+  containerStatuses?: Array<{
+    name: string;
+    ready?: boolean;
+    state?: Record<string, { reason?: string; message?: string; exitCode?: number } | undefined>;
+  }>;
 }
 
 /** The first pod of the StatefulSet that is not ready, with the reason Kubernetes gives. */
 export async function stuckPod(api: KubeClient, namespace: string, sts: KubeObject | undefined): Promise<Stuck | undefined> {
   const labels = ((sts?.spec?.selector ?? {}) as { matchLabels?: Record<string, string> }).matchLabels ?? {};
-  const selector = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   const pods = (await api.list('Pod', namespace, { labelSelector: selector })).items;
   const notReady = pods
     .filter((p) => !((p.status as PodStatus | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'))
@@ -114,20 +159,35 @@ export async function stuckPod(api: KubeClient, namespace: string, sts: KubeObje
   const reason = podReason(pod);
   if (reason.reason === 'Unschedulable') {
     const claim = await pendingClaim(api, namespace, pod);
-    if (claim) return { pod: pod.metadata.name, ...claim, hint: `kubectl -n ${namespace} describe pvc ${claim.claim}: the storage class's provisioner must run and be able to give the claim's access mode; or choose another class (storage_class in the environment)` };
+    if (claim)
+      return {
+        pod: pod.metadata.name,
+        ...claim,
+        hint: `kubectl -n ${namespace} describe pvc ${claim.claim}: the storage class's provisioner must run and be able to give the claim's access mode; or choose another class (storage_class in the environment)`,
+      };
   }
   return { pod: pod.metadata.name, ...reason };
 }
 
 /** The first claim of the pod that is not bound, with what the volume controller last said of it. */
-async function pendingClaim(api: KubeClient, namespace: string, pod: KubeObject): Promise<{ claim: string; reason: string; message?: string } | undefined> {
+async function pendingClaim(
+  api: KubeClient,
+  namespace: string,
+  pod: KubeObject,
+): Promise<{ claim: string; reason: string; message?: string } | undefined> {
   const volumes = ((pod.spec ?? {}) as { volumes?: Array<{ persistentVolumeClaim?: { claimName: string } }> }).volumes ?? [];
   for (const name of volumes.map((v) => v.persistentVolumeClaim?.claimName).filter((n): n is string => !!n)) {
     const claim = await api.get('PersistentVolumeClaim', name, namespace);
     const phase = ((claim?.status ?? {}) as { phase?: string }).phase ?? 'missing';
     if (phase === 'Bound') continue;
-    const events = (await api.list('Event', namespace, { fieldSelector: `involvedObject.kind=PersistentVolumeClaim,involvedObject.name=${name}` })).items;
-    const last = events.sort((a, b) => asText(a.lastTimestamp ?? a.metadata.creationTimestamp).localeCompare(asText(b.lastTimestamp ?? b.metadata.creationTimestamp))).at(-1);
+    const events = (
+      await api.list('Event', namespace, { fieldSelector: `involvedObject.kind=PersistentVolumeClaim,involvedObject.name=${name}` })
+    ).items;
+    const last = events
+      .sort((a, b) =>
+        asText(a.lastTimestamp ?? a.metadata.creationTimestamp).localeCompare(asText(b.lastTimestamp ?? b.metadata.creationTimestamp)),
+      )
+      .at(-1);
     const storageClass = ((claim?.spec ?? {}) as { storageClassName?: string }).storageClassName;
     return {
       claim: name,

@@ -33,6 +33,7 @@ export async function runningStackImage(api: KubeClient, namespace: string, rele
  */
 export function sameBuild(a: Running, b: Running): 'same' | 'different' | 'unknown-same-ref' | 'unknown' {
   if (a.digest && b.digest) return a.digest === b.digest ? 'same' : 'different';
-  if (!a.digest && !b.digest && a.image && a.image === b.image && !MOVING_TAGS.includes(parseImageRef(a.image).tag ?? 'latest')) return 'unknown-same-ref';
+  if (!a.digest && !b.digest && a.image && a.image === b.image && !MOVING_TAGS.includes(parseImageRef(a.image).tag ?? 'latest'))
+    return 'unknown-same-ref';
   return 'unknown';
 }

@@ -25,7 +25,13 @@ export function secretManifest(stack: KubeStack, name: string, keys: string[]): 
     registerSecret(value);
     data[k] = value;
   }
-  return { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name, namespace: stack.namespace, labels: stack.labels }, stringData: data };
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: { name, namespace: stack.namespace, labels: stack.labels },
+    stringData: data,
+  };
 }
 
 /** Creates the missing secrets; returns the names created. Existing ones are read only to redact their values. */

@@ -91,7 +91,13 @@ export function resolveStack(env: Environment): KubeStack {
     host = `${app}-${env.name}.${s.domain}`;
   }
   // namespace and host may be patterns, so that existing names (stack-alice-shop) can be followed.
-  const names = { user: user ?? (s.namespace?.includes('user') || s.host?.includes('user') ? operatorName(s) : ''), stack_name: stack ?? s.stack ?? env.name, env_name: env.name, app_name: app, domain: s.domain };
+  const names = {
+    user: user ?? (s.namespace?.includes('user') || s.host?.includes('user') ? operatorName(s) : ''),
+    stack_name: stack ?? s.stack ?? env.name,
+    env_name: env.name,
+    app_name: app,
+    domain: s.domain,
+  };
   if (s.namespace) namespace = renderPattern(s.namespace, 'kubernetes.namespace', names);
   if (s.host) host = renderPattern(s.host, 'kubernetes.host', names);
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63) {

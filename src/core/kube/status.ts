@@ -34,7 +34,15 @@ function workload(kind: string, obj: KubeObject): WorkloadStatus {
   const spec = obj.spec as { replicas?: number; template?: { spec?: { containers?: Array<{ image?: string }> } } };
   const st = (obj.status ?? {}) as { readyReplicas?: number; numberReady?: number };
   const state = workloadState(kind, obj);
-  return { kind, name: obj.metadata.name, image: spec.template?.spec?.containers?.[0]?.image, replicas: spec.replicas ?? 1, ready: st.readyReplicas ?? st.numberReady ?? 0, rolledOut: state.done, message: state.message };
+  return {
+    kind,
+    name: obj.metadata.name,
+    image: spec.template?.spec?.containers?.[0]?.image,
+    replicas: spec.replicas ?? 1,
+    ready: st.readyReplicas ?? st.numberReady ?? 0,
+    rolledOut: state.done,
+    message: state.message,
+  };
 }
 
 export async function kubeStatus(ctx: Context): Promise<KubeStatus> {

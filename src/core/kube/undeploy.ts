@@ -35,7 +35,11 @@ export async function undeployKube(ctx: Context, o: UndeployOptions = {}): Promi
     message: `Delete namespace ${stack.namespace} of ${ctx.env.name} with everything in it (database and media volumes included)?`,
     typeToConfirm: stack.namespace,
   });
-  if (!ok) throw new DeclinedError('undeploy cancelled: nothing was deleted', { hint: `type ${stack.namespace} exactly to confirm`, code: 'DECLINED' });
+  if (!ok)
+    throw new DeclinedError('undeploy cancelled: nothing was deleted', {
+      hint: `type ${stack.namespace} exactly to confirm`,
+      code: 'DECLINED',
+    });
   const progress = ctx.io.progress(`deleting namespace ${stack.namespace}`);
   await api.delete('Namespace', stack.namespace);
   const gone = await watchUntil(ctx, api, 'Namespace', undefined, stack.namespace, o.timeoutMs ?? 5 * 60_000, (obj) => obj === undefined);

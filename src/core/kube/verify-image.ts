@@ -14,7 +14,10 @@ import type { Context } from '../context.js';
 /** Where an image's manifests are asked: its registry's API and the repository path there. */
 export function registryOf(stack: KubeStack, image: ContainerImageRef): { baseUrl: string; path: string } {
   if (stack.registry && (!image.host || stack.image === image.repository)) {
-    return { baseUrl: /^https?:\/\//.test(stack.registry) ? stack.registry.replace(/\/+$/, '') : `https://${stack.registry}`, path: image.path };
+    return {
+      baseUrl: /^https?:\/\//.test(stack.registry) ? stack.registry.replace(/\/+$/, '') : `https://${stack.registry}`,
+      path: image.path,
+    };
   }
   const host = image.host ?? 'docker.io';
   if (host === 'docker.io' || host === 'index.docker.io') {
@@ -53,10 +56,15 @@ export async function verifyImage(stack: KubeStack, image: ContainerImageRef): P
   }
   if (digest) return digest;
   const tags = await registry.listTags(path).catch(() => []);
-  throw new UserError(`image ${formatImage(image)} not found: the registry ${baseUrl} has no ${image.digest ? 'manifest' : 'tag'} ${ref} in ${path}`, {
-    hint: tags.length ? `existing tags: ${recentTags(tags).join(', ')}${tags.length > 5 ? ` (${tags.length} in all)` : ''}` : `the repository ${path} has no tags: push the image first`,
-    code: 'IMAGE_NOT_FOUND',
-  });
+  throw new UserError(
+    `image ${formatImage(image)} not found: the registry ${baseUrl} has no ${image.digest ? 'manifest' : 'tag'} ${ref} in ${path}`,
+    {
+      hint: tags.length
+        ? `existing tags: ${recentTags(tags).join(', ')}${tags.length > 5 ? ` (${tags.length} in all)` : ''}`
+        : `the repository ${path} has no tags: push the image first`,
+      code: 'IMAGE_NOT_FOUND',
+    },
+  );
 }
 
 /**

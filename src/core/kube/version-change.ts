@@ -41,7 +41,11 @@ export async function versionChange(ctx: Context, options: VersionChangeOptions 
   const current = requireDeployed(s);
   const base = releaseImage(current) ?? parseImageRef(s.stack.image);
   const image = options.tag !== undefined ? { ...base, tag: options.tag, digest: undefined } : base;
-  if (!image.tag && !image.digest) throw new UserError(`release ${current.version} of ${s.stack.env} ran an image without a tag`, { hint: 'pass --tag TAG', code: 'IMAGE_TAG' });
+  if (!image.tag && !image.digest)
+    throw new UserError(`release ${current.version} of ${s.stack.env} ran an image without a tag`, {
+      hint: 'pass --tag TAG',
+      code: 'IMAGE_TAG',
+    });
   // Before anything changes: a tag the registry does not have would only end in ImagePullBackOff.
   const registryDigest = await verifyImage(s.stack, image);
   const wait = options.wait ?? true;
@@ -55,7 +59,12 @@ export async function versionChange(ctx: Context, options: VersionChangeOptions 
     force: options.forceConflicts,
     onlyChanged: true,
   });
-  touched(ctx, s.api, { platform: 'kubernetes', namespace: s.stack.namespace, objects: out.rendered.restarted, revision: out.release.version });
+  touched(ctx, s.api, {
+    platform: 'kubernetes',
+    namespace: s.stack.namespace,
+    objects: out.rendered.restarted,
+    revision: out.release.version,
+  });
   return {
     env: s.stack.env,
     namespace: s.stack.namespace,

@@ -19,7 +19,9 @@ export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
 export const isWorkload = (m: Pick<Manifest, 'kind' | 'metadata'>): boolean =>
   WORKLOAD_KINDS.includes(m.kind) || (m.kind === 'Job' && m.metadata.annotations?.[DEPLOY_JOB] === 'true');
 
-type Status = Record<string, number | undefined> & { conditions?: Array<{ type: string; status: string; reason?: string; message?: string }> };
+type Status = Record<string, number | undefined> & {
+  conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
+};
 
 function observed(obj: KubeObject): boolean {
   const st = (obj.status ?? {}) as Status;
@@ -34,7 +36,12 @@ export function workloadState(kind: string, obj: KubeObject): RolloutState & { f
     const cond = (st.conditions ?? []).filter((c) => c.status === 'True');
     if (cond.some((c) => c.type === 'Complete')) return { done: true, message: `${name}: complete` };
     const failed = cond.find((c) => c.type === 'Failed');
-    if (failed) return { done: false, failed: true, message: `${name}: failed (${failed.reason ?? 'Failed'}${failed.message ? `: ${failed.message}` : ''})` };
+    if (failed)
+      return {
+        done: false,
+        failed: true,
+        message: `${name}: failed (${failed.reason ?? 'Failed'}${failed.message ? `: ${failed.message}` : ''})`,
+      };
     return { done: false, message: `${name}: ${st.active ?? 0} running, ${st.succeeded ?? 0} succeeded` };
   }
   if (!observed(obj)) return { done: false, message: `${name}: waiting for the controller to see the new spec` };
@@ -44,7 +51,7 @@ export function workloadState(kind: string, obj: KubeObject): RolloutState & { f
     const available = st.numberAvailable ?? 0;
     return { done: updated >= want && available >= want, message: `${name}: ${updated}/${want} updated, ${available}/${want} available` };
   }
-  const want = ((obj.spec as { replicas?: number } | undefined)?.replicas) ?? 1;
+  const want = (obj.spec as { replicas?: number } | undefined)?.replicas ?? 1;
   const updated = st.updatedReplicas ?? 0;
   const deadline = (st.conditions ?? []).find((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
   if (deadline) return { done: false, failed: true, message: `${name}: progress deadline exceeded` };
@@ -68,39 +75,72 @@ export async function waitForWorkloads(ctx: Context, api: KubeClient, manifests:
   // The first workload that fails stops the other watches.
   const stop = new AbortController();
   const wctx: Context = { ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) };
-  const show = () => o.progress?.update([...states.values()].filter((m) => !/ready$|complete$/.test(m)).join('; ') || 'all workloads ready');
-  await Promise.all(workloads.map(async (m) => {
-    try {
-      const ns = m.metadata.namespace!;
-      const key = `${m.kind}/${m.metadata.name}`;
-      const result = await watchUntil(wctx, api, m.kind, ns, m.metadata.name, o.timeoutMs, (obj) => {
-        if (!obj) throw new OperationError(`${m.kind} ${m.metadata.name} in ${ns} disappeared during the rollout`, { hint: 'someone deleted it; deploy again', code: 'ROLLOUT_GONE' });
-        const state = workloadState(m.kind, obj);
-        states.set(key, state.message);
-        show();
-        if (state.failed) throw new OperationError(`${state.message} in ${ns}`, { hint: `kubectl -n ${ns} describe ${m.kind.toLowerCase()} ${m.metadata.name}`, code: 'ROLLOUT_FAILED' });
-        return state.done;
-      }, o.applied?.get(key));
-      if (result.done) {
-        const final = m.kind === 'StatefulSet' ? rolloutState(result.object!) : undefined;
-        if (final?.partition) {
-          const patch = `kubectl -n ${ns} patch statefulset ${m.metadata.name} -p '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}}'`;
-          warn(ctx.io, 'kube.rollout.partitioned', `${final.message}; to roll the rest: ${patch}`, { namespace: ns, name: m.metadata.name, partition: final.partition });
+  const show = () =>
+    o.progress?.update([...states.values()].filter((m) => !/ready$|complete$/.test(m)).join('; ') || 'all workloads ready');
+  await Promise.all(
+    workloads.map(async (m) => {
+      try {
+        const ns = m.metadata.namespace!;
+        const key = `${m.kind}/${m.metadata.name}`;
+        const result = await watchUntil(
+          wctx,
+          api,
+          m.kind,
+          ns,
+          m.metadata.name,
+          o.timeoutMs,
+          (obj) => {
+            if (!obj)
+              throw new OperationError(`${m.kind} ${m.metadata.name} in ${ns} disappeared during the rollout`, {
+                hint: 'someone deleted it; deploy again',
+                code: 'ROLLOUT_GONE',
+              });
+            const state = workloadState(m.kind, obj);
+            states.set(key, state.message);
+            show();
+            if (state.failed)
+              throw new OperationError(`${state.message} in ${ns}`, {
+                hint: `kubectl -n ${ns} describe ${m.kind.toLowerCase()} ${m.metadata.name}`,
+                code: 'ROLLOUT_FAILED',
+              });
+            return state.done;
+          },
+          o.applied?.get(key),
+        );
+        if (result.done) {
+          const final = m.kind === 'StatefulSet' ? rolloutState(result.object!) : undefined;
+          if (final?.partition) {
+            const patch = `kubectl -n ${ns} patch statefulset ${m.metadata.name} -p '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}}'`;
+            warn(ctx.io, 'kube.rollout.partitioned', `${final.message}; to roll the rest: ${patch}`, {
+              namespace: ns,
+              name: m.metadata.name,
+              partition: final.partition,
+            });
+          }
+          return;
         }
-        return;
+        if (stop.signal.aborted && !ctx.signal.aborted) return;
+        if (ctx.signal.aborted)
+          throw new InterruptedError(`stopped waiting for ${key} in ${ns}; the rollout goes on in the cluster`, {
+            hint: 'fragctl <env> status shows where it is',
+            code: 'WAIT_INTERRUPTED',
+          });
+        const stuck = await stuckPod(api, ns, result.object);
+        const state = result.object ? workloadState(m.kind, result.object).message : `${key}: no status`;
+        throw new OperationError(
+          `rollout of ${m.kind.toLowerCase()}/${m.metadata.name} in ${ns} did not finish within ${Math.round(o.timeoutMs / 1000)} s (${state})${stuck ? `: pod ${stuck.pod} is stuck: ${stuck.reason}` : ''}`,
+          {
+            hint:
+              stuck?.hint ??
+              `${stuck ? `kubectl -n ${ns} describe pod ${stuck.pod}` : `kubectl -n ${ns} get pods`}; fragctl <env> rollback returns to the previous release`,
+            code: 'ROLLOUT_TIMEOUT',
+            details: stuck?.message ? [stuck.message] : [],
+          },
+        );
+      } catch (e) {
+        stop.abort();
+        throw e;
       }
-      if (stop.signal.aborted && !ctx.signal.aborted) return;
-      if (ctx.signal.aborted) throw new InterruptedError(`stopped waiting for ${key} in ${ns}; the rollout goes on in the cluster`, { hint: 'fragctl <env> status shows where it is', code: 'WAIT_INTERRUPTED' });
-      const stuck = await stuckPod(api, ns, result.object);
-      const state = result.object ? workloadState(m.kind, result.object).message : `${key}: no status`;
-      throw new OperationError(`rollout of ${m.kind.toLowerCase()}/${m.metadata.name} in ${ns} did not finish within ${Math.round(o.timeoutMs / 1000)} s (${state})${stuck ? `: pod ${stuck.pod} is stuck: ${stuck.reason}` : ''}`, {
-        hint: stuck?.hint ?? `${stuck ? `kubectl -n ${ns} describe pod ${stuck.pod}` : `kubectl -n ${ns} get pods`}; fragctl <env> rollback returns to the previous release`,
-        code: 'ROLLOUT_TIMEOUT',
-        details: stuck?.message ? [stuck.message] : [],
-      });
-    } catch (e) {
-      stop.abort();
-      throw e;
-    }
-  }));
+    }),
+  );
 }

@@ -15,7 +15,10 @@ import { redact } from '../redact.js';
 
 function requireLocal(ctx: Context): void {
   if (ctx.env.platform !== 'local') {
-    throw new UserError(`${ctx.env.name} is not a local environment`, { hint: 'up, provision and destroy work on environments with platform: local', code: 'USAGE' });
+    throw new UserError(`${ctx.env.name} is not a local environment`, {
+      hint: 'up, provision and destroy work on environments with platform: local',
+      code: 'USAGE',
+    });
   }
 }
 
@@ -42,7 +45,9 @@ export async function localDestroy(ctx: Context): Promise<DestroyResult> {
   requireLocal(ctx);
   const vagrant = !!ctx.env.local?.vagrant && !ctx.env.local.hosts?.length;
   const hosts = vagrant ? [] : await localHosts(ctx);
-  const roots = hosts.filter((h) => h.vars?.fragctl_sandbox === true && typeof h.vars.deploy_root === 'string' && h.vars.deploy_root).map((h) => String(h.vars!.deploy_root));
+  const roots = hosts
+    .filter((h) => h.vars?.fragctl_sandbox === true && typeof h.vars.deploy_root === 'string' && h.vars.deploy_root)
+    .map((h) => String(h.vars!.deploy_root));
   const what = vagrant ? `the Vagrant machines in ${vagrantDir(ctx)}` : `the deploy roots of ${roots.length} sandboxed host(s)`;
   if (!(await ctx.io.confirm({ message: `destroy ${what} of ${ctx.env.name}?` }))) {
     throw new DeclinedError('nothing destroyed: not confirmed', { code: 'DECLINED' });

@@ -29,7 +29,11 @@ export class DynamoLock implements EnvLock {
   }
 
   async acquire(holder: LockHolder): Promise<void> {
-    const item: Item = { pk: this.pk, sk: SK, ...Object.fromEntries<Item[string]>(Object.entries(holder).filter(([, v]) => v !== undefined)) };
+    const item: Item = {
+      pk: this.pk,
+      sk: SK,
+      ...Object.fromEntries<Item[string]>(Object.entries(holder).filter(([, v]) => v !== undefined)),
+    };
     if (holder.expires) item.expiresMs = Date.parse(holder.expires);
     try {
       await putItem(this.aws, this.table, item, {

@@ -37,7 +37,12 @@ export function startHeartbeat(lock: EnvLock, holder: LockHolder, lease: LeaseSe
       .catch((e: unknown) => {
         if (e instanceof LockLostError) return fail(e);
         if (Date.now() + lease.heartbeatMs >= expires) {
-          fail(new LockLostError(env, `its heartbeat failed (${((e as Error)?.message ?? String(e)).split('\n')[0]}) and the lease runs out at ${new Date(expires).toISOString()}`));
+          fail(
+            new LockLostError(
+              env,
+              `its heartbeat failed (${((e as Error)?.message ?? String(e)).split('\n')[0]}) and the lease runs out at ${new Date(expires).toISOString()}`,
+            ),
+          );
         }
       })
       .finally(() => {

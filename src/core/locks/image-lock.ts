@@ -16,7 +16,12 @@ import { DEFAULT_LEASE, LockHeldError, type EnvLock, type LockHolder } from './t
 export const IMAGE_LOCK_KEY = '@image';
 
 export function imageLock(ctx: Pick<Context, 'env' | 'aws'>): EnvLock {
-  return new DynamoLock(stateAwsClients(ctx.aws.config), stateTable(ctx.env), IMAGE_LOCK_KEY, `the image store of ${ctx.env.settings.app_name}`);
+  return new DynamoLock(
+    stateAwsClients(ctx.aws.config),
+    stateTable(ctx.env),
+    IMAGE_LOCK_KEY,
+    `the image store of ${ctx.env.settings.app_name}`,
+  );
 }
 
 /** The image lock, its table created first when `create` (else a missing table is an error). */
@@ -61,7 +66,11 @@ export async function withImageLock<T>(ctx: Pick<Context, 'env' | 'aws' | 'optio
 export type ImageLockOutcome<T> = { held: true; value: T } | { held: false; holder: LockHolder; stale: boolean };
 
 /** Like withImageLock, but when someone else holds the lock: does not run `fn` and says who. */
-export async function tryImageLock<T>(ctx: Pick<Context, 'env' | 'aws' | 'options'>, verb: string, fn: () => Promise<T>): Promise<ImageLockOutcome<T>> {
+export async function tryImageLock<T>(
+  ctx: Pick<Context, 'env' | 'aws' | 'options'>,
+  verb: string,
+  fn: () => Promise<T>,
+): Promise<ImageLockOutcome<T>> {
   try {
     return { held: true, value: await withImageLock(ctx, verb, fn) };
   } catch (e) {

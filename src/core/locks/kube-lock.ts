@@ -21,7 +21,14 @@ const HOLDER = 'fragctl.io/holder';
 interface Lease {
   apiVersion?: string;
   kind?: string;
-  metadata: { name: string; namespace?: string; resourceVersion?: string; uid?: string; annotations?: Record<string, string>; labels?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    resourceVersion?: string;
+    uid?: string;
+    annotations?: Record<string, string>;
+    labels?: Record<string, string>;
+  };
   spec?: { holderIdentity?: string; acquireTime?: string; renewTime?: string; leaseDurationSeconds?: number; leaseTransitions?: number };
 }
 
@@ -55,7 +62,8 @@ export class KubeLock implements EnvLock {
   async renew(runId: string, heartbeat: string, expires: string): Promise<void> {
     const found = await this.read();
     const current = found && this.holderOf(found);
-    if (!found || current?.runId !== runId) throw new LockLostError(this.env, `${this.location} ${current ? `now names run ${current.runId}` : 'is gone'}`);
+    if (!found || current?.runId !== runId)
+      throw new LockLostError(this.env, `${this.location} ${current ? `now names run ${current.runId}` : 'is gone'}`);
     const b = await this.call('PUT', LEASE_NAME, this.leaseFor({ ...current, heartbeat, expires }, found, true));
     if (b.status === 409) throw new LockLostError(this.env, `${this.location} was changed by someone else`);
     if (b.status !== 200) throw failed('renew', b);
@@ -130,14 +138,18 @@ export class KubeLock implements EnvLock {
 
   /** DELETE with the resourceVersion read: refused (409) when the Lease changed meanwhile. */
   private async remove(read: Lease): Promise<boolean> {
-    const body = { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { resourceVersion: read.metadata.resourceVersion, uid: read.metadata.uid } };
+    const body = {
+      apiVersion: 'v1',
+      kind: 'DeleteOptions',
+      preconditions: { resourceVersion: read.metadata.resourceVersion, uid: read.metadata.uid },
+    };
     const a = await this.call('DELETE', LEASE_NAME, body);
     if (a.status === 409) return false;
     if (a.status !== 200 && a.status !== 202 && a.status !== 404) throw failed('release', a);
     return a.status !== 404;
   }
 
-/** Through the provider's request: its authentication, timeout, retries and call counter. */
+  /** Through the provider's request: its authentication, timeout, retries and call counter. */
   private call(method: string, name?: string, body?: unknown): Promise<{ status: number; body: string }> {
     const path = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(this.namespace)}/leases${name ? `/${encodeURIComponent(name)}` : ''}`;
     return this.api.request(method, 'Lease', path, {

@@ -68,7 +68,8 @@ export class LocalLock implements EnvLock {
 
   async renew(runId: string, heartbeat: string, expires: string): Promise<void> {
     const current = await this.status().catch(() => undefined);
-    if (current?.runId !== runId) throw new LockLostError(this.env, `${this.location} ${current ? `now names run ${current.runId}` : 'is gone'}`);
+    if (current?.runId !== runId)
+      throw new LockLostError(this.env, `${this.location} ${current ? `now names run ${current.runId}` : 'is gone'}`);
     const tmp = this.tmpWith({ ...current, heartbeat, expires });
     renameSync(tmp, this.file);
   }

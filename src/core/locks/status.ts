@@ -26,7 +26,14 @@ export async function lockStatus(ctx: Context): Promise<LockStatus> {
     return { env: ctx.env.name, location: state.lock.location, locked: !!holder, stale: !!holder && isStale(holder), holder };
   } catch (e) {
     if (!(e instanceof UnreadableLockError)) throw e;
-    return { env: ctx.env.name, location: state.lock.location, locked: true, stale: false, holder: null, unreadable: `${e.message}; ${e.hint ?? ''}` };
+    return {
+      env: ctx.env.name,
+      location: state.lock.location,
+      locked: true,
+      stale: false,
+      holder: null,
+      unreadable: `${e.message}; ${e.hint ?? ''}`,
+    };
   }
 }
 
@@ -73,7 +80,13 @@ export async function releaseLock(ctx: Context, force: boolean): Promise<LockRel
     });
   }
   await recordForce(ctx, state, holder ?? null);
-  success(ctx.io, 'lock.released', holder ? `released the lock of ${ctx.env.name} (held by ${holder.who} for ${holder.verb} since ${holder.since}, run ${holder.runId}, last heartbeat ${holder.heartbeat ?? 'never'})` : `removed the unreadable lock of ${ctx.env.name}`);
+  success(
+    ctx.io,
+    'lock.released',
+    holder
+      ? `released the lock of ${ctx.env.name} (held by ${holder.who} for ${holder.verb} since ${holder.since}, run ${holder.runId}, last heartbeat ${holder.heartbeat ?? 'never'})`
+      : `removed the unreadable lock of ${ctx.env.name}`,
+  );
   return { env: ctx.env.name, released: true, holder: holder ?? null };
 }
 
@@ -93,7 +106,13 @@ async function recordForce(ctx: Context, state: EnvState, holder: LockHolder | n
     durationMs: 0,
     outcome: 'succeeded',
     exitCode: 0,
-    touched: [{ forcedLock: holder ? { runId: holder.runId, who: holder.who, verb: holder.verb, since: holder.since, heartbeat: holder.heartbeat ?? null } : 'unreadable' }],
+    touched: [
+      {
+        forcedLock: holder
+          ? { runId: holder.runId, who: holder.who, verb: holder.verb, since: holder.since, heartbeat: holder.heartbeat ?? null }
+          : 'unreadable',
+      },
+    ],
   };
   for (const store of [state.store, ...(state.cache ? [state.cache] : [])]) {
     try {

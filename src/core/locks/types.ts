@@ -64,13 +64,15 @@ export class LockHeldError extends OperationError {
       code: 'ENV_LOCKED',
       details: [
         ...(holder.message ? [`message: ${holder.message}`] : []),
-        ...(stale ? [`its lease expired at ${holder.expires} (no heartbeat since ${holder.heartbeat ?? holder.since}): the lock is stale`] : []),
+        ...(stale
+          ? [`its lease expired at ${holder.expires} (no heartbeat since ${holder.heartbeat ?? holder.since}): the lock is stale`]
+          : []),
       ],
       hint: subject
         ? `wait until that ${holder.verb} ends; if its holder died, the lock expires at ${holder.expires ?? 'never'} (doctor reports it)`
         : stale
-        ? `release it with: fragctl ${env} lock release --force (or fragctl ${env} doctor --fix)`
-        : `wait until that run ends (fragctl ${env} lock status); if its holder died, fragctl ${env} lock release --force`,
+          ? `release it with: fragctl ${env} lock release --force (or fragctl ${env} doctor --fix)`
+          : `wait until that run ends (fragctl ${env} lock status); if its holder died, fragctl ${env} lock release --force`,
     });
   }
 }

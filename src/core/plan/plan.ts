@@ -59,13 +59,25 @@ export interface PlanResult {
 }
 
 export async function plan(ctx: Context, opts: PlanOptions = {}): Promise<PlanResult> {
-  const result: PlanResult = { env: ctx.env.name, platform: ctx.env.platform, image: null, stack: null, roles: null, objects: null, ansibleCheck: null, template: null, notes: [] };
+  const result: PlanResult = {
+    env: ctx.env.name,
+    platform: ctx.env.platform,
+    image: null,
+    stack: null,
+    roles: null,
+    objects: null,
+    ansibleCheck: null,
+    template: null,
+    notes: [],
+  };
   if (ctx.env.platform === 'kubernetes') {
     const { planKube } = await import('../kube/plan.js');
     result.objects = await planKube(ctx, { image: opts.image, tag: opts.tag });
     const stopped = result.objects.filter((o) => o.action === 'conflict' || o.action === 'invalid');
-    if (stopped.some((o) => o.action === 'conflict')) result.notes.push('a deploy would stop at the conflicts above (fields another manager owns) unless run with --force-conflicts');
-    if (stopped.some((o) => o.action === 'invalid')) result.notes.push('a deploy would stop at the invalid objects above before changing anything');
+    if (stopped.some((o) => o.action === 'conflict'))
+      result.notes.push('a deploy would stop at the conflicts above (fields another manager owns) unless run with --force-conflicts');
+    if (stopped.some((o) => o.action === 'invalid'))
+      result.notes.push('a deploy would stop at the invalid objects above before changing anything');
     if (opts.ansibleCheck) result.notes.push('--ansible-check applies to AWS and local environments only');
     return result;
   }
@@ -79,7 +91,11 @@ export async function plan(ctx: Context, opts: PlanOptions = {}): Promise<PlanRe
     result.template = await checkTemplate(ctx);
     info(ctx.io, 'plan.image', 'checking whether the image must be baked');
     const image = await imageState(ctx);
-    result.image = { needsBake: image.needsBake, reason: image.reason, current: image.current ? { imageId: image.current.imageId, name: image.current.name } : null };
+    result.image = {
+      needsBake: image.needsBake,
+      reason: image.reason,
+      current: image.current ? { imageId: image.current.imageId, name: image.current.name } : null,
+    };
     info(ctx.io, 'plan.stack', 'previewing the stack change set');
     const preview = await previewChanges(ctx);
     result.stack = {

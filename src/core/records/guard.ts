@@ -86,7 +86,12 @@ export async function guardedRun(ctx: Context, input: GuardInput, body: () => Pr
     return code;
   } catch (err) {
     const e: unknown = beat?.lost ?? err;
-    outcome = e instanceof LockLostError ? 'failed' : e instanceof InterruptedError || e instanceof DeclinedError || ctx.signal.aborted ? 'interrupted' : 'failed';
+    outcome =
+      e instanceof LockLostError
+        ? 'failed'
+        : e instanceof InterruptedError || e instanceof DeclinedError || ctx.signal.aborted
+          ? 'interrupted'
+          : 'failed';
     record.exitCode = isFragError(e) ? e.exitCode : 1;
     record.error = { code: isFragError(e) ? e.code : 'BUG', message: ((e as Error)?.message ?? String(e)).split('\n')[0] ?? '' };
     throw e;
@@ -103,7 +108,11 @@ export async function guardedRun(ctx: Context, input: GuardInput, body: () => Pr
       try {
         await state.lock.release(record.id);
       } catch (e) {
-        warn(ctx.io, 'lock.release-failed', `could not release the lock of ${ctx.env.name} (${(e as Error).message}); release it with: fragctl ${ctx.env.name} lock release --force`);
+        warn(
+          ctx.io,
+          'lock.release-failed',
+          `could not release the lock of ${ctx.env.name} (${(e as Error).message}); release it with: fragctl ${ctx.env.name} lock release --force`,
+        );
       }
     }
   }

@@ -84,7 +84,13 @@ export async function allRuns(project: Project, io: IoHost, aws: Partial<AwsConf
     sources.push(source);
     try {
       const { openKubeState } = await import('./kube-store.js');
-      const ctx = { project, env, io, options: { yes: false, dryRun: false, verbose: false, interactive: false, pollIntervalMs: 1000 }, signal: new AbortController().signal } as unknown as Context;
+      const ctx = {
+        project,
+        env,
+        io,
+        options: { yes: false, dryRun: false, verbose: false, interactive: false, pollIntervalMs: 1000 },
+        signal: new AbortController().signal,
+      } as unknown as Context;
       const read = (async () => {
         const state = await openKubeState(ctx, { create: false });
         source.location = state.store.location;

@@ -45,15 +45,24 @@ export class KubeRecordStore implements RecordStore {
     const value = JSON.stringify(record);
     if (!cm) {
       try {
-        await this.api.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: RUNS_CONFIGMAP, namespace: this.namespace, labels: this.labels }, data: { [record.id]: value } });
+        await this.api.create({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: RUNS_CONFIGMAP, namespace: this.namespace, labels: this.labels },
+          data: { [record.id]: value },
+        });
         return;
       } catch (e) {
         if ((e as { status?: number }).status !== 409) throw e; // created meanwhile by another run: patch it
       }
     }
-    const keys = Object.keys(dataOf(cm)).filter((k) => k !== record.id).sort();
+    const keys = Object.keys(dataOf(cm))
+      .filter((k) => k !== record.id)
+      .sort();
     const drop = keys.slice(0, Math.max(0, keys.length + 1 - KEEP));
-    await this.api.mergePatch('ConfigMap', RUNS_CONFIGMAP, this.namespace, { data: { [record.id]: value, ...Object.fromEntries(drop.map((k) => [k, null])) } });
+    await this.api.mergePatch('ConfigMap', RUNS_CONFIGMAP, this.namespace, {
+      data: { [record.id]: value, ...Object.fromEntries(drop.map((k) => [k, null])) },
+    });
   }
 
   async list(env: string | undefined, limit: number): Promise<ListResult> {
@@ -69,11 +78,14 @@ export class KubeRecordStore implements RecordStore {
         bad++;
       }
     }
-    return { records: mergeRecords([records], limit), warnings: bad ? [`${this.location}: skipped ${bad} unreadable entr${bad === 1 ? 'y' : 'ies'}`] : [] };
+    return {
+      records: mergeRecords([records], limit),
+      warnings: bad ? [`${this.location}: skipped ${bad} unreadable entr${bad === 1 ? 'y' : 'ies'}`] : [],
+    };
   }
 }
 
-const dataOf = (cm: KubeObject | undefined): Record<string, string> => ((cm as { data?: Record<string, string> } | undefined)?.data ?? {});
+const dataOf = (cm: KubeObject | undefined): Record<string, string> => (cm as { data?: Record<string, string> } | undefined)?.data ?? {};
 
 /**
  * A namespace that does not exist holds no lock and no records. `deploy` creates it to take the
@@ -109,7 +121,10 @@ class CreatingLock implements EnvLock {
   }
 }
 
-export async function openKubeState(ctx: Context, opts: { create?: boolean; verb?: string; adopt?: boolean } = {}): Promise<{ store: RecordStore; lock: EnvLock }> {
+export async function openKubeState(
+  ctx: Context,
+  opts: { create?: boolean; verb?: string; adopt?: boolean } = {},
+): Promise<{ store: RecordStore; lock: EnvLock }> {
   const [{ connectKube, isManaged, managedNamespace }, { resolveStack }, { namespaceManifest }] = await Promise.all([
     import('../kube/connect.js'),
     import('../kube/stack.js'),

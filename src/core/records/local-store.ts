@@ -41,7 +41,9 @@ export class LocalRecordStore implements RecordStore {
         }
       });
     const warnings = bad.length
-      ? [`${this.location}: skipped ${bad.length} unreadable line${bad.length > 1 ? 's' : ''} (${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', …' : ''}); the other records are shown`]
+      ? [
+          `${this.location}: skipped ${bad.length} unreadable line${bad.length > 1 ? 's' : ''} (${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', …' : ''}); the other records are shown`,
+        ]
       : [];
     return { records: mergeRecords([records], limit), warnings };
   }

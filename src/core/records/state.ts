@@ -28,7 +28,8 @@ export interface EnvState {
 /** The state store cannot be reached (no network, no credentials, no cluster). */
 export class StateUnreachableError extends OperationError {}
 
-export const localCache = (project: Project): LocalRecordStore => new LocalRecordStore(join(project.paths.state, 'runs.jsonl'), project.paths.dir);
+export const localCache = (project: Project): LocalRecordStore =>
+  new LocalRecordStore(join(project.paths.state, 'runs.jsonl'), project.paths.dir);
 
 export const stateTable = (env: Environment): string => env.aws.state_table ?? stateTableName(env.settings.app_name);
 
@@ -38,7 +39,10 @@ export function stateAwsClients(config: AwsConfig): AwsClients {
 }
 
 /** Opens the environment's state store (creating the AWS table on first use). Throws StateUnreachableError. */
-export async function openEnvState(ctx: Pick<Context, 'project' | 'env' | 'aws' | 'options' | 'io'>, opts: { create?: boolean; verb?: string; adopt?: boolean } = {}): Promise<EnvState> {
+export async function openEnvState(
+  ctx: Pick<Context, 'project' | 'env' | 'aws' | 'options' | 'io'>,
+  opts: { create?: boolean; verb?: string; adopt?: boolean } = {},
+): Promise<EnvState> {
   const { project, env } = ctx;
   const cache = localCache(project);
   if (env.platform === 'local') {

@@ -54,7 +54,13 @@ export function mergeRecords(lists: RunRecord[][], limit: number): RunRecord[] {
 export function isRunRecord(v: unknown): v is RunRecord {
   const r = v as RunRecord;
   return (
-    typeof v === 'object' && v !== null && typeof r.id === 'string' && typeof r.env === 'string' && typeof r.verb === 'string' &&
-    typeof r.startedAt === 'string' && typeof r.outcome === 'string' && Array.isArray(r.args)
+    typeof v === 'object' &&
+    v !== null &&
+    typeof r.id === 'string' &&
+    typeof r.env === 'string' &&
+    typeof r.verb === 'string' &&
+    typeof r.startedAt === 'string' &&
+    typeof r.outcome === 'string' &&
+    Array.isArray(r.args)
   );
 }

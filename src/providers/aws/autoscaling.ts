@@ -38,11 +38,13 @@ export async function startInstanceRefresh(aws: AwsClients, group: string): Prom
   const { StartInstanceRefreshCommand } = await import('@aws-sdk/client-auto-scaling');
   const asg = await aws.autoscaling();
   try {
-    const out = await asg.send(new StartInstanceRefreshCommand({
-      AutoScalingGroupName: group,
-      Strategy: 'Rolling',
-      Preferences: { MinHealthyPercentage: 100, MaxHealthyPercentage: 200, SkipMatching: true, InstanceWarmup: 60 },
-    }));
+    const out = await asg.send(
+      new StartInstanceRefreshCommand({
+        AutoScalingGroupName: group,
+        Strategy: 'Rolling',
+        Preferences: { MinHealthyPercentage: 100, MaxHealthyPercentage: 200, SkipMatching: true, InstanceWarmup: 60 },
+      }),
+    );
     return out.InstanceRefreshId ?? '?';
   } catch (e) {
     if ((e as { name?: string }).name === 'InstanceRefreshInProgressFault') {

@@ -79,7 +79,9 @@ export async function describeChangeSet(aws: AwsClients, stack: string, changeSe
   try {
     do {
       // IncludePropertyValues: the before/after value of every changed property, for the review.
-      const out = await cfn.send(new DescribeChangeSetCommand({ StackName: stack, ChangeSetName: changeSet, NextToken: token, IncludePropertyValues: true }));
+      const out = await cfn.send(
+        new DescribeChangeSetCommand({ StackName: stack, ChangeSetName: changeSet, NextToken: token, IncludePropertyValues: true }),
+      );
       view.status = out.Status ?? 'UNKNOWN';
       view.reason = out.StatusReason;
       view.executionStatus = out.ExecutionStatus;
@@ -130,7 +132,9 @@ export async function executeChangeSet(aws: AwsClients, stack: string, changeSet
   const { ExecuteChangeSetCommand } = await import('@aws-sdk/client-cloudformation');
   const cfn = await aws.cloudformation();
   try {
-    await cfn.send(new ExecuteChangeSetCommand({ StackName: stack, ChangeSetName: changeSet, ClientRequestToken: `fragctl-exec-${randomUUID()}` }));
+    await cfn.send(
+      new ExecuteChangeSetCommand({ StackName: stack, ChangeSetName: changeSet, ClientRequestToken: `fragctl-exec-${randomUUID()}` }),
+    );
   } catch (e) {
     throw awsError(`cannot execute change set ${changeSet}`, e);
   }

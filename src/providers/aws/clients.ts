@@ -41,7 +41,10 @@ export class AwsClients {
   }
 
   cloudformation(): Promise<CloudFormationClient> {
-    return this.make('cloudformation', async () => new (await import('@aws-sdk/client-cloudformation')).CloudFormationClient(this.clientConfig()));
+    return this.make(
+      'cloudformation',
+      async () => new (await import('@aws-sdk/client-cloudformation')).CloudFormationClient(this.clientConfig()),
+    );
   }
   ec2(): Promise<EC2Client> {
     return this.make('ec2', async () => new (await import('@aws-sdk/client-ec2')).EC2Client(this.clientConfig()));
@@ -58,7 +61,10 @@ export class AwsClients {
 
   s3(): Promise<S3Client> {
     // Path-style addressing: a local endpoint has no per-bucket host names.
-    return this.make('s3', async () => new (await import('@aws-sdk/client-s3')).S3Client({ ...this.clientConfig(), forcePathStyle: this.isLocalEndpoint }));
+    return this.make(
+      's3',
+      async () => new (await import('@aws-sdk/client-s3')).S3Client({ ...this.clientConfig(), forcePathStyle: this.isLocalEndpoint }),
+    );
   }
   ssm(): Promise<SSMClient> {
     return this.make('ssm', async () => new (await import('@aws-sdk/client-ssm')).SSMClient(this.clientConfig()));
@@ -85,7 +91,11 @@ export class AwsClients {
     // first, in the same order of precedence as the SDK's chain (variables before profiles).
     const vars = environ();
     if (!profile && vars.AWS_ACCESS_KEY_ID && vars.AWS_SECRET_ACCESS_KEY) {
-      config.credentials = { accessKeyId: vars.AWS_ACCESS_KEY_ID, secretAccessKey: vars.AWS_SECRET_ACCESS_KEY, sessionToken: vars.AWS_SESSION_TOKEN };
+      config.credentials = {
+        accessKeyId: vars.AWS_ACCESS_KEY_ID,
+        secretAccessKey: vars.AWS_SECRET_ACCESS_KEY,
+        sessionToken: vars.AWS_SESSION_TOKEN,
+      };
     }
     if (endpointUrl) {
       config.endpoint = endpointUrl;
@@ -111,14 +121,13 @@ export class AwsClients {
 
   private countCalls(client: MiddlewareClient): void {
     client.middlewareStack.add(
-      (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) =>
-        async (args: unknown) => {
-          const service = (context.clientName ?? 'AWS').replace(/Client$/, '');
-          const op = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-          const key = `${service}.${op}`;
-          this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
-          return next(args);
-        },
+      (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) => async (args: unknown) => {
+        const service = (context.clientName ?? 'AWS').replace(/Client$/, '');
+        const op = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+        const key = `${service}.${op}`;
+        this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
+        return next(args);
+      },
       { step: 'initialize', name: 'fragctlCallCounter' },
     );
   }

@@ -98,7 +98,8 @@ export interface StackInput {
   capabilities?: string[];
 }
 
-export const toParameters = (p: Record<string, string>): Parameter[] => Object.entries(p).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
+export const toParameters = (p: Record<string, string>): Parameter[] =>
+  Object.entries(p).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
 export const toTags = (t: Record<string, string>): Tag[] => Object.entries(t).map(([Key, Value]) => ({ Key, Value }));
 
 export async function createStack(aws: AwsClients, input: StackInput): Promise<string> {

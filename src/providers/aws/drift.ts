@@ -28,7 +28,12 @@ export async function driftDetectionStatus(aws: AwsClients, detectionId: string)
   const cfn = await aws.cloudformation();
   try {
     const out = await cfn.send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId }));
-    return { status: out.DetectionStatus ?? 'UNKNOWN', reason: out.DetectionStatusReason, stackDrift: out.StackDriftStatus, driftedResources: out.DriftedStackResourceCount };
+    return {
+      status: out.DetectionStatus ?? 'UNKNOWN',
+      reason: out.DetectionStatusReason,
+      stackDrift: out.StackDriftStatus,
+      driftedResources: out.DriftedStackResourceCount,
+    };
   } catch (e) {
     throw awsError(`cannot read drift detection ${detectionId}`, e);
   }
@@ -51,14 +56,25 @@ export async function driftedResources(aws: AwsClients, stack: string): Promise<
   let token: string | undefined;
   try {
     do {
-      const out = await cfn.send(new DescribeStackResourceDriftsCommand({ StackName: stack, StackResourceDriftStatusFilters: ['MODIFIED', 'DELETED'], NextToken: token }));
+      const out = await cfn.send(
+        new DescribeStackResourceDriftsCommand({
+          StackName: stack,
+          StackResourceDriftStatusFilters: ['MODIFIED', 'DELETED'],
+          NextToken: token,
+        }),
+      );
       for (const d of out.StackResourceDrifts ?? []) {
         found.push({
           logicalId: d.LogicalResourceId ?? '?',
           type: d.ResourceType ?? '?',
           physicalId: d.PhysicalResourceId,
           status: d.StackResourceDriftStatus ?? '?',
-          properties: (d.PropertyDifferences ?? []).map((p) => ({ path: p.PropertyPath ?? '?', expected: p.ExpectedValue, actual: p.ActualValue, difference: p.DifferenceType })),
+          properties: (d.PropertyDifferences ?? []).map((p) => ({
+            path: p.PropertyPath ?? '?',
+            expected: p.ExpectedValue,
+            actual: p.ActualValue,
+            difference: p.DifferenceType,
+          })),
         });
       }
       token = out.NextToken;

@@ -104,7 +104,12 @@ function conditionParams(c: Condition | undefined): Record<string, unknown> {
  * PutItem; with `ifAbsent` only when no item has this key, with `condition` only when it holds
  * (throws ConditionFailed otherwise).
  */
-export async function putItem(aws: AwsClients, table: string, item: Item, opts: { ifAbsent?: boolean; condition?: Condition } = {}): Promise<void> {
+export async function putItem(
+  aws: AwsClients,
+  table: string,
+  item: Item,
+  opts: { ifAbsent?: boolean; condition?: Condition } = {},
+): Promise<void> {
   const { PutItemCommand } = await import('@aws-sdk/client-dynamodb');
   const db = await aws.dynamodb();
   try {
@@ -144,7 +149,11 @@ export async function deleteItem(
         TableName: table,
         Key: toAttr({ pk, sk }),
         ...(opts.ifEquals
-          ? { ConditionExpression: '#a = :v', ExpressionAttributeNames: { '#a': opts.ifEquals.name }, ExpressionAttributeValues: { ':v': { S: opts.ifEquals.value } } }
+          ? {
+              ConditionExpression: '#a = :v',
+              ExpressionAttributeNames: { '#a': opts.ifEquals.name },
+              ExpressionAttributeValues: { ':v': { S: opts.ifEquals.value } },
+            }
           : {}),
       }),
     );

@@ -7,7 +7,8 @@ export type { Image, Instance };
 
 const toTags = (t: Record<string, string>): Tag[] => Object.entries(t).map(([Key, Value]) => ({ Key, Value }));
 export const tagOf = (tags: Tag[] | undefined, key: string): string | undefined => tags?.find((t) => t.Key === key)?.Value;
-export const tagFilters = (tags: Record<string, string>): Filter[] => Object.entries(tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] }));
+export const tagFilters = (tags: Record<string, string>): Filter[] =>
+  Object.entries(tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] }));
 
 export interface LaunchInput {
   imageId: string;
@@ -51,7 +52,9 @@ export async function describeInstances(aws: AwsClients, filters: Filter[], inst
   let token: string | undefined;
   try {
     do {
-      const out = await ec2.send(new DescribeInstancesCommand({ Filters: filters.length ? filters : undefined, InstanceIds: instanceIds, NextToken: token }));
+      const out = await ec2.send(
+        new DescribeInstancesCommand({ Filters: filters.length ? filters : undefined, InstanceIds: instanceIds, NextToken: token }),
+      );
       for (const r of out.Reservations ?? []) found.push(...(r.Instances ?? []));
       token = out.NextToken;
     } while (token);
@@ -96,9 +99,7 @@ export async function describeImages(aws: AwsClients, filters: Filter[], imageId
   const { DescribeImagesCommand } = await import('@aws-sdk/client-ec2');
   const ec2 = await aws.ec2();
   try {
-    const out = await ec2.send(
-      new DescribeImagesCommand(imageIds ? { ImageIds: imageIds } : { Owners: ['self'], Filters: filters }),
-    );
+    const out = await ec2.send(new DescribeImagesCommand(imageIds ? { ImageIds: imageIds } : { Owners: ['self'], Filters: filters }));
     return out.Images ?? [];
   } catch (e) {
     const name = (e as { name?: string }).name ?? '';

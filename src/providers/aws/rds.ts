@@ -5,7 +5,12 @@ import { awsError } from './cloudformation.js';
 
 export type { DBInstance, DBSnapshot };
 
-export async function createDbSnapshot(aws: AwsClients, dbInstance: string, snapshotId: string, tags: Record<string, string>): Promise<DBSnapshot> {
+export async function createDbSnapshot(
+  aws: AwsClients,
+  dbInstance: string,
+  snapshotId: string,
+  tags: Record<string, string>,
+): Promise<DBSnapshot> {
   const { CreateDBSnapshotCommand } = await import('@aws-sdk/client-rds');
   const rds = await aws.rds();
   try {

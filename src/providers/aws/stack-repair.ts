@@ -7,7 +7,9 @@ export async function continueUpdateRollback(aws: AwsClients, stack: string, res
   const { ContinueUpdateRollbackCommand } = await import('@aws-sdk/client-cloudformation');
   const cfn = await aws.cloudformation();
   try {
-    await cfn.send(new ContinueUpdateRollbackCommand({ StackName: stack, ...(resourcesToSkip.length ? { ResourcesToSkip: resourcesToSkip } : {}) }));
+    await cfn.send(
+      new ContinueUpdateRollbackCommand({ StackName: stack, ...(resourcesToSkip.length ? { ResourcesToSkip: resourcesToSkip } : {}) }),
+    );
   } catch (e) {
     throw awsError(`cannot continue the rollback of ${stack}`, e);
   }

@@ -90,7 +90,11 @@ export class KubeClient {
     return this.parse<T>(a, `get ${kind} ${name}`);
   }
 
-  async list<T extends KubeObject = KubeObject>(kind: KubeKind, namespace: string | undefined, options: ListOptions = {}): Promise<{ items: T[]; resourceVersion: string }> {
+  async list<T extends KubeObject = KubeObject>(
+    kind: KubeKind,
+    namespace: string | undefined,
+    options: ListOptions = {},
+  ): Promise<{ items: T[]; resourceVersion: string }> {
     const a = await this.request('GET', kind, collectionPath(kind, namespace), { query: query(options) });
     const body = this.parse<{ items?: T[]; metadata?: { resourceVersion?: string } }>(a, `list ${kind}`);
     return { items: body.items ?? [], resourceVersion: body.metadata?.resourceVersion ?? '' };
@@ -101,34 +105,64 @@ export class KubeClient {
    * field another manager owns (`kubectl scale`, an autoscaler) is a 409 naming field and manager;
    * `force` takes such fields over.
    */
-  async apply<T extends KubeObject = KubeObject>(obj: KubeObject & { kind: string }, options: { dryRun?: boolean; force?: boolean } = {}): Promise<T> {
+  async apply<T extends KubeObject = KubeObject>(
+    obj: KubeObject & { kind: string },
+    options: { dryRun?: boolean; force?: boolean } = {},
+  ): Promise<T> {
     const kind = obj.kind;
     const q = new URLSearchParams({ fieldManager: FIELD_MANAGER, fieldValidation: 'Strict' });
     if (options.force) q.set('force', 'true');
     if (options.dryRun) q.set('dryRun', 'All');
-    const a = await this.request('PATCH', kind, objectPath(kind, obj.metadata.name, obj.metadata.namespace), { query: q, body: JSON.stringify(obj), contentType: 'application/apply-patch+yaml', idempotent: true });
+    const a = await this.request('PATCH', kind, objectPath(kind, obj.metadata.name, obj.metadata.namespace), {
+      query: q,
+      body: JSON.stringify(obj),
+      contentType: 'application/apply-patch+yaml',
+      idempotent: true,
+    });
     return this.parse<T>(a, `apply ${kind} ${obj.metadata.name}`);
   }
 
   async create<T extends KubeObject = KubeObject>(obj: KubeObject & { kind: string }): Promise<T> {
     const kind = obj.kind;
     const q = new URLSearchParams({ fieldManager: FIELD_MANAGER });
-    const a = await this.request('POST', kind, collectionPath(kind, obj.metadata.namespace), { query: q, body: JSON.stringify(obj), contentType: 'application/json' });
+    const a = await this.request('POST', kind, collectionPath(kind, obj.metadata.namespace), {
+      query: q,
+      body: JSON.stringify(obj),
+      contentType: 'application/json',
+    });
     return this.parse<T>(a, `create ${kind} ${obj.metadata.name}`);
   }
 
   /** A merge patch; not retried on 5xx (a patch guarded by resourceVersion may already be done). */
-  async mergePatch<T extends KubeObject = KubeObject>(kind: KubeKind, name: string, namespace: string | undefined, patch: unknown): Promise<T> {
+  async mergePatch<T extends KubeObject = KubeObject>(
+    kind: KubeKind,
+    name: string,
+    namespace: string | undefined,
+    patch: unknown,
+  ): Promise<T> {
     const q = new URLSearchParams({ fieldManager: FIELD_MANAGER });
-    const a = await this.request('PATCH', kind, objectPath(kind, name, namespace), { query: q, body: JSON.stringify(patch), contentType: 'application/merge-patch+json' });
+    const a = await this.request('PATCH', kind, objectPath(kind, name, namespace), {
+      query: q,
+      body: JSON.stringify(patch),
+      contentType: 'application/merge-patch+json',
+    });
     return this.parse<T>(a, `patch ${kind} ${name}`);
   }
 
   /** Deletes with background propagation (owned pods go too); false when it was already gone. */
-  async delete(kind: KubeKind, name: string, namespace?: string, propagationPolicy: 'Background' | 'Foreground' | 'Orphan' = 'Background'): Promise<boolean> {
+  async delete(
+    kind: KubeKind,
+    name: string,
+    namespace?: string,
+    propagationPolicy: 'Background' | 'Foreground' | 'Orphan' = 'Background',
+  ): Promise<boolean> {
     const body = JSON.stringify({ kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy });
     // A retried DELETE whose first try went through answers 404: "already gone" is then right.
-    const a = await this.request('DELETE', kind, objectPath(kind, name, namespace), { body, contentType: 'application/json', idempotent: true });
+    const a = await this.request('DELETE', kind, objectPath(kind, name, namespace), {
+      body,
+      contentType: 'application/json',
+      idempotent: true,
+    });
     if (a.status === 404) return false;
     this.parse(a, `delete ${kind} ${name}`);
     return true;
@@ -142,7 +176,9 @@ export class KubeClient {
   }
 
   async podLog(namespace: string, pod: string, tailLines = 20): Promise<string> {
-    const a = await this.request('GET', 'Pod', `${objectPath('Pod', pod, namespace)}/log`, { query: new URLSearchParams({ tailLines: String(tailLines) }) });
+    const a = await this.request('GET', 'Pod', `${objectPath('Pod', pod, namespace)}/log`, {
+      query: new URLSearchParams({ tailLines: String(tailLines) }),
+    });
     if (a.status === 404 || a.status === 400) return '';
     if (a.status >= 300) this.parse(a, `logs of pod ${pod}`);
     return a.body;
@@ -182,7 +218,12 @@ export class KubeClient {
    * returns quietly and the caller watches again from the last resourceVersion (see watch.ts).
    * Opening is retried like any GET; an in-stream ERROR (410 Gone) is yielded as is.
    */
-  async *watch<T extends KubeObject = KubeObject>(kind: KubeKind, namespace: string | undefined, options: WatchOptions, signal: AbortSignal): AsyncGenerator<WatchEvent<T>> {
+  async *watch<T extends KubeObject = KubeObject>(
+    kind: KubeKind,
+    namespace: string | undefined,
+    options: WatchOptions,
+    signal: AbortSignal,
+  ): AsyncGenerator<WatchEvent<T>> {
     const q = query(options);
     q.set('watch', 'true');
     q.set('allowWatchBookmarks', 'true');
@@ -231,7 +272,12 @@ export class KubeClient {
     }
   }
 
-  private async withRetries<A extends Answer>(name: string, idempotent: boolean, signal: AbortSignal | undefined, once: () => Promise<A>): Promise<A> {
+  private async withRetries<A extends Answer>(
+    name: string,
+    idempotent: boolean,
+    signal: AbortSignal | undefined,
+    once: () => Promise<A>,
+  ): Promise<A> {
     for (let attempt = 1; ; attempt++) {
       let wait: number;
       try {
@@ -251,10 +297,21 @@ export class KubeClient {
     }
   }
 
-  private open(method: string, path: string, q: URLSearchParams | undefined, signal: AbortSignal, body?: string, contentType?: string): Promise<http.IncomingMessage> {
+  private open(
+    method: string,
+    path: string,
+    q: URLSearchParams | undefined,
+    signal: AbortSignal,
+    body?: string,
+    contentType?: string,
+  ): Promise<http.IncomingMessage> {
     const url = new URL(this.target.server + path + (q && [...q].length ? `?${q}` : ''));
     const base = this.target.requestOptions;
-    const headers: Record<string, string> = { ...(base.headers as Record<string, string>), Accept: 'application/json', 'User-Agent': 'fragctl' };
+    const headers: Record<string, string> = {
+      ...(base.headers as Record<string, string>),
+      Accept: 'application/json',
+      'User-Agent': 'fragctl',
+    };
     if (body !== undefined) {
       headers['Content-Type'] = contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(body));
@@ -274,7 +331,10 @@ export class KubeClient {
 }
 
 function interrupted(what: string): InterruptedError {
-  return new InterruptedError(`interrupted: stopped waiting for the Kubernetes API server (${what})`, { hint: 'what the cluster already accepted goes on; fragctl <env> status shows where it is', code: 'WAIT_INTERRUPTED' });
+  return new InterruptedError(`interrupted: stopped waiting for the Kubernetes API server (${what})`, {
+    hint: 'what the cluster already accepted goes on; fragctl <env> status shows where it is',
+    code: 'WAIT_INTERRUPTED',
+  });
 }
 
 function query(options: ListOptions): URLSearchParams {

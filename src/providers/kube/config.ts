@@ -58,13 +58,19 @@ export async function loadKubeTarget(input: KubeConfigInput): Promise<KubeTarget
   try {
     kc.loadFromFile(path);
   } catch (e) {
-    throw new UserError(`kubeconfig ${path} cannot be read: ${(e as Error).message}`, { hint: 'check the file is a valid kubeconfig (kubectl config view)', code: 'KUBE_CONFIG', cause: e });
+    throw new UserError(`kubeconfig ${path} cannot be read: ${(e as Error).message}`, {
+      hint: 'check the file is a valid kubeconfig (kubectl config view)',
+      code: 'KUBE_CONFIG',
+      cause: e,
+    });
   }
   const names = kc.getContexts().map((c) => c.name);
   const wanted = input.context ?? kc.getCurrentContext();
   if (!wanted) {
     throw new UserError(`kubeconfig ${path} has no current context and the environment names none`, {
-      hint: names.length ? `set kubernetes.context to one of: ${names.join(', ')}` : 'add a context to the kubeconfig (kubectl config set-context)',
+      hint: names.length
+        ? `set kubernetes.context to one of: ${names.join(', ')}`
+        : 'add a context to the kubeconfig (kubectl config set-context)',
       code: 'KUBE_CONTEXT',
     });
   }
@@ -102,7 +108,15 @@ export async function loadKubeTarget(input: KubeConfigInput): Promise<KubeTarget
   requestOptions.agent = new Agent({
     keepAlive: true,
     ...(cluster.server.startsWith('https:')
-      ? { ca: tls.ca, cert: tls.cert, key: tls.key, pfx: tls.pfx, passphrase: tls.passphrase, servername: tls.servername, rejectUnauthorized: tls.rejectUnauthorized }
+      ? {
+          ca: tls.ca,
+          cert: tls.cert,
+          key: tls.key,
+          pfx: tls.pfx,
+          passphrase: tls.passphrase,
+          servername: tls.servername,
+          rejectUnauthorized: tls.rejectUnauthorized,
+        }
       : {}),
   });
   return { server: cluster.server.replace(/\/+$/, ''), context: wanted, kubeconfig: path, namespace: ctx.namespace, requestOptions };

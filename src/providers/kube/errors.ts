@@ -32,7 +32,11 @@ export class KubeApiError extends OperationError {
     readonly body: KubeStatus = {},
     options: { code?: ErrorCode; exitCode?: ExitCode; details?: string[] } = {},
   ) {
-    super(message, { hint, code: options.code ?? (status === 403 ? 'KUBE_FORBIDDEN' : status === 401 ? 'KUBE_UNAUTHORIZED' : `KUBE_${status}`), details: options.details });
+    super(message, {
+      hint,
+      code: options.code ?? (status === 403 ? 'KUBE_FORBIDDEN' : status === 401 ? 'KUBE_UNAUTHORIZED' : `KUBE_${status}`),
+      details: options.details,
+    });
     this.exitCode = options.exitCode ?? 1;
   }
 
@@ -63,17 +67,22 @@ export function fieldConflicts(status: KubeStatus): FieldConflict[] {
   const out: FieldConflict[] = [];
   for (const c of status.details?.causes ?? []) {
     const manager = /conflict with "([^"]+)"/.exec(c.message ?? '')?.[1];
-    if (c.field && (manager || c.reason === 'FieldManagerConflict')) out.push({ field: path(c.field), manager: manager ?? 'another manager' });
+    if (c.field && (manager || c.reason === 'FieldManagerConflict'))
+      out.push({ field: path(c.field), manager: manager ?? 'another manager' });
   }
   if (!out.length) {
     // Older servers put everything in the message: `conflict with "kubectl" using apps/v1: .spec.replicas`.
-    for (const m of (status.message ?? '').matchAll(/conflict with "([^"]+)"[^:]*:\s*(\.[\w.\-/[\]"=]+)/g)) out.push({ field: path(m[2]!), manager: m[1]! });
+    for (const m of (status.message ?? '').matchAll(/conflict with "([^"]+)"[^:]*:\s*(\.[\w.\-/[\]"=]+)/g))
+      out.push({ field: path(m[2]!), manager: m[1]! });
   }
   return out;
 }
 
 export function invalidCauses(status: KubeStatus): Array<{ field?: string; message: string }> {
-  const causes = (status.details?.causes ?? []).map((c) => ({ field: c.field ? path(c.field) : undefined, message: c.message ?? c.reason ?? 'invalid' }));
+  const causes = (status.details?.causes ?? []).map((c) => ({
+    field: c.field ? path(c.field) : undefined,
+    message: c.message ?? c.reason ?? 'invalid',
+  }));
   if (causes.length) return causes;
   // Strict field validation (400): `.spec.foo: field not declared in schema`, or `unknown field "spec.foo"`.
   const m = /(?:^|\s)(\.[\w.\-[\]]+): (.+)$/.exec(status.message ?? '') ?? /unknown field "([^"]+)"()/.exec(status.message ?? '');
@@ -81,8 +90,13 @@ export function invalidCauses(status: KubeStatus): Array<{ field?: string; messa
 }
 
 /** `User "bob" cannot list resource "pods" in API group "" in the namespace "x"`, read back into its parts. */
-export function rbacRefusal(message: string): { user: string; verb: string; resource: string; group?: string; namespace?: string } | undefined {
-  const m = /User "([^"]+)" cannot (\w+) resource "([^"]+)"(?: in API group "([^"]*)")?(?: in the namespace "([^"]+)"| at the cluster scope)?/.exec(message);
+export function rbacRefusal(
+  message: string,
+): { user: string; verb: string; resource: string; group?: string; namespace?: string } | undefined {
+  const m =
+    /User "([^"]+)" cannot (\w+) resource "([^"]+)"(?: in API group "([^"]*)")?(?: in the namespace "([^"]+)"| at the cluster scope)?/.exec(
+      message,
+    );
   if (!m) return undefined;
   return { user: m[1]!, verb: m[2]!, resource: m[3]!, group: m[4] || undefined, namespace: m[5] };
 }
@@ -97,32 +111,78 @@ export function statusError(target: KubeTarget, status: number, body: string, wh
     if (r) {
       const resource = r.group ? `${r.resource}.${r.group}` : r.resource;
       const where = r.namespace ? ` in namespace ${r.namespace}` : ' at the cluster scope';
-      return new KubeApiError(403, 'Forbidden', `Kubernetes refused to ${what} (403 Forbidden): user "${r.user}" may not ${r.verb} ${resource}${where}`, `ask a cluster administrator for a Role${r.namespace ? '' : ' (ClusterRole)'} that allows ${r.verb} on ${resource} for ${r.user}; kubectl auth can-i ${r.verb} ${resource}${r.namespace ? ` -n ${r.namespace}` : ''} --as ${r.user} checks it`, st);
+      return new KubeApiError(
+        403,
+        'Forbidden',
+        `Kubernetes refused to ${what} (403 Forbidden): user "${r.user}" may not ${r.verb} ${resource}${where}`,
+        `ask a cluster administrator for a Role${r.namespace ? '' : ' (ClusterRole)'} that allows ${r.verb} on ${resource} for ${r.user}; kubectl auth can-i ${r.verb} ${resource}${r.namespace ? ` -n ${r.namespace}` : ''} --as ${r.user} checks it`,
+        st,
+      );
     }
-    return new KubeApiError(403, 'Forbidden', `Kubernetes refused to ${what} (403 Forbidden): ${message}`, `the account of ${ctx} lacks this permission; ask a cluster administrator for a Role that allows it`, st);
+    return new KubeApiError(
+      403,
+      'Forbidden',
+      `Kubernetes refused to ${what} (403 Forbidden): ${message}`,
+      `the account of ${ctx} lacks this permission; ask a cluster administrator for a Role that allows it`,
+      st,
+    );
   }
   if (status === 401) {
-    return new KubeApiError(401, 'Unauthorized', `Kubernetes did not accept the credentials of ${ctx} (401 Unauthorized)`, `the token or certificate of the user of ${ctx} in ${target.kubeconfig} is wrong or expired: log in to the cluster again (or fix the kubeconfig) and retry`, st, { exitCode: 2 });
+    return new KubeApiError(
+      401,
+      'Unauthorized',
+      `Kubernetes did not accept the credentials of ${ctx} (401 Unauthorized)`,
+      `the token or certificate of the user of ${ctx} in ${target.kubeconfig} is wrong or expired: log in to the cluster again (or fix the kubeconfig) and retry`,
+      st,
+      { exitCode: 2 },
+    );
   }
   if (status === 422 || (status === 400 && st.reason === 'BadRequest' && invalidCauses(st).length)) {
     const first = invalidCauses(st)[0];
     const kind = st.details?.kind ? `${st.details.kind} ${st.details.name ?? ''}`.trim() : what.replace(/^\w+ /, '');
     const line = first ? `${first.field ? `${first.field}: ` : ''}${first.message}` : message;
-    return new KubeApiError(status, st.reason ?? 'Invalid', `Kubernetes refused ${kind} as invalid: ${line}`, first?.field ? `fix ${first.field} of ${kind} (the setting or template that produces it)` : 'fix the object named above', st, { code: 'KUBE_INVALID', exitCode: 2 });
+    return new KubeApiError(
+      status,
+      st.reason ?? 'Invalid',
+      `Kubernetes refused ${kind} as invalid: ${line}`,
+      first?.field ? `fix ${first.field} of ${kind} (the setting or template that produces it)` : 'fix the object named above',
+      st,
+      { code: 'KUBE_INVALID', exitCode: 2 },
+    );
   }
   if (status === 409 && fieldConflicts(st).length) {
     const conflicts = fieldConflicts(st);
     const list = conflicts.map((c) => `${c.field} (managed by "${c.manager}")`).join(', ');
     const first = conflicts[0]!;
-    return new KubeApiError(409, 'Conflict', `cannot ${what}: ${conflicts.length === 1 ? 'a field is' : `${conflicts.length} fields are`} managed by another field manager: ${list}`, `the field ${first.field} is managed by "${first.manager}": remove it from the template, or pass --force-conflicts to take it`, st, { code: 'KUBE_CONFLICT', exitCode: 2 });
+    return new KubeApiError(
+      409,
+      'Conflict',
+      `cannot ${what}: ${conflicts.length === 1 ? 'a field is' : `${conflicts.length} fields are`} managed by another field manager: ${list}`,
+      `the field ${first.field} is managed by "${first.manager}": remove it from the template, or pass --force-conflicts to take it`,
+      st,
+      { code: 'KUBE_CONFLICT', exitCode: 2 },
+    );
   }
-  return new KubeApiError(status, st.reason ?? 'Error', `Kubernetes could not ${what}: ${message} (HTTP ${status})`, 'see the message above; kubectl shows the same object with kubectl get -o yaml', st);
+  return new KubeApiError(
+    status,
+    st.reason ?? 'Error',
+    `Kubernetes could not ${what}: ${message} (HTTP ${status})`,
+    'see the message above; kubectl shows the same object with kubectl get -o yaml',
+    st,
+  );
 }
 
 /** A request that got no answer: refused, dropped, an untrusted certificate, or no answer in time. */
 export function unreachable(target: KubeTarget, e: unknown, attempts = 1): OperationError | UserError {
   const err = e as NodeJS.ErrnoException;
-  const why = err.code === 'ECONNREFUSED' ? 'connection refused' : err.code === 'ENOTFOUND' ? 'host not found' : err.code === 'ECONNRESET' ? 'connection dropped' : err.code ?? err.message;
+  const why =
+    err.code === 'ECONNREFUSED'
+      ? 'connection refused'
+      : err.code === 'ENOTFOUND'
+        ? 'host not found'
+        : err.code === 'ECONNRESET'
+          ? 'connection dropped'
+          : (err.code ?? err.message);
   const tries = attempts > 1 ? `, ${attempts} attempts` : '';
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SIGNATURE/.test(err.code ?? '')) {
     // The kubeconfig names the wrong CA (or the server its certificate): bad input, exit 2.
@@ -140,8 +200,11 @@ export function unreachable(target: KubeTarget, e: unknown, attempts = 1): Opera
 }
 
 export function timedOut(target: KubeTarget, what: string, timeoutMs: number): OperationError {
-  return new OperationError(`the Kubernetes API server ${target.server} did not answer in ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`} (${what})`, {
-    hint: 'the cluster may be overloaded or unreachable; kubernetes.request_timeout in the environment file sets this limit',
-    code: 'KUBE_TIMEOUT',
-  });
+  return new OperationError(
+    `the Kubernetes API server ${target.server} did not answer in ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`} (${what})`,
+    {
+      hint: 'the cluster may be overloaded or unreachable; kubernetes.request_timeout in the environment file sets this limit',
+      code: 'KUBE_TIMEOUT',
+    },
+  );
 }

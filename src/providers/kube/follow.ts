@@ -51,7 +51,16 @@ export async function* follow<T extends KubeObject = KubeObject>(
     let events = 0;
     let gone = false;
     try {
-      for await (const ev of api.watch<T>(kind, namespace, { ...selectors, resourceVersion: stats.resourceVersion, timeoutSeconds: typeof timeoutSeconds === 'function' ? timeoutSeconds() : timeoutSeconds }, signal)) {
+      for await (const ev of api.watch<T>(
+        kind,
+        namespace,
+        {
+          ...selectors,
+          resourceVersion: stats.resourceVersion,
+          timeoutSeconds: typeof timeoutSeconds === 'function' ? timeoutSeconds() : timeoutSeconds,
+        },
+        signal,
+      )) {
         events++;
         if (ev.type === 'BOOKMARK') {
           stats.resourceVersion = ev.object.metadata.resourceVersion ?? stats.resourceVersion;
@@ -63,7 +72,13 @@ export async function* follow<T extends KubeObject = KubeObject>(
             gone = true;
             break;
           }
-          throw new KubeApiError(status.code ?? 500, status.reason ?? 'Error', `the watch of ${kind} failed: ${status.message ?? 'unknown error'}`, 'retry; kubectl get --watch shows the same stream', status);
+          throw new KubeApiError(
+            status.code ?? 500,
+            status.reason ?? 'Error',
+            `the watch of ${kind} failed: ${status.message ?? 'unknown error'}`,
+            'retry; kubectl get --watch shows the same stream',
+            status,
+          );
         }
         stats.resourceVersion = ev.object.metadata.resourceVersion ?? stats.resourceVersion;
         yield ev as FollowEvent<T>;

@@ -51,7 +51,9 @@ export function retriableStatus(status: number, idempotent: boolean): boolean {
 export function retriableNetwork(e: unknown, idempotent: boolean): boolean {
   const code = (e as NodeJS.ErrnoException).code ?? '';
   if (code === 'ECONNREFUSED') return true;
-  const dropped = ['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'EAI_AGAIN', 'UND_ERR_SOCKET'].includes(code) || /socket hang up|aborted/i.test((e as Error).message ?? '');
+  const dropped =
+    ['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'EAI_AGAIN', 'UND_ERR_SOCKET'].includes(code) ||
+    /socket hang up|aborted/i.test((e as Error).message ?? '');
   return idempotent && dropped;
 }
 

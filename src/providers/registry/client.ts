@@ -53,7 +53,10 @@ export class RegistryClient {
     await this.check(res, `read the manifest ${repo}:${ref}`);
     const bytes = Buffer.from(await res.arrayBuffer());
     const digest = res.headers.get('docker-content-digest') ?? `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-    const mediaType = res.headers.get('content-type')?.split(';')[0] ?? (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType ?? MANIFEST_TYPES[0]!;
+    const mediaType =
+      res.headers.get('content-type')?.split(';')[0] ??
+      (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType ??
+      MANIFEST_TYPES[0]!;
     return { digest, mediaType, bytes };
   }
 
@@ -86,7 +89,11 @@ export class RegistryClient {
    * that upload is cancelled and the caller copies the bytes.
    */
   async mountBlob(repo: string, digest: string, from: string): Promise<boolean> {
-    const res = await this.fetch('POST', `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, { 'Content-Length': '0' });
+    const res = await this.fetch(
+      'POST',
+      `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
+      { 'Content-Length': '0' },
+    );
     if (res.status === 201) return true;
     await this.check(res, `mount the blob ${digest} from ${from} into ${repo}`);
     const location = res.headers.get('location');
@@ -102,7 +109,10 @@ export class RegistryClient {
     const bytes = Buffer.from(await res.arrayBuffer());
     const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     if (digest.startsWith('sha256:') && actual !== digest) {
-      throw new OperationError(`the blob ${digest} of ${repo} read back as ${actual}`, { hint: 'the registry returned other bytes than its digest names: try again, then check the registry storage', code: 'REGISTRY_ERROR' });
+      throw new OperationError(`the blob ${digest} of ${repo} read back as ${actual}`, {
+        hint: 'the registry returned other bytes than its digest names: try again, then check the registry storage',
+        code: 'REGISTRY_ERROR',
+      });
     }
     return bytes;
   }
@@ -112,10 +122,19 @@ export class RegistryClient {
     const start = await this.fetch('POST', `/v2/${repo}/blobs/uploads/`, { 'Content-Length': '0' });
     await this.check(start, `start an upload to ${repo}`);
     const location = start.headers.get('location');
-    if (!location) throw new OperationError(`the registry started an upload to ${repo} but gave no Location`, { hint: 'see the registry logs', code: 'REGISTRY_ERROR' });
+    if (!location)
+      throw new OperationError(`the registry started an upload to ${repo} but gave no Location`, {
+        hint: 'see the registry logs',
+        code: 'REGISTRY_ERROR',
+      });
     const url = new URL(location, this.baseUrl);
     url.searchParams.set('digest', digest);
-    const put = await this.fetch('PUT', url.toString(), { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) }, bytes);
+    const put = await this.fetch(
+      'PUT',
+      url.toString(),
+      { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) },
+      bytes,
+    );
     await this.check(put, `upload the blob ${digest} to ${repo}`);
   }
 
@@ -153,7 +172,9 @@ export class RegistryClient {
    * (anonymous when there are no credentials, as public repositories allow).
    */
   private async authorize(challenge: string): Promise<string | undefined> {
-    const basic = this.credentials ? `Basic ${Buffer.from(`${this.credentials.user}:${this.credentials.password}`).toString('base64')}` : undefined;
+    const basic = this.credentials
+      ? `Basic ${Buffer.from(`${this.credentials.user}:${this.credentials.password}`).toString('base64')}`
+      : undefined;
     if (/^Basic/i.test(challenge)) return basic;
     if (!/^Bearer/i.test(challenge)) return undefined;
     const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!.toLowerCase(), m[2]!]));
@@ -175,7 +196,7 @@ export class RegistryClient {
     try {
       return await fetch(new URL(path, this.baseUrl), { method, headers, body: body ? new Uint8Array(body) : undefined });
     } catch (e) {
-      const code = ((e as { cause?: { code?: string } }).cause?.code) ?? (e as Error).message;
+      const code = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
       throw new OperationError(`cannot reach the container registry ${this.baseUrl} (${code})`, {
         hint: 'check kubernetes.registry (or the registry host in kubernetes.image) and that the registry is up',
         code: 'REGISTRY_UNREACHABLE',
@@ -195,7 +216,10 @@ export class RegistryClient {
       // not JSON: keep the raw text
     }
     throw new OperationError(`the registry could not ${what}: HTTP ${res.status} ${detail}`.trim(), {
-      hint: res.status === 401 || res.status === 403 ? `the registry ${this.baseUrl} wants credentials: set ${this.credentialVars} (an account that may ${this.credentialVars.includes('BUILD') ? 'read the builds' : 'push tags'})` : 'see the registry answer above',
+      hint:
+        res.status === 401 || res.status === 403
+          ? `the registry ${this.baseUrl} wants credentials: set ${this.credentialVars} (an account that may ${this.credentialVars.includes('BUILD') ? 'read the builds' : 'push tags'})`
+          : 'see the registry answer above',
       code: 'REGISTRY_ERROR',
     });
   }

@@ -38,7 +38,10 @@ export async function cfnLint(bin: string, file: string, region: string): Promis
   }
   if (!Array.isArray(raw)) {
     const reason = (r.stderr || r.stdout).trim().split('\n').at(-1) ?? `exit ${r.exitCode}`;
-    throw new OperationError(`cfn-lint could not check the template: ${reason}`, { hint: 'run `cfn-lint --version`; reinstall it with `bash scripts/setup.sh`', code: 'CFN_LINT_FAILED' });
+    throw new OperationError(`cfn-lint could not check the template: ${reason}`, {
+      hint: 'run `cfn-lint --version`; reinstall it with `bash scripts/setup.sh`',
+      code: 'CFN_LINT_FAILED',
+    });
   }
   return (raw as RawFinding[]).map((f) => ({
     rule: f.Rule?.Id ?? '?',

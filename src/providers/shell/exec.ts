@@ -28,7 +28,8 @@ export interface ExecOptions {
 }
 
 const INSTALL_HINTS: Record<string, string> = {
-  'ansible-playbook': 'install Ansible (`pip install ansible-core`, or `bash scripts/setup.sh` for the project venv) and put ansible-playbook on PATH',
+  'ansible-playbook':
+    'install Ansible (`pip install ansible-core`, or `bash scripts/setup.sh` for the project venv) and put ansible-playbook on PATH',
   ssh: 'install the OpenSSH client (apt-get install openssh-client)',
   vagrant: 'install Vagrant (https://developer.hashicorp.com/vagrant/install) or list the hosts under local.hosts in the environment file',
 };
@@ -57,12 +58,28 @@ export async function exec(file: string, args: string[], options: ExecOptions = 
   if (options.interactive) {
     // On the operator's terminal: it stays in fragctl's process group (the terminal's foreground);
     // the watchdog still finds it by the token in its environment.
-    const r = await execa(file, args, { cwd: options.cwd ?? workingDir(), env, extendEnv: false, stdio: 'inherit', reject: false, cancelSignal: options.signal });
+    const r = await execa(file, args, {
+      cwd: options.cwd ?? workingDir(),
+      env,
+      extendEnv: false,
+      stdio: 'inherit',
+      reject: false,
+      cancelSignal: options.signal,
+    });
     return { exitCode: r.exitCode ?? 1, stdout: '', stderr: '' };
   }
   if (options.signal?.aborted) return { exitCode: 130, stdout: '', stderr: '' };
   // A process group of its own (setsid): fragctl ends the whole group, ansible-playbook's forks and ssh included.
-  const child = execa(file, args, { cwd: options.cwd ?? workingDir(), env, extendEnv: false, reject: false, input: options.input ?? '', buffer: true, all: false, detached: true });
+  const child = execa(file, args, {
+    cwd: options.cwd ?? workingDir(),
+    env,
+    extendEnv: false,
+    reject: false,
+    input: options.input ?? '',
+    buffer: true,
+    all: false,
+    detached: true,
+  });
   const pgid = child.pid;
   if (pgid !== undefined) sup.watch(pgid);
   if (options.onOutput) {

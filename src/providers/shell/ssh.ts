@@ -49,7 +49,15 @@ export async function tcpProbe(address: string, port: number, timeoutMs: number)
  * line. `ConnectTimeout` bounds the TCP connect and the SSH banner/handshake exchange.
  */
 export async function sshProbe(t: SshTarget, timeoutSec: number, signal?: AbortSignal): Promise<string | undefined> {
-  const args = ['-o', `ConnectTimeout=${Math.max(1, Math.ceil(timeoutSec))}`, '-o', 'ConnectionAttempts=1', '-o', 'LogLevel=ERROR', ...sshArgs(t, ['true'])];
+  const args = [
+    '-o',
+    `ConnectTimeout=${Math.max(1, Math.ceil(timeoutSec))}`,
+    '-o',
+    'ConnectionAttempts=1',
+    '-o',
+    'LogLevel=ERROR',
+    ...sshArgs(t, ['true']),
+  ];
   const r = await exec(which('ssh'), args, { signal });
   if (r.exitCode === 0) return undefined;
   const last = `${r.stderr}`.trim().split('\n').pop() ?? '';

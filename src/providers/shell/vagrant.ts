@@ -13,16 +13,20 @@ export interface VagrantHost {
 async function vagrant(args: string[], cwd: string, onOutput?: (c: string) => void): Promise<ExecResult> {
   const r = await exec(which('vagrant'), args, { cwd, onOutput, env: { VAGRANT_NO_COLOR: '1' } });
   if (r.exitCode !== 0) {
-    throw new OperationError(`vagrant ${args[0]} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`, {
-      hint: `run \`vagrant ${args.join(' ')}\` in ${cwd} to see the whole message`,
-      code: 'VAGRANT_FAILED',
-    });
+    throw new OperationError(
+      `vagrant ${args[0]} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`,
+      {
+        hint: `run \`vagrant ${args.join(' ')}\` in ${cwd} to see the whole message`,
+        code: 'VAGRANT_FAILED',
+      },
+    );
   }
   return r;
 }
 
 export const vagrantUp = (cwd: string, onOutput?: (c: string) => void): Promise<ExecResult> => vagrant(['up'], cwd, onOutput);
-export const vagrantDestroy = (cwd: string, onOutput?: (c: string) => void): Promise<ExecResult> => vagrant(['destroy', '-f'], cwd, onOutput);
+export const vagrantDestroy = (cwd: string, onOutput?: (c: string) => void): Promise<ExecResult> =>
+  vagrant(['destroy', '-f'], cwd, onOutput);
 
 export async function vagrantSshConfig(cwd: string): Promise<VagrantHost[]> {
   return parseSshConfig((await vagrant(['ssh-config'], cwd)).stdout);

@@ -36,7 +36,11 @@ describe('aws lifecycle: bad input', () => {
   it('a missing key file (SSH connection)', async () => {
     rmSync(join(dir, 'keys', 'frag-deploy.pem'), { force: true });
     for (const verb of ['bake', 'commission']) {
-      const r = await run(dir, moto.url, ['staging', verb, '--no-deploy'].filter((a) => verb === 'commission' || a !== '--no-deploy'));
+      const r = await run(
+        dir,
+        moto.url,
+        ['staging', verb, '--no-deploy'].filter((a) => verb === 'commission' || a !== '--no-deploy'),
+      );
       assert.equal(r.code, 2, show(r));
       assert.match(r.stderr, /missing SSH private key keys\/frag-deploy\.pem/);
       assert.match(r.stderr, /hint:/);
@@ -46,7 +50,10 @@ describe('aws lifecycle: bad input', () => {
 
   it('an image playbook that does not exist', async () => {
     rmSync(join(dir, 'playbooks', 'image.yml'));
-    for (const args of [['demo', 'bake'], ['demo', 'commission', '--no-deploy']]) {
+    for (const args of [
+      ['demo', 'bake'],
+      ['demo', 'commission', '--no-deploy'],
+    ]) {
       const r = await run(dir, moto.url, args);
       assert.equal(r.code, 2, show(r));
       assert.match(r.stderr, /image playbook playbooks\/image\.yml does not exist/);
@@ -56,7 +63,12 @@ describe('aws lifecycle: bad input', () => {
 
   it('a setting whose stack parameter the template does not declare', async () => {
     const file = join(dir, 'formations', 'database.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('  DbAllocatedStorage: { Type: Number, Default: 20 }\n', '').replace('!Ref DbAllocatedStorage', '20'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .replace('  DbAllocatedStorage: { Type: Number, Default: 20 }\n', '')
+        .replace('!Ref DbAllocatedStorage', '20'),
+    );
     const r = await run(dir, moto.url, ['demo', 'commission', '--no-deploy']);
     assert.equal(r.code, 2, show(r));
     assert.match(r.stderr, /setting db_allocated_storage maps to stack parameter DbAllocatedStorage, which no formation declares/);
@@ -68,7 +80,10 @@ describe('aws lifecycle: bad input', () => {
     writeFileSync(join(dir, 'environments', `${name}.yml`), 'platform: aws\n');
     const r = await run(dir, moto.url, [name, 'commission', '--no-deploy']);
     assert.equal(r.code, 2, show(r));
-    assert.match(r.stderr, /environment name "integration-staging-east1" is too long: "frag-integration-staging-east1-lb" exceeds 32 characters/);
+    assert.match(
+      r.stderr,
+      /environment name "integration-staging-east1" is too long: "frag-integration-staging-east1-lb" exceeds 32 characters/,
+    );
     await nothingCreated();
   });
 
@@ -84,7 +99,11 @@ describe('aws lifecycle: bad input', () => {
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
     const home = mkdtempSync(join(tmpdir(), 'fragctl-home-'));
     try {
-      for (const args of [['demo', 'status'], ['demo', 'commission', '--no-deploy'], ['demo', 'decommission', '--yes']]) {
+      for (const args of [
+        ['demo', 'status'],
+        ['demo', 'commission', '--no-deploy'],
+        ['demo', 'decommission', '--yes'],
+      ]) {
         const r = await run(dir, moto.url, [...args, '--endpoint-url', `http://[::ffff:127.0.0.1]:${port}`], {
           HOME: home,
           AWS_EC2_METADATA_DISABLED: 'true',

@@ -41,7 +41,9 @@ describe('bake preflight (moto)', () => {
   });
 
   it('sudo_user: in a task names become_user:', async () => {
-    const dir = project('- hosts: image\n  gather_facts: false\n  tasks:\n    - ansible.builtin.debug: { msg: hi }\n      sudo_user: deploy\n');
+    const dir = project(
+      '- hosts: image\n  gather_facts: false\n  tasks:\n    - ansible.builtin.debug: { msg: hi }\n      sudo_user: deploy\n',
+    );
     const r = await run(dir, moto.url, ['demo', 'bake']);
     assert.equal(r.code, 2, show(r));
     assert.match(r.stderr, /uses `sudo_user:`/);

@@ -18,7 +18,8 @@ describe('change sets on moto', () => {
   let dir: string;
   let aws: ReturnType<typeof clients>;
   const stack = async () => (await aws.cfn.send(new DescribeStacksCommand({ StackName: 'frag-demo' }))).Stacks![0]!;
-  const changeSets = async (): Promise<number> => (await aws.cfn.send(new ListChangeSetsCommand({ StackName: 'frag-demo' }))).Summaries?.length ?? 0;
+  const changeSets = async (): Promise<number> =>
+    (await aws.cfn.send(new ListChangeSetsCommand({ StackName: 'frag-demo' }))).Summaries?.length ?? 0;
   const pw = (p: string): Record<string, string> => ({ FRAGCTL_DB_PASSWORD: p });
 
   before(async () => {
@@ -27,11 +28,22 @@ describe('change sets on moto', () => {
     aws = clients(moto.url);
     const hash = imageInputsHash(testContext({ ...SDK_MOCKED, dir, endpointUrl: moto.url }));
     const reservation = await aws.ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1 }));
-    await aws.ec2.send(new CreateImageCommand({
-      InstanceId: reservation.Instances![0]!.InstanceId!,
-      Name: 'frag-image-20260101-000000',
-      TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'Name', Value: 'frag-image' }, { Key: 'App', Value: 'frag' }, { Key: HASH_TAG, Value: hash }] }],
-    }));
+    await aws.ec2.send(
+      new CreateImageCommand({
+        InstanceId: reservation.Instances![0]!.InstanceId!,
+        Name: 'frag-image-20260101-000000',
+        TagSpecifications: [
+          {
+            ResourceType: 'image',
+            Tags: [
+              { Key: 'Name', Value: 'frag-image' },
+              { Key: 'App', Value: 'frag' },
+              { Key: HASH_TAG, Value: hash },
+            ],
+          },
+        ],
+      }),
+    );
     const r = await run(dir, moto.url, ['demo', 'commission', '--no-deploy'], pw('first-password-1'));
     assert.equal(r.code, 0, show(r));
   });

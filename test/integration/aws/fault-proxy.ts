@@ -57,7 +57,13 @@ export async function startFaultProxy(target: string, pattern: FaultPattern): Pr
       }
       stats.passed++;
       const out = request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: upstream.host },
+        },
         (up) => {
           const rewrite = pattern.rewrite;
           if (!rewrite) {
@@ -85,9 +91,10 @@ export async function startFaultProxy(target: string, pattern: FaultPattern): Pr
   return {
     url: `http://127.0.0.1:${port}`,
     stats,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -38,7 +38,10 @@ describe('aws lifecycle through a faulty network', () => {
     assert.match(r.stdout, /stack frag-demo created: CREATE_COMPLETE/);
     assert.doesNotMatch(r.stderr, /could not|WITHOUT the lock/, 'the lock and run record survive the faults too');
     const stacks = (await aws.cfn.send(new ListStacksCommand({}))).StackSummaries ?? [];
-    assert.deepEqual(stacks.map((s) => [s.StackName, s.StackStatus]), [['frag-demo', 'CREATE_COMPLETE']]);
+    assert.deepEqual(
+      stacks.map((s) => [s.StackName, s.StackStatus]),
+      [['frag-demo', 'CREATE_COMPLETE']],
+    );
     assert.ok(proxy.stats.throttled >= 2 && proxy.stats.dropped >= 1, JSON.stringify(proxy.stats));
   });
 
@@ -51,20 +54,38 @@ describe('aws lifecycle through a faulty network', () => {
     assert.ok(id, r.stdout);
     const snap = await aws.rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }));
     assert.equal(snap.DBSnapshots?.[0]?.Status, 'available');
-    const left = await aws.cfn.send(new DescribeStacksCommand({ StackName: 'frag-demo' })).then((o) => o.Stacks?.[0]?.StackStatus, (e: Error) => e.message);
+    const left = await aws.cfn.send(new DescribeStacksCommand({ StackName: 'frag-demo' })).then(
+      (o) => o.Stacks?.[0]?.StackStatus,
+      (e: Error) => e.message,
+    );
     assert.match(String(left), /DELETE_COMPLETE|does not exist/);
     assert.ok(proxy.stats.throttled > before.throttled && proxy.stats.dropped > before.dropped, JSON.stringify(proxy.stats));
   });
 
   it('Ctrl-C during a wait stops the waiting, not the creation: exit 130 and how to follow it', async () => {
     // Every stack status read through this proxy says CREATE_IN_PROGRESS: the wait never ends by itself.
-    const stall = await startFaultProxy(moto.url, { throttleEvery: 1e9, dropEvery: 1e9, rewrite: (b) => b.replace(/<StackStatus>CREATE_COMPLETE</g, '<StackStatus>CREATE_IN_PROGRESS<') });
+    const stall = await startFaultProxy(moto.url, {
+      throttleEvery: 1e9,
+      dropEvery: 1e9,
+      rewrite: (b) => b.replace(/<StackStatus>CREATE_COMPLETE</g, '<StackStatus>CREATE_IN_PROGRESS<'),
+    });
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin', 'fragctl.ts'), 'demo', 'commission', '--no-deploy', '--project-dir', dir], {
-        cwd: ROOT,
-        env: { ...process.env, ...cliEnv(dir, stall.url), CI: 'true', NO_COLOR: '1', FRAGCTL_POLL_INTERVAL_MS: '20', PATH: `${join(ROOT, '.venv', 'bin')}:${process.env.PATH}` },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(ROOT, 'bin', 'fragctl.ts'), 'demo', 'commission', '--no-deploy', '--project-dir', dir],
+        {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            ...cliEnv(dir, stall.url),
+            CI: 'true',
+            NO_COLOR: '1',
+            FRAGCTL_POLL_INTERVAL_MS: '20',
+            PATH: `${join(ROOT, '.venv', 'bin')}:${process.env.PATH}`,
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stderr = '';
       let interrupted = false;
       child.stderr.on('data', (d: Buffer) => {
@@ -79,7 +100,10 @@ describe('aws lifecycle through a faulty network', () => {
       assert.match(stderr, /stopped waiting: the creation goes on \(CREATE_IN_PROGRESS\) on AWS for stack frag-demo/);
       assert.match(stderr, /fragctl demo status --watch/);
       const stacks = (await aws.cfn.send(new ListStacksCommand({}))).StackSummaries ?? [];
-      assert.ok(stacks.some((s) => s.StackName === 'frag-demo' && s.StackStatus === 'CREATE_COMPLETE'), 'the creation was not cancelled');
+      assert.ok(
+        stacks.some((s) => s.StackName === 'frag-demo' && s.StackStatus === 'CREATE_COMPLETE'),
+        'the creation was not cancelled',
+      );
     } finally {
       await stall.close();
     }

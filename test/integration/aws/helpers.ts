@@ -32,8 +32,18 @@ export function cliEnv(dir: string, endpoint: string): Record<string, string> {
 }
 
 /** fragctl on the project and endpoint; `child` for a process of its own (races between processes). */
-export function run(dir: string, endpoint: string, args: string[], extraEnv: Record<string, string | undefined> = {}, opts: { child?: boolean } = {}): Promise<CliResult> {
-  return fragctl([...args, '--project-dir', dir], { env: { ...cliEnv(dir, endpoint), ...extraEnv }, timeoutMs: 150_000, child: opts.child });
+export function run(
+  dir: string,
+  endpoint: string,
+  args: string[],
+  extraEnv: Record<string, string | undefined> = {},
+  opts: { child?: boolean } = {},
+): Promise<CliResult> {
+  return fragctl([...args, '--project-dir', dir], {
+    env: { ...cliEnv(dir, endpoint), ...extraEnv },
+    timeoutMs: 150_000,
+    child: opts.child,
+  });
 }
 
 export function clients(endpoint: string): { cfn: CloudFormationClient; ec2: EC2Client; rds: RDSClient } {

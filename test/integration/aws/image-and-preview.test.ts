@@ -20,7 +20,14 @@ describe('image failures, plan hooks and dry runs on moto', () => {
   let dir: string;
   let aws: ReturnType<typeof clients>;
   const builders = async (): Promise<string[]> => {
-    const out = await aws.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:Name', Values: ['frag-image-builder'] }, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopped'] }] }));
+    const out = await aws.ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [
+          { Name: 'tag:Name', Values: ['frag-image-builder'] },
+          { Name: 'instance-state-name', Values: ['pending', 'running', 'stopped'] },
+        ],
+      }),
+    );
     return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId!);
   };
 
@@ -110,7 +117,10 @@ describe('image failures, plan hooks and dry runs on moto', () => {
     assert.equal(ctx.aws.calls.get('CloudFormation.DeleteChangeSet'), 1);
     assert.equal((await aws.cfn.send(new ListChangeSetsCommand({ StackName: 'frag-demo' }))).Summaries?.length ?? 0, 0);
     const stacks = (await aws.cfn.send(new ListStacksCommand({}))).StackSummaries ?? [];
-    assert.deepEqual(stacks.map((s) => s.StackStatus), ['CREATE_COMPLETE']);
+    assert.deepEqual(
+      stacks.map((s) => s.StackStatus),
+      ['CREATE_COMPLETE'],
+    );
   });
 
   it('a protected environment: termination protection on, decommission refused, no SSH to emulated hosts', async () => {
@@ -128,7 +138,10 @@ describe('image failures, plan hooks and dry runs on moto', () => {
     assert.equal(refused.code, 2, show(refused));
     assert.match(refused.stderr, /production is a protected environment: decommission refused/);
     assert.match(refused.stderr, /--force-protected/);
-    assert.equal((await aws.cfn.send(new DescribeStacksCommand({ StackName: 'frag-production' }))).Stacks![0]!.StackStatus, 'CREATE_COMPLETE');
+    assert.equal(
+      (await aws.cfn.send(new DescribeStacksCommand({ StackName: 'frag-production' }))).Stacks![0]!.StackStatus,
+      'CREATE_COMPLETE',
+    );
   });
 
   it('decommission --delete-image keeps an image another environment runs; --skip-final-snapshot takes none', async () => {

@@ -18,8 +18,21 @@ describe('doctor and clean keep to their environment and to the image lock (moto
   const lockKey = { pk: { S: 'lock#@image' }, sk: { S: 'lock' } };
 
   const builder = async (env?: string): Promise<string> => {
-    const tags = [{ Key: 'Name', Value: 'frag-image-builder' }, { Key: 'App', Value: 'frag' }, { Key: 'Group', Value: 'image' }, ...(env ? [{ Key: 'Env', Value: env }] : [])];
-    const out = await aws.ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: 'instance', Tags: tags }] }));
+    const tags = [
+      { Key: 'Name', Value: 'frag-image-builder' },
+      { Key: 'App', Value: 'frag' },
+      { Key: 'Group', Value: 'image' },
+      ...(env ? [{ Key: 'Env', Value: env }] : []),
+    ];
+    const out = await aws.ec2.send(
+      new RunInstancesCommand({
+        ImageId: 'ami-12c6146b',
+        InstanceType: 't3.micro',
+        MinCount: 1,
+        MaxCount: 1,
+        TagSpecifications: [{ ResourceType: 'instance', Tags: tags }],
+      }),
+    );
     return out.Instances![0]!.InstanceId!;
   };
   const stateOf = async (id: string): Promise<string | undefined> =>
@@ -29,7 +42,11 @@ describe('doctor and clean keep to their environment and to the image lock (moto
     moto = await startMoto();
     dir = lifecycleProject();
     aws = clients(moto.url);
-    ddb = new DynamoDBClient({ endpoint: moto.url, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    ddb = new DynamoDBClient({
+      endpoint: moto.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
   });
   after(async () => moto?.stop());
 
@@ -37,17 +54,36 @@ describe('doctor and clean keep to their environment and to the image lock (moto
     const demos = await builder('demo');
     const r = await run(dir, moto.url, ['staging', 'doctor', '--fix', '--yes']);
     assert.equal(r.code, 0, show(r));
-    assert.match(r.stdout, new RegExp(`note: image-builder ${demos} was launched by demo's bake \\(tag Env=demo\\): staging leaves it alone`));
+    assert.match(
+      r.stdout,
+      new RegExp(`note: image-builder ${demos} was launched by demo's bake \\(tag Env=demo\\): staging leaves it alone`),
+    );
     assert.equal(await stateOf(demos), 'running');
   });
 
   it('an application-wide builder while the image lock is held: doctor leaves it, clean refuses (exit 1) and removes nothing', async () => {
     const old = await builder();
     // A bake of demo on another machine holds the image lock (the table exists since the run above).
-    await ddb.send(new PutItemCommand({ TableName: 'frag-fragctl', Item: { ...lockKey, runId: { S: 'r-bake' }, who: { S: 'ci@runner (demo)' }, host: { S: 'runner' }, pid: { N: '4242' }, since: { S: new Date().toISOString() }, verb: { S: 'bake demo' } } }));
+    await ddb.send(
+      new PutItemCommand({
+        TableName: 'frag-fragctl',
+        Item: {
+          ...lockKey,
+          runId: { S: 'r-bake' },
+          who: { S: 'ci@runner (demo)' },
+          host: { S: 'runner' },
+          pid: { N: '4242' },
+          since: { S: new Date().toISOString() },
+          verb: { S: 'bake demo' },
+        },
+      }),
+    );
     const r = await run(dir, moto.url, ['staging', 'doctor', '--fix', '--yes']);
     assert.equal(r.code, 0, show(r));
-    assert.match(r.stdout, new RegExp(`image-builder ${old} is left alone: the application's image lock is held by ci@runner \\(demo\\) for bake demo`));
+    assert.match(
+      r.stdout,
+      new RegExp(`image-builder ${old} is left alone: the application's image lock is held by ci@runner \\(demo\\) for bake demo`),
+    );
     assert.equal(await stateOf(old), 'running');
 
     const c = await run(dir, moto.url, ['staging', 'clean', '--yes']);
@@ -64,13 +100,30 @@ describe('doctor and clean keep to their environment and to the image lock (moto
     const f = out.findings.find((x) => x.code === 'image.builder-left')!;
     assert.equal(f.result, 'fixed');
     assert.match(f.now, /i-\w+ (shutting-down|terminated)/);
-    assert.ok(out.notes.some((n) => /launched by demo's bake/.test(n)), 'demo\'s builder is still left alone');
-    const running = (await aws.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:Name', Values: ['frag-image-builder'] }, { Name: 'instance-state-name', Values: ['running'] }] }))).Reservations?.flatMap((x) => x.Instances ?? []) ?? [];
-    assert.deepEqual(running.map((i) => i.Tags?.find((t) => t.Key === 'Env')?.Value), ['demo']);
+    assert.ok(
+      out.notes.some((n) => /launched by demo's bake/.test(n)),
+      "demo's builder is still left alone",
+    );
+    const running =
+      (
+        await aws.ec2.send(
+          new DescribeInstancesCommand({
+            Filters: [
+              { Name: 'tag:Name', Values: ['frag-image-builder'] },
+              { Name: 'instance-state-name', Values: ['running'] },
+            ],
+          }),
+        )
+      ).Reservations?.flatMap((x) => x.Instances ?? []) ?? [];
+    assert.deepEqual(
+      running.map((i) => i.Tags?.find((t) => t.Key === 'Env')?.Value),
+      ['demo'],
+    );
 
     const h = await run(dir, moto.url, ['staging', 'history', '--json']);
     assert.equal(h.code, 0, show(h));
-    const recs = (JSON.parse(h.stdout) as { records: Array<{ verb: string; outcome: string; touched: Array<Record<string, unknown>> }> }).records;
+    const recs = (JSON.parse(h.stdout) as { records: Array<{ verb: string; outcome: string; touched: Array<Record<string, unknown>> }> })
+      .records;
     const fix = recs.find((x) => x.verb === 'doctor' && x.touched.some((t) => t.code === 'image.builder-left'));
     assert.ok(fix, JSON.stringify(recs));
     assert.equal(fix.outcome, 'succeeded');

@@ -29,12 +29,24 @@ describe('the legacy-aws repository deployed with its ec2.py-style playbook', ()
     chmodSync(join(dir, 'keys', 'legacy-deploy.pem'), 0o600);
     const stand = (n: number): Record<string, unknown> => {
       const h = ssh.hosts[n]!;
-      return { address: h.address, port: h.port, user: h.user, vars: { deploy_root: h.deployRoot, ansible_python_interpreter: '/usr/bin/python3' } };
+      return {
+        address: h.address,
+        port: h.port,
+        user: h.user,
+        vars: { deploy_root: h.deployRoot, ansible_python_interpreter: '/usr/bin/python3' },
+      };
     };
-    writeFileSync(join(dir, 'environments', 'rehearsal.yml'), JSON.stringify({
-      platform: 'aws',
-      aws: { connection: 'loopback', loopback_hosts: { app: [stand(0)], image: [stand(1)] } },
-    }, null, 2));
+    writeFileSync(
+      join(dir, 'environments', 'rehearsal.yml'),
+      JSON.stringify(
+        {
+          platform: 'aws',
+          aws: { connection: 'loopback', loopback_hosts: { app: [stand(0)], image: [stand(1)] } },
+        },
+        null,
+        2,
+      ),
+    );
   });
   after(async () => {
     await Promise.all([moto?.stop(), ssh?.stop()]);
@@ -50,7 +62,9 @@ describe('the legacy-aws repository deployed with its ec2.py-style playbook', ()
     assert.equal(readFileSync(join(image!, 'common.txt'), 'utf8'), 'common role for legacy\n', 'the image was provisioned');
     const conf = readFileSync(join(app!, 'app.conf'), 'utf8');
     // ec2_private_dns_name is the app server's, from moto (never connected to)
-    const reservations = (await aws.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:Name', Values: ['legacy-rehearsal-app'] }] }))).Reservations ?? [];
+    const reservations =
+      (await aws.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:Name', Values: ['legacy-rehearsal-app'] }] })))
+        .Reservations ?? [];
     const instance = reservations.flatMap((x) => x.Instances ?? [])[0]!;
     assert.equal(conf, `host = ${instance.PrivateDnsName}\nport = 8000\n`);
     assert.ok(!existsSync(join(image!, 'app.conf')), 'the app playbook ran on the image stand-in');

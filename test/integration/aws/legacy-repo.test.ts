@@ -22,7 +22,8 @@ function legacyProject(): string {
   cpSync(FIXTURE, dir, { recursive: true });
   return dir;
 }
-const editFile = (dir: string, rel: string, fn: (s: string) => string): void => writeFileSync(join(dir, rel), fn(readFileSync(join(dir, rel), 'utf8')));
+const editFile = (dir: string, rel: string, fn: (s: string) => string): void =>
+  writeFileSync(join(dir, rel), fn(readFileSync(join(dir, rel), 'utf8')));
 
 describe('a legacy AWS ops repository on moto', () => {
   let moto: Moto;
@@ -40,7 +41,10 @@ describe('a legacy AWS ops repository on moto', () => {
   it('template merges the listed formations only, in the template’s own parameter names', async () => {
     const r = await run(['demo', 'template']);
     assert.equal(r.code, 0, show(r));
-    const t = JSON.parse(r.stdout) as { Parameters: Record<string, unknown>; Resources: Record<string, { Type: string; DeletionPolicy?: string }> };
+    const t = JSON.parse(r.stdout) as {
+      Parameters: Record<string, unknown>;
+      Resources: Record<string, { Type: string; DeletionPolicy?: string }>;
+    };
     assert.deepEqual(Object.keys(t.Resources), ['AppServer', 'AssetsBucket', 'Database', 'DatabaseSecurityGroup', 'WebSecurityGroup']);
     assert.equal(t.Resources.AppServer!.Type, 'AWS::EC2::Instance', 'app.json, not the alternative app-autoscaling.json');
     assert.equal(t.Resources.AssetsBucket!.DeletionPolicy, 'Retain');
@@ -50,13 +54,19 @@ describe('a legacy AWS ops repository on moto', () => {
   it('validate runs every local check, and names the emulator’s refusal clearly', async () => {
     const r = await run(['demo', 'validate', '--json']);
     assert.equal(r.code, 1, show(r));
-    const { checks } = JSON.parse(r.stdout) as { checks: Array<{ name: string; ok: boolean; warning?: boolean; detail: string; hint?: string }> };
+    const { checks } = JSON.parse(r.stdout) as {
+      checks: Array<{ name: string; ok: boolean; warning?: boolean; detail: string; hint?: string }>;
+    };
     const by = (name: string) => checks.filter((c) => c.name === name);
-    for (const name of ['settings', 'template', 'parameters', 'key', 'image playbook']) assert.equal(by(name)[0]?.ok, true, `${name}: ${JSON.stringify(by(name))}`);
+    for (const name of ['settings', 'template', 'parameters', 'key', 'image playbook'])
+      assert.equal(by(name)[0]?.ok, true, `${name}: ${JSON.stringify(by(name))}`);
     assert.match(by('parameters')[0]!.detail, /^6 passed by fragctl, 4 keep their Default/);
     const lint = by('cfn-lint');
     assert.ok(lint.length >= 2 && lint.every((c) => c.ok && c.warning), JSON.stringify(lint));
-    assert.ok(lint.some((c) => /^W3011 formations\/storage-assets\.json: Resources\.AssetsBucket: /.test(c.detail)), JSON.stringify(lint));
+    assert.ok(
+      lint.some((c) => /^W3011 formations\/storage-assets\.json: Resources\.AssetsBucket: /.test(c.detail)),
+      JSON.stringify(lint),
+    );
     const remote = by('ValidateTemplate')[0]!;
     assert.equal(remote.ok, false);
     // moto answers "Stack with id <a cfn-lint warning> does not exist"; fragctl says what it is.
@@ -68,11 +78,17 @@ describe('a legacy AWS ops repository on moto', () => {
   it('plan: the stack would be created, cfn-lint warnings listed, nothing created', async () => {
     const r = await run(['demo', 'plan', '--json']);
     assert.equal(r.code, 0, show(r));
-    const p = JSON.parse(r.stdout) as { stack: { action: string; changes: Array<{ logicalId: string }> }; template: { checker: string; warnings: string[] } };
+    const p = JSON.parse(r.stdout) as {
+      stack: { action: string; changes: Array<{ logicalId: string }> };
+      template: { checker: string; warnings: string[] };
+    };
     assert.equal(p.stack.action, 'create');
     assert.equal(p.stack.changes.length, 5);
     assert.equal(p.template.checker, 'cfn-lint');
-    assert.ok(p.template.warnings.some((w) => w.startsWith('W3011 ')), JSON.stringify(p.template));
+    assert.ok(
+      p.template.warnings.some((w) => w.startsWith('W3011 ')),
+      JSON.stringify(p.template),
+    );
     assert.match(r.stderr, /! cfn-lint: W3011/);
     assert.equal((await aws.cfn.send(new ListStacksCommand({}))).StackSummaries?.length ?? 0, 0);
   });
@@ -87,7 +103,8 @@ describe('a legacy AWS ops repository on moto', () => {
     assert.equal(params.EnvironmentName, 'demo');
     assert.match(params.AppImageAMI ?? '', /^ami-/);
     assert.equal(params.DBUser, 'legacy');
-    for (const fragctlName of ['App', 'Env', 'ImageId', 'DbUser', 'DbInstanceClass']) assert.equal(params[fragctlName], undefined, fragctlName);
+    for (const fragctlName of ['App', 'Env', 'ImageId', 'DbUser', 'DbInstanceClass'])
+      assert.equal(params[fragctlName], undefined, fragctlName);
     // fragctl's own defaults (db.t3.micro, t3.small, 20 GB) are not imposed.
     assert.ok([undefined, 'db.t2.micro'].includes(params.DBInstanceClass), params.DBInstanceClass);
     assert.ok([undefined, 't2.small'].includes(params.AppInstanceType), params.AppInstanceType);
@@ -108,10 +125,17 @@ describe('a legacy AWS ops repository on moto', () => {
   it('decommission lists the Retain bucket and the Snapshot database under kept', async () => {
     const r = await run(['demo', 'decommission', '--yes', '--json']);
     assert.equal(r.code, 0, show(r));
-    const out = JSON.parse(r.stdout) as { deleted: boolean; resources: Array<{ logicalId: string }>; retained: Array<{ logicalId: string; policy: string }> };
+    const out = JSON.parse(r.stdout) as {
+      deleted: boolean;
+      resources: Array<{ logicalId: string }>;
+      retained: Array<{ logicalId: string; policy: string }>;
+    };
     assert.equal(out.deleted, true);
     assert.deepEqual(out.resources.map((x) => x.logicalId).sort(), ['AppServer', 'DatabaseSecurityGroup', 'WebSecurityGroup']);
-    assert.deepEqual(out.retained.map((x) => [x.logicalId, x.policy]).sort(), [['AssetsBucket', 'Retain'], ['Database', 'Snapshot']]);
+    assert.deepEqual(out.retained.map((x) => [x.logicalId, x.policy]).sort(), [
+      ['AssetsBucket', 'Retain'],
+      ['Database', 'Snapshot'],
+    ]);
     const [deleted, kept] = r.stderr.split(/\nkept:\n/);
     assert.ok(kept, r.stderr);
     assert.doesNotMatch(deleted!, /AssetsBucket/);
@@ -145,11 +169,18 @@ describe('a legacy AWS ops repository: bad input creates nothing', () => {
   it('a formations: entry that matches no file', async () => {
     const dir = legacyProject();
     editFile(dir, 'playbooks/group_vars/all.yml', (s) => s.replace('  - database.json', '  - databse.json'));
-    for (const args of [['demo', 'template'], ['demo', 'plan'], ['demo', 'commission', '--no-deploy']]) {
+    for (const args of [
+      ['demo', 'template'],
+      ['demo', 'plan'],
+      ['demo', 'commission', '--no-deploy'],
+    ]) {
       const r = await runIn(dir, moto.url, args, ENV);
       assert.equal(r.code, 2, show(r));
       oneLine(r.stderr, /^error: formations: "databse\.json" in playbooks\/group_vars\/all\.yml matches no file in formations\/$/);
-      assert.match(r.stderr, /hint: +fix the name or remove it from the list; formations\/ holds app-autoscaling\.json, app\.json, base\.json, database-multiaz\.json, database\.json, storage-assets\.json/);
+      assert.match(
+        r.stderr,
+        /hint: +fix the name or remove it from the list; formations\/ holds app-autoscaling\.json, app\.json, base\.json, database-multiaz\.json, database\.json, storage-assets\.json/,
+      );
     }
     await nothingCreated();
   });
@@ -159,16 +190,25 @@ describe('a legacy AWS ops repository: bad input creates nothing', () => {
     editFile(dir, 'playbooks/group_vars/all.yml', (s) => s.replace(/formations:\n( {2}- .*\n)+/, ''));
     const r = await runIn(dir, moto.url, ['demo', 'template'], ENV);
     assert.equal(r.code, 2, show(r));
-    oneLine(r.stderr, /logical ID AppServer in Resources is defined twice: in formations\/app-autoscaling\.json and in formations\/app\.json/);
+    oneLine(
+      r.stderr,
+      /logical ID AppServer in Resources is defined twice: in formations\/app-autoscaling\.json and in formations\/app\.json/,
+    );
   });
 
   it('a formation_parameters entry naming a parameter no formation declares', async () => {
     const dir = legacyProject();
     editFile(dir, 'playbooks/group_vars/all.yml', (s) => s.replace('ImageId: AppImageAMI', 'ImageId: AppAMI'));
-    for (const args of [['demo', 'plan'], ['demo', 'commission', '--no-deploy']]) {
+    for (const args of [
+      ['demo', 'plan'],
+      ['demo', 'commission', '--no-deploy'],
+    ]) {
       const r = await runIn(dir, moto.url, args, ENV);
       assert.equal(r.code, 2, show(r));
-      oneLine(r.stderr, /^error: formation_parameters\.ImageId in playbooks\/group_vars\/all\.yml maps to AppAMI, which no formation declares$/);
+      oneLine(
+        r.stderr,
+        /^error: formation_parameters\.ImageId in playbooks\/group_vars\/all\.yml maps to AppAMI, which no formation declares$/,
+      );
     }
     await nothingCreated();
   });
@@ -176,8 +216,12 @@ describe('a legacy AWS ops repository: bad input creates nothing', () => {
   it('a setting outside the parameter’s AllowedValues, in plan, validate and commission', async () => {
     const dir = legacyProject();
     editFile(dir, 'environments/demo.yml', (s) => `${s}settings:\n  db_instance_class: db.t3.micro\n`);
-    const message = /stack parameter DBInstanceClass = "db\.t3\.micro" from setting db_instance_class in environments\/demo\.yml is not one of its AllowedValues: db\.t2\.micro, db\.t2\.small, db\.m3\.medium/;
-    for (const args of [['demo', 'plan'], ['demo', 'commission', '--no-deploy']]) {
+    const message =
+      /stack parameter DBInstanceClass = "db\.t3\.micro" from setting db_instance_class in environments\/demo\.yml is not one of its AllowedValues: db\.t2\.micro, db\.t2\.small, db\.m3\.medium/;
+    for (const args of [
+      ['demo', 'plan'],
+      ['demo', 'commission', '--no-deploy'],
+    ]) {
       const r = await runIn(dir, moto.url, args, ENV);
       assert.equal(r.code, 2, show(r));
       oneLine(r.stderr, message);
@@ -191,11 +235,21 @@ describe('a legacy AWS ops repository: bad input creates nothing', () => {
 
   it('a Parameter and a Resource sharing a name, and a dependency cycle: template, validate and plan name both places', async () => {
     const dir = legacyProject();
-    writeFileSync(join(dir, 'formations', 'workers.json'), JSON.stringify({ Parameters: { WorkerGroup: { Type: 'String', Default: 'w' } } }));
-    writeFileSync(join(dir, 'formations', 'worker-group.json'), JSON.stringify({ Resources: { WorkerGroup: { Type: 'AWS::SNS::Topic' } } }));
+    writeFileSync(
+      join(dir, 'formations', 'workers.json'),
+      JSON.stringify({ Parameters: { WorkerGroup: { Type: 'String', Default: 'w' } } }),
+    );
+    writeFileSync(
+      join(dir, 'formations', 'worker-group.json'),
+      JSON.stringify({ Resources: { WorkerGroup: { Type: 'AWS::SNS::Topic' } } }),
+    );
     editFile(dir, 'playbooks/group_vars/all.yml', (s) => s.replace('  - storage-*.json', '  - storage-*.json\n  - worker*.json'));
-    const shared = /logical ID WorkerGroup is both a Parameter \(in formations\/workers\.json\) and a Resource \(in formations\/worker-group\.json\)/;
-    for (const args of [['demo', 'template'], ['demo', 'plan']]) {
+    const shared =
+      /logical ID WorkerGroup is both a Parameter \(in formations\/workers\.json\) and a Resource \(in formations\/worker-group\.json\)/;
+    for (const args of [
+      ['demo', 'template'],
+      ['demo', 'plan'],
+    ]) {
       const r = await runIn(dir, moto.url, args, ENV);
       assert.equal(r.code, 2, show(r));
       oneLine(r.stderr, shared);
@@ -205,9 +259,18 @@ describe('a legacy AWS ops repository: bad input creates nothing', () => {
     assert.match(v.stdout, new RegExp(`template +FAIL +${shared.source}`));
 
     editFile(dir, 'playbooks/group_vars/all.yml', (s) => s.replace('  - worker*.json\n', ''));
-    editFile(dir, 'formations/base.json', (s) => s.replace('"Type": "AWS::EC2::SecurityGroup",\n      "Properties": {\n        "GroupDescription": { "Fn::Sub": "${AppName}-${EnvironmentName} web" },', '"Type": "AWS::EC2::SecurityGroup",\n      "DependsOn": "AppServer",\n      "Properties": {\n        "GroupDescription": { "Fn::Sub": "${AppName}-${EnvironmentName} web" },'));
-    const cycle = /dependency cycle between resources AppServer → WebSecurityGroup → AppServer: formations\/app\.json: Ref WebSecurityGroup at Resources\.AppServer\.Properties\.SecurityGroups\.0; formations\/base\.json: DependsOn AppServer at Resources\.WebSecurityGroup/;
-    for (const args of [['demo', 'template'], ['demo', 'plan']]) {
+    editFile(dir, 'formations/base.json', (s) =>
+      s.replace(
+        '"Type": "AWS::EC2::SecurityGroup",\n      "Properties": {\n        "GroupDescription": { "Fn::Sub": "${AppName}-${EnvironmentName} web" },',
+        '"Type": "AWS::EC2::SecurityGroup",\n      "DependsOn": "AppServer",\n      "Properties": {\n        "GroupDescription": { "Fn::Sub": "${AppName}-${EnvironmentName} web" },',
+      ),
+    );
+    const cycle =
+      /dependency cycle between resources AppServer → WebSecurityGroup → AppServer: formations\/app\.json: Ref WebSecurityGroup at Resources\.AppServer\.Properties\.SecurityGroups\.0; formations\/base\.json: DependsOn AppServer at Resources\.WebSecurityGroup/;
+    for (const args of [
+      ['demo', 'template'],
+      ['demo', 'plan'],
+    ]) {
       const r = await runIn(dir, moto.url, args, ENV);
       assert.equal(r.code, 2, show(r));
       oneLine(r.stderr, cycle);

@@ -19,11 +19,20 @@ describe('aws lifecycle on moto', () => {
   let dir: string;
   let aws: ReturnType<typeof clients>;
   const images = async (): Promise<Array<{ id: string; hash?: string }>> => {
-    const out = await aws.ec2.send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'tag:Name', Values: ['frag-image'] }] }));
+    const out = await aws.ec2.send(
+      new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'tag:Name', Values: ['frag-image'] }] }),
+    );
     return (out.Images ?? []).map((i) => ({ id: i.ImageId!, hash: i.Tags?.find((t) => t.Key === 'fragctl:inputs-hash')?.Value }));
   };
   const liveImageInstances = async (): Promise<number> => {
-    const out = await aws.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:Name', Values: ['frag-image-builder'] }, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopped'] }] }));
+    const out = await aws.ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [
+          { Name: 'tag:Name', Values: ['frag-image-builder'] },
+          { Name: 'instance-state-name', Values: ['pending', 'running', 'stopped'] },
+        ],
+      }),
+    );
     return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).length;
   };
 
@@ -40,7 +49,10 @@ describe('aws lifecycle on moto', () => {
     assert.match(first.stdout, /^baked frag-image-\d{8}-\d{6} ami-/);
     assert.equal((await images()).length, 1);
     assert.equal(await liveImageInstances(), 0, 'the image instance is terminated');
-    assert.ok(existsSync(join(dir, '.fragctl', 'hosts', 'frag-image-builder', 'etc', 'frag', 'image-manifest')), 'playbooks/image.yml ran locally, in the host\'s own folder');
+    assert.ok(
+      existsSync(join(dir, '.fragctl', 'hosts', 'frag-image-builder', 'etc', 'frag', 'image-manifest')),
+      "playbooks/image.yml ran locally, in the host's own folder",
+    );
 
     const again = await run(dir, moto.url, ['demo', 'bake', '--verbose']);
     assert.equal(again.code, 0, show(again));
@@ -76,10 +88,17 @@ describe('aws lifecycle on moto', () => {
     const tags = Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key, t.Value]));
     assert.deepEqual({ App: tags.App, Env: tags.Env }, { App: 'frag', Env: 'demo' });
     const imageId = stack.Parameters!.find((p) => p.ParameterKey === 'ImageId')!.ParameterValue;
-    assert.ok((await images()).some((i) => i.id === imageId), 'the stack runs a baked image');
+    assert.ok(
+      (await images()).some((i) => i.id === imageId),
+      'the stack runs a baked image',
+    );
     // The deploy that followed kept the self-configuration bundle current (docs/instances.md).
     const bucket = stack.Outputs!.find((o) => o.OutputKey === 'BundleBucket')!.OutputValue!;
-    const ssm = new SSMClient({ endpoint: moto.url, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    const ssm = new SSMClient({
+      endpoint: moto.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
     const bundle = (await ssm.send(new GetParameterCommand({ Name: '/frag/demo/bundle' }))).Parameter!.Value!;
     assert.match(bundle, new RegExp(`^s3://${bucket}/bundles/frag-demo-[0-9a-f]{16}\\.tar\\.gz$`));
     assert.match(r.stderr, /instance bundle s3:\/\//);
@@ -103,7 +122,11 @@ describe('aws lifecycle on moto', () => {
     // moto's change sets list no Modify (and here no Add): the parameter change is what shows on it.
     assert.match(refused.stderr, /EnableWorkers\s+false → true/);
     assert.match(refused.stderr, /--yes/);
-    assert.equal((await aws.cfn.send(new ListChangeSetsCommand({ StackName: 'frag-demo' }))).Summaries?.length ?? 0, 0, 'declined: change set deleted');
+    assert.equal(
+      (await aws.cfn.send(new ListChangeSetsCommand({ StackName: 'frag-demo' }))).Summaries?.length ?? 0,
+      0,
+      'declined: change set deleted',
+    );
 
     const applied = await run(dir, moto.url, ['demo', 'update', '--no-deploy', '--yes']);
     assert.equal(applied.code, 0, show(applied));
@@ -122,7 +145,10 @@ describe('aws lifecycle on moto', () => {
     assert.match(r.stdout, /^broker\s+i-\w+\s+running/m);
     assert.match(r.stdout, /^knowledge\s+i-\w+\s+running/m);
     assert.match(r.stdout, /UPDATE_COMPLETE/);
-    const json = JSON.parse((await run(dir, moto.url, ['demo', 'status', '--json'])).stdout) as { exists: boolean; hosts: Record<string, unknown[]> };
+    const json = JSON.parse((await run(dir, moto.url, ['demo', 'status', '--json'])).stdout) as {
+      exists: boolean;
+      hosts: Record<string, unknown[]>;
+    };
     assert.equal(json.exists, true);
     assert.deepEqual(Object.keys(json.hosts).sort(), ['app', 'broker', 'knowledge']);
   });
@@ -160,21 +186,29 @@ describe('aws lifecycle on moto', () => {
     assert.equal((await aws.cfn.send(new DescribeStacksCommand({ StackName: 'frag-demo' }))).Stacks![0]!.StackStatus, 'UPDATE_COMPLETE');
 
     // The ops repo's stop task: here it records on each app host when it ran.
-    writeFileSync(join(dir, 'playbooks', 'tasks', 'stop.yml'), [
-      '- name: Stop the application',
-      '  hosts: app',
-      '  gather_facts: false',
-      '  tasks:',
-      '    - name: Record the stop',
-      "      ansible.builtin.shell: \"date -u +%Y-%m-%dT%H:%M:%S.%3NZ > {{ deploy_root }}/stopped-at\"",
-      '',
-    ].join('\n'));
-    appendFileSync(join(dir, 'playbooks', 'tasks', 'tasks.yml'), 'stop:\n  playbook: tasks/stop.yml\n  description: Stop the application services\n  destructive: false\n  groups: [app]\n');
+    writeFileSync(
+      join(dir, 'playbooks', 'tasks', 'stop.yml'),
+      [
+        '- name: Stop the application',
+        '  hosts: app',
+        '  gather_facts: false',
+        '  tasks:',
+        '    - name: Record the stop',
+        '      ansible.builtin.shell: "date -u +%Y-%m-%dT%H:%M:%S.%3NZ > {{ deploy_root }}/stopped-at"',
+        '',
+      ].join('\n'),
+    );
+    appendFileSync(
+      join(dir, 'playbooks', 'tasks', 'tasks.yml'),
+      'stop:\n  playbook: tasks/stop.yml\n  description: Stop the application services\n  destructive: false\n  groups: [app]\n',
+    );
     const r = await run(dir, moto.url, ['demo', 'decommission', '--yes']);
     assert.equal(r.code, 0, show(r));
     assert.match(r.stdout, /application stopped at \S+ \(task stop\)/);
     const hostsDir = join(dir, '.fragctl', 'hosts');
-    const stops = readdirSync(hostsDir).map((h) => join(hostsDir, h, 'stopped-at')).filter((f) => existsSync(f));
+    const stops = readdirSync(hostsDir)
+      .map((h) => join(hostsDir, h, 'stopped-at'))
+      .filter((f) => existsSync(f));
     assert.ok(stops.length >= 1, 'the stop task ran on the app host(s)');
     const id = /frag-demo-db-final-[\w-]+/.exec(r.stdout)?.[0];
     assert.ok(id, r.stdout);
@@ -183,8 +217,12 @@ describe('aws lifecycle on moto', () => {
     assert.equal(snap.DBSnapshots?.[0]?.Status, 'available');
     assert.equal(snap.DBSnapshots?.[0]?.DBInstanceIdentifier, 'frag-demo-db');
     const taken = snap.DBSnapshots![0]!.SnapshotCreateTime!.getTime();
-    for (const f of stops) assert.ok(Date.parse(readFileSync(f, 'utf8').trim()) <= taken + 1000, `the final snapshot was taken after the stop (${f})`);
-    const gone = await aws.cfn.send(new DescribeStacksCommand({ StackName: 'frag-demo' })).then((o) => o.Stacks?.[0]?.StackStatus, (e: Error) => e.message);
+    for (const f of stops)
+      assert.ok(Date.parse(readFileSync(f, 'utf8').trim()) <= taken + 1000, `the final snapshot was taken after the stop (${f})`);
+    const gone = await aws.cfn.send(new DescribeStacksCommand({ StackName: 'frag-demo' })).then(
+      (o) => o.Stacks?.[0]?.StackStatus,
+      (e: Error) => e.message,
+    );
     assert.match(String(gone), /DELETE_COMPLETE|does not exist/);
     assert.equal((await images()).length, 2, 'images kept');
 

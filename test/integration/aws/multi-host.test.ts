@@ -27,7 +27,8 @@ function multiHostProject(): string {
   cpSync(FIXTURE, dir, { recursive: true });
   return dir;
 }
-const editFile = (dir: string, rel: string, fn: (s: string) => string): void => writeFileSync(join(dir, rel), fn(readFileSync(join(dir, rel), 'utf8')));
+const editFile = (dir: string, rel: string, fn: (s: string) => string): void =>
+  writeFileSync(join(dir, rel), fn(readFileSync(join(dir, rel), 'utf8')));
 
 /** Every file under a directory, relative to it, sorted. */
 function filesUnder(dir: string, prefix = ''): string[] {
@@ -46,7 +47,14 @@ describe('the multi-host repository through every verb', { timeout: 900_000 }, (
   const root: Record<string, string> = {};
   const run = (args: string[]) => runIn(dir, moto.url, args, ENV);
   const instanceOf = async (group: string): Promise<Instance> => {
-    const r = await aws.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:Name', Values: [`shop-demo-${group}`] }, { Name: 'instance-state-name', Values: ['running'] }] }));
+    const r = await aws.ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [
+          { Name: 'tag:Name', Values: [`shop-demo-${group}`] },
+          { Name: 'instance-state-name', Values: ['running'] },
+        ],
+      }),
+    );
     const all = (r.Reservations ?? []).flatMap((x) => x.Instances ?? []);
     assert.equal(all.length, 1, `one running ${group} instance`);
     return all[0]!;
@@ -61,11 +69,24 @@ describe('the multi-host repository through every verb', { timeout: 900_000 }, (
     const stands = [...GROUPS, 'image'].map((group, n) => {
       const h = ssh.hosts[n]!;
       root[group] = h.deployRoot;
-      return [group, [{ address: h.address, port: h.port, user: h.user, vars: { deploy_root: h.deployRoot, ansible_python_interpreter: '/usr/bin/python3' } }]];
+      return [
+        group,
+        [
+          {
+            address: h.address,
+            port: h.port,
+            user: h.user,
+            vars: { deploy_root: h.deployRoot, ansible_python_interpreter: '/usr/bin/python3' },
+          },
+        ],
+      ];
     });
     // The wiring: demo.yml as the fixture has it, plus how to reach its hosts here.
     const demo = yaml.load(read(dir, 'environments', 'demo.yml')) as Record<string, unknown>;
-    writeFileSync(join(dir, 'environments', 'demo.yml'), yaml.dump({ ...demo, aws: { connection: 'loopback', loopback_hosts: Object.fromEntries(stands) } }));
+    writeFileSync(
+      join(dir, 'environments', 'demo.yml'),
+      yaml.dump({ ...demo, aws: { connection: 'loopback', loopback_hosts: Object.fromEntries(stands) } }),
+    );
   });
   after(async () => {
     await Promise.all([moto?.stop(), ssh?.stop()]);
@@ -83,9 +104,20 @@ describe('the multi-host repository through every verb', { timeout: 900_000 }, (
   it('template merges the YAML formations (not image.json) in the repository’s own parameter names', async () => {
     const r = await run(['demo', 'template']);
     assert.equal(r.code, 0, show(r));
-    const t = JSON.parse(r.stdout) as { Parameters: Record<string, unknown>; Resources: Record<string, { Type: string; Properties: { ImageId?: unknown } }> };
+    const t = JSON.parse(r.stdout) as {
+      Parameters: Record<string, unknown>;
+      Resources: Record<string, { Type: string; Properties: { ImageId?: unknown } }>;
+    };
     assert.deepEqual(Object.keys(t.Resources), ['AppServer', 'DbSecurityGroup', 'DbServer', 'ServerSecurityGroup', 'WebServer']);
-    assert.deepEqual(Object.keys(t.Parameters).sort(), ['AppServerSize', 'DbServerSize', 'Project', 'SSHKeyName', 'ServerAMI', 'Stage', 'WebServerSize']);
+    assert.deepEqual(Object.keys(t.Parameters).sort(), [
+      'AppServerSize',
+      'DbServerSize',
+      'Project',
+      'SSHKeyName',
+      'ServerAMI',
+      'Stage',
+      'WebServerSize',
+    ]);
     assert.deepEqual(t.Resources.DbServer!.Properties.ImageId, { Ref: 'ServerAMI' });
     const y = await run(['demo', 'template', '--format', 'yaml']);
     assert.equal(y.code, 0, show(y));
@@ -108,9 +140,18 @@ describe('the multi-host repository through every verb', { timeout: 900_000 }, (
   it('plan: a bake and a stack of five resources, nothing created', async () => {
     const r = await run(['demo', 'plan', '--json']);
     assert.equal(r.code, 0, show(r));
-    const p = JSON.parse(r.stdout) as { stack: { action: string; changes: Array<{ logicalId: string }> }; template: { checker: string; warnings: string[] } };
+    const p = JSON.parse(r.stdout) as {
+      stack: { action: string; changes: Array<{ logicalId: string }> };
+      template: { checker: string; warnings: string[] };
+    };
     assert.equal(p.stack.action, 'create');
-    assert.deepEqual(p.stack.changes.map((c) => c.logicalId).sort(), ['AppServer', 'DbSecurityGroup', 'DbServer', 'ServerSecurityGroup', 'WebServer']);
+    assert.deepEqual(p.stack.changes.map((c) => c.logicalId).sort(), [
+      'AppServer',
+      'DbSecurityGroup',
+      'DbServer',
+      'ServerSecurityGroup',
+      'WebServer',
+    ]);
     assert.equal(p.template.checker, 'cfn-lint');
     assert.deepEqual(p.template.warnings, []);
     assert.equal((await aws.cfn.send(new ListStacksCommand({}))).StackSummaries?.length ?? 0, 0);
@@ -129,8 +170,10 @@ describe('the multi-host repository through every verb', { timeout: 900_000 }, (
     assert.match(params.ServerAMI ?? '', /^ami-/);
     assert.equal(params.AppServerSize, 't2.micro', 'app_instance_type from environments/demo.yml, through the mapping');
     assert.ok([undefined, 't2.small'].includes(params.DbServerSize), params.DbServerSize);
-    for (const fragctlName of ['App', 'Env', 'ImageId', 'KeyName', 'AppInstanceType', 'DbPassword']) assert.equal(params[fragctlName], undefined, fragctlName);
-    for (const play of ['Bake the server image', 'Database servers', 'Web servers', 'Application servers']) assert.match(r.stderr, new RegExp(`PLAY \\[${play}\\]`));
+    for (const fragctlName of ['App', 'Env', 'ImageId', 'KeyName', 'AppInstanceType', 'DbPassword'])
+      assert.equal(params[fragctlName], undefined, fragctlName);
+    for (const play of ['Bake the server image', 'Database servers', 'Web servers', 'Application servers'])
+      assert.match(r.stderr, new RegExp(`PLAY \\[${play}\\]`));
 
     const [db, web, app] = (await Promise.all(GROUPS.map(instanceOf))) as [Instance, Instance, Instance];
     // Each host received its own role's files, under the demo instance's path, and nothing else.
@@ -157,7 +200,10 @@ describe('the multi-host repository through every verb', { timeout: 900_000 }, (
       read(root.app!, 'demo/app/shop.ini'),
       `\n[shop]\ntype = demo\ndebug = True\n[server]\nport = 8000\nworkers = 2\n[database]\nhost = ${db.PrivateDnsName}\nport = 5432\nname = shop_demo\n`,
     );
-    assert.equal(read(root.app!, 'demo/app/shop.env'), `SHOP_INSTANCE=demo\nSHOP_SETTINGS=${root.app}/demo/app/shop.ini\nSHOP_PUBLIC_URL=https://demo.shop.example.com/\n`);
+    assert.equal(
+      read(root.app!, 'demo/app/shop.env'),
+      `SHOP_INSTANCE=demo\nSHOP_SETTINGS=${root.app}/demo/app/shop.ini\nSHOP_PUBLIC_URL=https://demo.shop.example.com/\n`,
+    );
     for (const group of GROUPS) {
       for (const f of filesUnder(root[group]!)) assert.doesNotMatch(read(root[group]!, f), /prod/, `${group}: ${f} is demo's, not prod's`);
     }
@@ -168,9 +214,20 @@ describe('the multi-host repository through every verb', { timeout: 900_000 }, (
     rmSync(join(root.webserver!, 'demo'), { recursive: true });
     const r = await run(['demo', 'deploy', '--json']);
     assert.equal(r.code, 0, show(r));
-    const out = JSON.parse(r.stdout) as { ok: boolean; roles: Array<{ role: string; status: string; hosts: string[] }>; hosts: Array<{ name: string; ec2Name?: string; groups: string[]; status: string; changed: number }> };
+    const out = JSON.parse(r.stdout) as {
+      ok: boolean;
+      roles: Array<{ role: string; status: string; hosts: string[] }>;
+      hosts: Array<{ name: string; ec2Name?: string; groups: string[]; status: string; changed: number }>;
+    };
     assert.equal(out.ok, true);
-    assert.deepEqual(out.roles.map((x) => [x.role, x.status, x.hosts.length]), [['db', 'ok', 1], ['webserver', 'ok', 1], ['app', 'ok', 1]]);
+    assert.deepEqual(
+      out.roles.map((x) => [x.role, x.status, x.hosts.length]),
+      [
+        ['db', 'ok', 1],
+        ['webserver', 'ok', 1],
+        ['app', 'ok', 1],
+      ],
+    );
     const byName = Object.fromEntries(out.hosts.map((h) => [h.ec2Name, h]));
     assert.equal(byName['shop-demo-webserver']?.status, 'changed', JSON.stringify(out.hosts));
     assert.equal(byName['shop-demo-db']?.status, 'ok', JSON.stringify(out.hosts));
@@ -196,11 +253,24 @@ describe('the multi-host repository through every verb', { timeout: 900_000 }, (
     assert.equal(r.code, 0, show(r));
     const out = JSON.parse(r.stdout) as { deleted: boolean; resources: Array<{ logicalId: string }>; retained: unknown[] };
     assert.equal(out.deleted, true);
-    assert.deepEqual(out.resources.map((x) => x.logicalId).sort(), ['AppServer', 'DbSecurityGroup', 'DbServer', 'ServerSecurityGroup', 'WebServer']);
+    assert.deepEqual(out.resources.map((x) => x.logicalId).sort(), [
+      'AppServer',
+      'DbSecurityGroup',
+      'DbServer',
+      'ServerSecurityGroup',
+      'WebServer',
+    ]);
     assert.deepEqual(out.retained, []);
     const live = await aws.cfn.send(new ListStacksCommand({ StackStatusFilter: ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'DELETE_FAILED'] }));
     assert.equal(live.StackSummaries?.length ?? 0, 0);
-    const running = await aws.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:App', Values: ['shop'] }, { Name: 'instance-state-name', Values: ['pending', 'running'] }] }));
+    const running = await aws.ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [
+          { Name: 'tag:App', Values: ['shop'] },
+          { Name: 'instance-state-name', Values: ['pending', 'running'] },
+        ],
+      }),
+    );
     assert.equal(running.Reservations?.length ?? 0, 0);
   });
 });
@@ -225,7 +295,10 @@ describe('the multi-host repository: bad input creates nothing', { timeout: 600_
     writeFileSync(join(dir, 'keys', 'shop-ops.pem'), 'not used: nothing may connect\n', { mode: 0o600 });
     const stands = Object.fromEntries([...GROUPS, 'image'].map((g, n) => [g, [{ address: `127.0.0.${200 + n}`, port: 9 }]]));
     const file = join(dir, 'environments', `${env}.yml`);
-    writeFileSync(file, yaml.dump({ ...(yaml.load(readFileSync(file, 'utf8')) as object), aws: { connection: 'loopback', loopback_hosts: stands } }));
+    writeFileSync(
+      file,
+      yaml.dump({ ...(yaml.load(readFileSync(file, 'utf8')) as object), aws: { connection: 'loopback', loopback_hosts: stands } }),
+    );
   };
 
   before(async () => {
@@ -239,8 +312,12 @@ describe('the multi-host repository: bad input creates nothing', { timeout: 600_
     const dir = multiHostProject();
     wired(dir, 'test');
     editFile(dir, 'environments/test.yml', (s) => s.replace('  type: test\n', '  type: test\n  app_instance_type: t3.large\n'));
-    const message = /^error: stack parameter AppServerSize = "t3\.large" from setting app_instance_type in environments\/test\.yml is not one of its AllowedValues: t2\.micro, t2\.small, t2\.medium \(declared in formations\/servers\.yaml\)$/;
-    for (const args of [['test', 'plan'], ['test', 'commission']]) {
+    const message =
+      /^error: stack parameter AppServerSize = "t3\.large" from setting app_instance_type in environments\/test\.yml is not one of its AllowedValues: t2\.micro, t2\.small, t2\.medium \(declared in formations\/servers\.yaml\)$/;
+    for (const args of [
+      ['test', 'plan'],
+      ['test', 'commission'],
+    ]) {
       const r = await runIn(dir, moto.url, args, ENV);
       assert.equal(r.code, 2, show(r));
       oneLine(r.stderr, message);
@@ -257,7 +334,10 @@ describe('the multi-host repository: bad input creates nothing', { timeout: 600_
     wired(dir, 'demo');
     // The classic slip in a multi-host repository: the group is webserver, the play says webservers.
     editFile(dir, 'playbooks/webserver.yml', (s) => s.replace('hosts: webserver\n', 'hosts: webservers\n'));
-    for (const args of [['demo', 'commission'], ['demo', 'commission', '--dry-run']]) {
+    for (const args of [
+      ['demo', 'commission'],
+      ['demo', 'commission', '--dry-run'],
+    ]) {
       const r = await runIn(dir, moto.url, args, ENV);
       assert.equal(r.code, 2, show(r));
       oneLine(r.stderr, /^error: playbook playbooks\/webserver\.yml: play "Web servers" matches no host: hosts: webservers$/);

@@ -17,7 +17,11 @@ import { ROOT } from '../../helpers/cli.js';
 
 describe('rolling image updates: the template on moto', () => {
   let moto: Moto;
-  const cfg = (url: string) => ({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  const cfg = (url: string) => ({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
   before(async () => {
     moto = await startMoto();
   });
@@ -31,21 +35,24 @@ describe('rolling image updates: the template on moto', () => {
     const [first, second] = [await ami('frag-image-1'), await ami('frag-image-2')];
     const body = serializeTemplate(buildTemplate(ROOT, { list: ['base.yaml', 'app.yaml'] }), 'json'); // what fragctl sends (moto 5.2 fails on YAML `!Base64` user data)
     const params = (image: string) => [
-      { ParameterKey: 'App', ParameterValue: 'frag' }, { ParameterKey: 'Env', ParameterValue: 'demo' },
-      { ParameterKey: 'KeyName', ParameterValue: 'frag-deploy' }, { ParameterKey: 'ImageId', ParameterValue: image },
+      { ParameterKey: 'App', ParameterValue: 'frag' },
+      { ParameterKey: 'Env', ParameterValue: 'demo' },
+      { ParameterKey: 'KeyName', ParameterValue: 'frag-deploy' },
+      { ParameterKey: 'ImageId', ParameterValue: image },
     ];
     await cfn.send(new CreateStackCommand({ StackName: 'frag-demo', TemplateBody: body, Parameters: params(first) }));
     const stored = (await cfn.send(new GetTemplateCommand({ StackName: 'frag-demo' }))).TemplateBody ?? '';
     assert.match(stored, /"AutoScalingRollingUpdate":\s*\{\s*"MinInstancesInService":\s*\{\s*"Ref":\s*"AppMinSize"/);
 
-    const group = async () => (await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['frag-demo-app'] }))).AutoScalingGroups![0]!;
+    const group = async () =>
+      (await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['frag-demo-app'] }))).AutoScalingGroups![0]!;
     assert.equal((await group()).Instances?.length, 1);
 
     await cfn.send(new UpdateStackCommand({ StackName: 'frag-demo', TemplateBody: body, Parameters: params(second) }));
     const afterUpdate = await group();
     // On AWS a new image is a new version of the same launch template, which the UpdatePolicy rolls.
     // moto 5.2 keeps the old launch template data on UpdateStack (seen here): the image is not checked.
-    assert.ok(afterUpdate.LaunchTemplate?.LaunchTemplateId, 'the group still launches from the formation\'s launch template');
+    assert.ok(afterUpdate.LaunchTemplate?.LaunchTemplateId, "the group still launches from the formation's launch template");
     assert.deepEqual(staleInstances(afterUpdate), [], 'moto replaced the group: every instance runs the new version');
     const ctx = testContext({ ...SDK_MOCKED, endpointUrl: moto.url });
     assert.deepEqual(await rollStaleGroups(ctx), [], 'no refresh started (moto would answer StartInstanceRefresh with an error)');

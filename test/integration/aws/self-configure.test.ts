@@ -26,7 +26,12 @@ import { ROOT } from '../../helpers/cli.js';
 describe('instances that configure themselves: bundle, parameter and boot script on moto', () => {
   let moto: Moto;
   let outputs: Record<string, string>;
-  const cfg = (url: string) => ({ endpoint: url, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  const cfg = (url: string) => ({
+    endpoint: url,
+    region: 'us-east-1',
+    maxAttempts: 1,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
   const dir = mkdtempSync(join(tmpdir(), 'fragctl-selfconf-'));
   const vars = { app_name: 'frag', db_host: 'db.example.test', db_password: 'not-in-the-bundle-7' };
 
@@ -37,11 +42,18 @@ describe('instances that configure themselves: bundle, parameter and boot script
     const ec2 = new EC2Client(cfg(moto.url));
     const image = (await ec2.send(new RegisterImageCommand({ Name: 'frag-image-1', RootDeviceName: '/dev/sda1' }))).ImageId!;
     const body = serializeTemplate(buildTemplate(ROOT, { list: ['base.yaml', 'app.yaml'] }), 'json'); // what fragctl sends
-    await cfn.send(new CreateStackCommand({
-      StackName: 'frag-demo',
-      TemplateBody: body,
-      Parameters: [['App', 'frag'], ['Env', 'demo'], ['KeyName', 'frag-deploy'], ['ImageId', image]].map(([k, v]) => ({ ParameterKey: k, ParameterValue: v })),
-    }));
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: 'frag-demo',
+        TemplateBody: body,
+        Parameters: [
+          ['App', 'frag'],
+          ['Env', 'demo'],
+          ['KeyName', 'frag-deploy'],
+          ['ImageId', image],
+        ].map(([k, v]) => ({ ParameterKey: k, ParameterValue: v })),
+      }),
+    );
     const stack = (await cfn.send(new DescribeStacksCommand({ StackName: 'frag-demo' }))).Stacks![0]!;
     outputs = Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue!]));
   });
@@ -49,11 +61,14 @@ describe('instances that configure themselves: bundle, parameter and boot script
 
   const bundles = async () => {
     const s3 = new S3Client({ ...cfg(moto.url), forcePathStyle: true });
-    return ((await s3.send(new ListObjectsV2Command({ Bucket: outputs.BundleBucket, Prefix: 'bundles/' }))).Contents ?? []).map((o) => o.Key!).sort();
+    return ((await s3.send(new ListObjectsV2Command({ Bucket: outputs.BundleBucket, Prefix: 'bundles/' }))).Contents ?? [])
+      .map((o) => o.Key!)
+      .sort();
   };
-  const parameter = async () => (await new SSMClient(cfg(moto.url)).send(new GetParameterCommand({ Name: '/frag/demo/bundle' }))).Parameter?.Value;
+  const parameter = async () =>
+    (await new SSMClient(cfg(moto.url)).send(new GetParameterCommand({ Name: '/frag/demo/bundle' }))).Parameter?.Value;
 
-  it('deploy\'s bundle step uploads the bundle, names it in the parameter, and leaves secrets out', async () => {
+  it("deploy's bundle step uploads the bundle, names it in the parameter, and leaves secrets out", async () => {
     assert.ok(outputs.BundleBucket, 'the reference base formation declares the bucket');
     const ctx = testContext({ ...SDK_MOCKED, dir, endpointUrl: moto.url });
     const r = await publishBundle(ctx, outputs, vars);
@@ -100,13 +115,15 @@ describe('instances that configure themselves: bundle, parameter and boot script
   it('an instance added by a scale-out launches with the boot script that reads the parameter', async () => {
     const asg = new AutoScalingClient(cfg(moto.url));
     const ec2 = new EC2Client(cfg(moto.url));
-    const group = async () => (await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['frag-demo-app'] }))).AutoScalingGroups![0]!;
+    const group = async () =>
+      (await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['frag-demo-app'] }))).AutoScalingGroups![0]!;
     const old = new Set((await group()).Instances!.map((i) => i.InstanceId));
     await asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'frag-demo-app', DesiredCapacity: 2 }));
     const g = await group();
     const added = g.Instances!.filter((i) => !old.has(i.InstanceId));
     assert.equal(added.length, 1, 'the scale-out added one instance');
-    const instance = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [added[0]!.InstanceId!] }))).Reservations![0]!.Instances![0]!;
+    const instance = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [added[0]!.InstanceId!] }))).Reservations![0]!
+      .Instances![0]!;
     const template = instance.Tags?.find((t) => t.Key === 'aws:ec2launchtemplate:id')?.Value ?? g.LaunchTemplate!.LaunchTemplateId!;
     const versions = await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: template, Versions: ['$Latest'] }));
     const userData = Buffer.from(versions.LaunchTemplateVersions![0]!.LaunchTemplateData!.UserData!, 'base64').toString('utf8');

@@ -20,9 +20,19 @@ export function labProject(ssh: SshHosts, layout: LabHost[], opts: { key?: boole
   const hosts = layout.map((l, i) => {
     const h = ssh.hosts[i]!;
     // Test hosts share this machine: /usr/bin/python3 rather than whatever a shim on PATH offers.
-    return { name: l.name, address: h.address, port: h.port, user: h.user, groups: l.groups, vars: { deploy_root: h.deployRoot, ansible_python_interpreter: '/usr/bin/python3' } };
+    return {
+      name: l.name,
+      address: h.address,
+      port: h.port,
+      user: h.user,
+      groups: l.groups,
+      vars: { deploy_root: h.deployRoot, ansible_python_interpreter: '/usr/bin/python3' },
+    };
   });
-  writeFileSync(join(dir, 'environments', 'lab.yml'), JSON.stringify({ platform: 'local', description: 'sshd test hosts', local: { hosts } }, null, 2));
+  writeFileSync(
+    join(dir, 'environments', 'lab.yml'),
+    JSON.stringify({ platform: 'local', description: 'sshd test hosts', local: { hosts } }, null, 2),
+  );
   return dir;
 }
 

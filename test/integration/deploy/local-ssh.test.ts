@@ -27,7 +27,15 @@ describe('deploy to a local environment over SSH', () => {
       { name: 'web1', groups: ['app'] },
       { name: 'kb1', groups: ['knowledge'] },
     ]);
-    const r = await fragctl(['lab', 'deploy', '--verbose', '--project-dir', dir, '--vault-password-file', join(dir, 'playbooks', 'demo-vault-password')]);
+    const r = await fragctl([
+      'lab',
+      'deploy',
+      '--verbose',
+      '--project-dir',
+      dir,
+      '--vault-password-file',
+      join(dir, 'playbooks', 'demo-vault-password'),
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const [web, kb] = ssh.hosts.map((h) => h.deployRoot);
     // app host: app unit, settings and the database client settings (database.yml runs from it)
@@ -60,11 +68,21 @@ describe('deploy to a local environment over SSH', () => {
 
     // check mode, password from the environment, one role: reports, changes nothing on the hosts
     const before = [filesUnder(web!), filesUnder(kb!)];
-    const again = await fragctl(['lab', 'deploy', '--check', '--json', '--roles', 'knowledge', '--project-dir', dir], { env: { FRAGCTL_VAULT_PASSWORD: DEMO_VAULT_PASSWORD } });
+    const again = await fragctl(['lab', 'deploy', '--check', '--json', '--roles', 'knowledge', '--project-dir', dir], {
+      env: { FRAGCTL_VAULT_PASSWORD: DEMO_VAULT_PASSWORD },
+    });
     assert.equal(again.code, 0, again.stderr);
-    const result = JSON.parse(again.stdout) as { ok: boolean; check: boolean; roles: Array<{ role: string }>; hosts: Array<{ name: string; status: string; changed: number }> };
+    const result = JSON.parse(again.stdout) as {
+      ok: boolean;
+      check: boolean;
+      roles: Array<{ role: string }>;
+      hosts: Array<{ name: string; status: string; changed: number }>;
+    };
     assert.equal(result.check, true);
-    assert.deepEqual(result.roles.map((x) => x.role), ['knowledge']);
+    assert.deepEqual(
+      result.roles.map((x) => x.role),
+      ['knowledge'],
+    );
     assert.equal(result.hosts.find((h) => h.name === 'kb1')?.status, 'ok');
     assert.equal(result.hosts.find((h) => h.name === 'web1')?.status, 'not run');
     assert.deepEqual([filesUnder(web!), filesUnder(kb!)], before);
@@ -77,11 +95,18 @@ describe('deploy to a local environment over SSH', () => {
       { name: 'web1', groups: ['app'] },
       { name: 'kb1', groups: ['knowledge'] },
     ]);
-    const { stdout } = await run(join(ROOT, '.venv', 'bin', 'ansible'), ['-i', join(ROOT, 'bin', 'fragctl-inventory'), 'lab', '-m', 'ansible.builtin.command', '-a', 'echo $SSH_CONNECTION'], {
-      cwd: dir,
-      env: { ...process.env, FRAGCTL_ENV: 'lab', FRAGCTL_PROJECT_DIR: dir, ANSIBLE_NOCOLOR: '1' },
-    });
-    for (const [name, h] of [['web1', ssh.hosts[0]!], ['kb1', ssh.hosts[1]!]] as const) {
+    const { stdout } = await run(
+      join(ROOT, '.venv', 'bin', 'ansible'),
+      ['-i', join(ROOT, 'bin', 'fragctl-inventory'), 'lab', '-m', 'ansible.builtin.command', '-a', 'echo $SSH_CONNECTION'],
+      {
+        cwd: dir,
+        env: { ...process.env, FRAGCTL_ENV: 'lab', FRAGCTL_PROJECT_DIR: dir, ANSIBLE_NOCOLOR: '1' },
+      },
+    );
+    for (const [name, h] of [
+      ['web1', ssh.hosts[0]!],
+      ['kb1', ssh.hosts[1]!],
+    ] as const) {
       assert.match(stdout, new RegExp(`${name} \\| CHANGED \\| rc=0 >>\\n\\S+ \\d+ ${h.address.replace(/\./g, '\\.')} ${h.port}`));
     }
   });

@@ -25,7 +25,9 @@ describe('deploy: one ansible-playbook run', () => {
     bin = mkdtempSync(join(tmpdir(), 'fragctl-wrap-'));
     log = join(bin, 'calls.log');
     const wrapper = join(bin, 'ansible-playbook');
-    writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\nexec '${join(ROOT, '.venv', 'bin', 'ansible-playbook')}' "$@"\n`, { mode: 0o755 });
+    writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\nexec '${join(ROOT, '.venv', 'bin', 'ansible-playbook')}' "$@"\n`, {
+      mode: 0o755,
+    });
   });
   after(async () => {
     await ssh?.stop();
@@ -51,7 +53,10 @@ describe('deploy: one ansible-playbook run', () => {
     assert.equal(first.runs.length, 1, `one run, not one per role:\n${first.runs.join('\n')}`);
     assert.deepEqual(playbooksOf(first.runs[0]!), ['database', 'knowledge', 'app']);
     // progress per role, in deploy order, each before its own plays' output
-    assert.deepEqual([...first.stderr.matchAll(/deploying (\w+) on (\d) host/g)].map((m) => `${m[1]}:${m[2]}`), ['database:1', 'knowledge:1', 'app:1']);
+    assert.deepEqual(
+      [...first.stderr.matchAll(/deploying (\w+) on (\d) host/g)].map((m) => `${m[1]}:${m[2]}`),
+      ['database:1', 'knowledge:1', 'app:1'],
+    );
     const at = (s: string) => first.stderr.indexOf(s);
     assert.ok(at('deploying knowledge on') < at('PLAY [Configure the knowledge hosts]'));
     assert.ok(at('PLAY [Prepare the database from the first app host]') < at('deploying knowledge on'));
@@ -64,7 +69,10 @@ describe('deploy: one ansible-playbook run', () => {
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(again.checks, [], 'inputs unchanged: the check is not run again');
     assert.equal(again.runs.length, 1);
-    assert.deepEqual([...again.stderr.matchAll(/deploying (\w+) on/g)].map((m) => m[1]), ['database', 'knowledge', 'app']);
+    assert.deepEqual(
+      [...again.stderr.matchAll(/deploying (\w+) on/g)].map((m) => m[1]),
+      ['database', 'knowledge', 'app'],
+    );
 
     // a role's file changed: checked again (one check, one run)
     appendFileSync(join(dir, 'playbooks', 'roles', 'knowledge', 'tasks', 'main.yml'), '\n# changed\n');
@@ -74,7 +82,10 @@ describe('deploy: one ansible-playbook run', () => {
     assert.equal(changed.runs.length, 1);
     // a changed inventory (a host's variable) too
     const envFile = join(dir, 'environments', 'lab.yml');
-    writeFileSync(envFile, readFileSync(envFile, 'utf8').replace('"ansible_python_interpreter"', '"frag_marker": 1, "ansible_python_interpreter"'));
+    writeFileSync(
+      envFile,
+      readFileSync(envFile, 'utf8').replace('"ansible_python_interpreter"', '"frag_marker": 1, "ansible_python_interpreter"'),
+    );
     const moved = await deploy(dir);
     assert.equal(moved.code, 0, moved.stderr);
     assert.equal(moved.checks.length, 1, 'a changed inventory is checked again');
@@ -93,13 +104,22 @@ describe('deploy: one ansible-playbook run', () => {
     assert.equal(r.runs.length, 1);
     assert.deepEqual(playbooksOf(r.runs[0]!), ['knowledge', 'app']);
     const result = JSON.parse(r.stdout) as { roles: Array<{ role: string; status: string; hosts: string[] }> };
-    assert.deepEqual(result.roles.map((x) => [x.role, x.status, x.hosts.join(',')]), [['knowledge', 'ok', 'kb1'], ['app', 'ok', 'web1']]);
+    assert.deepEqual(
+      result.roles.map((x) => [x.role, x.status, x.hosts.join(',')]),
+      [
+        ['knowledge', 'ok', 'kb1'],
+        ['app', 'ok', 'web1'],
+      ],
+    );
   });
 
   it('a failing role is named with its hosts; later roles do not run', async () => {
     const dir = labProject(ssh, layout);
     for (const h of ssh.hosts) rmSync(h.deployRoot, { recursive: true, force: true });
-    appendFileSync(join(dir, 'playbooks', 'roles', 'knowledge', 'tasks', 'main.yml'), '\n- name: Break on purpose\n  ansible.builtin.fail:\n    msg: knowledge broke\n');
+    appendFileSync(
+      join(dir, 'playbooks', 'roles', 'knowledge', 'tasks', 'main.yml'),
+      '\n- name: Break on purpose\n  ansible.builtin.fail:\n    msg: knowledge broke\n',
+    );
     const r = await deploy(dir);
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.runs.length, 1);

@@ -40,17 +40,21 @@ describe('ansible-playbook inputs', () => {
     assert.ok(!existsSync(join(ssh.hosts[0]!.deployRoot, 'probe.txt')));
   });
 
-  it('Ctrl-C stops Ansible, exits 130 and removes the run\'s files', async () => {
+  it("Ctrl-C stops Ansible, exits 130 and removes the run's files", async () => {
     const dir = labProject(ssh, [{ name: 'web1', groups: ['app'] }]);
     copyFileSync(join(ROOT, 'test', 'fixtures', 'playbooks', 'probe.yml'), join(dir, 'playbooks', 'probe.yml'));
     const envFile = join(dir, 'environments', 'lab.yml');
     const env = JSON.parse(readFileSync(envFile, 'utf8')) as { local: { hosts: Array<{ vars: Record<string, unknown> }> } };
     env.local.hosts[0]!.vars.probe_wait = true;
     writeFileSync(envFile, JSON.stringify(env));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin', 'fragctl.ts'), 'lab', 'deploy', '--roles', 'probe', '--project-dir', dir], {
-      env: { ...process.env, ...VAULT, CI: 'true', NO_COLOR: '1', PATH: `${join(ROOT, '.venv', 'bin')}:${process.env.PATH}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'bin', 'fragctl.ts'), 'lab', 'deploy', '--roles', 'probe', '--project-dir', dir],
+      {
+        env: { ...process.env, ...VAULT, CI: 'true', NO_COLOR: '1', PATH: `${join(ROOT, '.venv', 'bin')}:${process.env.PATH}` },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     const started = Date.now();
     const code = await new Promise<number>((resolve) => {

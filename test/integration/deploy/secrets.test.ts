@@ -27,7 +27,10 @@ const leaks = (text: string): string[] => SECRETS.filter((s) => text.includes(s)
 
 /** Regular files under dir changed since `since` (ms; symlinks not followed), skipping the paths in `skip`. */
 function filesSince(dir: string, since: number, skip: string[]): string[] {
-  const r = spawnSync('find', [dir, '-xdev', '-type', 'f', '-newermt', `@${Math.floor(since / 1000)}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync('find', [dir, '-xdev', '-type', 'f', '-newermt', `@${Math.floor(since / 1000)}`], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   return r.stdout.split('\n').filter((f) => f && !skip.some((s) => f.startsWith(s)));
 }
 
@@ -42,20 +45,26 @@ describe('secrets never leave fragctl', () => {
     const started = Date.now() - 1000;
     const dir = labProject(ssh, [{ name: 'web1', groups: ['app'] }]);
     appendFileSync(join(dir, 'playbooks', 'group_vars', 'all.yml'), `db_pass: ${DB_PASS}\npassword: ${PASSWORD}\n`);
-    writeFileSync(join(dir, 'playbooks', 'tasks', 'echo.yml'), [
-      '- name: Echo the settings',
-      '  hosts: app',
-      '  gather_facts: false',
-      '  tasks:',
-      '    - name: Print them',
-      '      ansible.builtin.debug:',
-      '        msg: "value is {{ password }} / {{ db_pass }} / origin {{ origin_url }}"',
-      '    - name: Run a command with it',
-      '      ansible.builtin.command: echo {{ password }} {{ origin_url }}',
-      '      changed_when: false',
-      '',
-    ].join('\n'));
-    appendFileSync(join(dir, 'playbooks', 'tasks', 'tasks.yml'), 'echo:\n  playbook: tasks/echo.yml\n  description: Echo settings\n  destructive: false\n  groups: [app]\n');
+    writeFileSync(
+      join(dir, 'playbooks', 'tasks', 'echo.yml'),
+      [
+        '- name: Echo the settings',
+        '  hosts: app',
+        '  gather_facts: false',
+        '  tasks:',
+        '    - name: Print them',
+        '      ansible.builtin.debug:',
+        '        msg: "value is {{ password }} / {{ db_pass }} / origin {{ origin_url }}"',
+        '    - name: Run a command with it',
+        '      ansible.builtin.command: echo {{ password }} {{ origin_url }}',
+        '      changed_when: false',
+        '',
+      ].join('\n'),
+    );
+    appendFileSync(
+      join(dir, 'playbooks', 'tasks', 'tasks.yml'),
+      'echo:\n  playbook: tasks/echo.yml\n  description: Echo settings\n  destructive: false\n  groups: [app]\n',
+    );
     // A corrupt record file: garbage, then a torn record with no newline.
     mkdirSync(join(dir, '.fragctl'), { recursive: true });
     const runs = join(dir, '.fragctl', 'runs.jsonl');
@@ -78,7 +87,10 @@ describe('secrets never leave fragctl', () => {
     assert.deepEqual(leaks(r.stderr), []);
 
     // Records: the torn line stays apart, the two new records (start, end) and config's none parse.
-    const lines = readFileSync(runs, 'utf8').split('\n').filter(Boolean).slice(linesBefore - 1);
+    const lines = readFileSync(runs, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .slice(linesBefore - 1);
     const parsed = lines.flatMap((l) => {
       try {
         return [JSON.parse(l) as { verb: string; outcome: string; args: string[] }];
@@ -87,13 +99,22 @@ describe('secrets never leave fragctl', () => {
       }
     });
     assert.equal(parsed.length, 2, lines.join('\n'));
-    assert.deepEqual(parsed.map((p) => `${p.verb}:${p.outcome}`), ['run:running', 'run:succeeded']);
-    assert.ok(parsed[1]!.args.some((a) => a.includes('s3://loader:********@bucket')), JSON.stringify(parsed[1]!.args));
+    assert.deepEqual(
+      parsed.map((p) => `${p.verb}:${p.outcome}`),
+      ['run:running', 'run:succeeded'],
+    );
+    assert.ok(
+      parsed[1]!.args.some((a) => a.includes('s3://loader:********@bucket')),
+      JSON.stringify(parsed[1]!.args),
+    );
     assert.deepEqual(leaks(readFileSync(runs, 'utf8')), []);
 
     // Files: everything under .fragctl/, and whatever changed in the temporary directory during the run
     // (not the project's own inputs, what the test hosts received on purpose, or tsx's cache of this very file).
-    const files = [...filesUnder(join(dir, '.fragctl')).map((f) => join(dir, '.fragctl', f)), ...filesSince(tmpdir(), started, [join(dir, 'playbooks'), join(dir, 'environments'), ssh.dir, join(tmpdir(), 'tsx-')])];
+    const files = [
+      ...filesUnder(join(dir, '.fragctl')).map((f) => join(dir, '.fragctl', f)),
+      ...filesSince(tmpdir(), started, [join(dir, 'playbooks'), join(dir, 'environments'), ssh.dir, join(tmpdir(), 'tsx-')]),
+    ];
     assert.ok(files.length >= 2, files.join('\n')); // runs.jsonl and known_hosts at least
     const leaking = files.filter((f) => {
       try {
@@ -109,13 +130,22 @@ describe('secrets never leave fragctl', () => {
     const dir = copyProject();
     const port = await freePort(); // nothing listens there: connection refused on loopback
     const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, [
-      'apiVersion: v1', 'kind: Config', 'current-context: x',
-      `clusters: [{name: c, cluster: {server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
-      'users: [{name: u, user: {token: not-a-secret-token}}]',
-      'contexts: [{name: x, context: {cluster: c, user: u}}]', '',
-    ].join('\n'));
-    writeFileSync(join(dir, 'environments', 'kload.yml'), `platform: kubernetes\nkubernetes:\n  kubeconfig: ${kubeconfig}\n  tag: latest-1\n  verify_image: false\n`);
+    writeFileSync(
+      kubeconfig,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'current-context: x',
+        `clusters: [{name: c, cluster: {server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
+        'users: [{name: u, user: {token: not-a-secret-token}}]',
+        'contexts: [{name: x, context: {cluster: c, user: u}}]',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'environments', 'kload.yml'),
+      `platform: kubernetes\nkubernetes:\n  kubeconfig: ${kubeconfig}\n  tag: latest-1\n  verify_image: false\n`,
+    );
     const origin = `s3://loader:${URL_PW}@bucket/data?password=${QUERY_PW}`;
     const r = await fragctl(['kload', 'load', '--origin', origin, '--verbose', '--project-dir', dir]);
     assert.notEqual(r.code, 0);

@@ -28,10 +28,22 @@ function waitingProject(ssh: SshHosts): string {
 
 /** Starts a deploy that pauses in "Wait to be interrupted"; resolves once it is there. */
 function pausedDeploy(dir: string, mark: string, extraEnv: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'bin', 'fragctl.ts'), 'lab', 'deploy', '--roles', 'probe', '--project-dir', dir], {
-    env: { ...process.env, ...VAULT, ...extraEnv, FRAGCTL_TEST_MARK: mark, CI: 'true', NO_COLOR: '1', PATH: `${join(ROOT, '.venv', 'bin')}:${process.env.PATH}` },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX, join(ROOT, 'bin', 'fragctl.ts'), 'lab', 'deploy', '--roles', 'probe', '--project-dir', dir],
+    {
+      env: {
+        ...process.env,
+        ...VAULT,
+        ...extraEnv,
+        FRAGCTL_TEST_MARK: mark,
+        CI: 'true',
+        NO_COLOR: '1',
+        PATH: `${join(ROOT, '.venv', 'bin')}:${process.env.PATH}`,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   const paused = new Promise<void>((resolve, reject) => {
@@ -58,7 +70,10 @@ describe('children die with fragctl', () => {
     await run.paused;
     assert.ok(filesUnder(join(dir, '.fragctl', 'tmp')).some((f) => f.endsWith('vars.json')));
     const before = markedProcesses(mark);
-    assert.ok(before.some((p) => p.cmd.includes('ansible-playbook')), `ansible-playbook runs under fragctl: ${JSON.stringify(before)}`);
+    assert.ok(
+      before.some((p) => p.cmd.includes('ansible-playbook')),
+      `ansible-playbook runs under fragctl: ${JSON.stringify(before)}`,
+    );
     assert.ok(before.length >= 2, JSON.stringify(before));
     run.child.kill('SIGKILL');
     await run.closed;
@@ -68,7 +83,9 @@ describe('children die with fragctl', () => {
     const tmp = join(dir, '.fragctl', 'tmp');
     for (let i = 0; i < 50 && filesUnder(tmp).length; i++) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(filesUnder(tmp), []);
-    console.log(`# kill -9: ${before.length} processes (${before.map((p) => p.cmd.split(" ")[0]!.split("/").pop()).join(", ")}) gone in ${ms} ms`);
+    console.log(
+      `# kill -9: ${before.length} processes (${before.map((p) => p.cmd.split(' ')[0]!.split('/').pop()).join(', ')}) gone in ${ms} ms`,
+    );
   });
 
   it('Ctrl-C during a deploy: exit 130 once the group is gone, naming the task and the hosts', async () => {
@@ -84,14 +101,20 @@ describe('children die with fragctl', () => {
     // fragctl waited for its children: nothing of the deploy outlives it (the watchdog's token sweep included)
     const { left } = await waitNoMarked(mark, 3500);
     assert.deepEqual(left, []);
-    assert.match(run.stderr(), /interrupted: ansible-playbook playbooks\/probe\.yml was stopped at task "Wait to be interrupted" of play "Probe what fragctl passed"; may be half-done on: web1/);
+    assert.match(
+      run.stderr(),
+      /interrupted: ansible-playbook playbooks\/probe\.yml was stopped at task "Wait to be interrupted" of play "Probe what fragctl passed"; may be half-done on: web1/,
+    );
     console.log(`# Ctrl-C: exit 130 after ${ms} ms`);
   });
 
   it('a supervisor that cannot start: a clear error before anything runs', async () => {
     const dir = waitingProject(ssh);
     rmSync(join(ssh.hosts[0]!.deployRoot, 'probe.txt'), { force: true });
-    const r = await fragctl(['lab', 'deploy', '--roles', 'probe', '--project-dir', dir], { env: { ...VAULT, FRAGCTL_SUPERVISOR_SHELL: '/nonexistent/sh' }, child: true });
+    const r = await fragctl(['lab', 'deploy', '--roles', 'probe', '--project-dir', dir], {
+      env: { ...VAULT, FRAGCTL_SUPERVISOR_SHELL: '/nonexistent/sh' },
+      child: true,
+    });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /cannot start the process supervisor \(\/nonexistent\/sh\).*nothing was run/);
     assert.doesNotMatch(r.stderr, /TASK \[/);

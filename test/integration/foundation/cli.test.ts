@@ -34,13 +34,21 @@ test('envs lists environments with platform and protection, as a table and as JS
   assert.match(table.stdout, /production\s+aws\s+yes/);
   const json = await fragctl(['envs', '--json', '--project-dir', dir]);
   const parsed = JSON.parse(json.stdout) as { environments: Array<{ name: string; platform: string; protected: boolean }> };
-  assert.deepEqual(parsed.environments.find((e) => e.name === 'production'), { name: 'production', platform: 'aws', protected: true, description: 'production on AWS', file: 'environments/production.yml' });
+  assert.deepEqual(
+    parsed.environments.find((e) => e.name === 'production'),
+    { name: 'production', platform: 'aws', protected: true, description: 'production on AWS', file: 'environments/production.yml' },
+  );
 });
 
 test('a setting under an older name is a warning on stderr naming the fragctl setting', async () => {
   const dir = copyProject();
   const all = join(dir, 'playbooks', 'group_vars', 'all.yml');
-  writeFileSync(all, readFileSync(all, 'utf8').replace(/^aws_region: .*$/m, 'region: eu-west-1').replace(/^ssh_user: .*$/m, 'remote_user: admin'));
+  writeFileSync(
+    all,
+    readFileSync(all, 'utf8')
+      .replace(/^aws_region: .*$/m, 'region: eu-west-1')
+      .replace(/^ssh_user: .*$/m, 'remote_user: admin'),
+  );
   const r = await fragctl(['qa', 'config', '--json', '--project-dir', dir]);
   writeFileSync(join(dir, 'environments', 'qa.yml'), '');
   const again = await fragctl(['qa', 'config', '--json', '--project-dir', dir]);
@@ -53,7 +61,10 @@ test('a setting under an older name is a warning on stderr naming the fragctl se
 
 test('config shows effective settings with overrides and secrets redacted', async () => {
   const dir = copyProject();
-  writeFileSync(join(dir, 'environments', 'qa.yml'), 'settings:\n  app_desired_capacity: 3\n  app_max_size: 4\n  api_token: s3cr3t-value-123\n');
+  writeFileSync(
+    join(dir, 'environments', 'qa.yml'),
+    'settings:\n  app_desired_capacity: 3\n  app_max_size: 4\n  api_token: s3cr3t-value-123\n',
+  );
   const r = await fragctl(['qa', 'config', '--json'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   const config = JSON.parse(r.stdout) as { settings: Record<string, unknown>; stack: string; platform: string };
@@ -85,7 +96,10 @@ test('validate passes every local check and CloudFormation ValidateTemplate on t
   assert.equal(r.code, 0, r.stderr);
   const result = JSON.parse(r.stdout) as { ok: boolean; checks: Array<{ name: string; ok: boolean }> };
   assert.equal(result.ok, true);
-  assert.deepEqual(result.checks.map((c) => c.name), ['settings', 'template', 'cfn-lint', 'parameters', 'key', 'image playbook', 'ValidateTemplate']);
+  assert.deepEqual(
+    result.checks.map((c) => c.name),
+    ['settings', 'template', 'cfn-lint', 'parameters', 'key', 'image playbook', 'ValidateTemplate'],
+  );
 });
 
 test('validate fails with exit 1 when CloudFormation cannot be reached, naming the endpoint problem', async () => {
@@ -105,20 +119,87 @@ interface BadCase {
 }
 
 const bad: BadCase[] = [
-  { name: 'malformed YAML settings', mutate: (d) => writeFileSync(join(d, 'playbooks/group_vars/all.yml'), 'app_name: frag\n  bad: [\n'), args: ['demo', 'template'], message: /playbooks\/group_vars\/all\.yml:\d+:\d+: / },
-  { name: 'malformed JSON formation', mutate: (d) => writeFileSync(join(d, 'formations/extra.json'), '{"Resources": {'), args: ['demo', 'template'], message: /formations\/extra\.json:1:\d+: / },
+  {
+    name: 'malformed YAML settings',
+    mutate: (d) => writeFileSync(join(d, 'playbooks/group_vars/all.yml'), 'app_name: frag\n  bad: [\n'),
+    args: ['demo', 'template'],
+    message: /playbooks\/group_vars\/all\.yml:\d+:\d+: /,
+  },
+  {
+    name: 'malformed JSON formation',
+    mutate: (d) => writeFileSync(join(d, 'formations/extra.json'), '{"Resources": {'),
+    args: ['demo', 'template'],
+    message: /formations\/extra\.json:1:\d+: /,
+  },
   { name: 'unknown environment', mutate: () => undefined, args: ['nowhere', 'template'], message: /unknown environment "nowhere"/ },
-  { name: 'missing group_vars/all.yml', mutate: (d) => rmSync(join(d, 'playbooks/group_vars/all.yml')), args: ['demo', 'template'], message: /missing playbooks\/group_vars\/all\.yml/ },
-  { name: 'missing app_name', mutate: (d) => writeFileSync(join(d, 'playbooks/group_vars/all.yml'), 'key_name: x\n'), args: ['demo', 'config'], message: /app_name is missing/ },
-  { name: 'bad setting type', mutate: (d) => writeFileSync(join(d, 'environments/demo.yml'), 'settings:\n  app_min_size: many\n'), args: ['demo', 'config'], message: /environments\/demo\.yml \(settings\): app_min_size: / },
-  { name: 'unknown key in an environment file', mutate: (d) => writeFileSync(join(d, 'environments/demo.yml'), 'platfrom: aws\n'), args: ['demo', 'config'], message: /environments\/demo\.yml: platfrom: / },
-  { name: 'duplicated logical ID', mutate: (d) => writeFileSync(join(d, 'formations/dup.yaml'), 'Resources:\n  Database:\n    Type: AWS::SNS::Topic\n'), args: ['demo', 'template'], message: /logical ID Database in Resources is defined twice: in formations\/database\.yaml and in formations\/dup\.yaml/ },
-  { name: 'dangling reference', mutate: (d) => writeFileSync(join(d, 'formations/zz.yaml'), 'Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !Ref Nowhere\n'), args: ['demo', 'template'], message: /formations\/zz\.yaml: Resources\.T\.Properties\.TopicName: Ref to unknown parameter or resource "Nowhere"/ },
-  { name: 'unknown verb', mutate: () => undefined, args: ['demo', 'templat'], message: /unknown verb "templat"[\s\S]*did you mean "fragctl demo template"/ },
+  {
+    name: 'missing group_vars/all.yml',
+    mutate: (d) => rmSync(join(d, 'playbooks/group_vars/all.yml')),
+    args: ['demo', 'template'],
+    message: /missing playbooks\/group_vars\/all\.yml/,
+  },
+  {
+    name: 'missing app_name',
+    mutate: (d) => writeFileSync(join(d, 'playbooks/group_vars/all.yml'), 'key_name: x\n'),
+    args: ['demo', 'config'],
+    message: /app_name is missing/,
+  },
+  {
+    name: 'bad setting type',
+    mutate: (d) => writeFileSync(join(d, 'environments/demo.yml'), 'settings:\n  app_min_size: many\n'),
+    args: ['demo', 'config'],
+    message: /environments\/demo\.yml \(settings\): app_min_size: /,
+  },
+  {
+    name: 'unknown key in an environment file',
+    mutate: (d) => writeFileSync(join(d, 'environments/demo.yml'), 'platfrom: aws\n'),
+    args: ['demo', 'config'],
+    message: /environments\/demo\.yml: platfrom: /,
+  },
+  {
+    name: 'duplicated logical ID',
+    mutate: (d) => writeFileSync(join(d, 'formations/dup.yaml'), 'Resources:\n  Database:\n    Type: AWS::SNS::Topic\n'),
+    args: ['demo', 'template'],
+    message: /logical ID Database in Resources is defined twice: in formations\/database\.yaml and in formations\/dup\.yaml/,
+  },
+  {
+    name: 'dangling reference',
+    mutate: (d) =>
+      writeFileSync(
+        join(d, 'formations/zz.yaml'),
+        'Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !Ref Nowhere\n',
+      ),
+    args: ['demo', 'template'],
+    message: /formations\/zz\.yaml: Resources\.T\.Properties\.TopicName: Ref to unknown parameter or resource "Nowhere"/,
+  },
+  {
+    name: 'unknown verb',
+    mutate: () => undefined,
+    args: ['demo', 'templat'],
+    message: /unknown verb "templat"[\s\S]*did you mean "fragctl demo template"/,
+  },
   { name: 'unknown option', mutate: () => undefined, args: ['demo', 'template', '--fromat', 'yaml'], message: /unknown option '--fromat'/ },
-  { name: 'invalid environment name', mutate: () => undefined, args: ['Bad_Env', 'template'], message: /"Bad_Env" is not a valid environment name/ },
-  { name: 'environment name too long', mutate: (d) => writeFileSync(join(d, 'environments/averyveryverylongenvironmentname.yml'), ''), args: ['averyveryverylongenvironmentname', 'config'], message: /too long/ },
-  { name: 'empty formations folder', mutate: (d) => { rmSync(join(d, 'formations'), { recursive: true }); mkdirSync(join(d, 'formations')); }, args: ['demo', 'template'], message: /formations\/ holds no templates/ },
+  {
+    name: 'invalid environment name',
+    mutate: () => undefined,
+    args: ['Bad_Env', 'template'],
+    message: /"Bad_Env" is not a valid environment name/,
+  },
+  {
+    name: 'environment name too long',
+    mutate: (d) => writeFileSync(join(d, 'environments/averyveryverylongenvironmentname.yml'), ''),
+    args: ['averyveryverylongenvironmentname', 'config'],
+    message: /too long/,
+  },
+  {
+    name: 'empty formations folder',
+    mutate: (d) => {
+      rmSync(join(d, 'formations'), { recursive: true });
+      mkdirSync(join(d, 'formations'));
+    },
+    args: ['demo', 'template'],
+    message: /formations\/ holds no templates/,
+  },
 ];
 
 for (const c of bad) {

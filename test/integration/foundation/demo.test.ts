@@ -33,5 +33,8 @@ test('npm run demo: bake, commission, deploy, inspect and decommission on the bu
   assert.doesNotMatch(out, /fragctl crashed/);
   // The demo's hosts are folders on this machine, one per instance, holding what Ansible rendered.
   const hosts = readdirSync(join(project, '.fragctl', 'hosts'));
-  assert.ok(hosts.some((h) => existsSync(join(project, '.fragctl', 'hosts', h, 'etc', 'frag', 'settings.env'))), `settings.env rendered in one of ${hosts.join(', ')}`);
+  assert.ok(
+    hosts.some((h) => existsSync(join(project, '.fragctl', 'hosts', h, 'etc', 'frag', 'settings.env'))),
+    `settings.env rendered in one of ${hosts.join(', ')}`,
+  );
 });

@@ -24,17 +24,39 @@ describe('bastion connection', () => {
     copyFileSync(ssh.privateKey, join(dir, 'keys', 'frag-deploy.pem'));
     chmodSync(join(dir, 'keys', 'frag-deploy.pem'), 0o600);
     const [bastion, target] = ssh.hosts;
-    const ctx = { project: { paths: projectPaths(dir) }, env: { settings: { key_name: 'frag-deploy' }, aws: { bastion: { host: bastion!.address, user: bastion!.user, port: bastion!.port } } } } as never;
+    const ctx = {
+      project: { paths: projectPaths(dir) },
+      env: {
+        settings: { key_name: 'frag-deploy' },
+        aws: { bastion: { host: bastion!.address, user: bastion!.user, port: bastion!.port } },
+      },
+    } as never;
     const proxyCommand = bastionProxyCommand(ctx);
-    const out = execFileSync('ssh', sshArgs({
-      address: target!.address, port: target!.port, user: target!.user, privateKey: join(dir, 'keys', 'frag-deploy.pem'),
-      knownHostsFile: join(dir, '.fragctl', 'known_hosts'), proxyCommand,
-    }, ['echo', '$SSH_CONNECTION']), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(
+      'ssh',
+      sshArgs(
+        {
+          address: target!.address,
+          port: target!.port,
+          user: target!.user,
+          privateKey: join(dir, 'keys', 'frag-deploy.pem'),
+          knownHostsFile: join(dir, '.fragctl', 'known_hosts'),
+          proxyCommand,
+        },
+        ['echo', '$SSH_CONNECTION'],
+      ),
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     // the target saw the connection arrive for its own address, forwarded by the bastion
     assert.match(out, new RegExp(`^\\S+ \\d+ ${target!.address.replace(/\./g, '\\.')} ${target!.port}\\n$`));
     assert.match(readFileSync(bastion!.log, 'utf8'), /Accepted publickey for \S+ from/);
     assert.match(readFileSync(target!.log, 'utf8'), /Accepted publickey for \S+ from/);
     // both host keys were recorded in the project's own known_hosts (accept-new), not the user's
-    assert.equal(readFileSync(join(dir, '.fragctl', 'known_hosts'), 'utf8').trim().split('\n').length, 2);
+    assert.equal(
+      readFileSync(join(dir, '.fragctl', 'known_hosts'), 'utf8')
+        .trim()
+        .split('\n').length,
+      2,
+    );
   });
 });

@@ -28,18 +28,35 @@ describe('an ec2.py-compatible inventory (moto instances, sshd stand-ins)', () =
   let ec2: EC2Client;
   let dir: string;
   const ids: Record<string, string> = {};
-  const env = (): Record<string, string> => ({ AWS_ENDPOINT_URL: moto.url, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', ...VAULT });
+  const env = (): Record<string, string> => ({
+    AWS_ENDPOINT_URL: moto.url,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    ...VAULT,
+  });
 
   before(async () => {
     [moto, ssh] = await Promise.all([startMoto(), startSshHosts(2)]);
     ec2 = new EC2Client({ endpoint: moto.url, region: 'us-east-1', credentials: creds });
     await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'frag-rehearsal-app', Description: 'app' }));
     for (const group of ['app', 'knowledge']) {
-      const out = await ec2.send(new RunInstancesCommand({
-        ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, InstanceType: 't3.micro',
-        SecurityGroups: group === 'app' ? ['frag-rehearsal-app'] : undefined,
-        TagSpecifications: [{ ResourceType: 'instance', Tags: Object.entries({ Name: `frag-rehearsal-${group}`, App: 'frag', Env: 'rehearsal', Group: group }).map(([Key, Value]) => ({ Key, Value })) }],
-      }));
+      const out = await ec2.send(
+        new RunInstancesCommand({
+          ImageId: 'ami-12c6146b',
+          MinCount: 1,
+          MaxCount: 1,
+          InstanceType: 't3.micro',
+          SecurityGroups: group === 'app' ? ['frag-rehearsal-app'] : undefined,
+          TagSpecifications: [
+            {
+              ResourceType: 'instance',
+              Tags: Object.entries({ Name: `frag-rehearsal-${group}`, App: 'frag', Env: 'rehearsal', Group: group }).map(
+                ([Key, Value]) => ({ Key, Value }),
+              ),
+            },
+          ],
+        }),
+      );
       ids[group] = out.Instances![0]!.InstanceId!;
     }
     dir = copyProject();
@@ -47,28 +64,62 @@ describe('an ec2.py-compatible inventory (moto instances, sshd stand-ins)', () =
     chmodSync(join(dir, 'keys', 'frag-deploy.pem'), 0o600);
     const stand = (n: number): Record<string, unknown> => {
       const h = ssh.hosts[n]!;
-      return { address: h.address, port: h.port, user: h.user, vars: { deploy_root: h.deployRoot, ansible_python_interpreter: '/usr/bin/python3' } };
+      return {
+        address: h.address,
+        port: h.port,
+        user: h.user,
+        vars: { deploy_root: h.deployRoot, ansible_python_interpreter: '/usr/bin/python3' },
+      };
     };
     // all.yml says type: prod; the environment overrides it (a key fragctl does not know)
     appendFileSync(join(dir, 'playbooks', 'group_vars', 'all.yml'), 'type: prod\n');
-    writeFileSync(join(dir, 'environments', 'rehearsal.yml'), JSON.stringify({
-      platform: 'aws',
-      settings: { type: 'rehearsal' },
-      aws: { connection: 'loopback', loopback_hosts: { app: [stand(0)], knowledge: [stand(1)] } },
-    }, null, 2));
-    for (const f of ['legacy-ec2.yml', 'legacy-typo.yml']) copyFileSync(join(ROOT, 'test', 'fixtures', 'playbooks', f), join(dir, 'playbooks', f));
+    writeFileSync(
+      join(dir, 'environments', 'rehearsal.yml'),
+      JSON.stringify(
+        {
+          platform: 'aws',
+          settings: { type: 'rehearsal' },
+          aws: { connection: 'loopback', loopback_hosts: { app: [stand(0)], knowledge: [stand(1)] } },
+        },
+        null,
+        2,
+      ),
+    );
+    for (const f of ['legacy-ec2.yml', 'legacy-typo.yml'])
+      copyFileSync(join(ROOT, 'test', 'fixtures', 'playbooks', f), join(dir, 'playbooks', f));
   });
   after(async () => {
     await Promise.all([moto?.stop(), ssh?.stop()]);
   });
 
-  it('the real ansible-inventory sees ec2.py\'s groups and host variables', async () => {
-    const { stdout } = await run(join(ROOT, '.venv', 'bin', 'ansible-inventory'), ['-i', join(ROOT, 'bin', 'fragctl-inventory'), '--list'], {
-      env: { ...process.env, ...env(), FRAGCTL_ENV: 'rehearsal', FRAGCTL_PROJECT_DIR: dir, PATH: `${join(ROOT, '.venv', 'bin')}:${process.env.PATH}` },
-    });
-    const inv = JSON.parse(stdout) as Record<string, { hosts?: string[] }> & { _meta: { hostvars: Record<string, Record<string, unknown>> } };
+  it("the real ansible-inventory sees ec2.py's groups and host variables", async () => {
+    const { stdout } = await run(
+      join(ROOT, '.venv', 'bin', 'ansible-inventory'),
+      ['-i', join(ROOT, 'bin', 'fragctl-inventory'), '--list'],
+      {
+        env: {
+          ...process.env,
+          ...env(),
+          FRAGCTL_ENV: 'rehearsal',
+          FRAGCTL_PROJECT_DIR: dir,
+          PATH: `${join(ROOT, '.venv', 'bin')}:${process.env.PATH}`,
+        },
+      },
+    );
+    const inv = JSON.parse(stdout) as Record<string, { hosts?: string[] }> & {
+      _meta: { hostvars: Record<string, Record<string, unknown>> };
+    };
     const app = ids.app!;
-    for (const g of ['tag_Name_frag-rehearsal-app', 'tag_Name_frag_rehearsal_app', 'tag_Group_app', 'ec2', 'us-east-1', 'type_t3_micro', 'security_group_frag-rehearsal-app', 'app']) {
+    for (const g of [
+      'tag_Name_frag-rehearsal-app',
+      'tag_Name_frag_rehearsal_app',
+      'tag_Group_app',
+      'ec2',
+      'us-east-1',
+      'type_t3_micro',
+      'security_group_frag-rehearsal-app',
+      'app',
+    ]) {
       assert.ok(inv[g]?.hosts?.includes(app), `${app} not in group ${g}: ${JSON.stringify(Object.keys(inv))}`);
     }
     assert.ok(!inv['tag_Name_frag-rehearsal-app']!.hosts!.includes(ids.knowledge!));
@@ -95,7 +146,7 @@ describe('an ec2.py-compatible inventory (moto instances, sshd stand-ins)', () =
     assert.match(got, new RegExp(`^id=${ids.app} type=t3.micro zone=us-east-1[a-f]$`, 'm'));
     assert.match(got, /^in_ec2=True in_type=True$/m);
     assert.match(got, /^in_sg=True$/m);
-    assert.match(got, /^setting_type=rehearsal$/m, 'the environment\'s override of a setting fragctl does not know reached Ansible');
+    assert.match(got, /^setting_type=rehearsal$/m, "the environment's override of a setting fragctl does not know reached Ansible");
     assert.ok(!existsSync(join(kb!, 'legacy.txt')), 'the knowledge host was targeted');
     assert.match(r.stderr, /deploying legacy-ec2 on 1 host/);
     // values travel in a vars file, never on the command line; it is gone afterwards
@@ -112,7 +163,10 @@ describe('an ec2.py-compatible inventory (moto instances, sshd stand-ins)', () =
     for (const extra of [[], ['--dry-run']]) {
       const r = await fragctl(['rehearsal', 'deploy', '--roles', 'legacy-typo', ...extra, '--project-dir', dir], { env: env() });
       assert.equal(r.code, 2, r.stderr);
-      assert.match(r.stderr, /playbook playbooks\/legacy-typo\.yml: play "Configure the app servers" matches no host: hosts: tag_Name_frag-rehearsal-ap \(written tag_Name_\{\{ app_name \}\}-\{\{ env_name \}\}-ap\)/);
+      assert.match(
+        r.stderr,
+        /playbook playbooks\/legacy-typo\.yml: play "Configure the app servers" matches no host: hosts: tag_Name_frag-rehearsal-ap \(written tag_Name_\{\{ app_name \}\}-\{\{ env_name \}\}-ap\)/,
+      );
       assert.match(r.stderr, /hint:\s+did you mean tag_Name_frag-rehearsal-app\?/);
       assert.ok(!r.stderr.includes('no_such_group'), 'the play marked fragctl_allow_no_hosts was reported');
       assert.ok(!r.stderr.includes('TASK ['), 'a task ran');

@@ -40,7 +40,12 @@ describe('hosts by tag (moto)', () => {
     );
     return (out.Instances ?? []).map((i) => i.InstanceId!);
   }
-  const tagged = (envName: string, group: string): Record<string, string> => ({ Name: `frag-${envName}-${group}`, App: 'frag', Env: envName, Group: group });
+  const tagged = (envName: string, group: string): Record<string, string> => ({
+    Name: `frag-${envName}-${group}`,
+    App: 'frag',
+    Env: envName,
+    Group: group,
+  });
 
   before(async () => {
     moto = await startMoto();
@@ -50,16 +55,26 @@ describe('hosts by tag (moto)', () => {
   afterEach(async () => moto.reset());
   after(async () => moto?.stop());
 
-  it('hosts lists the environment\'s instances by tag, with --group, as JSON and as a table', async () => {
+  it("hosts lists the environment's instances by tag, with --group, as JSON and as a table", async () => {
     const apps = await launch(tagged('staging', 'app'), 2);
     const [kb] = await launch(tagged('staging', 'knowledge'));
     await launch(tagged('production', 'app'));
     await launch({ ...tagged('staging', 'app'), App: 'other' });
     const r = await fragctl(['staging', 'hosts', '--json', '--project-dir', dir], { env: env() });
     assert.equal(r.code, 0, r.stderr);
-    const hosts = JSON.parse(r.stdout) as Array<{ group: string; name: string; instanceId: string; state: string; privateIp: string; launchTime: string }>;
+    const hosts = JSON.parse(r.stdout) as Array<{
+      group: string;
+      name: string;
+      instanceId: string;
+      state: string;
+      privateIp: string;
+      launchTime: string;
+    }>;
     assert.deepEqual(hosts.map((h) => h.instanceId).sort(), [...apps, kb].sort());
-    assert.deepEqual(hosts.map((h) => h.group), ['app', 'app', 'knowledge']);
+    assert.deepEqual(
+      hosts.map((h) => h.group),
+      ['app', 'app', 'knowledge'],
+    );
     assert.ok(hosts.every((h) => h.state === 'running' && h.privateIp && h.launchTime && h.name.startsWith('frag-staging-')));
     const only = await fragctl(['staging', 'hosts', '--group', 'knowledge', '--project-dir', dir], { env: env() });
     assert.equal(only.code, 0, only.stderr);
@@ -84,11 +99,17 @@ describe('hosts by tag (moto)', () => {
     );
     const [app] = await launch(tagged('demo', 'app'));
     const [kb] = await launch(tagged('demo', 'knowledge'));
-    const { stdout } = await run(join(ROOT, '.venv', 'bin', 'ansible-inventory'), ['-i', join(ROOT, 'bin', 'fragctl-inventory'), '--list'], {
-      cwd: dir,
-      env: { ...process.env, ...env(), FRAGCTL_ENV: 'demo', FRAGCTL_PROJECT_DIR: dir, ANSIBLE_INVENTORY_UNPARSED_FAILED: '1' },
-    });
-    const inv = JSON.parse(stdout) as Record<string, { hosts?: string[]; children?: string[] }> & { _meta: { hostvars: Record<string, Record<string, unknown>> } };
+    const { stdout } = await run(
+      join(ROOT, '.venv', 'bin', 'ansible-inventory'),
+      ['-i', join(ROOT, 'bin', 'fragctl-inventory'), '--list'],
+      {
+        cwd: dir,
+        env: { ...process.env, ...env(), FRAGCTL_ENV: 'demo', FRAGCTL_PROJECT_DIR: dir, ANSIBLE_INVENTORY_UNPARSED_FAILED: '1' },
+      },
+    );
+    const inv = JSON.parse(stdout) as Record<string, { hosts?: string[]; children?: string[] }> & {
+      _meta: { hostvars: Record<string, Record<string, unknown>> };
+    };
     assert.deepEqual(inv.app?.hosts, [app]);
     assert.deepEqual(inv.knowledge?.hosts, [kb]);
     assert.deepEqual([...(inv.demo?.hosts ?? [])].sort(), [app, kb].sort());
@@ -126,10 +147,16 @@ describe('hosts by tag (moto)', () => {
     await ec2.send(new StopInstancesCommand({ InstanceIds: [stopped!] }));
     // an instance of the stack without the App/Env tags is found through the stack's own tag
     const cfn = new CloudFormationClient({ endpoint: moto.url, region: 'us-east-1', credentials: creds });
-    await cfn.send(new CreateStackCommand({
-      StackName: 'frag-demo',
-      TemplateBody: JSON.stringify({ Resources: { Stray: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-12c6146b', Tags: [{ Key: 'Group', Value: 'app' }] } } } }),
-    }));
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: 'frag-demo',
+        TemplateBody: JSON.stringify({
+          Resources: {
+            Stray: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-12c6146b', Tags: [{ Key: 'Group', Value: 'app' }] } },
+          },
+        }),
+      }),
+    );
     const r = await fragctl(['demo', 'deploy', '--project-dir', dir], { env: env() });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /break the tag contract/);
@@ -146,7 +173,12 @@ describe('hosts by tag (moto)', () => {
     const ctx = {
       project,
       env: loadEnvironment(project, 'staging'),
-      io: { emit: () => undefined, stream: () => undefined, progress: () => ({ update() {}, succeed() {}, fail() {} }), confirm: async () => false },
+      io: {
+        emit: () => undefined,
+        stream: () => undefined,
+        progress: () => ({ update() {}, succeed() {}, fail() {} }),
+        confirm: async () => false,
+      },
       options: { yes: false, dryRun: true, verbose: false, interactive: false, pollIntervalMs: 20 },
       aws: new AwsClients({ region: 'us-east-1', endpointUrl: moto.url }),
       signal: new AbortController().signal,
@@ -157,7 +189,14 @@ describe('hosts by tag (moto)', () => {
       { role: 'app', playbook: 'playbooks/app.yml', hosts: [app] },
     ]);
     await moto.reset();
-    assert.deepEqual((await planDeploy(ctx)).map((p) => [p.role, p.hosts.length]), [['database', 0], ['knowledge', 0], ['app', 0]]);
+    assert.deepEqual(
+      (await planDeploy(ctx)).map((p) => [p.role, p.hosts.length]),
+      [
+        ['database', 0],
+        ['knowledge', 0],
+        ['app', 0],
+      ],
+    );
   });
 
   it('never connects to instances the emulator made up', async () => {

@@ -21,13 +21,21 @@ describe('wait for SSH', () => {
   let silentPort: number;
   const sockets: Socket[] = [];
   const state = mkdtempSync(join(tmpdir(), 'fragctl-wait-ssh-'));
-  const ctx = (): ReturnType<typeof testContext> => testContext({ ...SDK_MOCKED, patch: (c) => { c.project.paths.state = state; } });
+  const ctx = (): ReturnType<typeof testContext> =>
+    testContext({
+      ...SDK_MOCKED,
+      patch: (c) => {
+        c.project.paths.state = state;
+      },
+    });
 
   before(async () => {
     ssh = await startSshHosts(2, { firstOctet: 41 });
     silentPort = await freePort();
     // Accepts TCP connections and never sends an SSH banner (an instance whose sshd hangs).
-    silent = createServer((s) => { sockets.push(s); });
+    silent = createServer((s) => {
+      sockets.push(s);
+    });
     await new Promise<void>((resolve) => silent.listen(silentPort, '127.0.0.43', resolve));
   });
   after(async () => {
@@ -37,7 +45,13 @@ describe('wait for SSH', () => {
   });
 
   const host = (name: string, address: string, port: number, vars: Record<string, unknown> = {}): AnsibleHost => ({
-    name, address, port, user: ssh.hosts[0]!.user, groups: ['app'], connection: 'ssh', vars: { ansible_ssh_private_key_file: ssh.privateKey, ...vars },
+    name,
+    address,
+    port,
+    user: ssh.hosts[0]!.user,
+    groups: ['app'],
+    connection: 'ssh',
+    vars: { ansible_ssh_private_key_file: ssh.privateKey, ...vars },
   });
 
   it('returns once a login with the key works, and the host saw that login', async () => {
@@ -58,11 +72,14 @@ describe('wait for SSH', () => {
 
   it('a port that never speaks SSH: a timeout error naming the host, quickly', async () => {
     const started = Date.now();
-    await assert.rejects(waitForSsh(ctx(), [host('i-0silent', '127.0.0.43', silentPort)], { timeoutSec: 2 }), (e: Error & { code?: string }) => {
-      assert.equal(e.code, 'SSH_TIMEOUT');
-      assert.match(e.message, new RegExp(`^SSH on i-0silent \\(\\S+@127\\.0\\.0\\.43:${silentPort}\\) did not answer within 2s: `));
-      return true;
-    });
+    await assert.rejects(
+      waitForSsh(ctx(), [host('i-0silent', '127.0.0.43', silentPort)], { timeoutSec: 2 }),
+      (e: Error & { code?: string }) => {
+        assert.equal(e.code, 'SSH_TIMEOUT');
+        assert.match(e.message, new RegExp(`^SSH on i-0silent \\(\\S+@127\\.0\\.0\\.43:${silentPort}\\) did not answer within 2s: `));
+        return true;
+      },
+    );
     assert.ok(Date.now() - started < 8000, `took ${Date.now() - started} ms`);
     assert.ok(sockets.length >= 1, 'the probe did connect to the silent port');
   });
@@ -70,7 +87,10 @@ describe('wait for SSH', () => {
   it('a closed port: the same error, with the refusal as the reason', async () => {
     const closed = await freePort();
     const started = Date.now();
-    await assert.rejects(waitForSsh(ctx(), [host('i-0closed', '127.0.0.44', closed)], { timeoutSec: 1 }), /^OperationError: SSH on i-0closed \(\S+@127\.0\.0\.44:\d+\) did not answer within 1s: ECONNREFUSED$/);
+    await assert.rejects(
+      waitForSsh(ctx(), [host('i-0closed', '127.0.0.44', closed)], { timeoutSec: 1 }),
+      /^OperationError: SSH on i-0closed \(\S+@127\.0\.0\.44:\d+\) did not answer within 1s: ECONNREFUSED$/,
+    );
     assert.ok(Date.now() - started < 4000, `took ${Date.now() - started} ms`);
   });
 

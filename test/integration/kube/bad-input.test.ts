@@ -31,7 +31,10 @@ describe('kubernetes bad input', { concurrency: false }, () => {
     const r = await p.run(['dev', 'deploy']);
     assert.equal(r.code, 0, r.stderr);
     baseline = await settledSnapshot(`${APP}-`);
-    assert.ok(baseline.some((l) => l.startsWith('StatefulSet ')), baseline.join('\n'));
+    assert.ok(
+      baseline.some((l) => l.startsWith('StatefulSet ')),
+      baseline.join('\n'),
+    );
   });
   after(async () => {
     await kubectl(['delete', 'namespace', `${APP}-alice-main`, STAGING, '--ignore-not-found', '--wait=false']);
@@ -39,7 +42,10 @@ describe('kubernetes bad input', { concurrency: false }, () => {
   });
 
   it('a missing kubeconfig', async () => {
-    p.writeEnv('kbad', 'platform: kubernetes\nkubernetes:\n  kubeconfig: /nonexistent/kubeconfig\n  tag: latest-1\n  verify_image: false\n');
+    p.writeEnv(
+      'kbad',
+      'platform: kubernetes\nkubernetes:\n  kubeconfig: /nonexistent/kubeconfig\n  tag: latest-1\n  verify_image: false\n',
+    );
     const r = await p.run(['kbad', 'deploy']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /kubeconfig \/nonexistent\/kubeconfig not found \(kubernetes\.kubeconfig in the environment file\)/);
@@ -48,7 +54,10 @@ describe('kubernetes bad input', { concurrency: false }, () => {
   });
 
   it('a context the kubeconfig does not have', async () => {
-    p.writeEnv('kbad', `platform: kubernetes\nkubernetes:\n  kubeconfig: ${p.kubeconfig}\n  context: nope\n  tag: latest-1\n  verify_image: false\n`);
+    p.writeEnv(
+      'kbad',
+      `platform: kubernetes\nkubernetes:\n  kubeconfig: ${p.kubeconfig}\n  context: nope\n  tag: latest-1\n  verify_image: false\n`,
+    );
     const r = await p.run(['kbad', 'deploy']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /context "nope" not found in kubeconfig/);
@@ -61,7 +70,10 @@ describe('kubernetes bad input', { concurrency: false }, () => {
     const other = projectWith((k) => k.replace(/server: https:\/\/127\.0\.0\.1:\d+/, `server: https://127.0.0.1:${port}`));
     const r = await other.run(['kube-staging', 'deploy', '--tag', 'latest-1']);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, new RegExp(`cannot reach the Kubernetes API server https://127.0.0.1:${port} \\(connection refused, \\d+ attempts\\)`));
+    assert.match(
+      r.stderr,
+      new RegExp(`cannot reach the Kubernetes API server https://127.0.0.1:${port} \\(connection refused, \\d+ attempts\\)`),
+    );
     assert.match(r.stderr, new RegExp(`hint: +check that the cluster of context "${CONTEXT}"`));
     assert.deepEqual(await snapshot(), baseline);
   });
@@ -108,12 +120,18 @@ describe('kubernetes bad input', { concurrency: false }, () => {
   });
 
   it('an invalid stack name, and a user name that cannot be part of a namespace', async () => {
-    p.writeEnv('kbad', `platform: kubernetes\nkubernetes:\n  kind: developer\n  stack: My-Stack\n  kubeconfig: ${p.kubeconfig}\n  tag: latest-1\n  verify_image: false\n`);
+    p.writeEnv(
+      'kbad',
+      `platform: kubernetes\nkubernetes:\n  kind: developer\n  stack: My-Stack\n  kubeconfig: ${p.kubeconfig}\n  tag: latest-1\n  verify_image: false\n`,
+    );
     const r = await p.run(['kbad', 'deploy']);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /stack/);
     assert.match(r.stderr, /lower-case letters and digits only/);
-    p.writeEnv('kbad', `platform: kubernetes\nkubernetes:\n  kind: developer\n  kubeconfig: ${p.kubeconfig}\n  tag: latest-1\n  verify_image: false\n`);
+    p.writeEnv(
+      'kbad',
+      `platform: kubernetes\nkubernetes:\n  kind: developer\n  kubeconfig: ${p.kubeconfig}\n  tag: latest-1\n  verify_image: false\n`,
+    );
     const u = await p.run(['kbad', 'deploy'], { env: { FRAGCTL_USER: 'Bob.Smith' } });
     assert.equal(u.code, 2, u.stderr);
     assert.match(u.stderr, /user name "bob\.smith" cannot be part of a developer stack's namespace/);
@@ -163,4 +181,3 @@ describe('kubernetes bad input', { concurrency: false }, () => {
     }
   });
 });
-

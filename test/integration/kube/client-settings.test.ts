@@ -15,13 +15,30 @@ let server: LocalServer;
 let p: KubeProject;
 
 const kubeconfig = (url: string) =>
-  ['apiVersion: v1', 'kind: Config', 'current-context: local', 'clusters:', '- name: local', `  cluster: {server: "${url}"}`, 'contexts:', '- name: local', '  context: {cluster: local, user: u}', 'users:', '- name: u', '  user: {token: t}', ''].join('\n');
+  [
+    'apiVersion: v1',
+    'kind: Config',
+    'current-context: local',
+    'clusters:',
+    '- name: local',
+    `  cluster: {server: "${url}"}`,
+    'contexts:',
+    '- name: local',
+    '  context: {cluster: local, user: u}',
+    'users:',
+    '- name: u',
+    '  user: {token: t}',
+    '',
+  ].join('\n');
 
 describe('the run client from the environment', () => {
   before(async () => {
     server = await localServer(() => undefined); // accepts, never answers
     p = kubeProject(kubeconfig(server.url));
-    p.writeEnv('slow', `platform: kubernetes\nkubernetes:\n  kind: shared\n  kubeconfig: ${p.kubeconfig}\n  image: registry.example.test/shop\n  verify_image: false\n  request_timeout: 300ms\n`);
+    p.writeEnv(
+      'slow',
+      `platform: kubernetes\nkubernetes:\n  kind: shared\n  kubeconfig: ${p.kubeconfig}\n  image: registry.example.test/shop\n  verify_image: false\n  request_timeout: 300ms\n`,
+    );
   });
   after(() => server.close());
 

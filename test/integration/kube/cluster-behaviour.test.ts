@@ -43,8 +43,19 @@ describe('real control-plane behaviour', { concurrency: false }, () => {
   });
 
   it('a claim that cannot bind is named as the reason the rollout is stuck', async () => {
-    await kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: NO_PROVISIONER }, provisioner: 'example.test/nobody', volumeBindingMode: 'Immediate' }) });
-    p.writeEnv('unbound', `platform: kubernetes\nkubernetes:\n  kind: shared\n  kubeconfig: ${p.kubeconfig}\n  image: registry.example.test/shop\n  verify_image: false\n  storage_class: ${NO_PROVISIONER}\n  database: external\n  database_host: db.example.test\n`);
+    await kubectl(['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'StorageClass',
+        metadata: { name: NO_PROVISIONER },
+        provisioner: 'example.test/nobody',
+        volumeBindingMode: 'Immediate',
+      }),
+    });
+    p.writeEnv(
+      'unbound',
+      `platform: kubernetes\nkubernetes:\n  kind: shared\n  kubeconfig: ${p.kubeconfig}\n  image: registry.example.test/shop\n  verify_image: false\n  storage_class: ${NO_PROVISIONER}\n  database: external\n  database_host: db.example.test\n`,
+    );
     const r = await p.run(['unbound', 'deploy', '--tag', 'latest-1', '--timeout', '4s']);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /did not finish within 4 s/);
@@ -68,10 +79,18 @@ describe('real control-plane behaviour', { concurrency: false }, () => {
   it('a replicator CronJob (made first) fires on its schedule and its Job completes', async () => {
     // Made in before(): the CronJob controller starts a Job at the next minute boundary, while the
     // other tests run.
-    const job = await eventually('a Job started by the replicate-db CronJob completes', async () => {
-      const jobs = (await listObjects('job', DEV)).filter((j: KubeObj) => (j.metadata.ownerReferences as Array<{ kind: string; name: string }> | undefined)?.some((o) => o.kind === 'CronJob' && o.name === 'replicate-db'));
-      return jobs.find((j) => j.status?.succeeded === 1);
-    }, 90_000);
+    const job = await eventually(
+      'a Job started by the replicate-db CronJob completes',
+      async () => {
+        const jobs = (await listObjects('job', DEV)).filter((j: KubeObj) =>
+          (j.metadata.ownerReferences as Array<{ kind: string; name: string }> | undefined)?.some(
+            (o) => o.kind === 'CronJob' && o.name === 'replicate-db',
+          ),
+        );
+        return jobs.find((j) => j.status?.succeeded === 1);
+      },
+      90_000,
+    );
     assert.ok(job.metadata.name.startsWith('replicate-db-'));
     const cj = (await getObject('cronjob', DEV, 'replicate-db'))!;
     assert.ok(cj.status?.lastScheduleTime, 'the controller recorded the schedule');

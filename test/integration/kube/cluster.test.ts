@@ -21,7 +21,10 @@ describe('the test control plane', { concurrency: false }, () => {
     const v = JSON.parse(await kubectl(['version', '-o', 'json'])) as { serverVersion: { gitVersion: string; minor: string } };
     assert.match(v.serverVersion.gitVersion, /^v1\.35\.\d+$/);
     const c = testCluster();
-    await assert.rejects(kubectl(['get', 'pods', '-n', NS], { kubeconfig: c.restrictedKubeconfig }), /Forbidden.*User "restricted" cannot list resource "pods"/s);
+    await assert.rejects(
+      kubectl(['get', 'pods', '-n', NS], { kubeconfig: c.restrictedKubeconfig }),
+      /Forbidden.*User "restricted" cannot list resource "pods"/s,
+    );
   });
 
   it('runs pods to Ready, completes Jobs, and fails crash images', async () => {
@@ -41,7 +44,14 @@ describe('the test control plane', { concurrency: false }, () => {
   });
 
   it('binds a claim through the default StorageClass', async () => {
-    await kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: NS }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }) });
+    await kubectl(['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'data', namespace: NS },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      }),
+    });
     const pvc = await eventually('the claim binds', async () => {
       const o = await getObject('pvc', NS, 'data');
       return o?.status?.phase === 'Bound' ? o : undefined;

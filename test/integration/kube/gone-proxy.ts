@@ -8,7 +8,15 @@ import * as https from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 
-const EXPIRED = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'too old resource version: 1 (2)', reason: 'Expired', code: 410 };
+const EXPIRED = {
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: 'Failure',
+  message: 'too old resource version: 1 (2)',
+  reason: 'Expired',
+  code: 410,
+};
 
 export interface GoneProxy {
   /** The admin kubeconfig pointed at the proxy (plain http on 127.0.0.1). */
@@ -45,10 +53,13 @@ export async function startGoneProxy(kubeconfigText: string): Promise<GoneProxy>
         return;
       }
     }
-    const out = https.request({ host: upstream.hostname, port: upstream.port, path: url, method: req.method, headers: { ...req.headers, host: upstream.host }, ca }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const out = https.request(
+      { host: upstream.hostname, port: upstream.port, path: url, method: req.method, headers: { ...req.headers, host: upstream.host }, ca },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     out.on('error', () => res.destroy());
     res.on('close', () => out.destroy());
     req.pipe(out);
@@ -56,7 +67,9 @@ export async function startGoneProxy(kubeconfigText: string): Promise<GoneProxy>
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
   const port = (proxy.address() as AddressInfo).port;
   return {
-    kubeconfigText: kubeconfigText.replace(/server: \S+/, `server: http://127.0.0.1:${port}`).replace(/^\s*certificate-authority: .*\n/m, ''),
+    kubeconfigText: kubeconfigText
+      .replace(/server: \S+/, `server: http://127.0.0.1:${port}`)
+      .replace(/^\s*certificate-authority: .*\n/m, ''),
     watches,
     gets,
     goneNext: (n, path, how) => (fault = { n, path, how }),

@@ -32,7 +32,20 @@ describe('planKube (server-side dry run)', { concurrency: false }, () => {
     const plan = await planKube(testContext({ dir: p.dir, env: 'kube-staging' }), { tag: 'latest-1' });
     assert.ok(plan.every((i) => i.action === 'create'));
     // kubectl's order: the namespace, then claims, ... workloads, services, ingress.
-    assert.deepEqual(plan.map((i) => `${i.kind}/${i.name}`), [`Namespace/${NS}`, 'PersistentVolumeClaim/database-data', 'PersistentVolumeClaim/media', 'ServiceAccount/app', 'StatefulSet/app', 'StatefulSet/postgres', 'Service/app', 'Service/postgres', 'Ingress/app']);
+    assert.deepEqual(
+      plan.map((i) => `${i.kind}/${i.name}`),
+      [
+        `Namespace/${NS}`,
+        'PersistentVolumeClaim/database-data',
+        'PersistentVolumeClaim/media',
+        'ServiceAccount/app',
+        'StatefulSet/app',
+        'StatefulSet/postgres',
+        'Service/app',
+        'Service/postgres',
+        'Ingress/app',
+      ],
+    );
     assert.ok(plan.some((i) => i.kind === 'StatefulSet' && i.name === 'app'));
     assert.equal(await getObject('namespace', undefined, NS), undefined);
   });
@@ -40,14 +53,33 @@ describe('planKube (server-side dry run)', { concurrency: false }, () => {
   it('after a deploy everything is unchanged; a new tag updates only the app StatefulSet, changing nothing', async () => {
     await deployKube(testContext({ dir: p.dir, env: 'kube-staging' }), { tag: 'latest-1' });
     const before = await settledSnapshot(NS);
-    assert.ok(before.some((o) => o.startsWith(`StatefulSet ${NS}/app@`)), before.join('\n'));
+    assert.ok(
+      before.some((o) => o.startsWith(`StatefulSet ${NS}/app@`)),
+      before.join('\n'),
+    );
     const same = await planKube(testContext({ dir: p.dir, env: 'kube-staging' }));
-    assert.deepEqual(same.filter((i) => i.action !== 'unchanged'), []);
+    assert.deepEqual(
+      same.filter((i) => i.action !== 'unchanged'),
+      [],
+    );
     const next = await planKube(testContext({ dir: p.dir, env: 'kube-staging' }), { tag: 'latest-2' });
-    assert.deepEqual(next.filter((i) => i.action !== 'unchanged'), [{
-      kind: 'StatefulSet', name: 'app', action: 'update',
-      changes: [{ path: 'spec.template.spec.containers.0.image', before: 'registry.example.test/shop:latest-1', after: 'registry.example.test/shop:latest-2' }],
-    }]);
+    assert.deepEqual(
+      next.filter((i) => i.action !== 'unchanged'),
+      [
+        {
+          kind: 'StatefulSet',
+          name: 'app',
+          action: 'update',
+          changes: [
+            {
+              path: 'spec.template.spec.containers.0.image',
+              before: 'registry.example.test/shop:latest-1',
+              after: 'registry.example.test/shop:latest-2',
+            },
+          ],
+        },
+      ],
+    );
     assert.deepEqual(await objects(), before, 'the dry runs changed no object');
     const sts = (await getObject('statefulset', NS, 'app'))!;
     assert.match(JSON.stringify(sts.spec), /latest-1/);
@@ -59,7 +91,10 @@ describe('planKube (server-side dry run)', { concurrency: false }, () => {
     const ctx = testContext({ dir: p.dir, env: 'kube-staging' });
     ctx.io.answer = false;
     await assert.rejects(undeployKube(ctx), DeclinedError);
-    assert.deepEqual(ctx.io.confirms.map((c) => c.typeToConfirm), [NS]);
+    assert.deepEqual(
+      ctx.io.confirms.map((c) => c.typeToConfirm),
+      [NS],
+    );
     const ns = (await getObject('namespace', undefined, NS))!;
     assert.equal(ns.metadata.deletionTimestamp, undefined);
     assert.deepEqual(await objects(), before);

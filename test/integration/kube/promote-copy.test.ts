@@ -59,8 +59,12 @@ describe('copy an image between repositories', { concurrency: false }, () => {
     assert.deepEqual(report, { digest: index, manifests: 3, blobs: { mounted: 0, uploaded: 4, present: 0 } });
     assert.equal(await b.digest('prod/multi', amd), amd);
     assert.equal(await b.digest('prod/multi', arm), arm);
-    for (const blob of [...(await a.blobs('builds/multi', amd)), ...(await a.blobs('builds/multi', arm))]) assert.equal(await b.hasBlob('prod/multi', blob), true, blob);
-    const res = await fetch(`${b.url}/v2/prod/multi/manifests/${index}`, { method: 'HEAD', headers: { Accept: 'application/vnd.oci.image.index.v1+json' } });
+    for (const blob of [...(await a.blobs('builds/multi', amd)), ...(await a.blobs('builds/multi', arm))])
+      assert.equal(await b.hasBlob('prod/multi', blob), true, blob);
+    const res = await fetch(`${b.url}/v2/prod/multi/manifests/${index}`, {
+      method: 'HEAD',
+      headers: { Accept: 'application/vnd.oci.image.index.v1+json' },
+    });
     assert.equal(res.headers.get('docker-content-digest'), index);
   });
 
@@ -72,7 +76,10 @@ describe('copy an image between repositories', { concurrency: false }, () => {
     const manifest = (await src.client.getManifest('builds/broken', 'latest-4'))!;
     for (const target of [repo(a, 'prod/broken'), repo(b, 'prod/broken')]) {
       await assert.rejects(copyImage(src, target, manifest), (e: Error & { code?: string }) => {
-        assert.equal(e.message, `${a.host}/builds/broken lacks the blob ${layer} that the image ${manifest.digest} references: nothing was copied or tagged`);
+        assert.equal(
+          e.message,
+          `${a.host}/builds/broken lacks the blob ${layer} that the image ${manifest.digest} references: nothing was copied or tagged`,
+        );
         assert.equal(e.code, 'PROMOTE_BLOB_MISSING');
         return true;
       });

@@ -18,7 +18,8 @@ let locked: TestRegistry;
 let p: KubeProject;
 
 const appImage = async (env: string) =>
-  ((await getObject('statefulset', `${APP}-${env}`, 'app'))?.spec?.template as { spec: { containers: Array<{ image: string }> } }).spec.containers[0]!.image;
+  ((await getObject('statefulset', `${APP}-${env}`, 'app'))?.spec?.template as { spec: { containers: Array<{ image: string }> } }).spec
+    .containers[0]!.image;
 const envFile = (image: string, buildImage: string) =>
   `platform: kubernetes\nprotected: true\nkubernetes:\n  kind: shared\n  kubeconfig: ${p.kubeconfig}\n  image: ${image}\n  build_image: ${buildImage}\n  replicas: 1\n  database: external\n  database_host: db.example.test\n`;
 
@@ -53,7 +54,12 @@ describe('promote from a build repository to a production repository', { concurr
     const digest = await builds.digest('builds/app', 'latest-7');
     const r = await p.run(['same', 'promote', '--build', '7', '--as', 'v1.1.0', '--json']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, new RegExp(`${builds.host}/builds/app:latest-7 copied to ${builds.host}/prod/app@${digest} \\(1 manifest\\(s\\); blobs: 2 mounted, 0 uploaded, 0 already there\\)`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `${builds.host}/builds/app:latest-7 copied to ${builds.host}/prod/app@${digest} \\(1 manifest\\(s\\); blobs: 2 mounted, 0 uploaded, 0 already there\\)`,
+      ),
+    );
     assert.deepEqual(await builds.tags('prod/app'), ['stable', 'v1.0.0', 'v1.1.0']);
     assert.equal(await builds.digest('prod/app', 'v1.1.0'), digest);
     assert.equal(await builds.digest('prod/app', 'stable'), digest);
@@ -84,7 +90,12 @@ describe('promote from a build repository to a production repository', { concurr
     const before = await appImage('other');
     const r = await p.run(['other', 'promote', '--build', '8', '--as', 'v1.2.0']);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, new RegExp(`${builds.host}/builds/app lacks the blob ${layer} that the image sha256:[0-9a-f]{64} references: nothing was copied or tagged`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `${builds.host}/builds/app lacks the blob ${layer} that the image sha256:[0-9a-f]{64} references: nothing was copied or tagged`,
+      ),
+    );
     assert.match(r.stderr, /push the build again/);
     assert.deepEqual(await other.tags('prod/app'), tags);
     assert.equal(await other.digest('prod/app', 'stable'), stable);

@@ -17,9 +17,12 @@ let registry: TestRegistry;
 let p: KubeProject;
 
 const appImage = async () =>
-  ((await getObject('statefulset', NS, 'app'))?.spec?.template as { spec: { containers: Array<{ image: string }> } }).spec.containers[0]!.image;
+  ((await getObject('statefulset', NS, 'app'))?.spec?.template as { spec: { containers: Array<{ image: string }> } }).spec.containers[0]!
+    .image;
 const podImages = async () => {
-  const pods = JSON.parse(await kubectl(['get', 'pods', '-n', NS, '-l', 'app.kubernetes.io/name=app', '-o', 'json'])) as { items: Array<{ spec: { containers: Array<{ image: string }> } }> };
+  const pods = JSON.parse(await kubectl(['get', 'pods', '-n', NS, '-l', 'app.kubernetes.io/name=app', '-o', 'json'])) as {
+    items: Array<{ spec: { containers: Array<{ image: string }> } }>;
+  };
   return pods.items.map((pod) => pod.spec.containers[0]!.image);
 };
 
@@ -27,7 +30,10 @@ describe('promote through a real registry', { concurrency: false }, () => {
   before(async () => {
     registry = await startRegistry();
     p = kubeProject(testCluster().kubeconfigText, undefined, APP);
-    p.writeEnv('kube-production', `platform: kubernetes\nprotected: true\nkubernetes:\n  kind: shared\n  kubeconfig: ${p.kubeconfig}\n  image: ${registry.host}/shop\n  replicas: 2\n  database: external\n  database_host: db.example.test\n`);
+    p.writeEnv(
+      'kube-production',
+      `platform: kubernetes\nprotected: true\nkubernetes:\n  kind: shared\n  kubeconfig: ${p.kubeconfig}\n  image: ${registry.host}/shop\n  replicas: 2\n  database: external\n  database_host: db.example.test\n`,
+    );
     await registry.push('shop', 'latest-6');
     await registry.push('shop', 'latest-7');
     const d = await p.run(['kube-production', 'deploy', '--tag', 'latest-6']);
@@ -51,7 +57,19 @@ describe('promote through a real registry', { concurrency: false }, () => {
     assert.equal(out.digest, digest);
     assert.equal(out.source, 'latest-7');
     const h = await p.run(['kube-production', 'history', '--json']);
-    const last = (JSON.parse(h.stdout) as { entries: Array<{ verb: string; image: string; images: Array<{ digest?: string }>; who: string; note: string; when: string; status: string }> }).entries.at(-1)!;
+    const last = (
+      JSON.parse(h.stdout) as {
+        entries: Array<{
+          verb: string;
+          image: string;
+          images: Array<{ digest?: string }>;
+          who: string;
+          note: string;
+          when: string;
+          status: string;
+        }>;
+      }
+    ).entries.at(-1)!;
     assert.equal(last.verb, 'promote');
     assert.equal(last.status, 'deployed');
     assert.equal(last.image, `${registry.host}/shop@${digest}`);
@@ -86,11 +104,20 @@ describe('promote through a real registry', { concurrency: false }, () => {
     // This test's copy of the templates makes the app's pods fail (KWOK's fragctl.test/fail).
     const app = join(p.dir, 'kubernetes', 'app.yaml');
     const original = readFileSync(app, 'utf8');
-    writeFileSync(app, original.replace('    metadata:\n      labels: { app.kubernetes.io/name: app,', '    metadata:\n      annotations: { fragctl.test/fail: "true" }\n      labels: { app.kubernetes.io/name: app,'));
+    writeFileSync(
+      app,
+      original.replace(
+        '    metadata:\n      labels: { app.kubernetes.io/name: app,',
+        '    metadata:\n      annotations: { fragctl.test/fail: "true" }\n      labels: { app.kubernetes.io/name: app,',
+      ),
+    );
     try {
       const r = await p.run(['kube-production', 'promote', '--build', '8', '--as', 'v1.3.0', '--timeout', '5s']);
       assert.equal(r.code, 1, r.stderr);
-      assert.match(r.stderr, new RegExp(`promotion of latest-8 as v1\\.3\\.0 failed; stable points at ${stable} again, v1\\.3\\.0 was not created`));
+      assert.match(
+        r.stderr,
+        new RegExp(`promotion of latest-8 as v1\\.3\\.0 failed; stable points at ${stable} again, v1\\.3\\.0 was not created`),
+      );
       assert.match(r.stderr, /was rolled back/);
     } finally {
       writeFileSync(app, original);
@@ -99,7 +126,15 @@ describe('promote through a real registry', { concurrency: false }, () => {
     assert.equal(await registry.digest('shop', 'stable'), stable);
     assert.equal(await registry.digest('shop', 'v1.3.0'), undefined);
     assert.equal(await appImage(), before);
-    const h = JSON.parse((await p.run(['kube-production', 'history', '--json'])).stdout) as { entries: Array<{ verb: string; status: string }> };
-    assert.deepEqual(h.entries.slice(-2).map((e) => [e.verb, e.status]), [['promote', 'failed'], ['rollback', 'deployed']]);
+    const h = JSON.parse((await p.run(['kube-production', 'history', '--json'])).stdout) as {
+      entries: Array<{ verb: string; status: string }>;
+    };
+    assert.deepEqual(
+      h.entries.slice(-2).map((e) => [e.verb, e.status]),
+      [
+        ['promote', 'failed'],
+        ['rollback', 'deployed'],
+      ],
+    );
   });
 });

@@ -25,10 +25,16 @@ const [TAG1, TAG2] = (process.env.FRAGCTL_REAL_TAGS ?? '1.27-alpine,1.26-alpine'
 const STORAGE = process.env.FRAGCTL_REAL_STORAGE_CLASS;
 const STACK = `e2e${Math.random().toString(36).slice(2, 8)}`;
 const NS = `frag-e2e-${STACK}`;
-const SKIP = KUBECONFIG ? false : 'FRAGCTL_REAL_KUBECONFIG is not set: the opt-in real-cluster suite needs a kubeconfig (see docs/kubernetes.md)';
+const SKIP = KUBECONFIG
+  ? false
+  : 'FRAGCTL_REAL_KUBECONFIG is not set: the opt-in real-cluster suite needs a kubeconfig (see docs/kubernetes.md)';
 
 function kubectl(...args: string[]): { code: number; out: string } {
-  const r = spawnSync(process.env.FRAGCTL_REAL_KUBECTL ?? 'kubectl', ['--kubeconfig', KUBECONFIG!, ...(CONTEXT ? ['--context', CONTEXT] : []), ...args], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.env.FRAGCTL_REAL_KUBECTL ?? 'kubectl',
+    ['--kubeconfig', KUBECONFIG!, ...(CONTEXT ? ['--context', CONTEXT] : []), ...args],
+    { encoding: 'utf8' },
+  );
   return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
 }
 const appImage = () => kubectl('-n', NS, 'get', 'statefulset', 'app', '-o', 'jsonpath={.spec.template.spec.containers[0].image}').out;
@@ -37,21 +43,24 @@ describe('kubernetes verbs against a real cluster (opt-in)', { concurrency: fals
   let p: KubeProject;
   before(() => {
     p = kubeProject(readFileSync(KUBECONFIG!, 'utf8'), CONTEXT);
-    p.writeEnv('dev', [
-      'platform: kubernetes',
-      'kubernetes:',
-      '  kind: developer',
-      '  user: e2e',
-      `  stack: ${STACK}`,
-      `  kubeconfig: ${p.kubeconfig}`,
-      ...(CONTEXT ? [`  context: ${CONTEXT}`] : []),
-      ...(STORAGE ? [`  storage_class: ${STORAGE}`] : []),
-      `  image: ${IMAGE}`,
-      '  replicas: 2',
-      '  database: external',
-      '  database_host: db.invalid',
-      '',
-    ].join('\n'));
+    p.writeEnv(
+      'dev',
+      [
+        'platform: kubernetes',
+        'kubernetes:',
+        '  kind: developer',
+        '  user: e2e',
+        `  stack: ${STACK}`,
+        `  kubeconfig: ${p.kubeconfig}`,
+        ...(CONTEXT ? [`  context: ${CONTEXT}`] : []),
+        ...(STORAGE ? [`  storage_class: ${STORAGE}`] : []),
+        `  image: ${IMAGE}`,
+        '  replicas: 2',
+        '  database: external',
+        '  database_host: db.invalid',
+        '',
+      ].join('\n'),
+    );
   });
   after(() => {
     if (!KUBECONFIG) return;

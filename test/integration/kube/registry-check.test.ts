@@ -17,15 +17,21 @@ let p: KubeProject;
 let registry: TestRegistry;
 
 type Entry = { revision: number; verb: string; image: string; digest?: string; digestSource?: string };
-const history = async (): Promise<Entry[]> => (JSON.parse((await p.run(['reg', 'history', '--json'])).stdout) as { entries: Entry[] }).entries;
-const image = async () => ((await getObject('statefulset', NS, 'app'))?.spec?.template as { spec: { containers: Array<{ image: string }> } }).spec.containers[0]!.image;
+const history = async (): Promise<Entry[]> =>
+  (JSON.parse((await p.run(['reg', 'history', '--json'])).stdout) as { entries: Entry[] }).entries;
+const image = async () =>
+  ((await getObject('statefulset', NS, 'app'))?.spec?.template as { spec: { containers: Array<{ image: string }> } }).spec.containers[0]!
+    .image;
 
 describe('registry check before the cluster is changed, digests in the history', { concurrency: false }, () => {
   before(async () => {
     registry = await startRegistry();
     for (const tag of ['latest-1', 'latest-2', 'latest-10']) await registry.push('shop', tag);
     p = kubeProject(testCluster().kubeconfigText, undefined, APP);
-    p.writeEnv('reg', `platform: kubernetes\nkubernetes:\n  kind: shared\n  kubeconfig: ${p.kubeconfig}\n  image: ${registry.host}/shop\n  database: external\n  database_host: db.example.test\n`);
+    p.writeEnv(
+      'reg',
+      `platform: kubernetes\nkubernetes:\n  kind: shared\n  kubeconfig: ${p.kubeconfig}\n  image: ${registry.host}/shop\n  database: external\n  database_host: db.example.test\n`,
+    );
   });
   after(async () => {
     await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']);
@@ -35,7 +41,12 @@ describe('registry check before the cluster is changed, digests in the history',
   it('a first deploy of a tag the registry lacks: exit 2, the tags it has, no namespace made', async () => {
     const r = await p.run(['reg', 'deploy', '--tag', 'does-not-exist-999']);
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, new RegExp(`error: image ${registry.host}/shop:does-not-exist-999 not found: the registry ${registry.url} has no tag does-not-exist-999 in shop`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `error: image ${registry.host}/shop:does-not-exist-999 not found: the registry ${registry.url} has no tag does-not-exist-999 in shop`,
+      ),
+    );
     assert.match(r.stderr, /hint: +existing tags: latest-10, latest-2, latest-1\n/);
     assert.equal(await getObject('namespace', undefined, NS), undefined, 'the lock did not make the namespace');
   });
@@ -82,10 +93,18 @@ describe('registry check before the cluster is changed, digests in the history',
 
   it('a registry that cannot be reached: exit 1, and the hint says how to skip the check', async () => {
     const port = await freePort();
-    p.writeEnv('gone', `platform: kubernetes\nkubernetes:\n  kind: shared\n  kubeconfig: ${p.kubeconfig}\n  image: 127.0.0.1:${port}/shop\n  tag: latest-1\n`);
+    p.writeEnv(
+      'gone',
+      `platform: kubernetes\nkubernetes:\n  kind: shared\n  kubeconfig: ${p.kubeconfig}\n  image: 127.0.0.1:${port}/shop\n  tag: latest-1\n`,
+    );
     const r = await p.run(['gone', 'deploy']);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, new RegExp(`error: cannot check that 127.0.0.1:${port}/shop:latest-1 exists: cannot reach the container registry http://127.0.0.1:${port}`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `error: cannot check that 127.0.0.1:${port}/shop:latest-1 exists: cannot reach the container registry http://127.0.0.1:${port}`,
+      ),
+    );
     assert.match(r.stderr, /set kubernetes\.verify_image: false for gone/);
   });
 });

@@ -16,9 +16,21 @@ const NS = `${APP}-django`;
 let p: ReturnType<typeof djangoProject>;
 
 const json = <T>(text: string): T => JSON.parse(text) as T;
-const template = (o: KubeObj) => o.spec!.template as { metadata?: { annotations?: Record<string, string> }; spec: { containers: Array<{ image: string; command?: string[] }> } };
-const restartedAt = async (kind: string, name: string) => template((await getObject(kind, NS, name))!).metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'];
-type Entry = { version: number; verb: string; status: string; image: string; note?: string; images: Array<{ object: string; digest?: string }> };
+const template = (o: KubeObj) =>
+  o.spec!.template as {
+    metadata?: { annotations?: Record<string, string> };
+    spec: { containers: Array<{ image: string; command?: string[] }> };
+  };
+const restartedAt = async (kind: string, name: string) =>
+  template((await getObject(kind, NS, name))!).metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'];
+type Entry = {
+  version: number;
+  verb: string;
+  status: string;
+  image: string;
+  note?: string;
+  images: Array<{ object: string; digest?: string }>;
+};
 const history = async () => json<{ entries: Entry[] }>((await p.run(['django', 'history', '--json'])).stdout).entries;
 
 describe('releases of a Django stack from its own templates (real control plane)', { concurrency: false }, () => {
@@ -37,12 +49,28 @@ describe('releases of a Django stack from its own templates (real control plane)
     assert.equal(out.revision, 1);
     // kubectl's order: config and secrets, claims, workloads, services, ingress.
     const order = out.objects.map((o) => o.kind);
-    assert.ok(order.indexOf('ConfigMap') < order.indexOf('PersistentVolumeClaim') && order.lastIndexOf('StatefulSet') < order.indexOf('Service') && order.at(-1) === 'Ingress', order.join(','));
-    for (const [kind, name] of [['deployment', 'web'], ['deployment', 'beat'], ['deployment', 'redis'], ['statefulset', 'worker'], ['statefulset', 'postgres']]) {
+    assert.ok(
+      order.indexOf('ConfigMap') < order.indexOf('PersistentVolumeClaim') &&
+        order.lastIndexOf('StatefulSet') < order.indexOf('Service') &&
+        order.at(-1) === 'Ingress',
+      order.join(','),
+    );
+    for (const [kind, name] of [
+      ['deployment', 'web'],
+      ['deployment', 'beat'],
+      ['deployment', 'redis'],
+      ['statefulset', 'worker'],
+      ['statefulset', 'postgres'],
+    ]) {
       const o = (await getObject(kind!, NS, name!))!;
       const st = o.status as { readyReplicas?: number; availableReplicas?: number };
       assert.equal(st.readyReplicas, 1, `${kind}/${name} ready`);
-      assert.ok((o.metadata.managedFields as Array<{ manager: string; operation: string }>).some((f) => f.manager === 'fragctl' && f.operation === 'Apply'), `${kind}/${name} applied server-side by fragctl`);
+      assert.ok(
+        (o.metadata.managedFields as Array<{ manager: string; operation: string }>).some(
+          (f) => f.manager === 'fragctl' && f.operation === 'Apply',
+        ),
+        `${kind}/${name} applied server-side by fragctl`,
+      );
     }
     assert.equal((await getObject('pvc', NS, 'postgres-data'))?.spec?.storageClassName, 'standard');
     assert.ok(await getObject('cronjob', NS, 'backup'));
@@ -52,11 +80,20 @@ describe('releases of a Django stack from its own templates (real control plane)
     const h = await p.run(['django', 'history', '--json']);
     const plan = await p.run(['django', 'plan', '--json']);
     for (const text of [r.stdout, r.stderr, h.stdout, plan.stdout, plan.stderr]) {
-      assert.ok(!text.includes(password) && !text.includes(secret.data!.DATABASE_PASSWORD!), 'no vault value, clear or encoded, in any output');
+      assert.ok(
+        !text.includes(password) && !text.includes(secret.data!.DATABASE_PASSWORD!),
+        'no vault value, clear or encoded, in any output',
+      );
     }
     const [rel] = json<{ entries: Entry[] }>(h.stdout).entries;
     assert.equal(rel!.status, 'deployed');
-    assert.deepEqual(rel!.images.map((i) => i.object).sort(), ['Deployment/beat', 'Deployment/redis', 'Deployment/web', 'StatefulSet/postgres', 'StatefulSet/worker']);
+    assert.deepEqual(rel!.images.map((i) => i.object).sort(), [
+      'Deployment/beat',
+      'Deployment/redis',
+      'Deployment/web',
+      'StatefulSet/postgres',
+      'StatefulSet/worker',
+    ]);
     const record = (await listObjects('secret', NS, 'fragctl.io/release-of=django'))[0]!;
     assert.equal(record.type, 'fragctl.io/release.v1');
   });
@@ -65,9 +102,13 @@ describe('releases of a Django stack from its own templates (real control plane)
     p.writeSettings('extra_worker: true\ncelery_concurrency: 8');
     const planned = await p.run(['django', 'plan', '--json']);
     assert.equal(planned.code, 0, planned.stderr);
-    const objects = json<{ objects: Array<{ kind: string; name: string; action: string; changes?: Array<{ path: string; before: unknown; after: unknown }> }> }>(planned.stdout).objects;
+    const objects = json<{
+      objects: Array<{ kind: string; name: string; action: string; changes?: Array<{ path: string; before: unknown; after: unknown }> }>;
+    }>(planned.stdout).objects;
     assert.deepEqual(objects.find((o) => o.name === 'worker-priority')?.action, 'create');
-    assert.deepEqual(objects.find((o) => o.kind === 'ConfigMap' && o.name === 'django-settings')?.changes, [{ path: 'data.CELERY_CONCURRENCY', before: '2', after: '8' }]);
+    assert.deepEqual(objects.find((o) => o.kind === 'ConfigMap' && o.name === 'django-settings')?.changes, [
+      { path: 'data.CELERY_CONCURRENCY', before: '2', after: '8' },
+    ]);
     const r2 = await p.run(['django', 'deploy']);
     assert.equal(r2.code, 0, r2.stderr);
     assert.ok(await getObject('deployment', NS, 'worker-priority'));
@@ -76,11 +117,20 @@ describe('releases of a Django stack from its own templates (real control plane)
     p.writeSettings('extra_worker: true\ncelery_concurrency: 16');
     const rb = await p.run(['django', 'rollback', '--to', '1', '--json']);
     assert.equal(rb.code, 0, rb.stderr);
-    assert.deepEqual(json<{ pruned: Array<{ kind: string; name: string }> }>(rb.stdout).pruned, [{ kind: 'Deployment', name: 'worker-priority' }]);
+    assert.deepEqual(json<{ pruned: Array<{ kind: string; name: string }> }>(rb.stdout).pruned, [
+      { kind: 'Deployment', name: 'worker-priority' },
+    ]);
     assert.equal(await getObject('deployment', NS, 'worker-priority'), undefined);
     assert.equal((await getObject('configmap', NS, 'django-settings'))!.data!.CELERY_CONCURRENCY, '2');
     const entries = await history();
-    assert.deepEqual(entries.map((e) => [e.version, e.verb, e.status]), [[1, 'deploy', 'superseded'], [2, 'deploy', 'superseded'], [3, 'rollback', 'deployed']]);
+    assert.deepEqual(
+      entries.map((e) => [e.version, e.verb, e.status]),
+      [
+        [1, 'deploy', 'superseded'],
+        [2, 'deploy', 'superseded'],
+        [3, 'rollback', 'deployed'],
+      ],
+    );
     assert.equal(entries[2]!.note, 'to release 1');
     p.writeSettings('');
   });
@@ -91,18 +141,32 @@ describe('releases of a Django stack from its own templates (real control plane)
     assert.match(r.stderr, /release 4 failed and was rolled back: .* runs release 3's manifests again \(now release 5\)/);
     assert.equal(template((await getObject('deployment', NS, 'web'))!).spec.containers[0]!.image, 'registry.example.test/django:v1');
     const entries = await history();
-    assert.deepEqual(entries.slice(-2).map((e) => [e.version, e.verb, e.status, e.image]), [
-      [4, 'deploy', 'failed', 'registry.example.test/django:crash-1'],
-      [5, 'rollback', 'deployed', 'registry.example.test/django:v1'],
-    ]);
+    assert.deepEqual(
+      entries.slice(-2).map((e) => [e.version, e.verb, e.status, e.image]),
+      [
+        [4, 'deploy', 'failed', 'registry.example.test/django:crash-1'],
+        [5, 'rollback', 'deployed', 'registry.example.test/django:v1'],
+      ],
+    );
   });
 
   it('version-change restarts every Deployment and StatefulSet by default, and only what the environment names otherwise', async () => {
     const r = await p.run(['django', 'version-change', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const out = json<{ restarted: string[]; restartedAt: string }>(r.stdout);
-    assert.deepEqual(out.restarted.sort(), ['Deployment/beat', 'Deployment/redis', 'Deployment/web', 'StatefulSet/postgres', 'StatefulSet/worker']);
-    for (const [kind, name] of [['deployment', 'web'], ['statefulset', 'worker'], ['statefulset', 'postgres']]) assert.equal(await restartedAt(kind!, name!), out.restartedAt);
+    assert.deepEqual(out.restarted.sort(), [
+      'Deployment/beat',
+      'Deployment/redis',
+      'Deployment/web',
+      'StatefulSet/postgres',
+      'StatefulSet/worker',
+    ]);
+    for (const [kind, name] of [
+      ['deployment', 'web'],
+      ['statefulset', 'worker'],
+      ['statefulset', 'postgres'],
+    ])
+      assert.equal(await restartedAt(kind!, name!), out.restartedAt);
     // A later deploy keeps the annotations (leaving them out would restart everything by itself).
     const gen = (await getObject('deployment', NS, 'redis'))!.metadata.generation;
     assert.equal((await p.run(['django', 'deploy'])).code, 0);

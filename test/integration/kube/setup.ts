@@ -29,13 +29,27 @@ export function kubeProject(kubeconfigText: string, context?: string, app?: stri
   writeFileSync(kubeconfig, kubeconfigText);
   const ctxLine = context ? `  context: ${context}\n` : '';
   const writeEnv = (name: string, yaml: string) => writeFileSync(join(dir, 'environments', `${name}.yml`), yaml);
-  writeEnv('dev', `platform: kubernetes\nkubernetes:\n  kind: developer\n  user: alice\n  stack: main\n  kubeconfig: ${kubeconfig}\n${ctxLine}  image: registry.example.test/shop\n  verify_image: false\n  tag: latest-1\n  restart: [app]\n`);
-  writeEnv('kube-staging', `platform: kubernetes\nkubernetes:\n  kind: shared\n  kubeconfig: ${kubeconfig}\n${ctxLine}  image: registry.example.test/shop\n  verify_image: false\n  replicas: 2\n  tls_issuer: letsencrypt\n  restart: [app]\n`);
-  writeEnv('kube-production', `platform: kubernetes\nprotected: true\nkubernetes:\n  kind: shared\n  kubeconfig: ${kubeconfig}\n${ctxLine}  image: registry.example.test/shop\n  verify_image: false\n  replicas: 2\n  database: external\n  database_host: db.example.test\n  restart: [app]\n`);
+  writeEnv(
+    'dev',
+    `platform: kubernetes\nkubernetes:\n  kind: developer\n  user: alice\n  stack: main\n  kubeconfig: ${kubeconfig}\n${ctxLine}  image: registry.example.test/shop\n  verify_image: false\n  tag: latest-1\n  restart: [app]\n`,
+  );
+  writeEnv(
+    'kube-staging',
+    `platform: kubernetes\nkubernetes:\n  kind: shared\n  kubeconfig: ${kubeconfig}\n${ctxLine}  image: registry.example.test/shop\n  verify_image: false\n  replicas: 2\n  tls_issuer: letsencrypt\n  restart: [app]\n`,
+  );
+  writeEnv(
+    'kube-production',
+    `platform: kubernetes\nprotected: true\nkubernetes:\n  kind: shared\n  kubeconfig: ${kubeconfig}\n${ctxLine}  image: registry.example.test/shop\n  verify_image: false\n  replicas: 2\n  database: external\n  database_host: db.example.test\n  restart: [app]\n`,
+  );
   return {
     dir,
     kubeconfig,
     writeEnv,
-    run: (args, o = {}) => fragctl([...args, '--project-dir', dir], { input: o.input, timeoutMs: o.timeoutMs ?? 60_000, env: { FRAGCTL_USER: 'tester', KUBECONFIG: undefined, ...o.env } }),
+    run: (args, o = {}) =>
+      fragctl([...args, '--project-dir', dir], {
+        input: o.input,
+        timeoutMs: o.timeoutMs ?? 60_000,
+        env: { FRAGCTL_USER: 'tester', KUBECONFIG: undefined, ...o.env },
+      }),
   };
 }

@@ -5,14 +5,19 @@
  */
 import { listObjects } from '../../helpers/cluster.js';
 
-const KINDS = 'secrets,configmaps,serviceaccounts,services,persistentvolumeclaims,statefulsets,deployments,jobs,cronjobs,ingresses,leases,roles,rolebindings';
+const KINDS =
+  'secrets,configmaps,serviceaccounts,services,persistentvolumeclaims,statefulsets,deployments,jobs,cronjobs,ingresses,leases,roles,rolebindings';
 
 /** The namespaces whose names start with `prefix`, and every object in them, as `Kind ns/name@resourceVersion` lines. */
 export async function snapshot(prefix: string): Promise<string[]> {
   const namespaces = (await listObjects('namespace')).filter((n) => n.metadata.name.startsWith(prefix));
   const out = namespaces.map((n) => `Namespace ${n.metadata.name}@${String(n.metadata.resourceVersion)}`);
   for (const n of namespaces) {
-    out.push(...(await listObjects(KINDS, n.metadata.name)).map((o) => `${o.kind} ${n.metadata.name}/${o.metadata.name}@${String(o.metadata.resourceVersion)}`));
+    out.push(
+      ...(await listObjects(KINDS, n.metadata.name)).map(
+        (o) => `${o.kind} ${n.metadata.name}/${o.metadata.name}@${String(o.metadata.resourceVersion)}`,
+      ),
+    );
   }
   return out.sort();
 }

@@ -20,9 +20,11 @@ let p: KubeProject;
 const get = (kind: string, ns: string | undefined, name: string) => getObject(kind, ns, name);
 const list = (kind: string, ns: string) => listObjects(kind, ns);
 type Container = { image: string; imagePullPolicy?: string; env?: Array<{ name: string; value: string }> };
-const podSpec = (o: KubeObj) => (o.spec!.template as { metadata?: { annotations?: Record<string, string> }; spec: { containers: Container[] } });
+const podSpec = (o: KubeObj) =>
+  o.spec!.template as { metadata?: { annotations?: Record<string, string> }; spec: { containers: Container[] } };
 const appImage = async (ns: string) => podSpec((await get('statefulset', ns, 'app'))!).spec.containers[0]!;
-const restartedAt = async (ns: string) => (podSpec((await get('statefulset', ns, 'app'))!).metadata?.annotations ?? {})['kubectl.kubernetes.io/restartedAt'];
+const restartedAt = async (ns: string) =>
+  (podSpec((await get('statefulset', ns, 'app'))!).metadata?.annotations ?? {})['kubectl.kubernetes.io/restartedAt'];
 const json = <T>(text: string): T => JSON.parse(text) as T;
 
 describe('kubernetes verbs against the test control plane', { concurrency: false }, () => {
@@ -40,7 +42,17 @@ describe('kubernetes verbs against the test control plane', { concurrency: false
     assert.match(r.stdout, /url: +http:\/\/alice-main\.example\.test/);
     const ns = await get('namespace', undefined, DEV);
     assert.equal(ns?.metadata.labels?.['app.kubernetes.io/managed-by'], 'fragctl');
-    for (const [kind, name] of [['serviceaccount', 'app'], ['secret', 'app-secrets'], ['secret', 'postgres-credentials'], ['pvc', 'media'], ['pvc', 'database-data'], ['service', 'app'], ['service', 'postgres'], ['statefulset', 'postgres'], ['ingress', 'app']] as const) {
+    for (const [kind, name] of [
+      ['serviceaccount', 'app'],
+      ['secret', 'app-secrets'],
+      ['secret', 'postgres-credentials'],
+      ['pvc', 'media'],
+      ['pvc', 'database-data'],
+      ['service', 'app'],
+      ['service', 'postgres'],
+      ['statefulset', 'postgres'],
+      ['ingress', 'app'],
+    ] as const) {
       assert.ok(await get(kind, DEV, name), `${kind} ${name} exists`);
     }
     assert.equal((await appImage(DEV)).image, 'registry.example.test/shop:latest-1');
@@ -48,12 +60,19 @@ describe('kubernetes verbs against the test control plane', { concurrency: false
     assert.equal((ing?.spec?.rules as Array<{ host: string }>)[0]!.host, 'alice-main.example.test');
     const sts = (await get('statefulset', DEV, 'app'))!;
     assert.equal((sts.status as { readyReplicas?: number }).readyReplicas, 1);
-    assert.ok((sts.metadata.managedFields as Array<{ manager: string; operation: string }>).some((f) => f.manager === 'fragctl' && f.operation === 'Apply'));
+    assert.ok(
+      (sts.metadata.managedFields as Array<{ manager: string; operation: string }>).some(
+        (f) => f.manager === 'fragctl' && f.operation === 'Apply',
+      ),
+    );
     // The claims are really bound (by the PV controller through the default StorageClass).
     assert.equal((await get('pvc', DEV, 'media'))?.status?.phase, 'Bound');
     // Release 1 is recorded in the cluster as a labelled Secret (Helm's way).
     const releases = await listObjects('secret', DEV, 'fragctl.io/release-of=dev');
-    assert.deepEqual(releases.map((x) => [x.metadata.name, x.metadata.labels?.['fragctl.io/release-status']]), [['fragctl.release.dev.v1', 'deployed']]);
+    assert.deepEqual(
+      releases.map((x) => [x.metadata.name, x.metadata.labels?.['fragctl.io/release-status']]),
+      [['fragctl.release.dev.v1', 'deployed']],
+    );
     // secret values never reach the output
     const secret = (await get('secret', DEV, 'postgres-credentials'))!;
     const password = Buffer.from(secret.data!.password!, 'base64').toString();
@@ -134,12 +153,20 @@ describe('kubernetes verbs against the test control plane', { concurrency: false
     assert.equal(r2.code, 0, r2.stderr);
     assert.equal((await appImage(DEV)).image, 'registry.example.test/shop:latest-1');
     const h = await p.run(['dev', 'history', '--json']);
-    const entries = json<{ entries: Array<{ version: number; verb: string; status: string; image: string; who: string; note?: string }> }>(h.stdout).entries;
+    const entries = json<{ entries: Array<{ version: number; verb: string; status: string; image: string; who: string; note?: string }> }>(
+      h.stdout,
+    ).entries;
     assert.equal(entries.at(-1)!.verb, 'rollback');
     assert.equal(entries.at(-1)!.note, 'to release 1');
     assert.equal(entries.at(-1)!.status, 'deployed');
-    assert.ok(entries.slice(0, -1).every((e) => e.status !== 'deployed'), 'one deployed release at a time');
-    assert.ok(entries.some((e) => e.verb === 'version-change' && e.status === 'failed' && e.image.endsWith(':crash-3')), 'the crashing release is recorded as failed');
+    assert.ok(
+      entries.slice(0, -1).every((e) => e.status !== 'deployed'),
+      'one deployed release at a time',
+    );
+    assert.ok(
+      entries.some((e) => e.verb === 'version-change' && e.status === 'failed' && e.image.endsWith(':crash-3')),
+      'the crashing release is recorded as failed',
+    );
     assert.equal(entries.at(-1)!.who, 'alice');
     assert.ok(entries.some((e) => e.version === out.revision));
     const bad = await p.run(['dev', 'rollback', '--to', '99']);
@@ -151,10 +178,18 @@ describe('kubernetes verbs against the test control plane', { concurrency: false
   it('status reports workloads and the last deploy, as text and JSON', async () => {
     const r = await p.run(['dev', 'status', '--json']);
     assert.equal(r.code, 0, r.stderr);
-    const s = json<{ deployed: boolean; namespace: string; workloads: Array<{ name: string; rolledOut: boolean; image: string }>; lastDeploy: { verb: string } }>(r.stdout);
+    const s = json<{
+      deployed: boolean;
+      namespace: string;
+      workloads: Array<{ name: string; rolledOut: boolean; image: string }>;
+      lastDeploy: { verb: string };
+    }>(r.stdout);
     assert.equal(s.deployed, true);
     assert.equal(s.namespace, DEV);
-    assert.deepEqual(s.workloads.map((w) => [w.name, w.rolledOut]).sort(), [['app', true], ['postgres', true]]);
+    assert.deepEqual(s.workloads.map((w) => [w.name, w.rolledOut]).sort(), [
+      ['app', true],
+      ['postgres', true],
+    ]);
     assert.equal(s.lastDeploy.verb, 'rollback');
   });
 
@@ -179,7 +214,8 @@ describe('kubernetes verbs against the test control plane', { concurrency: false
     const first = await p.run(['dev', 'load', '--origin', '/mnt/a', '--timeout', '1s']);
     assert.equal(first.code, 1);
     assert.match(first.stderr, /did not finish within 1 s/);
-    const running = (await list('job', DEV)).find((j) => !j.status?.conditions && j.metadata.labels?.['fragctl.io/task'] === 'loader')?.metadata.name;
+    const running = (await list('job', DEV)).find((j) => !j.status?.conditions && j.metadata.labels?.['fragctl.io/task'] === 'loader')
+      ?.metadata.name;
     assert.ok(running, 'the first loader started');
     const refused = await p.run(['dev', 'load', '--origin', '/mnt/b']);
     assert.equal(refused.code, 2, refused.stderr);
@@ -189,7 +225,10 @@ describe('kubernetes verbs against the test control plane', { concurrency: false
     assert.match(replaced.stderr, new RegExp(`deleting the running loader ${running}`));
     assert.equal(await get('job', DEV, running!), undefined, 'the running loader was deleted');
     const pods = await listObjects('pod', DEV, `job-name=${running}`);
-    assert.ok(pods.every((pod) => pod.metadata.deletionTimestamp), 'and its pod is going');
+    assert.ok(
+      pods.every((pod) => pod.metadata.deletionTimestamp),
+      'and its pod is going',
+    );
     const back = await p.run(['dev', 'version-change', '--tag', 'latest-1']);
     assert.equal(back.code, 0, back.stderr);
   });
@@ -200,12 +239,24 @@ describe('kubernetes verbs against the test control plane', { concurrency: false
     const mismatch = await p.run(['dev', 'replicate', 'db', '--from', 'kube-staging']);
     assert.equal(mismatch.code, 2);
     // The guard compares digests, never tag strings, and names both sides (KWOK reports no digest for a tag).
-    assert.match(mismatch.stderr, /dev runs registry\.example\.test\/shop:latest-1 \((sha256:[0-9a-f]{64}|digest unknown)\) but kube-staging runs registry\.example\.test\/shop:latest-9 \((sha256:[0-9a-f]{64}|digest unknown)\)/);
+    assert.match(
+      mismatch.stderr,
+      /dev runs registry\.example\.test\/shop:latest-1 \((sha256:[0-9a-f]{64}|digest unknown)\) but kube-staging runs registry\.example\.test\/shop:latest-9 \((sha256:[0-9a-f]{64}|digest unknown)\)/,
+    );
     assert.equal((await list('job', DEV)).filter((j) => j.metadata.labels?.['fragctl.io/task'] === 'replicate-db').length, 0);
     const once = await p.run(['dev', 'replicate', 'db', '--from', 'kube-staging', '--allow-version-mismatch', '--json']);
     assert.equal(once.code, 0, once.stderr);
     assert.equal(json<{ job: { state: string } }>(once.stdout).job.state, 'succeeded');
-    const cron = await p.run(['dev', 'replicate', 'media', '--from', 'kube-staging', '--schedule', '0 3 * * *', '--allow-version-mismatch']);
+    const cron = await p.run([
+      'dev',
+      'replicate',
+      'media',
+      '--from',
+      'kube-staging',
+      '--schedule',
+      '0 3 * * *',
+      '--allow-version-mismatch',
+    ]);
     assert.equal(cron.code, 0, cron.stderr);
     const cj = (await get('cronjob', DEV, 'replicate-media'))!;
     assert.equal(cj.spec?.concurrencyPolicy, 'Forbid');

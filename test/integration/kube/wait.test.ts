@@ -62,7 +62,10 @@ describe('waiting for rollouts', { concurrency: false }, () => {
     const ctx = testContext({ dir: p.dir, env: 'kube-staging' });
     await versionChange(ctx, { tag: 'latest-4', timeoutMs: 30_000 });
     const lines = ctx.io.updates.map((u) => u.message);
-    assert.ok(lines.some((l) => /1\/2 pods ready/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /1\/2 pods ready/.test(l)),
+      lines.join('\n'),
+    );
     assert.match(lines.at(-1)!, /app: 2\/2 pods ready at revision app-/);
   });
 
@@ -71,12 +74,21 @@ describe('waiting for rollouts', { concurrency: false }, () => {
     const ctx = testContext({ dir: p.dir, env: 'kube-staging', signal: abort.signal });
     setTimeout(() => abort.abort(), 1000);
     const started = Date.now();
-    await assert.rejects(versionChange(ctx, { tag: 'crash-1', timeoutMs: 60_000 }), (e: unknown) => e instanceof InterruptedError && /the rollout goes on/.test(e.message));
+    await assert.rejects(
+      versionChange(ctx, { tag: 'crash-1', timeoutMs: 60_000 }),
+      (e: unknown) => e instanceof InterruptedError && /the rollout goes on/.test(e.message),
+    );
     assert.ok(Date.now() - started < 5000);
     // the change stays applied and the controller goes on with it: a pod of the new template comes
     assert.equal(templateImage(await sts()), 'registry.example.test/shop:crash-1');
-    await eventually('a pod of the new template', async () =>
-      (await listObjects('pod', NS, 'app.kubernetes.io/name=app')).some((pod) => (pod.spec!.containers as Array<{ image: string }>)[0]!.image.endsWith(':crash-1')), 15_000);
+    await eventually(
+      'a pod of the new template',
+      async () =>
+        (await listObjects('pod', NS, 'app.kubernetes.io/name=app')).some((pod) =>
+          (pod.spec!.containers as Array<{ image: string }>)[0]!.image.endsWith(':crash-1'),
+        ),
+      15_000,
+    );
   });
 
   it('--no-wait returns once the change is applied, before the rollout (which cannot finish) is done', async () => {
@@ -90,13 +102,22 @@ describe('waiting for rollouts', { concurrency: false }, () => {
   });
 
   it('a broken tag is named as stuck; a deploy after it replaces the stuck pod and completes', async () => {
-    await assert.rejects(versionChange(testContext({ dir: p.dir, env: 'kube-staging' }), { tag: 'crash-3', timeoutMs: 2000 }), /pod app-1 is stuck: CrashLoopBackOff/);
+    await assert.rejects(
+      versionChange(testContext({ dir: p.dir, env: 'kube-staging' }), { tag: 'crash-3', timeoutMs: 2000 }),
+      /pod app-1 is stuck: CrashLoopBackOff/,
+    );
     const ctx = testContext({ dir: p.dir, env: 'kube-staging' });
     const r = await deployKube(ctx, { tag: 'latest-6', timeoutMs: 30_000 });
     assert.equal(r.tag, 'latest-6');
-    assert.ok(ctx.io.events.some((e) => e.code === 'kube.pod.replaced' && e.data?.pod === 'app-1'), JSON.stringify(ctx.io.events.map((e) => e.code)));
+    assert.ok(
+      ctx.io.events.some((e) => e.code === 'kube.pod.replaced' && e.data?.pod === 'app-1'),
+      JSON.stringify(ctx.io.events.map((e) => e.code)),
+    );
     assert.ok(rolledOut(await sts()));
     const pods = await listObjects('pod', NS, 'app.kubernetes.io/name=app');
-    assert.deepEqual(pods.map((pod) => (pod.spec!.containers as Array<{ image: string }>)[0]!.image), ['registry.example.test/shop:latest-6', 'registry.example.test/shop:latest-6']);
+    assert.deepEqual(
+      pods.map((pod) => (pod.spec!.containers as Array<{ image: string }>)[0]!.image),
+      ['registry.example.test/shop:latest-6', 'registry.example.test/shop:latest-6'],
+    );
   });
 });

@@ -30,7 +30,8 @@ function cutAll(): number {
   return n;
 }
 
-const patch = (phase: string) => kubectl(['patch', 'configmap', 'w', '-n', NS, '--type', 'merge', '-p', JSON.stringify({ data: { phase } })]);
+const patch = (phase: string) =>
+  kubectl(['patch', 'configmap', 'w', '-n', NS, '--type', 'merge', '-p', JSON.stringify({ data: { phase } })]);
 
 describe('a watch through dropped connections (real API server)', () => {
   before(async () => {

@@ -28,16 +28,31 @@ describe('local environments', () => {
     const block = (name: string, h: typeof web) =>
       `Host ${name}\n  HostName ${h!.address}\n  User ${h!.user}\n  Port ${h!.port}\n  UserKnownHostsFile /dev/null\n  StrictHostKeyChecking no\n  IdentityFile ${ssh.privateKey}\n  IdentitiesOnly yes\n`;
     writeFileSync(join(vdir, 'vagrant-ssh-config'), `${block('web', web)}\n${block('kb', kb)}`);
-    writeFileSync(join(dir, 'environments', 'vm.yml'), 'platform: local\nlocal:\n  vagrant:\n    dir: vagrant\n    groups: { app: [web], knowledge: [kb] }\n');
+    writeFileSync(
+      join(dir, 'environments', 'vm.yml'),
+      'platform: local\nlocal:\n  vagrant:\n    dir: vagrant\n    groups: { app: [web], knowledge: [kb] }\n',
+    );
     // A Vagrant machine is a real machine (fragctl_sandbox false); on these shared test hosts the
     // roles are sandboxed with playbook host_vars, which Ansible ranks above inventory variables.
     mkdirSync(join(dir, 'playbooks', 'host_vars'));
-    for (const [name, h] of [['web', web], ['kb', kb]] as const) {
-      writeFileSync(join(dir, 'playbooks', 'host_vars', `${name}.yml`), `fragctl_sandbox: true\ndeploy_root: ${h!.deployRoot}\nansible_python_interpreter: /usr/bin/python3\n`);
+    for (const [name, h] of [
+      ['web', web],
+      ['kb', kb],
+    ] as const) {
+      writeFileSync(
+        join(dir, 'playbooks', 'host_vars', `${name}.yml`),
+        `fragctl_sandbox: true\ndeploy_root: ${h!.deployRoot}\nansible_python_interpreter: /usr/bin/python3\n`,
+      );
     }
     const hosts = await fragctl(['vm', 'hosts', '--json', '--project-dir', dir], { env: VAGRANT_PATH });
     assert.equal(hosts.code, 0, hosts.stderr);
-    assert.deepEqual((JSON.parse(hosts.stdout) as Array<{ name: string; group: string }>).map((h) => [h.name, h.group]), [['web', 'app'], ['kb', 'knowledge']]);
+    assert.deepEqual(
+      (JSON.parse(hosts.stdout) as Array<{ name: string; group: string }>).map((h) => [h.name, h.group]),
+      [
+        ['web', 'app'],
+        ['kb', 'knowledge'],
+      ],
+    );
 
     const up = await fragctl(['vm', 'up', '--role', 'knowledge', '--project-dir', dir], { env: { ...VAGRANT_PATH, ...VAULT } });
     assert.equal(up.code, 0, up.stderr);
@@ -50,7 +65,9 @@ describe('local environments', () => {
     assert.equal(destroy.code, 0, destroy.stderr);
     assert.equal(readFileSync(join(vdir, '.vagrant-calls'), 'utf8'), 'up\ndestroy destroy -f\n');
 
-    const noVagrant = await fragctl(['vm', 'up', '--project-dir', dir], { env: { PATH: `${join(ROOT, '.venv', 'bin')}:/usr/bin:/bin`, ...VAULT } });
+    const noVagrant = await fragctl(['vm', 'up', '--project-dir', dir], {
+      env: { PATH: `${join(ROOT, '.venv', 'bin')}:/usr/bin:/bin`, ...VAULT },
+    });
     assert.equal(noVagrant.code, 2);
     assert.match(noVagrant.stderr, /vagrant is not installed/);
   });
@@ -67,7 +84,13 @@ describe('local environments', () => {
     const list = await fragctl(['lab', 'run', '--list', '--json', '--project-dir', dir]);
     assert.equal(list.code, 0, list.stderr);
     const tasks = JSON.parse(list.stdout) as Array<{ name: string; destructive: boolean }>;
-    assert.deepEqual(tasks.map((t) => [t.name, t.destructive]), [['pull', false], ['clean-tables', true]]);
+    assert.deepEqual(
+      tasks.map((t) => [t.name, t.destructive]),
+      [
+        ['pull', false],
+        ['clean-tables', true],
+      ],
+    );
 
     const unknown = await fragctl(['lab', 'run', 'nope', '--project-dir', dir], { env: VAULT });
     assert.equal(unknown.code, 2);

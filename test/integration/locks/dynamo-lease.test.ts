@@ -40,7 +40,9 @@ const holder = (runId: string, over: Partial<LockHolder> = {}): LockHolder => ({
 });
 
 function racer(who: string): { child: ChildProcessWithoutNullStreams; next(): Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/integration/locks/dynamo-racer.ts'), moto.url, TABLE, who], { cwd: ROOT });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/integration/locks/dynamo-racer.ts'), moto.url, TABLE, who], {
+    cwd: ROOT,
+  });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   return { child, next: async () => String((await lines.next()).value) };
 }
@@ -54,13 +56,17 @@ test('two processes racing for the same lock over DynamoDB: exactly one wins, ea
     for (let round = 1; round <= 20; round++) {
       const env = `race${round}`;
       // every other round starts from an expired lock of a dead holder: the takeover is raced
-      if (round % 2 === 0) await new DynamoLock(aws, TABLE, env).acquire(holder(`dead-${round}`, { heartbeat: iso(-90_000), expires: iso(-30_000) }));
+      if (round % 2 === 0)
+        await new DynamoLock(aws, TABLE, env).acquire(holder(`dead-${round}`, { heartbeat: iso(-90_000), expires: iso(-30_000) }));
       a.child.stdin.write(`${env}\n`);
       b.child.stdin.write(`${env}\n`);
       const results = [await a.next(), await b.next()];
       const won = results.filter((r) => r === `${env} won`);
       assert.equal(won.length, 1, `round ${round}: ${results.join(', ')}`);
-      assert.ok(results.every((r) => r === `${env} won` || r === `${env} lost`), results.join(', '));
+      assert.ok(
+        results.every((r) => r === `${env} won` || r === `${env} lost`),
+        results.join(', '),
+      );
       const winner = results[0] === `${env} won` ? 'alpha' : 'beta';
       wins[winner]++;
       assert.equal((await new DynamoLock(aws, TABLE, env).status())?.runId, `${winner}-${env}`, 'the item names the winner');

@@ -14,7 +14,16 @@ const lines = createInterface({ input: process.stdin });
 process.stdout.write('ready\n');
 for await (const round of lines) {
   const now = Date.now();
-  const holder = { runId: `${who}-${round}`, who, host: who, pid: process.pid, since: new Date(now).toISOString(), verb: 'deploy', heartbeat: new Date(now).toISOString(), expires: new Date(now + 60_000).toISOString() };
+  const holder = {
+    runId: `${who}-${round}`,
+    who,
+    host: who,
+    pid: process.pid,
+    since: new Date(now).toISOString(),
+    verb: 'deploy',
+    heartbeat: new Date(now).toISOString(),
+    expires: new Date(now + 60_000).toISOString(),
+  };
   try {
     await new DynamoLock(aws, table, round).acquire(holder);
     process.stdout.write(`${round} won\n`);

@@ -17,7 +17,11 @@ const LOCAL = 'platform: local\nlocal:\n  hosts:\n    - { name: one, address: 12
 
 function liveHolder(dir: string): { started: Promise<void>; exit: Promise<{ code: number | null; stderr: string }>; markers: string } {
   const markers = mkdtempSync(join(tmpdir(), 'fragctl-markers-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/integration/ops/guarded-child.ts'), dir, 'dev', 'http://127.0.0.1:9', markers, '60000', '1000'], { cwd: ROOT });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'test/integration/ops/guarded-child.ts'), dir, 'dev', 'http://127.0.0.1:9', markers, '60000', '1000'],
+    { cwd: ROOT },
+  );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exit = new Promise<{ code: number | null; stderr: string }>((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
@@ -35,19 +39,32 @@ test('force release: asks (refused without --yes), names the holder and its hear
   await holder.started;
   // alive past several lease lengths: its heartbeat keeps it
   await new Promise((r) => setTimeout(r, 2500));
-  const status = JSON.parse((await fragctl(['dev', 'lock', 'status', '--json'], { cwd: dir })).stdout) as { stale: boolean; holder: { heartbeat: string; expires: string; runId: string } };
+  const status = JSON.parse((await fragctl(['dev', 'lock', 'status', '--json'], { cwd: dir })).stdout) as {
+    stale: boolean;
+    holder: { heartbeat: string; expires: string; runId: string };
+  };
   assert.equal(status.stale, false);
   assert.ok(Date.parse(status.holder.heartbeat) > Date.now() - 1500, `recent heartbeat ${status.holder.heartbeat}`);
 
   const refused = await fragctl(['dev', 'lock', 'release', '--force'], { cwd: dir });
   assert.equal(refused.code, 2, refused.stderr);
   assert.match(refused.stderr, /pass --yes/);
-  assert.match(refused.stderr, new RegExp(`took the lock of dev at \\S+ for commission \\(pid \\d+ on \\S+, run ${status.holder.runId}\\); last heartbeat \\S+, lease valid until \\S+: it may still be running`));
+  assert.match(
+    refused.stderr,
+    new RegExp(
+      `took the lock of dev at \\S+ for commission \\(pid \\d+ on \\S+, run ${status.holder.runId}\\); last heartbeat \\S+, lease valid until \\S+: it may still be running`,
+    ),
+  );
   assert.ok(existsSync(join(dir, '.fragctl', 'locks', 'dev.json')), 'nothing released without confirmation');
 
   const forced = await fragctl(['dev', 'lock', 'release', '--force', '--yes'], { cwd: dir });
   assert.equal(forced.code, 0, forced.stderr);
-  assert.match(forced.stderr, new RegExp(`released the lock of dev \\(held by \\S+ for commission since \\S+, run ${status.holder.runId}, last heartbeat \\d{4}-\\S+\\)`));
+  assert.match(
+    forced.stderr,
+    new RegExp(
+      `released the lock of dev \\(held by \\S+ for commission since \\S+, run ${status.holder.runId}, last heartbeat \\d{4}-\\S+\\)`,
+    ),
+  );
   assert.match(forced.stdout, /released the lock of dev/);
   assert.equal(existsSync(join(dir, '.fragctl', 'locks', 'dev.json')), false);
 
@@ -56,7 +73,9 @@ test('force release: asks (refused without --yes), names the holder and its hear
   assert.match(stopped.stderr, /the lock of dev was lost: .*dev\.json is gone/);
   assert.match(stopped.stderr, /code=LOCK_LOST exit=1/);
 
-  const history = JSON.parse((await fragctl(['dev', 'history', '--json'], { cwd: dir })).stdout) as { records: Array<{ verb: string; outcome: string; who: string; touched: Array<{ forcedLock?: { runId: string } }> }> };
+  const history = JSON.parse((await fragctl(['dev', 'history', '--json'], { cwd: dir })).stdout) as {
+    records: Array<{ verb: string; outcome: string; who: string; touched: Array<{ forcedLock?: { runId: string } }> }>;
+  };
   const force = history.records.find((r) => r.verb === 'lock release --force');
   assert.ok(force, JSON.stringify(history.records));
   assert.equal(force.touched[0]?.forcedLock?.runId, status.holder.runId);
@@ -90,7 +109,17 @@ test('--message rides with the lock: shown by lock status and to a run that is r
   addEnv(dir, 'dev', LOCAL);
   mkdirSync(join(dir, '.fragctl', 'locks'), { recursive: true });
   const now = Date.now();
-  const lock = { runId: 'r-1', who: 'carol@ops', host: 'ops-box', pid: 7, since: new Date(now).toISOString(), verb: 'provision', heartbeat: new Date(now).toISOString(), expires: new Date(now + 600_000).toISOString(), message: 'db migration, do not deploy' };
+  const lock = {
+    runId: 'r-1',
+    who: 'carol@ops',
+    host: 'ops-box',
+    pid: 7,
+    since: new Date(now).toISOString(),
+    verb: 'provision',
+    heartbeat: new Date(now).toISOString(),
+    expires: new Date(now + 600_000).toISOString(),
+    message: 'db migration, do not deploy',
+  };
   writeFileSync(join(dir, '.fragctl', 'locks', 'dev.json'), JSON.stringify(lock));
   const status = await fragctl(['dev', 'lock', 'status'], { cwd: dir });
   assert.match(status.stdout, /message db migration, do not deploy/);

@@ -23,10 +23,22 @@ test('clean is refused while another environment holds the image lock, and runs 
   await ensureTable(stateAwsClients(ctx.aws.config), stateTable(ctx.env), 20);
   const lock = imageLock(ctx);
   const now = Date.now();
-  await lock.acquire({ runId: 'bake-1', who: 'alice@ci', host: 'ci-7', pid: 11, since: new Date(now).toISOString(), verb: 'bake (staging)', heartbeat: new Date(now).toISOString(), expires: new Date(now + 60_000).toISOString() });
+  await lock.acquire({
+    runId: 'bake-1',
+    who: 'alice@ci',
+    host: 'ci-7',
+    pid: 11,
+    since: new Date(now).toISOString(),
+    verb: 'bake (staging)',
+    heartbeat: new Date(now).toISOString(),
+    expires: new Date(now + 60_000).toISOString(),
+  });
   const refused = await run(dir, moto.url, ['demo', 'clean', '--yes']);
   assert.equal(refused.code, 1, show(refused));
-  assert.match(refused.stderr, /error: the image store of frag is locked by alice@ci since \S+ \(running bake \(staging\), pid 11 on ci-7, run bake-1/);
+  assert.match(
+    refused.stderr,
+    /error: the image store of frag is locked by alice@ci since \S+ \(running bake \(staging\), pid 11 on ci-7, run bake-1/,
+  );
   assert.match(refused.stderr, /hint:\s+wait until that bake \(staging\) ends/);
   await lock.release('bake-1');
   const ok = await run(dir, moto.url, ['demo', 'clean', '--yes']);

@@ -34,7 +34,9 @@ const holder = (runId: string, who: string) => ({ runId, who, host: 'h', pid: 1,
 test('two operators write the lock at once: DynamoDB lets exactly one in', async () => {
   await ensureTable(clients(), 'myapp-fragctl', 20);
   const results = await Promise.allSettled(
-    ['alice', 'bob', 'carol', 'dave'].map((who, i) => new DynamoLock(clients(), 'myapp-fragctl', 'staging').acquire(holder(`run-${i}`, who))),
+    ['alice', 'bob', 'carol', 'dave'].map((who, i) =>
+      new DynamoLock(clients(), 'myapp-fragctl', 'staging').acquire(holder(`run-${i}`, who)),
+    ),
   );
   assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
   const winner = await new DynamoLock(clients(), 'myapp-fragctl', 'staging').status();
@@ -59,7 +61,13 @@ test('the first changing run creates the state table and records to it and to th
   const db = await clients().dynamodb();
   const table = (await db.send(new DescribeTableCommand({ TableName: `${app}-fragctl` }))).Table!;
   assert.equal(table.BillingModeSummary?.BillingMode, 'PAY_PER_REQUEST');
-  assert.deepEqual(table.KeySchema?.map((k) => [k.AttributeName, k.KeyType]), [['pk', 'HASH'], ['sk', 'RANGE']]);
+  assert.deepEqual(
+    table.KeySchema?.map((k) => [k.AttributeName, k.KeyType]),
+    [
+      ['pk', 'HASH'],
+      ['sk', 'RANGE'],
+    ],
+  );
   const remote = await new DynamoRecordStore(clients(), `${app}-fragctl`).list('staging', 10);
   assert.equal(remote.records.length, 1);
   assert.equal(remote.records[0]!.outcome, 'succeeded');
@@ -70,7 +78,11 @@ test('the first changing run creates the state table and records to it and to th
 
 function child(dir: string, env: string, markers: string, holdMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/integration/ops/guarded-child.ts'), dir, env, moto.url, markers, String(holdMs)], { cwd: ROOT });
+    const p = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'test/integration/ops/guarded-child.ts'), dir, env, moto.url, markers, String(holdMs)],
+      { cwd: ROOT },
+    );
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -87,17 +99,28 @@ test('two changing runs started together in two processes: exactly one runs, the
   const refused = [a, b].filter((r) => r.code !== 0);
   assert.equal(ok.length, 1, `${a.stderr}\n${b.stderr}`);
   assert.equal(refused[0]!.code, 1);
-  assert.match(refused[0]!.stderr, /staging is locked by .+@.+ since \S+ \(running commission, pid \d+ on \S+, run \S+, last heartbeat \S+\)/);
+  assert.match(
+    refused[0]!.stderr,
+    /staging is locked by .+@.+ since \S+ \(running commission, pid \d+ on \S+, run \S+, last heartbeat \S+\)/,
+  );
   assert.match(refused[0]!.stderr, /code=ENV_LOCKED/);
   // nothing half done: the refused one never started its work
   assert.equal(readFileSync(join(markers, 'started'), 'utf8').trim().split('\n').length, 1);
   assert.equal(readFileSync(join(markers, 'finished'), 'utf8').trim().split('\n').length, 1);
   const history = await fragctl(['staging', 'history', '--json', '--endpoint-url', moto.url], { cwd: dir });
   assert.equal(history.code, 0, history.stderr);
-  const parsed = JSON.parse(history.stdout) as { env: string; store: string; records: Array<{ outcome: string; verb: string }>; warnings: string[] };
+  const parsed = JSON.parse(history.stdout) as {
+    env: string;
+    store: string;
+    records: Array<{ outcome: string; verb: string }>;
+    warnings: string[];
+  };
   assert.equal(parsed.env, 'staging');
   assert.match(parsed.store, /^DynamoDB table .+-fragctl$/);
-  assert.deepEqual(parsed.records.map((r) => [r.verb, r.outcome]), [['commission', 'succeeded']]);
+  assert.deepEqual(
+    parsed.records.map((r) => [r.verb, r.outcome]),
+    [['commission', 'succeeded']],
+  );
   const table = await fragctl(['staging', 'history', '--endpoint-url', moto.url], { cwd: dir });
   assert.match(table.stdout, /STARTED\s+VERB\s+OUTCOME\s+DURATION\s+WHO\s+COMMIT\s+RUN/);
   assert.match(table.stdout, /commission\s+succeeded\s+\d+s\s+\S+@\S+\s+unknown/);
@@ -145,7 +168,15 @@ test('lock status and release --force on an expired holder, and on a live one wi
   const pid = deadPid();
   // a holder that stopped renewing its lease (on another machine: stale all the same)
   const expired = { heartbeat: '2026-11-22T04:00:00.000Z', expires: '2026-11-22T04:02:00.000Z' };
-  await new DynamoLock(clients(), table, 'staging').acquire({ runId: 'r1', who: 'alice@laptop', host: 'laptop', pid, since: '2026-11-22T04:00:00.000Z', verb: 'update', ...expired });
+  await new DynamoLock(clients(), table, 'staging').acquire({
+    runId: 'r1',
+    who: 'alice@laptop',
+    host: 'laptop',
+    pid,
+    since: '2026-11-22T04:00:00.000Z',
+    verb: 'update',
+    ...expired,
+  });
   const status = await fragctl(['staging', 'lock', 'status', '--json', '--endpoint-url', moto.url], { cwd: dir });
   assert.equal(status.code, 0, status.stderr);
   assert.deepEqual(JSON.parse(status.stdout), {
@@ -171,10 +202,25 @@ test('lock status and release --force on an expired holder, and on a live one wi
   assert.equal(await new DynamoLock(clients(), table, 'staging').status(), undefined);
 
   // a live holder: breaking it needs a confirmation, and without a TTY that means --yes
-  await new DynamoLock(clients(), table, 'staging').acquire({ runId: 'r2', who: 'bob@ci', host: hostname(), pid: process.pid, since: '2026-11-22T05:00:00.000Z', verb: 'deploy', heartbeat: new Date().toISOString(), expires: new Date(Date.now() + 60_000).toISOString() });
+  await new DynamoLock(clients(), table, 'staging').acquire({
+    runId: 'r2',
+    who: 'bob@ci',
+    host: hostname(),
+    pid: process.pid,
+    since: '2026-11-22T05:00:00.000Z',
+    verb: 'deploy',
+    heartbeat: new Date().toISOString(),
+    expires: new Date(Date.now() + 60_000).toISOString(),
+  });
   const refused = await fragctl(['staging', 'lock', 'release', '--force', '--json', '--endpoint-url', moto.url], { cwd: dir });
   assert.equal(refused.code, 2);
-  assert.deepEqual(Object.keys((JSON.parse(refused.stdout) as { error: object }).error), ['code', 'message', 'hint', 'details', 'exitCode']);
+  assert.deepEqual(Object.keys((JSON.parse(refused.stdout) as { error: object }).error), [
+    'code',
+    'message',
+    'hint',
+    'details',
+    'exitCode',
+  ]);
   const err = (JSON.parse(refused.stdout) as { error: { code: string; hint: string; exitCode: number } }).error;
   assert.equal(err.code, 'CONFIRM_NEEDED');
   assert.match(err.hint, /--yes/);
@@ -187,12 +233,29 @@ test('lock status and release --force on an expired holder, and on a live one wi
 
 test('runs lists every environment from the table and the cache', async () => {
   const dir = copyProject();
-  await guardedRun(testContext({ dir, env: 'staging', endpointUrl: moto.url }), { verb: 'commission', args: [], touched: [] }, async () => 0);
-  await guardedRun(testContext({ dir, env: 'production', endpointUrl: moto.url }), { verb: 'update', args: [], touched: [] }, async () => 1);
+  await guardedRun(
+    testContext({ dir, env: 'staging', endpointUrl: moto.url }),
+    { verb: 'commission', args: [], touched: [] },
+    async () => 0,
+  );
+  await guardedRun(
+    testContext({ dir, env: 'production', endpointUrl: moto.url }),
+    { verb: 'update', args: [], touched: [] },
+    async () => 1,
+  );
   const runs = await fragctl(['runs', '--json', '--endpoint-url', moto.url], { cwd: dir });
   assert.equal(runs.code, 0, runs.stderr);
-  const parsed = JSON.parse(runs.stdout) as { records: Array<{ env: string; outcome: string }>; sources: Array<{ location: string; ok: boolean; envs: string[] }> };
-  assert.deepEqual(parsed.records.map((r) => [r.env, r.outcome]), [['production', 'failed'], ['staging', 'succeeded']]);
+  const parsed = JSON.parse(runs.stdout) as {
+    records: Array<{ env: string; outcome: string }>;
+    sources: Array<{ location: string; ok: boolean; envs: string[] }>;
+  };
+  assert.deepEqual(
+    parsed.records.map((r) => [r.env, r.outcome]),
+    [
+      ['production', 'failed'],
+      ['staging', 'succeeded'],
+    ],
+  );
   assert.ok(parsed.sources.some((s) => s.ok && /DynamoDB/.test(s.location) && s.envs.includes('production')));
   const table = await fragctl(['runs', '--endpoint-url', moto.url], { cwd: dir });
   assert.match(table.stdout, /ENV\s+STARTED\s+VERB/);

@@ -33,7 +33,11 @@ test('plan on an environment that does not exist yet shows "create" and leaves n
   // reading verbs never create the state table or take the lock
   const table = await fetch(`${moto.url}/`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'DynamoDB_20120810.ListTables', Authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=x' },
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.0',
+      'X-Amz-Target': 'DynamoDB_20120810.ListTables',
+      Authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=x',
+    },
     body: '{}',
   });
   assert.deepEqual(((await table.json()) as { TableNames: string[] }).TableNames, []);
@@ -50,16 +54,35 @@ test('two commissions started together: one runs, the other is refused with the 
   assert.equal(ok.length, 1, `${show(a)}\n${show(b)}`);
   assert.equal(refused[0]!.code, 1, show(refused[0]!));
   const winner = ok[0] === a ? 'alice' : 'bob';
-  assert.match(refused[0]!.stderr, new RegExp(`error: demo is locked by ${winner}@\\S+ since \\S+ \\(running commission, pid \\d+ on \\S+, run \\S+, last heartbeat \\S+\\)`));
+  assert.match(
+    refused[0]!.stderr,
+    new RegExp(
+      `error: demo is locked by ${winner}@\\S+ since \\S+ \\(running commission, pid \\d+ on \\S+, run \\S+, last heartbeat \\S+\\)`,
+    ),
+  );
   assert.match(refused[0]!.stderr, /hint:\s+wait until that run ends \(fragctl demo lock status\)/);
   assert.doesNotMatch(refused[0]!.stderr, /bak|launch/i, 'the refused run did nothing');
   // exactly one stack, one image, no builder left running
   const { cfn, ec2 } = clients(moto.url);
   const stacks = (await cfn.send(new DescribeStacksCommand({}))).Stacks ?? [];
-  assert.deepEqual(stacks.map((s) => [s.StackName, s.StackStatus]), [['frag-demo', 'CREATE_COMPLETE']]);
+  assert.deepEqual(
+    stacks.map((s) => [s.StackName, s.StackStatus]),
+    [['frag-demo', 'CREATE_COMPLETE']],
+  );
   const images = (await ec2.send(new DescribeImagesCommand({ Owners: ['self'] }))).Images ?? [];
   assert.equal(images.filter((i) => i.Name?.startsWith('frag-image')).length, 1);
-  const builders = ((await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:Name', Values: ['frag-image-builder'] }, { Name: 'instance-state-name', Values: ['pending', 'running'] }] }))).Reservations ?? []).flatMap((x) => x.Instances ?? []);
+  const builders = (
+    (
+      await ec2.send(
+        new DescribeInstancesCommand({
+          Filters: [
+            { Name: 'tag:Name', Values: ['frag-image-builder'] },
+            { Name: 'instance-state-name', Values: ['pending', 'running'] },
+          ],
+        }),
+      )
+    ).Reservations ?? []
+  ).flatMap((x) => x.Instances ?? []);
   assert.equal(builders.length, 0);
 
   const lock = await run(dir, moto.url, ['demo', 'lock', 'status', '--json']);
@@ -71,14 +94,24 @@ test('two commissions started together: one runs, the other is refused with the 
   const rec = records[0]!;
   assert.deepEqual([rec.verb, rec.outcome, rec.who.split('@')[0]], ['commission', 'succeeded', winner]);
   assert.deepEqual(rec.args.slice(0, 3), ['demo', 'commission', '--no-deploy']);
-  assert.ok(rec.touched.some((t) => typeof t.imageId === 'string'), JSON.stringify(rec.touched));
-  assert.ok(rec.touched.some((t) => typeof t.stackId === 'string'), JSON.stringify(rec.touched));
+  assert.ok(
+    rec.touched.some((t) => typeof t.imageId === 'string'),
+    JSON.stringify(rec.touched),
+  );
+  assert.ok(
+    rec.touched.some((t) => typeof t.stackId === 'string'),
+    JSON.stringify(rec.touched),
+  );
 });
 
 test('plan on the commissioned environment: no bake, stack unchanged, the hosts per role; no change set left', async () => {
   const r = await run(dir, moto.url, ['demo', 'plan', '--json']);
   assert.equal(r.code, 0, show(r));
-  const p = JSON.parse(r.stdout) as { image: { needsBake: boolean }; stack: { exists: boolean; action: string }; roles: Array<{ role: string; hosts: string[] }> };
+  const p = JSON.parse(r.stdout) as {
+    image: { needsBake: boolean };
+    stack: { exists: boolean; action: string };
+    roles: Array<{ role: string; hosts: string[] }>;
+  };
   assert.equal(p.image.needsBake, false);
   assert.equal(p.stack.exists, true);
   assert.ok(p.roles.length > 0 && p.roles.some((x) => x.hosts.length > 0), r.stdout);

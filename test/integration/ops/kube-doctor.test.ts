@@ -57,7 +57,10 @@ describe('doctor on Kubernetes', { concurrency: false }, () => {
     const plan = JSON.parse(r.stdout) as { platform: string; objects: Array<{ kind: string; name: string; action: string }> };
     assert.equal(plan.platform, 'kubernetes');
     assert.ok(plan.objects.some((o) => o.kind === 'StatefulSet' && o.name === 'app'));
-    assert.deepEqual(plan.objects.filter((o) => o.action !== 'unchanged'), []);
+    assert.deepEqual(
+      plan.objects.filter((o) => o.action !== 'unchanged'),
+      [],
+    );
     const next = await p.run(['dev', 'plan', '--tag', 'latest-9']);
     assert.equal(next.code, 0, next.stderr);
     assert.match(next.stdout, /update\s+StatefulSet\s+app/);
@@ -70,9 +73,17 @@ describe('doctor on Kubernetes', { concurrency: false }, () => {
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: { name: 'loader-orphan', namespace: DEV, labels: { 'fragctl.io/task': 'loader', 'fragctl.io/job': 'loader-orphan' } },
-      spec: { backoffLimit: 0, template: { metadata: { labels: { 'fragctl.io/job': 'loader-orphan' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'loader', image: 'registry.example.test/shop:hang' }] } } },
+      spec: {
+        backoffLimit: 0,
+        template: {
+          metadata: { labels: { 'fragctl.io/job': 'loader-orphan' } },
+          spec: { restartPolicy: 'Never', containers: [{ name: 'loader', image: 'registry.example.test/shop:hang' }] },
+        },
+      },
     } as KubeObject & { kind: string });
-    await eventually('the loader pod runs', async () => (await listObjects('pod', DEV, 'job-name=loader-orphan')).some((pod) => pod.status?.phase === 'Running'));
+    await eventually('the loader pod runs', async () =>
+      (await listObjects('pod', DEV, 'job-name=loader-orphan')).some((pod) => pod.status?.phase === 'Running'),
+    );
     const { code, report } = await doctor();
     assert.equal(code, 1);
     const f = report.findings.find((x) => x.code === 'kube.loader-running')!;
@@ -86,7 +97,11 @@ describe('doctor on Kubernetes', { concurrency: false }, () => {
 
   it('a StatefulSet stuck on a broken pod: a broken template needs a rollback; once fixed, --fix deletes the stuck pod', async () => {
     await setImage('registry.example.test/shop:crash-1');
-    await eventually('a broken pod', async () => (await listObjects('pod', DEV, 'app.kubernetes.io/name=app')).some((pod) => JSON.stringify(pod.status ?? {}).includes('CrashLoopBackOff')));
+    await eventually('a broken pod', async () =>
+      (await listObjects('pod', DEV, 'app.kubernetes.io/name=app')).some((pod) =>
+        JSON.stringify(pod.status ?? {}).includes('CrashLoopBackOff'),
+      ),
+    );
     const broken = await doctor();
     assert.equal(broken.code, 1);
     const f = broken.report.findings.find((x) => x.code === 'kube.statefulset-stuck')!;
@@ -109,11 +124,18 @@ describe('doctor on Kubernetes', { concurrency: false }, () => {
     assert.equal(fixed.code, 0, fixed.stderr);
     // the controller recreated the pod from the fixed template and the rollout finished
     await eventually('the rollout to finish', async () => {
-      const st = (await getObject('statefulset', DEV, 'app'))!.status as { readyReplicas?: number; currentRevision?: string; updateRevision?: string };
+      const st = (await getObject('statefulset', DEV, 'app'))!.status as {
+        readyReplicas?: number;
+        currentRevision?: string;
+        updateRevision?: string;
+      };
       return (st.readyReplicas ?? 0) >= 1 && st.currentRevision === st.updateRevision;
     });
     const pods = await listObjects('pod', DEV, 'app.kubernetes.io/name=app');
     assert.ok(!pods.some((pod) => JSON.stringify(pod.status ?? {}).includes('CrashLoopBackOff')));
-    assert.deepEqual(pods.map((pod) => (pod.spec!.containers as Array<{ image: string }>)[0]!.image), ['registry.example.test/shop:latest-1']);
+    assert.deepEqual(
+      pods.map((pod) => (pod.spec!.containers as Array<{ image: string }>)[0]!.image),
+      ['registry.example.test/shop:latest-1'],
+    );
   });
 });

@@ -20,8 +20,13 @@ const APP = `kl${uniqueSuffix()}`;
 const DEV = `${APP}-alice-main`;
 let p: KubeProject;
 const lease = () => getObject('lease', DEV, 'fragctl-lock');
-const runs = async (): Promise<RunRecord[]> => Object.values(((await getObject('configmap', DEV, 'fragctl-runs'))?.data ?? {}) as Record<string, string>).map((t) => JSON.parse(t) as RunRecord);
-const appImage = async () => ((await getObject('statefulset', DEV, 'app'))!.spec!.template as { spec: { containers: Array<{ image: string }> } }).spec.containers[0]!.image;
+const runs = async (): Promise<RunRecord[]> =>
+  Object.values(((await getObject('configmap', DEV, 'fragctl-runs'))?.data ?? {}) as Record<string, string>).map(
+    (t) => JSON.parse(t) as RunRecord,
+  );
+const appImage = async () =>
+  ((await getObject('statefulset', DEV, 'app'))!.spec!.template as { spec: { containers: Array<{ image: string }> } }).spec.containers[0]!
+    .image;
 
 describe('Kubernetes lock and records', { concurrency: false }, () => {
   before(async () => {
@@ -49,14 +54,20 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     await eventually('the first run to take the Lease', lease, 20_000);
     const second = await p.run(['dev', 'version-change', '--tag', 'latest-3', '--json']);
     assert.equal(second.code, 1);
-    assert.match(second.stderr, /dev is locked by tester@\S+ since \S+ \(running version-change, pid \d+ on \S+, run \S+, last heartbeat \S+\)/);
+    assert.match(
+      second.stderr,
+      /dev is locked by tester@\S+ since \S+ \(running version-change, pid \d+ on \S+, run \S+, last heartbeat \S+\)/,
+    );
     const err = (JSON.parse(second.stdout) as { error: { code: string; exitCode: number; message: string; hint: string } }).error;
     assert.deepEqual([err.code, err.exitCode], ['ENV_LOCKED', 1]);
     assert.match(err.hint, /lock status/);
     const status = await p.run(['dev', 'lock', 'status', '--json']);
     assert.equal(status.code, 0, status.stderr);
     const s = JSON.parse(status.stdout) as { locked: boolean; stale: boolean; location: string; holder: { verb: string } };
-    assert.ok(s.holder, `${status.stdout}\n${(await Promise.race([first, new Promise((r) => setTimeout(() => r(undefined), 10))]) as { stderr?: string } | undefined)?.stderr ?? 'still running'}`);
+    assert.ok(
+      s.holder,
+      `${status.stdout}\n${((await Promise.race([first, new Promise((r) => setTimeout(() => r(undefined), 10))])) as { stderr?: string } | undefined)?.stderr ?? 'still running'}`,
+    );
     assert.deepEqual([s.locked, s.stale, s.location, s.holder.verb], [true, false, `Lease ${DEV}/fragctl-lock`, 'version-change']);
     const r = await first;
     assert.equal(r.code, 1, r.stderr);
@@ -64,40 +75,60 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     assert.equal(await lease(), undefined, 'released after the failed run');
     // nothing of the refused run reached the cluster
     assert.match(await appImage(), /:crash-2$/);
-    assert.deepEqual((await runs()).filter((x) => x.verb === 'version-change').map((x) => x.outcome), ['failed']);
+    assert.deepEqual(
+      (await runs()).filter((x) => x.verb === 'version-change').map((x) => x.outcome),
+      ['failed'],
+    );
     // a good tag again (fragctl replaces the stuck pod)
     const back = await p.run(['dev', 'version-change', '--tag', 'latest-2']);
     assert.equal(back.code, 0, back.stderr);
-    assert.deepEqual((await runs()).filter((x) => x.verb === 'version-change').map((x) => x.outcome), ['failed', 'succeeded']);
+    assert.deepEqual(
+      (await runs()).filter((x) => x.verb === 'version-change').map((x) => x.outcome),
+      ['failed', 'succeeded'],
+    );
   });
 
-  for (const [signal, tag] of [['SIGINT', 'crash-4'], ['SIGTERM', 'crash-5']] as const) {
-  it(`${signal} (Ctrl-C, a cancelled CI job) during a version change releases the Lease and records the run as interrupted`, async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin', 'fragctl.ts'), 'dev', 'version-change', '--tag', tag, '--project-dir', p.dir], {
-      cwd: ROOT,
-      env: { ...process.env, CI: 'true', NO_COLOR: '1', FRAGCTL_POLL_INTERVAL_MS: '20', FRAGCTL_USER: 'tester', KUBECONFIG: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  for (const [signal, tag] of [
+    ['SIGINT', 'crash-4'],
+    ['SIGTERM', 'crash-5'],
+  ] as const) {
+    it(`${signal} (Ctrl-C, a cancelled CI job) during a version change releases the Lease and records the run as interrupted`, async () => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(ROOT, 'bin', 'fragctl.ts'), 'dev', 'version-change', '--tag', tag, '--project-dir', p.dir],
+        {
+          cwd: ROOT,
+          env: { ...process.env, CI: 'true', NO_COLOR: '1', FRAGCTL_POLL_INTERVAL_MS: '20', FRAGCTL_USER: 'tester', KUBECONFIG: '' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+      await eventually('the run to take the Lease', lease, 20_000);
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill(signal);
+      const code = await exited;
+      assert.equal(code, 130, stderr);
+      assert.equal(await lease(), undefined, 'released on Ctrl-C');
+      assert.match(await appImage(), new RegExp(`:${tag}$`), 'the change stays applied');
+      const rec = (await runs()).find((x) => x.args.includes(tag))!;
+      assert.equal(rec.outcome, 'interrupted');
+      assert.equal(rec.exitCode, 130);
     });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
-    await eventually('the run to take the Lease', lease, 20_000);
-    await new Promise((r) => setTimeout(r, 300));
-    child.kill(signal);
-    const code = await exited;
-    assert.equal(code, 130, stderr);
-    assert.equal(await lease(), undefined, 'released on Ctrl-C');
-    assert.match(await appImage(), new RegExp(`:${tag}$`), 'the change stays applied');
-    const rec = (await runs()).find((x) => x.args.includes(tag))!;
-    assert.equal(rec.outcome, 'interrupted');
-    assert.equal(rec.exitCode, 130);
-  });
   }
 
   it('the Lease directly: one of many acquirers wins; release by another run id does nothing', async () => {
     const target = await loadKubeTarget({ kubeconfig: p.kubeconfig });
     const locks = Array.from({ length: 5 }, () => new KubeLock(new KubeClient(target), DEV, 'dev'));
-    const holder = (i: number) => ({ runId: `r${i}`, who: `u${i}@h`, host: 'h', pid: 1, since: '2026-11-22T05:00:00.000Z', verb: 'deploy' });
+    const holder = (i: number) => ({
+      runId: `r${i}`,
+      who: `u${i}@h`,
+      host: 'h',
+      pid: 1,
+      since: '2026-11-22T05:00:00.000Z',
+      verb: 'deploy',
+    });
     const results = await Promise.allSettled(locks.map((l, i) => l.acquire(holder(i))));
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
     assert.ok(results.every((r) => r.status === 'fulfilled' || r.reason instanceof LockHeldError));
@@ -114,7 +145,17 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     const lock = new KubeLock(new KubeClient(target), DEV, 'dev');
     const other = new KubeLock(new KubeClient(target), DEV, 'dev');
     const iso = (ms: number): string => new Date(Date.now() + ms).toISOString();
-    const h = (runId: string, over: Record<string, unknown> = {}) => ({ runId, who: `${runId}@far`, host: 'another-machine', pid: 1, since: iso(0), verb: 'deploy', heartbeat: iso(0), expires: iso(30_000), ...over });
+    const h = (runId: string, over: Record<string, unknown> = {}) => ({
+      runId,
+      who: `${runId}@far`,
+      host: 'another-machine',
+      pid: 1,
+      since: iso(0),
+      verb: 'deploy',
+      heartbeat: iso(0),
+      expires: iso(30_000),
+      ...over,
+    });
     await lock.acquire(h('far'));
     const spec = (await lease())!.spec as { holderIdentity: string; renewTime: string; leaseDurationSeconds: number };
     assert.equal(spec.holderIdentity, 'far@far/far');
@@ -146,9 +187,15 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
   it('runs reads the Kubernetes runs from the cluster, and from the cache alone when that is gone', async () => {
     const r = await p.run(['runs', '--json']);
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { records: Array<{ env: string; verb: string }>; sources: Array<{ location: string; ok: boolean; envs: string[] }> };
+    const out = JSON.parse(r.stdout) as {
+      records: Array<{ env: string; verb: string }>;
+      sources: Array<{ location: string; ok: boolean; envs: string[] }>;
+    };
     assert.ok(out.records.some((x) => x.env === 'dev' && x.verb === 'version-change'));
-    assert.ok(out.sources.some((x) => x.location === `ConfigMap ${DEV}/fragctl-runs` && x.ok && x.envs.includes('dev')), JSON.stringify(out.sources));
+    assert.ok(
+      out.sources.some((x) => x.location === `ConfigMap ${DEV}/fragctl-runs` && x.ok && x.envs.includes('dev')),
+      JSON.stringify(out.sources),
+    );
     // the cluster's copy alone (another operator's machine has no cache)
     const { rmSync } = await import('node:fs');
     rmSync(join(p.dir, '.fragctl', 'runs.jsonl'));
@@ -162,7 +209,10 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     assert.doesNotMatch(r.stderr, /could not write the run record/);
     assert.equal(await getObject('namespace', undefined, DEV), undefined, 'the namespace is gone');
     const { readFileSync } = await import('node:fs');
-    const cached = readFileSync(join(p.dir, '.fragctl', 'runs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as RunRecord);
+    const cached = readFileSync(join(p.dir, '.fragctl', 'runs.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RunRecord);
     assert.equal(cached.filter((x) => x.verb === 'undeploy').at(-1)!.outcome, 'succeeded');
     const vc = await p.run(['dev', 'version-change', '--tag', 'latest-6']);
     assert.notEqual(vc.code, 0);

@@ -59,7 +59,10 @@ describe('Ansible Vault', () => {
     execFileSync(ANSIBLE_VAULT, ['encrypt', '--vault-password-file', pwfile, vault]);
     const bad = join(dir, 'bad');
     writeFileSync(bad, 'wrong\n');
-    await assert.rejects(loadVaultSecrets(ctxFor(dir, bad)), (e: unknown) => e instanceof UserError && /wrong vault password/.test(e.message) && !!e.hint);
+    await assert.rejects(
+      loadVaultSecrets(ctxFor(dir, bad)),
+      (e: unknown) => e instanceof UserError && /wrong vault password/.test(e.message) && !!e.hint,
+    );
     const saved = process.env.FRAGCTL_VAULT_PASSWORD;
     delete process.env.FRAGCTL_VAULT_PASSWORD;
     try {

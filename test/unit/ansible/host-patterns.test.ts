@@ -26,33 +26,65 @@ playbook: /p/legacy.yml
 describe('plays that match no host', () => {
   it('are read from --list-hosts with the rendered pattern, the written one and the opt-out marker', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fragctl-plays-'));
-    writeFileSync(join(dir, 'legacy.yml'), [
-      '- name: Legacy app', '  hosts: "tag_Name_{{ app_name }}-{{ env_name }}-app"', '  tasks: []',
-      '- hosts: "tag_Name_{{ app_name }}-{{ env_name }}-nothing"', '  tasks: []',
-      '- name: allowed', '  hosts: nothing2', '  vars: { fragctl_allow_no_hosts: true }', '  tasks: []', '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'legacy.yml'),
+      [
+        '- name: Legacy app',
+        '  hosts: "tag_Name_{{ app_name }}-{{ env_name }}-app"',
+        '  tasks: []',
+        '- hosts: "tag_Name_{{ app_name }}-{{ env_name }}-nothing"',
+        '  tasks: []',
+        '- name: allowed',
+        '  hosts: nothing2',
+        '  vars: { fragctl_allow_no_hosts: true }',
+        '  tasks: []',
+        '',
+      ].join('\n'),
+    );
     const listed = parseListHosts(LISTED);
-    assert.deepEqual(listed.map((p) => [p.index, p.name, p.pattern, p.hosts]), [
-      [1, 'Legacy app', 'tag_Name_frag-demo-app', ['i-1']],
-      [2, 'tag_Name_frag-demo-nothing', 'tag_Name_frag-demo-nothing', []],
-      [3, 'allowed', 'nothing2', []],
-    ]);
+    assert.deepEqual(
+      listed.map((p) => [p.index, p.name, p.pattern, p.hosts]),
+      [
+        [1, 'Legacy app', 'tag_Name_frag-demo-app', ['i-1']],
+        [2, 'tag_Name_frag-demo-nothing', 'tag_Name_frag-demo-nothing', []],
+        [3, 'allowed', 'nothing2', []],
+      ],
+    );
     const empty = emptyPlays(listed, () => playSources(join(dir, 'legacy.yml')));
-    assert.deepEqual(empty, [{ playbook: '/p/legacy.yml', play: 'tag_Name_frag-demo-nothing', pattern: 'tag_Name_frag-demo-nothing', written: 'tag_Name_{{ app_name }}-{{ env_name }}-nothing' }]);
+    assert.deepEqual(empty, [
+      {
+        playbook: '/p/legacy.yml',
+        play: 'tag_Name_frag-demo-nothing',
+        pattern: 'tag_Name_frag-demo-nothing',
+        written: 'tag_Name_{{ app_name }}-{{ env_name }}-nothing',
+      },
+    ]);
   });
 
-  it('imported playbooks count in Ansible\'s play numbering', () => {
+  it("imported playbooks count in Ansible's play numbering", () => {
     const dir = mkdtempSync(join(tmpdir(), 'fragctl-plays-'));
     writeFileSync(join(dir, 'inner.yml'), '- hosts: db\n  vars: { fragctl_allow_no_hosts: true }\n  tasks: []\n');
     writeFileSync(join(dir, 'site.yml'), '- import_playbook: inner.yml\n- hosts: web\n  tasks: []\n');
-    assert.deepEqual(playSources(join(dir, 'site.yml')).map((p) => [p.hosts, p.allowNoHosts]), [['db', true], ['web', false]]);
+    assert.deepEqual(
+      playSources(join(dir, 'site.yml')).map((p) => [p.hosts, p.allowNoHosts]),
+      [
+        ['db', true],
+        ['web', false],
+      ],
+    );
   });
 
-  it('are found in a run\'s output, where Ansible only warned', () => {
+  it("are found in a run's output, where Ansible only warned", () => {
     const out = [
       '[WARNING]: Could not match supplied host pattern, ignoring: tag_Name_frag-demo-app',
-      '', 'PLAY [Deploy the app] **********', 'skipping: no hosts matched',
-      '', 'PLAY [Other] *****', '', 'TASK [x] ***', 'ok: [i-1]',
+      '',
+      'PLAY [Deploy the app] **********',
+      'skipping: no hosts matched',
+      '',
+      'PLAY [Other] *****',
+      '',
+      'TASK [x] ***',
+      'ok: [i-1]',
     ].join('\n');
     assert.deepEqual(skippedPlays(out), ['Deploy the app']);
     assert.deepEqual(unmatchedPatterns(out), ['tag_Name_frag-demo-app']);

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PlaybookStream, recapsPerPlaybook } from '../../../src/core/ansible/playbook-stream.js';
 
-const recap = (lines: string[]): string => `PLAY RECAP *********************************************************************\n${lines.join('\n')}\n\n`;
+const recap = (lines: string[]): string =>
+  `PLAY RECAP *********************************************************************\n${lines.join('\n')}\n\n`;
 const host = (name: string, ok: number, changed: number, failed = 0, unreachable = 0): string =>
   `${name.padEnd(26)} : ok=${ok}    changed=${changed}    unreachable=${unreachable}    failed=${failed}    skipped=0    rescued=0    ignored=0`;
 
@@ -15,7 +16,7 @@ const RUN = [
 ].join('');
 
 describe('one run of several playbooks', () => {
-  it("gives each playbook its own counts (its recap minus the one before); one not reached has none", () => {
+  it('gives each playbook its own counts (its recap minus the one before); one not reached has none', () => {
     const per = recapsPerPlaybook(RUN);
     assert.equal(per.length, 2);
     assert.deepEqual(Object.keys(per[0]!.hosts), ['web1']);
@@ -28,7 +29,10 @@ describe('one run of several playbooks', () => {
   it('tells when each playbook starts, before its first line, however the stream is cut', () => {
     for (const size of [1, 7, 64, RUN.length]) {
       const events: string[] = [];
-      const s = new PlaybookStream((l) => events.push(l), (i) => events.push(`<start ${i}>`));
+      const s = new PlaybookStream(
+        (l) => events.push(l),
+        (i) => events.push(`<start ${i}>`),
+      );
       for (let i = 0; i < RUN.length; i += size) s.push(RUN.slice(i, i + size));
       s.end();
       assert.equal(events.join('').replace(/<start \d>/g, ''), RUN, `chunks of ${size}: the stream is passed on whole`);

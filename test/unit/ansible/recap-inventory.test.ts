@@ -26,7 +26,7 @@ describe('PLAY RECAP', () => {
 });
 
 describe('inventories', () => {
-  it('safe group names survive Ansible\'s rules', () => {
+  it("safe group names survive Ansible's rules", () => {
     assert.equal(safeGroupName('app'), 'app');
     assert.equal(safeGroupName('dev-2'), 'dev_2');
     assert.equal(safeGroupName('9lives'), '_9lives');
@@ -43,7 +43,13 @@ describe('inventories', () => {
     assert.deepEqual(Object.keys(inv.all.children).sort(), ['app', 'knowledge_x']);
   });
   it('dynamic inventory: groups, env group, all, _meta.hostvars', () => {
-    const inv = dynamicInventory([{ name: 'i-1', address: 'a', groups: ['app'] }, { name: 'i-2', address: 'b', groups: ['worker'] }], ['dev_2']);
+    const inv = dynamicInventory(
+      [
+        { name: 'i-1', address: 'a', groups: ['app'] },
+        { name: 'i-2', address: 'b', groups: ['worker'] },
+      ],
+      ['dev_2'],
+    );
     assert.deepEqual(inv.all.children, ['ungrouped', 'app', 'dev_2', 'worker']);
     assert.deepEqual(inv.dev_2, { hosts: ['i-1', 'i-2'] });
     assert.deepEqual(inv._meta.hostvars['i-2'], { ansible_host: 'b' });

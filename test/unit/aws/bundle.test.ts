@@ -11,12 +11,17 @@ import { ROOT } from '../../helpers/cli.js';
 
 /** The UserData script of a launch template, with the Fn::Sub names filled in as CloudFormation would. */
 function bootScript(resource: string): string {
-  const t = buildTemplate(ROOT, {}) as { Resources: Record<string, { Properties: { LaunchTemplateData: { UserData: { 'Fn::Base64': { 'Fn::Sub': string } } } } }> };
+  const t = buildTemplate(ROOT, {}) as {
+    Resources: Record<string, { Properties: { LaunchTemplateData: { UserData: { 'Fn::Base64': { 'Fn::Sub': string } } } } }>;
+  };
   const sub = t.Resources[resource]!.Properties.LaunchTemplateData.UserData['Fn::Base64']['Fn::Sub'];
   return sub.replaceAll('${AWS::Region}', 'eu-west-1').replaceAll('${App}', 'frag').replaceAll('${Env}', 'staging');
 }
 
-for (const [resource, group, playbook] of [['AppLaunchTemplate', 'app', 'app.yml'], ['WorkerLaunchTemplate', 'worker', 'worker.yml']] as const) {
+for (const [resource, group, playbook] of [
+  ['AppLaunchTemplate', 'app', 'app.yml'],
+  ['WorkerLaunchTemplate', 'worker', 'worker.yml'],
+] as const) {
   test(`${resource}: the boot script is valid bash that reads the bundle parameter and runs ${playbook} locally`, () => {
     const script = bootScript(resource);
     assert.doesNotMatch(script, /\$\{(?!AWS::)[A-Za-z]+\}/, 'no unresolved ${…} is left for CloudFormation to reject');
@@ -27,7 +32,10 @@ for (const [resource, group, playbook] of [['AppLaunchTemplate', 'app', 'app.yml
     assert.match(script, /set -euo pipefail/);
     assert.match(script, /aws ssm get-parameter --region "eu-west-1" --name "\/frag\/staging\/bundle"/);
     assert.match(script, new RegExp(`printf '\\[${group}\\]\\\\nlocalhost ansible_connection=local`));
-    assert.match(script, new RegExp(`ansible-playbook -c local -i "\\$WORK/inventory" -e "@\\$WORK/vars.yml" ${playbook.replace('.', '\\.')}$`, 'm'));
+    assert.match(
+      script,
+      new RegExp(`ansible-playbook -c local -i "\\$WORK/inventory" -e "@\\$WORK/vars.yml" ${playbook.replace('.', '\\.')}$`, 'm'),
+    );
   });
 }
 

@@ -25,7 +25,15 @@ describe('requiredCapabilities', () => {
     assert.deepEqual(needs, [
       { capability: 'CAPABILITY_IAM', because: ['Profile (AWS::IAM::InstanceProfile)', 'Named (AWS::IAM::User)'] },
       { capability: 'CAPABILITY_NAMED_IAM', because: ['Named (AWS::IAM::User, UserName)'] },
-      { capability: 'CAPABILITY_AUTO_EXPAND', because: ['Transform AWS::Serverless-2016-10-31', 'Fn (AWS::Serverless::Function)', 'Child (AWS::CloudFormation::Stack)', 'Fn::Transform at Resources.Bucket.Properties'] },
+      {
+        capability: 'CAPABILITY_AUTO_EXPAND',
+        because: [
+          'Transform AWS::Serverless-2016-10-31',
+          'Fn (AWS::Serverless::Function)',
+          'Child (AWS::CloudFormation::Stack)',
+          'Fn::Transform at Resources.Bucket.Properties',
+        ],
+      },
     ]);
   });
 });

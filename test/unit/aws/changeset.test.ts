@@ -48,7 +48,17 @@ afterEach(() => {
 /** A stack that runs exactly the project's template and settings, its secrets hashed from `password`. */
 async function runningStack(ctx: ReturnType<typeof testContext>, password: string, patch: Partial<Stack> = {}): Promise<Stack> {
   const { imageInputsHash, HASH_TAG } = await import('../../../src/core/aws/image.js');
-  ec2.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: IMAGE, Name: 'frag-image-1', State: 'available', CreationDate: new Date().toISOString(), Tags: [{ Key: HASH_TAG, Value: imageInputsHash(ctx) }] }] });
+  ec2.on(DescribeImagesCommand).resolves({
+    Images: [
+      {
+        ImageId: IMAGE,
+        Name: 'frag-image-1',
+        State: 'available',
+        CreationDate: new Date().toISOString(),
+        Tags: [{ Key: HASH_TAG, Value: imageInputsHash(ctx) }],
+      },
+    ],
+  });
   const desired = desiredTemplate(ctx);
   const params = await buildParameters(ctx, desired.template, IMAGE);
   const tag = secretHashes({ ...params, DbPassword: password }, ['DbPassword'], undefined).tag;
@@ -60,8 +70,15 @@ async function runningStack(ctx: ReturnType<typeof testContext>, password: strin
     StackStatus: 'UPDATE_COMPLETE',
     CreationTime: new Date('2026-01-01T00:00:00Z'),
     LastUpdatedTime: new Date('2026-01-02T00:00:00Z'),
-    Parameters: Object.entries(params).map(([ParameterKey, v]) => ({ ParameterKey, ParameterValue: ParameterKey === 'DbPassword' ? '****' : v })),
-    Tags: [{ Key: 'App', Value: 'frag' }, { Key: 'Env', Value: 'demo' }, { Key: SECRET_HASH_TAG, Value: tag }],
+    Parameters: Object.entries(params).map(([ParameterKey, v]) => ({
+      ParameterKey,
+      ParameterValue: ParameterKey === 'DbPassword' ? '****' : v,
+    })),
+    Tags: [
+      { Key: 'App', Value: 'frag' },
+      { Key: 'Env', Value: 'demo' },
+      { Key: SECRET_HASH_TAG, Value: tag },
+    ],
     ...patch,
   };
 }
@@ -79,8 +96,29 @@ const computed = {
         ResourceType: 'AWS::RDS::DBInstance',
         Replacement: 'False' as const,
         Details: [
-          { ChangeSource: 'DirectModification' as const, Target: { Attribute: 'Properties' as const, Name: 'DBInstanceClass', Path: '/Properties/DBInstanceClass', RequiresRecreation: 'Never' as const, BeforeValue: 'db.t3.micro', AfterValue: 'db.t3.small' } },
-          { ChangeSource: 'ParameterReference' as const, CausingEntity: 'DbPassword', Target: { Attribute: 'Properties' as const, Name: 'MasterUserPassword', Path: '/Properties/MasterUserPassword', RequiresRecreation: 'Never' as const, BeforeValue: 'first-password-1', AfterValue: 'second-password-2' } },
+          {
+            ChangeSource: 'DirectModification' as const,
+            Target: {
+              Attribute: 'Properties' as const,
+              Name: 'DBInstanceClass',
+              Path: '/Properties/DBInstanceClass',
+              RequiresRecreation: 'Never' as const,
+              BeforeValue: 'db.t3.micro',
+              AfterValue: 'db.t3.small',
+            },
+          },
+          {
+            ChangeSource: 'ParameterReference' as const,
+            CausingEntity: 'DbPassword',
+            Target: {
+              Attribute: 'Properties' as const,
+              Name: 'MasterUserPassword',
+              Path: '/Properties/MasterUserPassword',
+              RequiresRecreation: 'Never' as const,
+              BeforeValue: 'first-password-1',
+              AfterValue: 'second-password-2',
+            },
+          },
         ],
       },
     },
@@ -93,7 +131,9 @@ describe('update executes the reviewed change set', () => {
     process.env.FRAGCTL_DB_PASSWORD = 'second-password-2';
     const stack = await runningStack(ctx, 'first-password-1');
     let executed = false;
-    cfn.on(DescribeStacksCommand).callsFake(() => ({ Stacks: [executed ? { ...stack, StackStatus: 'UPDATE_COMPLETE', LastUpdatedTime: new Date() } : stack] }));
+    cfn
+      .on(DescribeStacksCommand)
+      .callsFake(() => ({ Stacks: [executed ? { ...stack, StackStatus: 'UPDATE_COMPLETE', LastUpdatedTime: new Date() } : stack] }));
     cfn.on(CreateChangeSetCommand).resolves({ Id: 'arn:changeSet/fragctl-1' });
     cfn.on(DescribeChangeSetCommand).resolvesOnce({ Status: 'CREATE_IN_PROGRESS' }).resolves(computed);
     cfn.on(ExecuteChangeSetCommand).callsFake(() => ((executed = true), {}));
@@ -107,10 +147,13 @@ describe('update executes the reviewed change set', () => {
     assert.equal(cfn.commandCalls(UpdateStackCommand).length, 0);
     assert.equal(cfn.commandCalls(DeleteChangeSetCommand).length, 0, 'an executed change set is not deleted');
     const [changes, params] = shown!;
-    assert.deepEqual(changes[0]!.properties.map((p) => [p.path, p.before, p.after]), [
-      ['Properties.DBInstanceClass', 'db.t3.micro', 'db.t3.small'],
-      ['Properties.MasterUserPassword', '****', '****'],
-    ]);
+    assert.deepEqual(
+      changes[0]!.properties.map((p) => [p.path, p.before, p.after]),
+      [
+        ['Properties.DBInstanceClass', 'db.t3.micro', 'db.t3.small'],
+        ['Properties.MasterUserPassword', '****', '****'],
+      ],
+    );
     assert.deepEqual(params, [{ name: 'DbPassword', before: '****', after: '****', secret: true }]);
     assert.ok(cfn.commandCalls(DescribeChangeSetCommand).every((c) => c.args[0].input.IncludePropertyValues === true));
     assert.ok(!JSON.stringify(ctx.io.events).includes('second-password-2'), 'the new password is never in an event');
@@ -130,7 +173,11 @@ describe('update executes the reviewed change set', () => {
     const input = cfn.commandCalls(CreateChangeSetCommand)[0]!.args[0].input;
     assert.equal(input.Parameters!.find((p) => p.ParameterKey === 'DbPassword')!.ParameterValue, 'rotated-password-3');
     const newTag = input.Tags!.find((t) => t.Key === SECRET_HASH_TAG)!.Value!;
-    assert.deepEqual(secretHashes({ DbPassword: 'rotated-password-3' }, ['DbPassword'], newTag).changed, [], 'the new tag hashes the new password');
+    assert.deepEqual(
+      secretHashes({ DbPassword: 'rotated-password-3' }, ['DbPassword'], newTag).changed,
+      [],
+      'the new tag hashes the new password',
+    );
     assert.ok(!newTag.includes('rotated'), 'only a hash is stored');
     assert.deepEqual(r.parameters, [{ name: 'DbPassword', before: '****', after: '****', secret: true }]);
   });
@@ -163,7 +210,10 @@ describe('update executes the reviewed change set', () => {
     process.env.FRAGCTL_DB_PASSWORD = 'second-password-2';
     const stack = await runningStack(ctx, 'first-password-1');
     // Someone else updated the stack while the operator read the review.
-    cfn.on(DescribeStacksCommand).resolvesOnce({ Stacks: [stack] }).resolves({ Stacks: [{ ...stack, LastUpdatedTime: new Date('2026-01-03T00:00:00Z') }] });
+    cfn
+      .on(DescribeStacksCommand)
+      .resolvesOnce({ Stacks: [stack] })
+      .resolves({ Stacks: [{ ...stack, LastUpdatedTime: new Date('2026-01-03T00:00:00Z') }] });
     cfn.on(CreateChangeSetCommand).resolves({ Id: 'arn:cs/3' });
     cfn.on(DescribeChangeSetCommand).resolves(computed);
     const err = await update(ctx, { deploy: false }).catch((e: unknown) => e);
@@ -179,7 +229,10 @@ describe('update executes the reviewed change set', () => {
     const stack = await runningStack(ctx, 'first-password-1');
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
     cfn.on(CreateChangeSetCommand).resolves({ Id: 'arn:cs/4' });
-    cfn.on(DescribeChangeSetCommand).resolvesOnce(computed).resolves({ ...computed, ExecutionStatus: 'OBSOLETE' });
+    cfn
+      .on(DescribeChangeSetCommand)
+      .resolvesOnce(computed)
+      .resolves({ ...computed, ExecutionStatus: 'OBSOLETE' });
     const err = await update(ctx, { deploy: false }).catch((e: unknown) => e);
     assert.ok(err instanceof OperationError && err.code === 'CHANGESET_STALE', String(err));
     assert.match(err.message, /OBSOLETE/);
@@ -192,12 +245,17 @@ describe('update executes the reviewed change set', () => {
     const stack = await runningStack(ctx, 'first-password-1');
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
     cfn.on(CreateChangeSetCommand).resolves({ Id: 'arn:cs/5' });
-    cfn.on(DescribeChangeSetCommand).resolves({ Status: 'FAILED', StatusReason: 'Template error: instance of Fn::GetAtt references undefined resource X' });
+    cfn
+      .on(DescribeChangeSetCommand)
+      .resolves({ Status: 'FAILED', StatusReason: 'Template error: instance of Fn::GetAtt references undefined resource X' });
     const err = await update(ctx, { deploy: false }).catch((e: unknown) => e);
     assert.ok(err instanceof OperationError && err.code === 'CHANGESET_FAILED', String(err));
     assert.equal(cfn.commandCalls(DeleteChangeSetCommand).length, 1);
 
-    cfn.on(DescribeChangeSetCommand).resolves({ Status: 'FAILED', StatusReason: "The submitted information didn't contain changes. Submit different information to create a change set." });
+    cfn.on(DescribeChangeSetCommand).resolves({
+      Status: 'FAILED',
+      StatusReason: "The submitted information didn't contain changes. Submit different information to create a change set.",
+    });
     const none = await update(testContext({ ...SDK_MOCKED, dir }), { deploy: false });
     assert.equal(none.changed, false);
     assert.equal(cfn.commandCalls(ExecuteChangeSetCommand).length, 0);
@@ -206,7 +264,10 @@ describe('update executes the reviewed change set', () => {
 
   it('--dry-run and a declined review leave no change set behind', async () => {
     process.env.FRAGCTL_DB_PASSWORD = 'second-password-2';
-    for (const ctx of [testContext({ ...SDK_MOCKED, dir, patch: (c) => void (c.options.dryRun = true) }), testContext({ ...SDK_MOCKED, dir, answer: false })]) {
+    for (const ctx of [
+      testContext({ ...SDK_MOCKED, dir, patch: (c) => void (c.options.dryRun = true) }),
+      testContext({ ...SDK_MOCKED, dir, answer: false }),
+    ]) {
       cfn.reset();
       const stack = await runningStack(ctx, 'first-password-1');
       cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
@@ -223,7 +284,10 @@ describe('update executes the reviewed change set', () => {
 
 describe('capabilities', () => {
   const addRole = (): void =>
-    writeFileSync(join(dir, 'formations', 'role.yaml'), 'Resources:\n  AppRole:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: frag-app\n      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }\n');
+    writeFileSync(
+      join(dir, 'formations', 'role.yaml'),
+      'Resources:\n  AppRole:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: frag-app\n      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }\n',
+    );
 
   it('an IAM role is listed and confirmed before the change set receives CAPABILITY_IAM and CAPABILITY_NAMED_IAM', async () => {
     const ctx = testContext({ ...SDK_MOCKED, dir });
@@ -231,7 +295,10 @@ describe('capabilities', () => {
     addRole();
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
     cfn.on(CreateChangeSetCommand).resolves({ Id: 'arn:cs/7' });
-    cfn.on(DescribeChangeSetCommand).resolves({ ...computed, Changes: [{ Type: 'Resource', ResourceChange: { Action: 'Add', LogicalResourceId: 'AppRole', ResourceType: 'AWS::IAM::Role' } }] });
+    cfn.on(DescribeChangeSetCommand).resolves({
+      ...computed,
+      Changes: [{ Type: 'Resource', ResourceChange: { Action: 'Add', LogicalResourceId: 'AppRole', ResourceType: 'AWS::IAM::Role' } }],
+    });
     const r = await update(ctx, { deploy: false });
     assert.equal(r.changed, true);
     assert.match(ctx.io.confirms[0]!.message, /acknowledge CAPABILITY_IAM, CAPABILITY_NAMED_IAM/);

@@ -7,7 +7,14 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CloudFormationClient, CreateStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, GetTemplateCommand, UpdateTerminationProtectionCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  GetTemplateCommand,
+  UpdateTerminationProtectionCommand,
+} from '@aws-sdk/client-cloudformation';
 import { DescribeImagesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { commission } from '../../../src/core/aws/commission.js';
 import { SECRET_HASH_TAG, secretHashes } from '../../../src/core/aws/secret-hashes.js';
@@ -25,9 +32,23 @@ afterEach(() => {
 
 async function withImage(ctx: ReturnType<typeof testContext>): Promise<void> {
   const { imageInputsHash, HASH_TAG } = await import('../../../src/core/aws/image.js');
-  ec2.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: 'ami-0000c0de', Name: 'frag-image-1', State: 'available', CreationDate: new Date().toISOString(), Tags: [{ Key: HASH_TAG, Value: imageInputsHash(ctx) }] }] });
+  ec2.on(DescribeImagesCommand).resolves({
+    Images: [
+      {
+        ImageId: 'ami-0000c0de',
+        Name: 'frag-image-1',
+        State: 'available',
+        CreationDate: new Date().toISOString(),
+        Tags: [{ Key: HASH_TAG, Value: imageInputsHash(ctx) }],
+      },
+    ],
+  });
 }
-const addRole = (dir: string): void => writeFileSync(join(dir, 'formations', 'role.yaml'), 'Resources:\n  AppRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }\n');
+const addRole = (dir: string): void =>
+  writeFileSync(
+    join(dir, 'formations', 'role.yaml'),
+    'Resources:\n  AppRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }\n',
+  );
 
 describe('commission capabilities', () => {
   it('asks before creating; CreateStack receives CAPABILITY_IAM and the secret hash tag', async () => {
@@ -38,7 +59,9 @@ describe('commission capabilities', () => {
       const ctx = testContext({ ...SDK_MOCKED, dir });
       await withImage(ctx);
       cfn.on(DescribeStacksCommand, { StackName: 'frag-demo' }).resolves({ Stacks: [] });
-      cfn.on(DescribeStacksCommand, { StackName: 'arn:new' }).resolves({ Stacks: [{ StackName: 'frag-demo', StackId: 'arn:new', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date() }] });
+      cfn
+        .on(DescribeStacksCommand, { StackName: 'arn:new' })
+        .resolves({ Stacks: [{ StackName: 'frag-demo', StackId: 'arn:new', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date() }] });
       cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
       cfn.on(CreateStackCommand).resolves({ StackId: 'arn:new' });
       await commission(ctx, { deploy: false });
@@ -73,7 +96,18 @@ describe('termination protection at commission', () => {
   it('a protected environment whose stack lacks it gets it turned on', async () => {
     process.env.FRAGCTL_DB_PASSWORD = 'not-a-real-password-1';
     const ctx = testContext({ ...SDK_MOCKED, env: 'production' });
-    cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'frag-production', StackId: 'arn:prod', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), EnableTerminationProtection: false, Parameters: [{ ParameterKey: 'ImageId', ParameterValue: 'ami-0000c0de' }] }] });
+    cfn.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'frag-production',
+          StackId: 'arn:prod',
+          StackStatus: 'CREATE_COMPLETE',
+          CreationTime: new Date(),
+          EnableTerminationProtection: false,
+          Parameters: [{ ParameterKey: 'ImageId', ParameterValue: 'ami-0000c0de' }],
+        },
+      ],
+    });
     cfn.on(GetTemplateCommand).resolves({ TemplateBody: '{}' });
     await commission(ctx, { deploy: false });
     const calls = cfn.commandCalls(UpdateTerminationProtectionCommand);
@@ -84,7 +118,17 @@ describe('termination protection at commission', () => {
   it('an unprotected environment is left alone', async () => {
     process.env.FRAGCTL_DB_PASSWORD = 'not-a-real-password-1';
     const ctx = testContext(SDK_MOCKED);
-    cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'frag-demo', StackId: 'arn:demo', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Parameters: [{ ParameterKey: 'ImageId', ParameterValue: 'ami-0000c0de' }] }] });
+    cfn.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'frag-demo',
+          StackId: 'arn:demo',
+          StackStatus: 'CREATE_COMPLETE',
+          CreationTime: new Date(),
+          Parameters: [{ ParameterKey: 'ImageId', ParameterValue: 'ami-0000c0de' }],
+        },
+      ],
+    });
     cfn.on(GetTemplateCommand).resolves({ TemplateBody: '{}' });
     await commission(ctx, { deploy: false });
     assert.equal(cfn.commandCalls(UpdateTerminationProtectionCommand).length, 0);

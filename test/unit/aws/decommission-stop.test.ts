@@ -25,29 +25,105 @@ const rds = mockClient(RDSClient);
 const asg = mockClient(AutoScalingClient);
 let order: string[];
 
-const resource = (LogicalResourceId: string, ResourceType: string, PhysicalResourceId: string) => ({ LogicalResourceId, ResourceType, PhysicalResourceId, ResourceStatus: 'CREATE_COMPLETE' as const, StackName: 'frag-demo', Timestamp: new Date() });
-const stack = { StackName: 'frag-demo', StackId: 'arn:stack/frag-demo/1', StackStatus: 'CREATE_COMPLETE' as const, CreationTime: new Date(), Parameters: [] };
+const resource = (LogicalResourceId: string, ResourceType: string, PhysicalResourceId: string) => ({
+  LogicalResourceId,
+  ResourceType,
+  PhysicalResourceId,
+  ResourceStatus: 'CREATE_COMPLETE' as const,
+  StackName: 'frag-demo',
+  Timestamp: new Date(),
+});
+const stack = {
+  StackName: 'frag-demo',
+  StackId: 'arn:stack/frag-demo/1',
+  StackStatus: 'CREATE_COMPLETE' as const,
+  CreationTime: new Date(),
+  Parameters: [],
+};
 
 function world(opts: { policy?: string; snapshot?: { Engine?: string; AllocatedStorage?: number; SnapshotCreateTime?: Date } } = {}): void {
-  cfn.on(DescribeStacksCommand).resolvesOnce({ Stacks: [stack] }).resolves({ Stacks: [{ ...stack, StackStatus: 'DELETE_COMPLETE' as const }] });
+  cfn
+    .on(DescribeStacksCommand)
+    .resolvesOnce({ Stacks: [stack] })
+    .resolves({ Stacks: [{ ...stack, StackStatus: 'DELETE_COMPLETE' as const }] });
   cfn.on(DescribeStackResourcesCommand).resolves({
-    StackResources: [resource('Database', 'AWS::RDS::DBInstance', 'frag-demo-db'), resource('AppGroup', 'AWS::AutoScaling::AutoScalingGroup', 'frag-demo-app'), resource('WorkerGroup', 'AWS::AutoScaling::AutoScalingGroup', 'frag-demo-worker')],
+    StackResources: [
+      resource('Database', 'AWS::RDS::DBInstance', 'frag-demo-db'),
+      resource('AppGroup', 'AWS::AutoScaling::AutoScalingGroup', 'frag-demo-app'),
+      resource('WorkerGroup', 'AWS::AutoScaling::AutoScalingGroup', 'frag-demo-worker'),
+    ],
   });
-  cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify({ Resources: { Database: { Type: 'AWS::RDS::DBInstance', ...(opts.policy ? { DeletionPolicy: opts.policy } : {}) }, AppGroup: {}, WorkerGroup: {} } }) });
+  cfn.on(GetTemplateCommand).resolves({
+    TemplateBody: JSON.stringify({
+      Resources: {
+        Database: { Type: 'AWS::RDS::DBInstance', ...(opts.policy ? { DeletionPolicy: opts.policy } : {}) },
+        AppGroup: {},
+        WorkerGroup: {},
+      },
+    }),
+  });
   cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
   cfn.on(DeleteStackCommand).callsFake(() => (order.push('DeleteStack'), {}));
-  asg.on(UpdateAutoScalingGroupCommand).callsFake((i: { AutoScalingGroupName: string; DesiredCapacity: number }) => (order.push(`scale ${i.AutoScalingGroupName} ${i.DesiredCapacity}`), {}));
+  asg
+    .on(UpdateAutoScalingGroupCommand)
+    .callsFake(
+      (i: { AutoScalingGroupName: string; DesiredCapacity: number }) => (
+        order.push(`scale ${i.AutoScalingGroupName} ${i.DesiredCapacity}`),
+        {}
+      ),
+    );
   // The app group drains over two polls: its instance is still there on the first one.
-  const draining = { AutoScalingGroupName: 'frag-demo-app', MinSize: 0, MaxSize: 2, DesiredCapacity: 0, Instances: [{ InstanceId: 'i-1', LifecycleState: 'Terminating' as const, AvailabilityZone: 'a', HealthStatus: 'Healthy', ProtectedFromScaleIn: false }], DefaultCooldown: 0, AvailabilityZones: [], HealthCheckType: 'EC2', CreatedTime: new Date() };
-  asg.on(DescribeAutoScalingGroupsCommand)
+  const draining = {
+    AutoScalingGroupName: 'frag-demo-app',
+    MinSize: 0,
+    MaxSize: 2,
+    DesiredCapacity: 0,
+    Instances: [
+      {
+        InstanceId: 'i-1',
+        LifecycleState: 'Terminating' as const,
+        AvailabilityZone: 'a',
+        HealthStatus: 'Healthy',
+        ProtectedFromScaleIn: false,
+      },
+    ],
+    DefaultCooldown: 0,
+    AvailabilityZones: [],
+    HealthCheckType: 'EC2',
+    CreatedTime: new Date(),
+  };
+  asg
+    .on(DescribeAutoScalingGroupsCommand)
     .callsFakeOnce(() => (order.push('groups: 1 instance left'), { AutoScalingGroups: [draining] }))
     .callsFake(() => (order.push('groups: empty'), { AutoScalingGroups: [{ ...draining, Instances: [] }] }));
-  rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: 'frag-demo-db', Engine: 'postgres', AllocatedStorage: 20 }] });
+  rds
+    .on(DescribeDBInstancesCommand)
+    .resolves({ DBInstances: [{ DBInstanceIdentifier: 'frag-demo-db', Engine: 'postgres', AllocatedStorage: 20 }] });
   rds.on(CreateDBSnapshotCommand).callsFake(() => (order.push('CreateDBSnapshot'), { DBSnapshot: { Status: 'creating' } }));
   rds.on(DescribeDBSnapshotsCommand).callsFake((i: { DBSnapshotIdentifier?: string; DBInstanceIdentifier?: string }) =>
     i.DBInstanceIdentifier
-      ? { DBSnapshots: [{ DBSnapshotIdentifier: 'frag-demo-db-cfn-snap', DBInstanceIdentifier: 'frag-demo-db', Status: 'available', SnapshotCreateTime: new Date(Date.now() + 60_000) }] }
-      : { DBSnapshots: [{ DBSnapshotIdentifier: i.DBSnapshotIdentifier, Status: 'available', Engine: 'postgres', AllocatedStorage: 20, SnapshotCreateTime: new Date(), ...opts.snapshot }] },
+      ? {
+          DBSnapshots: [
+            {
+              DBSnapshotIdentifier: 'frag-demo-db-cfn-snap',
+              DBInstanceIdentifier: 'frag-demo-db',
+              Status: 'available',
+              SnapshotCreateTime: new Date(Date.now() + 60_000),
+            },
+          ],
+        }
+      : {
+          DBSnapshots: [
+            {
+              DBSnapshotIdentifier: i.DBSnapshotIdentifier,
+              Status: 'available',
+              Engine: 'postgres',
+              AllocatedStorage: 20,
+              SnapshotCreateTime: new Date(),
+              ...opts.snapshot,
+            },
+          ],
+        },
   );
 }
 
@@ -65,8 +141,18 @@ describe('decommission stops the application first', () => {
     world();
     const ctx = testContext(SDK_MOCKED);
     const r = await decommission(ctx, {});
-    assert.deepEqual(order, ['scale frag-demo-app 0', 'scale frag-demo-worker 0', 'groups: 1 instance left', 'groups: empty', 'CreateDBSnapshot', 'DeleteStack']);
-    assert.deepEqual(asg.commandCalls(UpdateAutoScalingGroupCommand).map((c) => c.args[0].input.MinSize), [0, 0]);
+    assert.deepEqual(order, [
+      'scale frag-demo-app 0',
+      'scale frag-demo-worker 0',
+      'groups: 1 instance left',
+      'groups: empty',
+      'CreateDBSnapshot',
+      'DeleteStack',
+    ]);
+    assert.deepEqual(
+      asg.commandCalls(UpdateAutoScalingGroupCommand).map((c) => c.args[0].input.MinSize),
+      [0, 0],
+    );
     assert.deepEqual(r.stopped?.groups, ['frag-demo-app', 'frag-demo-worker']);
     assert.equal(r.snapshots[0]!.engine, 'postgres');
     assert.equal(r.snapshots[0]!.allocatedStorageGiB, 20);
@@ -100,7 +186,19 @@ describe('decommission stops the application first', () => {
   it('a group that does not scale in (its minimum set back): exit 1, nothing snapshotted or deleted', async () => {
     world();
     asg.on(DescribeAutoScalingGroupsCommand).resolves({
-      AutoScalingGroups: [{ AutoScalingGroupName: 'frag-demo-app', MinSize: 2, MaxSize: 2, DesiredCapacity: 2, Instances: [], DefaultCooldown: 0, AvailabilityZones: [], HealthCheckType: 'EC2', CreatedTime: new Date() }],
+      AutoScalingGroups: [
+        {
+          AutoScalingGroupName: 'frag-demo-app',
+          MinSize: 2,
+          MaxSize: 2,
+          DesiredCapacity: 2,
+          Instances: [],
+          DefaultCooldown: 0,
+          AvailabilityZones: [],
+          HealthCheckType: 'EC2',
+          CreatedTime: new Date(),
+        },
+      ],
     });
     const err = await decommission(testContext(SDK_MOCKED), {}).catch((e: unknown) => e);
     assert.ok(err instanceof OperationError && err.code === 'STOP_FAILED', String(err));
@@ -117,6 +215,8 @@ describe('decommission stops the application first', () => {
   it('reports the snapshot CloudFormation keeps for DeletionPolicy: Snapshot', async () => {
     world({ policy: 'Snapshot' });
     const r = await decommission(testContext(SDK_MOCKED), {});
-    assert.deepEqual(r.policySnapshots, [{ logicalId: 'Database', dbInstance: 'frag-demo-db', snapshotId: 'frag-demo-db-cfn-snap', status: 'available' }]);
+    assert.deepEqual(r.policySnapshots, [
+      { logicalId: 'Database', dbInstance: 'frag-demo-db', snapshotId: 'frag-demo-db-cfn-snap', status: 'available' },
+    ]);
   });
 });

@@ -31,7 +31,10 @@ describe('image inputs', () => {
       mkdirSync(join(dir, path, '..'), { recursive: true });
       writeFileSync(join(dir, path), text);
     };
-    w('image.yml', '- hosts: all\n  roles: [{ role: base }]\n  tasks:\n    - ansible.builtin.import_tasks: tasks/extra.yml\n    - ansible.builtin.template: { src: motd.j2, dest: /etc/motd }\n');
+    w(
+      'image.yml',
+      '- hosts: all\n  roles: [{ role: base }]\n  tasks:\n    - ansible.builtin.import_tasks: tasks/extra.yml\n    - ansible.builtin.template: { src: motd.j2, dest: /etc/motd }\n',
+    );
     w('tasks/extra.yml', '- ansible.builtin.include_vars: { file: vars/pins.yml }\n');
     w('vars/pins.yml', 'pin: 1\n');
     w('templates/motd.j2', 'hello\n');
@@ -47,9 +50,17 @@ describe('image inputs', () => {
     w('requirements.yml', 'collections:\n  - { name: community.general, version: 9.0.0 }\n');
     const files = playbookInputs(dir, 'image.yml', 'builder', ['image']).map((f) => f.slice(dir.length + 1));
     assert.deepEqual(files, [
-      'group_vars/image/main.yml', 'host_vars/builder.yml', 'image.yml', 'requirements.yml',
-      'roles/base/meta/main.yml', 'roles/base/tasks/main.yml', 'roles/deep/files/blob', 'roles/inner/tasks/main.yml',
-      'tasks/extra.yml', 'templates/motd.j2', 'vars/pins.yml',
+      'group_vars/image/main.yml',
+      'host_vars/builder.yml',
+      'image.yml',
+      'requirements.yml',
+      'roles/base/meta/main.yml',
+      'roles/base/tasks/main.yml',
+      'roles/deep/files/blob',
+      'roles/inner/tasks/main.yml',
+      'tasks/extra.yml',
+      'templates/motd.j2',
+      'vars/pins.yml',
     ]);
   });
 

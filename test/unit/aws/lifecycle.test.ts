@@ -34,13 +34,27 @@ afterEach(() => {
   delete process.env.FRAGCTL_DB_PASSWORD;
 });
 
-const protectedStack = { Stacks: [{ StackName: 'frag-demo', StackId: 'arn:stack/frag-demo/1', StackStatus: 'CREATE_COMPLETE' as const, EnableTerminationProtection: true, CreationTime: new Date(), Parameters: [] }] };
+const protectedStack = {
+  Stacks: [
+    {
+      StackName: 'frag-demo',
+      StackId: 'arn:stack/frag-demo/1',
+      StackStatus: 'CREATE_COMPLETE' as const,
+      EnableTerminationProtection: true,
+      CreationTime: new Date(),
+      Parameters: [],
+    },
+  ],
+};
 
 describe('decommission of a protected stack', () => {
   it('refuses a stack with termination protection before anything is deleted', async () => {
     cfn.on(DescribeStacksCommand).resolves(protectedStack);
     const ctx = testContext(SDK_MOCKED);
-    await assert.rejects(decommission(ctx, {}), (e: unknown) => e instanceof UserError && /termination protection/.test(e.message) && /--force-protected/.test(e.hint ?? ''));
+    await assert.rejects(
+      decommission(ctx, {}),
+      (e: unknown) => e instanceof UserError && /termination protection/.test(e.message) && /--force-protected/.test(e.hint ?? ''),
+    );
     assert.equal(cfn.commandCalls(DeleteStackCommand).length, 0);
     assert.equal(ctx.io.confirms.length, 0);
   });
@@ -52,13 +66,30 @@ describe('decommission of a protected stack', () => {
   });
 
   it('with --force-protected: snapshot first, protection off, then delete', async () => {
-    cfn.on(DescribeStacksCommand).resolvesOnce(protectedStack).resolves({ Stacks: [{ ...protectedStack.Stacks[0]!, StackStatus: 'DELETE_COMPLETE' as const }] });
-    cfn.on(DescribeStackResourcesCommand).resolves({ StackResources: [{ LogicalResourceId: 'Database', ResourceType: 'AWS::RDS::DBInstance', PhysicalResourceId: 'frag-demo-db', ResourceStatus: 'CREATE_COMPLETE', StackName: 'frag-demo', Timestamp: new Date() }] });
+    cfn
+      .on(DescribeStacksCommand)
+      .resolvesOnce(protectedStack)
+      .resolves({ Stacks: [{ ...protectedStack.Stacks[0]!, StackStatus: 'DELETE_COMPLETE' as const }] });
+    cfn.on(DescribeStackResourcesCommand).resolves({
+      StackResources: [
+        {
+          LogicalResourceId: 'Database',
+          ResourceType: 'AWS::RDS::DBInstance',
+          PhysicalResourceId: 'frag-demo-db',
+          ResourceStatus: 'CREATE_COMPLETE',
+          StackName: 'frag-demo',
+          Timestamp: new Date(),
+        },
+      ],
+    });
     cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify({ Resources: { Database: { Type: 'AWS::RDS::DBInstance' } } }) });
     cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
     rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: 'frag-demo-db' }] });
     rds.on(CreateDBSnapshotCommand).resolves({ DBSnapshot: { Status: 'creating' } });
-    rds.on(DescribeDBSnapshotsCommand).resolvesOnce({ DBSnapshots: [{ Status: 'creating' }] }).resolves({ DBSnapshots: [{ Status: 'available', SnapshotCreateTime: new Date() }] });
+    rds
+      .on(DescribeDBSnapshotsCommand)
+      .resolvesOnce({ DBSnapshots: [{ Status: 'creating' }] })
+      .resolves({ DBSnapshots: [{ Status: 'available', SnapshotCreateTime: new Date() }] });
     const order: string[] = [];
     cfn.on(UpdateTerminationProtectionCommand).callsFake(() => (order.push('unprotect'), {}));
     cfn.on(DeleteStackCommand).callsFake(() => (order.push('delete'), {}));
@@ -78,9 +109,22 @@ describe('commission on a failed stack', () => {
     const dir = lifecycleProject();
     try {
       process.env.FRAGCTL_DB_PASSWORD = 'not-a-real-password-1';
-      cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'frag-demo', StackId: 'arn:1', StackStatus: 'ROLLBACK_COMPLETE' as const, CreationTime: new Date() }] });
+      cfn.on(DescribeStacksCommand).resolves({
+        Stacks: [{ StackName: 'frag-demo', StackId: 'arn:1', StackStatus: 'ROLLBACK_COMPLETE' as const, CreationTime: new Date() }],
+      });
       cfn.on(DescribeStackEventsCommand).resolves({
-        StackEvents: [{ EventId: 'x', StackId: 'arn:1', StackName: 'frag-demo', LogicalResourceId: 'Database', ResourceType: 'AWS::RDS::DBInstance', ResourceStatus: 'CREATE_FAILED' as const, ResourceStatusReason: 'quota exceeded', Timestamp: new Date() }],
+        StackEvents: [
+          {
+            EventId: 'x',
+            StackId: 'arn:1',
+            StackName: 'frag-demo',
+            LogicalResourceId: 'Database',
+            ResourceType: 'AWS::RDS::DBInstance',
+            ResourceStatus: 'CREATE_FAILED' as const,
+            ResourceStatusReason: 'quota exceeded',
+            Timestamp: new Date(),
+          },
+        ],
       });
       const err = await commission(testContext({ ...SDK_MOCKED, dir }), { deploy: false }).catch((e: unknown) => e);
       assert.ok(err instanceof OperationError, String(err));
@@ -103,22 +147,45 @@ describe('commission --replace-failed', () => {
       const failed = { StackName: 'frag-demo', StackId: 'arn:old', StackStatus: 'ROLLBACK_COMPLETE' as const, CreationTime: new Date() };
       const order: string[] = [];
       cfn.on(DescribeStacksCommand, { StackName: 'frag-demo' }).resolves({ Stacks: [failed] });
-      cfn.on(DescribeStacksCommand, { StackName: 'arn:old' }).resolves({ Stacks: [{ ...failed, StackStatus: 'DELETE_COMPLETE' as const }] });
-      cfn.on(DescribeStacksCommand, { StackName: 'arn:new' }).resolves({ Stacks: [{ ...failed, StackId: 'arn:new', StackStatus: 'CREATE_COMPLETE' as const, Outputs: [{ OutputKey: 'AppUrl', OutputValue: 'http://x/' }] }] });
+      cfn
+        .on(DescribeStacksCommand, { StackName: 'arn:old' })
+        .resolves({ Stacks: [{ ...failed, StackStatus: 'DELETE_COMPLETE' as const }] });
+      cfn.on(DescribeStacksCommand, { StackName: 'arn:new' }).resolves({
+        Stacks: [
+          {
+            ...failed,
+            StackId: 'arn:new',
+            StackStatus: 'CREATE_COMPLETE' as const,
+            Outputs: [{ OutputKey: 'AppUrl', OutputValue: 'http://x/' }],
+          },
+        ],
+      });
       cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
       cfn.on(DeleteStackCommand).callsFake((input: { StackName: string }) => (order.push(`delete ${input.StackName}`), {}));
       cfn.on(CreateStackCommand).callsFake(() => (order.push('create'), { StackId: 'arn:new' }));
       // An image baked from the current inputs exists: no bake.
       const { imageInputsHash, HASH_TAG } = await import('../../../src/core/aws/image.js');
       const ctx = testContext({ ...SDK_MOCKED, dir });
-      ec2.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: 'ami-0000c0de', Name: 'frag-image-1', State: 'available', CreationDate: new Date().toISOString(), Tags: [{ Key: HASH_TAG, Value: imageInputsHash(ctx) }] }] });
+      ec2.on(DescribeImagesCommand).resolves({
+        Images: [
+          {
+            ImageId: 'ami-0000c0de',
+            Name: 'frag-image-1',
+            State: 'available',
+            CreationDate: new Date().toISOString(),
+            Tags: [{ Key: HASH_TAG, Value: imageInputsHash(ctx) }],
+          },
+        ],
+      });
       const r = await commission(ctx, { deploy: false, replaceFailed: true });
       assert.deepEqual(order, ['delete arn:old', 'create']);
       assert.match(ctx.io.confirms[0]!.message, /delete the failed stack frag-demo \(ROLLBACK_COMPLETE\)/);
       assert.equal(r.created, true);
       assert.equal(r.status, 'CREATE_COMPLETE');
       assert.equal(r.outputs.AppUrl, 'http://x/');
-      const params = Object.fromEntries((cfn.commandCalls(CreateStackCommand)[0]!.args[0].input.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
+      const params = Object.fromEntries(
+        (cfn.commandCalls(CreateStackCommand)[0]!.args[0].input.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]),
+      );
       assert.equal(params.ImageId, 'ami-0000c0de');
     } finally {
       ec2.restore();
@@ -130,9 +197,13 @@ describe('commission --replace-failed', () => {
     const dir = lifecycleProject();
     try {
       process.env.FRAGCTL_DB_PASSWORD = 'not-a-real-password-1';
-      cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'frag-demo', StackId: 'arn:old', StackStatus: 'ROLLBACK_COMPLETE' as const, CreationTime: new Date() }] });
+      cfn.on(DescribeStacksCommand).resolves({
+        Stacks: [{ StackName: 'frag-demo', StackId: 'arn:old', StackStatus: 'ROLLBACK_COMPLETE' as const, CreationTime: new Date() }],
+      });
       cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
-      const err = await commission(testContext({ ...SDK_MOCKED, dir, answer: false }), { deploy: false, replaceFailed: true }).catch((e: unknown) => e);
+      const err = await commission(testContext({ ...SDK_MOCKED, dir, answer: false }), { deploy: false, replaceFailed: true }).catch(
+        (e: unknown) => e,
+      );
       assert.ok(err instanceof DeclinedError, String(err));
       assert.equal(cfn.commandCalls(DeleteStackCommand).length + cfn.commandCalls(CreateStackCommand).length, 0);
     } finally {
@@ -146,9 +217,17 @@ describe('stack parameters', () => {
     const dir = lifecycleProject();
     try {
       const file = join(dir, 'formations', 'database.yaml');
-      writeFileSync(file, readFileSync(file, 'utf8').replace('  DbAllocatedStorage: { Type: Number, Default: 20 }\n', '').replace('!Ref DbAllocatedStorage', '20'));
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8')
+          .replace('  DbAllocatedStorage: { Type: Number, Default: 20 }\n', '')
+          .replace('!Ref DbAllocatedStorage', '20'),
+      );
       const ctx = testContext({ ...SDK_MOCKED, dir });
-      await assert.rejects(buildParameters(ctx, buildTemplate(dir), 'ami-00000001'), (e: unknown) => e instanceof UserError && /db_allocated_storage maps to stack parameter DbAllocatedStorage/.test(e.message));
+      await assert.rejects(
+        buildParameters(ctx, buildTemplate(dir), 'ami-00000001'),
+        (e: unknown) => e instanceof UserError && /db_allocated_storage maps to stack parameter DbAllocatedStorage/.test(e.message),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -180,10 +259,14 @@ describe('throttling', () => {
         res.setHeader('content-type', 'text/xml');
         if (requests <= 2) {
           res.statusCode = 400;
-          res.end('<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>1</RequestId></ErrorResponse>');
+          res.end(
+            '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>1</RequestId></ErrorResponse>',
+          );
           return;
         }
-        res.end('<DescribeStacksResponse><DescribeStacksResult><Stacks><member><StackName>frag-demo</StackName><StackId>arn:1</StackId><StackStatus>CREATE_COMPLETE</StackStatus><CreationTime>2026-01-01T00:00:00Z</CreationTime></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>2</RequestId></ResponseMetadata></DescribeStacksResponse>');
+        res.end(
+          '<DescribeStacksResponse><DescribeStacksResult><Stacks><member><StackName>frag-demo</StackName><StackId>arn:1</StackId><StackStatus>CREATE_COMPLETE</StackStatus><CreationTime>2026-01-01T00:00:00Z</CreationTime></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>2</RequestId></ResponseMetadata></DescribeStacksResponse>',
+        );
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

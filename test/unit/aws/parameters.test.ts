@@ -19,7 +19,8 @@ function legacyCopy(edit?: (dir: string) => void): string {
   edit?.(dir);
   return dir;
 }
-const editFile = (dir: string, rel: string, fn: (s: string) => string): void => writeFileSync(join(dir, rel), fn(readFileSync(join(dir, rel), 'utf8')));
+const editFile = (dir: string, rel: string, fn: (s: string) => string): void =>
+  writeFileSync(join(dir, rel), fn(readFileSync(join(dir, rel), 'utf8')));
 
 async function refusal(dir: string, env = 'demo'): Promise<UserError> {
   const ctx = testContext({ ...SDK_MOCKED, dir, env });
@@ -48,7 +49,8 @@ describe('stack parameters of a project with its own names', () => {
       DBPassword: 'correct-horse-battery',
     });
     // Not imposed: no db.t3.micro, t3.small, DbName=app or 20 GB where the template has its own Defaults.
-    for (const k of ['DBInstanceClass', 'DBAllocatedStorage', 'DBName', 'AppInstanceType', 'App', 'Env', 'ImageId']) assert.equal(Object.hasOwn(p, k), false, k);
+    for (const k of ['DBInstanceClass', 'DBAllocatedStorage', 'DBName', 'AppInstanceType', 'App', 'Env', 'ImageId'])
+      assert.equal(Object.hasOwn(p, k), false, k);
   });
 
   it('a setting the environment writes is passed, renamed', async () => {
@@ -61,7 +63,9 @@ describe('stack parameters of a project with its own names', () => {
   it('the reference project: a Default is kept when no setting is written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fragctl-ref-'));
     for (const part of ['formations', 'playbooks', 'environments']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
-    editFile(dir, 'playbooks/group_vars/all.yml', (s) => s.replace(/^db_instance_class: .*\n/m, '').replace(/^db_allocated_storage: .*\n/m, ''));
+    editFile(dir, 'playbooks/group_vars/all.yml', (s) =>
+      s.replace(/^db_instance_class: .*\n/m, '').replace(/^db_allocated_storage: .*\n/m, ''),
+    );
     const ctx = testContext({ ...SDK_MOCKED, dir });
     const p = await buildParameters(ctx, desiredTemplate(ctx).template, 'ami-0123abcd');
     assert.equal(p.DbInstanceClass, undefined);
@@ -97,7 +101,10 @@ describe('stack parameters of a project with its own names', () => {
   it('a Default outside its own AllowedValues names the formation', async () => {
     const dir = legacyCopy((d) => editFile(d, 'formations/app.json', (s) => s.replace('"Default": "t2.small"', '"Default": "t3.small"')));
     const e = await refusal(dir);
-    assert.match(e.message, /^stack parameter AppInstanceType = "t3.small" from its Default in formations\/app\.json is not one of its AllowedValues/);
+    assert.match(
+      e.message,
+      /^stack parameter AppInstanceType = "t3.small" from its Default in formations\/app\.json is not one of its AllowedValues/,
+    );
     assert.match(e.hint ?? '', /change the Default of AppInstanceType in formations\/app\.json/);
   });
 

@@ -44,7 +44,9 @@ function captureStderr(fn: () => number): { code: number; text: string } {
 }
 
 test('a user error is one line, its details and a hint, without a stack', () => {
-  const { code, text } = captureStderr(() => handleError(new UserError('bad thing', { hint: 'do this', details: ['more'], code: 'USAGE' }), { json: false, verbose: false }));
+  const { code, text } = captureStderr(() =>
+    handleError(new UserError('bad thing', { hint: 'do this', details: ['more'], code: 'USAGE' }), { json: false, verbose: false }),
+  );
   assert.equal(code, 2);
   assert.equal(text, 'error: bad thing\n       more\nhint:  do this\n');
 });

@@ -6,8 +6,19 @@ import { changeTable } from '../../../src/cli/change-table.js';
 describe('changeTable', () => {
   it('a property row under its resource, with before → after and recreation; a secret parameter without values', () => {
     const out = changeTable(
-      [{ action: 'Modify', logicalId: 'Database', type: 'AWS::RDS::DBInstance', replacement: 'False', properties: [{ path: 'Properties.DBInstanceClass', before: 'db.t3.micro', after: 'db.t3.small', recreation: 'Never' }] }],
-      [{ name: 'DbPassword', before: '****', after: '****', secret: true }, { name: 'AppMaxSize', before: '2', after: '4', secret: false }],
+      [
+        {
+          action: 'Modify',
+          logicalId: 'Database',
+          type: 'AWS::RDS::DBInstance',
+          replacement: 'False',
+          properties: [{ path: 'Properties.DBInstanceClass', before: 'db.t3.micro', after: 'db.t3.small', recreation: 'Never' }],
+        },
+      ],
+      [
+        { name: 'DbPassword', before: '****', after: '****', secret: true },
+        { name: 'AppMaxSize', before: '2', after: '4', secret: false },
+      ],
     );
     const lines = out.split('\n');
     assert.match(lines[0]!, /ACTION\s+RESOURCE\s+TYPE\s+REPLACEMENT\s+BEFORE → AFTER/);
@@ -19,6 +30,9 @@ describe('changeTable', () => {
   });
 
   it('parameters only: said so', () => {
-    assert.match(changeTable([], [{ name: 'EnableWorkers', before: 'false', after: 'true', secret: false }]), /no resource changes: only parameters change/);
+    assert.match(
+      changeTable([], [{ name: 'EnableWorkers', before: 'false', after: 'true', secret: false }]),
+      /no resource changes: only parameters change/,
+    );
   });
 });

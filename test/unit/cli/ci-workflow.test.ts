@@ -62,7 +62,19 @@ test('credentials come from secrets only', () => {
 test('every fragctl command is one this fragctl accepts, and changing verbs pass --yes', async () => {
   const project = loadProject(ROOT);
   const spec = await completionSpec(VERBS);
-  const globals = ['--json', '--yes', '-y', '--dry-run', '--verbose', '--no-color', '--profile', '--region', '--endpoint-url', '--project-dir', '--vault-password-file'];
+  const globals = [
+    '--json',
+    '--yes',
+    '-y',
+    '--dry-run',
+    '--verbose',
+    '--no-color',
+    '--profile',
+    '--region',
+    '--endpoint-url',
+    '--project-dir',
+    '--vault-password-file',
+  ];
   const commands = fragctlCommands();
   assert.ok(commands.length >= 6, JSON.stringify(commands));
   const seen = new Set<string>();
@@ -73,7 +85,8 @@ test('every fragctl command is one this fragctl accepts, and changing verbs pass
     assert.ok(entry, `unknown verb in: fragctl ${args.join(' ')}`);
     if (entry.scope === 'env') assert.ok(entry.platforms.includes(loadEnvironment(project, first!).platform), `${entry.name} on ${first}`);
     const own = spec.options.get(entry.name) ?? [];
-    for (const a of args.filter((x) => x.startsWith('-'))) assert.ok(own.includes(a) || globals.includes(a), `${a} is not an option of ${entry.name}`);
+    for (const a of args.filter((x) => x.startsWith('-')))
+      assert.ok(own.includes(a) || globals.includes(a), `${a} is not an option of ${entry.name}`);
     if (entry.mutating) assert.ok(args.includes('--yes'), `fragctl ${args.join(' ')} needs --yes in CI`);
     seen.add(entry.name);
   }

@@ -67,7 +67,10 @@ test('fish: complete -C gives environments, verbs and options', () => {
   const run = (cmdline: string): string[] => {
     const r = spawnSync('fish', ['-N', '-c', `source ${scripts.fish}; complete -C '${cmdline}'`], { cwd: dir, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    return r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0]!);
+    return r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t')[0]!);
   };
   assert.deepEqual(run('fragctl stag'), ['staging']);
   assert.ok(run('fragctl staging ').includes('doctor'));

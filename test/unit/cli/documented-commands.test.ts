@@ -14,7 +14,12 @@ import { addGlobalOptions } from '../../../src/cli/main.js';
 import { VERBS, type VerbEntry } from '../../../src/cli/verbs.js';
 import { loadEnvironment, loadProject } from '../../../src/core/config/project.js';
 
-const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
+const DOCS = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join('docs', f)),
+];
 
 interface Documented {
   where: string;
@@ -26,26 +31,31 @@ function documentedCommands(): Documented[] {
   const out: Documented[] = [];
   for (const file of DOCS) {
     let fenced = false;
-    readFileSync(join(ROOT, file), 'utf8').split('\n').forEach((text, i) => {
-      const where = `${file}:${i + 1}`;
-      if (/^\s*```/.test(text)) {
-        fenced = !fenced;
-        return;
-      }
-      if (fenced) {
-        const m = /^\s*(?:\$\s+)?(fragctl\s.*)$/.exec(text);
-        if (m) out.push({ where, line: m[1]! });
-        return;
-      }
-      for (const span of text.matchAll(/`(fragctl [^`]+)`/g)) out.push({ where, line: span[1]! });
-    });
+    readFileSync(join(ROOT, file), 'utf8')
+      .split('\n')
+      .forEach((text, i) => {
+        const where = `${file}:${i + 1}`;
+        if (/^\s*```/.test(text)) {
+          fenced = !fenced;
+          return;
+        }
+        if (fenced) {
+          const m = /^\s*(?:\$\s+)?(fragctl\s.*)$/.exec(text);
+          if (m) out.push({ where, line: m[1]! });
+          return;
+        }
+        for (const span of text.matchAll(/`(fragctl [^`]+)`/g)) out.push({ where, line: span[1]! });
+      });
   }
   return out;
 }
 
 /** Shell words, up to a comment, a redirection or a pipe; [optional] parts kept, brackets dropped. */
 function words(line: string): string[] {
-  const cut = line.replace(/\s+#.*$/, '').replace(/\s[>|&;].*$/, '').replace(/[[\]]/g, ' ');
+  const cut = line
+    .replace(/\s+#.*$/, '')
+    .replace(/\s[>|&;].*$/, '')
+    .replace(/[[\]]/g, ' ');
   return [...cut.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
 }
 
@@ -65,7 +75,10 @@ function platformOf(env: string): string | undefined {
 /** Parses like main(): the verb's options, the globals, its arguments; throws commander's error. */
 async function parse(entry: VerbEntry, rest: string[]): Promise<void> {
   const verb = (await entry.load()).default;
-  const cmd = new Command(entry.name).exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined }).allowExcessArguments(false);
+  const cmd = new Command(entry.name)
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined, writeOut: () => undefined })
+    .allowExcessArguments(false);
   addGlobalOptions(cmd, Option);
   verb.configure?.(cmd);
   if (verb.arguments) for (const a of verb.arguments.split(/\s+/)) cmd.argument(a);
@@ -82,7 +95,9 @@ test('every documented fragctl command line parses with the real verb definition
     if (!w.length || w[0]!.startsWith('-') || w.includes('--help') || w.includes('-h') || (w[1] && /^<.*>$/.test(w[1]))) continue;
     const global = VERBS.filter((v) => v.scope === 'global' && v.name === w[0]);
     const platform = platformOf(w[0]!);
-    const entries = global.length ? global : VERBS.filter((v) => v.scope === 'env' && v.name === w[1] && (!platform || v.platforms.includes(platform as never)));
+    const entries = global.length
+      ? global
+      : VERBS.filter((v) => v.scope === 'env' && v.name === w[1] && (!platform || v.platforms.includes(platform as never)));
     const rest = w.slice(global.length ? 1 : 2);
     if (!entries.length) {
       failures.push(`${where}: no verb "${global.length ? w[0] : w[1]}"${platform ? ` for ${platform} environments` : ''}: ${line}`);
@@ -95,7 +110,11 @@ test('every documented fragctl command line parses with the real verb definition
       } catch (e) {
         const message = (e as Error).message;
         // A synopsis value (D, N, CRON, json|yaml, latest-<run number>) is not a real value: only its option is checked.
-        if (!/unknown option|too many arguments|missing required argument|argument missing/.test(message) && rest.some((x) => isPlaceholder(x) && message.includes(x))) continue;
+        if (
+          !/unknown option|too many arguments|missing required argument|argument missing/.test(message) &&
+          rest.some((x) => isPlaceholder(x) && message.includes(x))
+        )
+          continue;
         errors.push(message);
       }
     }

@@ -8,19 +8,30 @@ import { loadProject } from '../../../src/core/config/project.js';
 import { UserError } from '../../../src/core/errors.js';
 
 describe('settings under another name', () => {
-  it('older tools\' names and typos point at the fragctl setting; Ansible variables do not', () => {
+  it("older tools' names and typos point at the fragctl setting; Ansible variables do not", () => {
     assert.equal(probableSetting('region'), 'aws_region');
     assert.equal(probableSetting('base_ami'), 'base_image_id');
     assert.equal(probableSetting('remote_user'), 'ssh_user');
     assert.equal(probableSetting('keyname'), 'key_name');
     assert.equal(probableSetting('app_nmae'), 'app_name');
     assert.equal(probableSetting('db_instnce_class'), 'db_instance_class');
-    for (const k of ['app_port', 'app_repo_url', 'db_host', 'ssh_port', 'type', 'nginx_workers', 'aws_region']) assert.equal(probableSetting(k), undefined, k);
+    for (const k of ['app_port', 'app_repo_url', 'db_host', 'ssh_port', 'type', 'nginx_workers', 'aws_region'])
+      assert.equal(probableSetting(k), undefined, k);
   });
 
   it('warn once per key, only when the setting itself is not set', () => {
-    const w = settingWarnings({ app_name: 'x', region: 'eu-west-1', base_ami: 'ami-1', remote_user: 'admin', keyname: 'k', ssh_user: 'ubuntu' }, 'all.yml');
-    assert.deepEqual(w.map((x) => [x.key, x.setting]), [['region', 'aws_region'], ['base_ami', 'base_image_id'], ['keyname', 'key_name']]);
+    const w = settingWarnings(
+      { app_name: 'x', region: 'eu-west-1', base_ami: 'ami-1', remote_user: 'admin', keyname: 'k', ssh_user: 'ubuntu' },
+      'all.yml',
+    );
+    assert.deepEqual(
+      w.map((x) => [x.key, x.setting]),
+      [
+        ['region', 'aws_region'],
+        ['base_ami', 'base_image_id'],
+        ['keyname', 'key_name'],
+      ],
+    );
     assert.match(w[0]!.message, /^all\.yml: region is not a fragctl setting: did you mean aws_region\?/);
   });
 
@@ -48,6 +59,9 @@ describe('settings under another name', () => {
     const other = mkdtempSync(join(tmpdir(), 'fragctl-alias-'));
     mkdirSync(join(other, 'playbooks', 'group_vars'), { recursive: true });
     writeFileSync(join(other, 'playbooks', 'group_vars', 'all.yml.example'), 'app_name: shop\n');
-    assert.throws(() => loadProject(other), (e: UserError) => /copy playbooks\/group_vars\/all\.yml\.example/.test(e.hint ?? ''));
+    assert.throws(
+      () => loadProject(other),
+      (e: UserError) => /copy playbooks\/group_vars\/all\.yml\.example/.test(e.hint ?? ''),
+    );
   });
 });

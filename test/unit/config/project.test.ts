@@ -26,7 +26,10 @@ function userError(fn: () => unknown): UserError {
 }
 
 test('an empty environment file gets every default; overrides apply on top of shared settings', () => {
-  const dir = project('app_name: shop\napp_desired_capacity: 2\nansible_only_key: kept\n', { qa: '', prod: 'protected: true\nsettings:\n  app_desired_capacity: 5\n  app_max_size: 6\n' });
+  const dir = project('app_name: shop\napp_desired_capacity: 2\nansible_only_key: kept\n', {
+    qa: '',
+    prod: 'protected: true\nsettings:\n  app_desired_capacity: 5\n  app_max_size: 6\n',
+  });
   const p = loadProject(dir);
   const qa = loadEnvironment(p, 'qa');
   assert.equal(qa.platform, 'aws');

@@ -58,20 +58,26 @@ test('app_min_size above app_max_size is refused; single mode and other platform
   const e = refusal('app_name: shop\n', { qa: 'settings:\n  app_min_size: 3\n  app_desired_capacity: 3\n' }, 'qa');
   assert.equal(e.message, 'environments/qa.yml: settings.app_min_size: app_min_size (3) is above app_max_size (2)');
   assert.deepEqual(e.details, ['environments/qa.yml: settings.app_desired_capacity: app_desired_capacity (3) is above app_max_size (2)']);
-  const p = loadProject(project('app_name: shop\napp_min_size: 3\n', {
-    single: 'settings:\n  app_server_mode: single\n',
-    local: 'platform: local\n',
-    fine: 'settings:\n  app_min_size: 2\n  app_desired_capacity: 4\n  app_max_size: 4\n',
-  }));
+  const p = loadProject(
+    project('app_name: shop\napp_min_size: 3\n', {
+      single: 'settings:\n  app_server_mode: single\n',
+      local: 'platform: local\n',
+      fine: 'settings:\n  app_min_size: 2\n  app_desired_capacity: 4\n  app_max_size: 4\n',
+    }),
+  );
   assert.equal(loadEnvironment(p, 'single').settings.app_server_mode, 'single');
   assert.equal(loadEnvironment(p, 'local').platform, 'local');
   assert.equal(loadEnvironment(p, 'fine').settings.app_desired_capacity, 4);
 });
 
 test('several broken rules are reported at once, each with its file and dotted path', () => {
-  const e = refusal('app_name: shop\n', {
-    both: 'aws:\n  connection: bastion\nsettings:\n  app_desired_capacity: 9\n  app_min_size: 0\n',
-  }, 'both');
+  const e = refusal(
+    'app_name: shop\n',
+    {
+      both: 'aws:\n  connection: bastion\nsettings:\n  app_desired_capacity: 9\n  app_min_size: 0\n',
+    },
+    'both',
+  );
   assert.equal(e.message, 'environments/both.yml: aws.bastion: aws.connection: bastion needs a bastion host');
   assert.deepEqual(e.details, ['environments/both.yml: settings.app_desired_capacity: app_desired_capacity (9) is above app_max_size (2)']);
   assert.equal(e.code, 'CONFIG_INVALID', 'different rules: the general code');

@@ -6,7 +6,8 @@ import { playbookVars } from '../../../src/core/deploy/vars.js';
 import type { InstanceFacts } from '../../../src/providers/aws/ec2-hosts.js';
 
 const inst = (id: string, tags: Record<string, string>, state = 'running'): InstanceFacts => ({ instanceId: id, state, tags });
-const full = (id: string, group: string, state?: string) => inst(id, { Name: `frag-staging-${group}`, App: 'frag', Env: 'staging', Group: group }, state);
+const full = (id: string, group: string, state?: string) =>
+  inst(id, { Name: `frag-staging-${group}`, App: 'frag', Env: 'staging', Group: group }, state);
 
 describe('tag contract', () => {
   it('passes a well-tagged environment', () => {
@@ -16,7 +17,12 @@ describe('tag contract', () => {
     const problems = contractViolations(
       'frag',
       'staging',
-      [full('i-1', 'app'), inst('i-2', { App: 'frag', Env: 'staging' }), full('i-3', 'knowledge', 'stopped'), inst('i-4', { Name: 'x', App: 'frag', Env: 'staging', Group: 'app' })],
+      [
+        full('i-1', 'app'),
+        inst('i-2', { App: 'frag', Env: 'staging' }),
+        full('i-3', 'knowledge', 'stopped'),
+        inst('i-4', { Name: 'x', App: 'frag', Env: 'staging', Group: 'app' }),
+      ],
       ['app', 'knowledge', 'broker'],
     );
     assert.deepEqual(problems, [
@@ -44,18 +50,31 @@ describe('--limit', () => {
 
 describe('playbook variables', () => {
   it('come from the settings and the stack outputs', () => {
-    const ctx = { project: { sharedRaw: {} }, env: { name: 'staging', settings: { app_name: 'frag', db_name: 'frag', db_user: 'fraguser' } } } as never;
+    const ctx = {
+      project: { sharedRaw: {} },
+      env: { name: 'staging', settings: { app_name: 'frag', db_name: 'frag', db_user: 'fraguser' } },
+    } as never;
     assert.deepEqual(playbookVars(ctx, { DatabaseEndpoint: 'db.example', AppUrl: 'http://lb/', KnowledgeHost: '10.0.0.5' }), {
-      app_name: 'frag', env_name: 'staging', db_host: 'db.example', db_port: 5432, db_name: 'frag', db_user: 'fraguser',
-      app_url: 'http://lb/', knowledge_host: '10.0.0.5', broker_host: '',
+      app_name: 'frag',
+      env_name: 'staging',
+      db_host: 'db.example',
+      db_port: 5432,
+      db_name: 'frag',
+      db_user: 'fraguser',
+      app_url: 'http://lb/',
+      knowledge_host: '10.0.0.5',
+      broker_host: '',
     });
     assert.equal((playbookVars(ctx, undefined) as { db_host: string }).db_host, '');
   });
-  it('carry every effective setting, keys fragctl does not know included, with the environment\'s overrides', () => {
+  it("carry every effective setting, keys fragctl does not know included, with the environment's overrides", () => {
     // all.yml says type: prod; the environment's settings say type: demo (env.settings holds the merge)
     const ctx = {
       project: { sharedRaw: { app_name: 'frag', type: 'prod', nginx_workers: 4 } },
-      env: { name: 'demo', settings: { app_name: 'frag', type: 'demo', nginx_workers: 4, db_name: 'app', db_user: 'app', ssh_user: 'ubuntu' } },
+      env: {
+        name: 'demo',
+        settings: { app_name: 'frag', type: 'demo', nginx_workers: 4, db_name: 'app', db_user: 'app', ssh_user: 'ubuntu' },
+      },
     } as never;
     const vars = playbookVars(ctx, undefined) as Record<string, unknown>;
     assert.equal(vars.type, 'demo');

@@ -36,7 +36,10 @@ afterEach(() => {
   ddb.reset();
 });
 
-const stack = (status: StackStatus, reason?: string) => cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'frag-staging', StackStatus: status, StackStatusReason: reason, CreationTime: new Date() }] });
+const stack = (status: StackStatus, reason?: string) =>
+  cfn
+    .on(DescribeStacksCommand)
+    .resolves({ Stacks: [{ StackName: 'frag-staging', StackStatus: status, StackStatusReason: reason, CreationTime: new Date() }] });
 /** A stack whose status the test moves on as CloudFormation would. */
 function stackIn(initial: StackStatus): { set(s: StackStatus | 'gone'): void } {
   let now: StackStatus | 'gone' = initial;
@@ -88,13 +91,19 @@ test('ROLLBACK_COMPLETE: delete and recreate; --fix deletes after confirmation, 
   assert.equal(fixed.findings[0]!.result, 'fixed');
   assert.match(fixed.findings[0]!.now!, /frag-staging is deleted/);
   assert.match(io.confirms[0]!.message, /Delete the failed stack frag-staging/);
-  assert.deepEqual(cfn.commandCalls(DeleteStackCommand).map((c) => [c.args[0].input.StackName, c.args[0].input.RetainResources]), [['frag-staging', undefined]]);
+  assert.deepEqual(
+    cfn.commandCalls(DeleteStackCommand).map((c) => [c.args[0].input.StackName, c.args[0].input.RetainResources]),
+    [['frag-staging', undefined]],
+  );
   const written = puts();
   assert.equal(written[0]!.pk!.S, 'lock#staging', 'the lock is taken first');
   const record = written.filter((i) => i.pk!.S === 'run#staging').at(-1)!;
   assert.equal(record.verb!.S, 'doctor');
   assert.equal(record.outcome!.S, 'succeeded');
-  assert.ok(ddb.commandCalls(DeleteItemCommand).some((c) => c.args[0].input.Key!.pk!.S === 'lock#staging'), 'and released');
+  assert.ok(
+    ddb.commandCalls(DeleteItemCommand).some((c) => c.args[0].input.Key!.pk!.S === 'lock#staging'),
+    'and released',
+  );
 });
 
 test('a fix the API accepts but that does not take is reported as unfixed, with the state read again', async () => {
@@ -111,7 +120,16 @@ test('--fix with the environment locked by a live run: refused, nothing changed'
   stack('ROLLBACK_COMPLETE');
   ddb.reset();
   ddb.on(DescribeTableCommand).resolves({ Table: { TableStatus: 'ACTIVE' } });
-  const holder = { pk: { S: 'lock#staging' }, sk: { S: 'lock' }, runId: { S: 'r1' }, who: { S: 'ann@elsewhere' }, host: { S: 'elsewhere' }, pid: { N: '4242' }, since: { S: new Date().toISOString() }, verb: { S: 'update' } };
+  const holder = {
+    pk: { S: 'lock#staging' },
+    sk: { S: 'lock' },
+    runId: { S: 'r1' },
+    who: { S: 'ann@elsewhere' },
+    host: { S: 'elsewhere' },
+    pid: { N: '4242' },
+    since: { S: new Date().toISOString() },
+    verb: { S: 'update' },
+  };
   ddb.on(GetItemCommand).resolves({ Item: holder });
   ddb.on(PutItemCommand).rejects(Object.assign(new Error('conditional'), { name: 'ConditionalCheckFailedException' }));
   await assert.rejects(doctor(testContext({ io: new RecordingIo(true) }), { fix: true }), /staging is locked by ann@elsewhere/);
@@ -120,9 +138,25 @@ test('--fix with the environment locked by a live run: refused, nothing changed'
 
 const failedResources = {
   StackResources: [
-    { LogicalResourceId: 'Database', ResourceType: 'AWS::RDS::DBInstance', ResourceStatus: 'UPDATE_FAILED' as const, ResourceStatusReason: 'DB instance is not in available state', Timestamp: new Date() },
-    { LogicalResourceId: 'AppGroup', ResourceType: 'AWS::AutoScaling::AutoScalingGroup', ResourceStatus: 'UPDATE_COMPLETE' as const, Timestamp: new Date() },
-    { LogicalResourceId: 'AppLaunchTemplate', ResourceType: 'AWS::EC2::LaunchTemplate', ResourceStatus: 'UPDATE_FAILED' as const, Timestamp: new Date() },
+    {
+      LogicalResourceId: 'Database',
+      ResourceType: 'AWS::RDS::DBInstance',
+      ResourceStatus: 'UPDATE_FAILED' as const,
+      ResourceStatusReason: 'DB instance is not in available state',
+      Timestamp: new Date(),
+    },
+    {
+      LogicalResourceId: 'AppGroup',
+      ResourceType: 'AWS::AutoScaling::AutoScalingGroup',
+      ResourceStatus: 'UPDATE_COMPLETE' as const,
+      Timestamp: new Date(),
+    },
+    {
+      LogicalResourceId: 'AppLaunchTemplate',
+      ResourceType: 'AWS::EC2::LaunchTemplate',
+      ResourceStatus: 'UPDATE_FAILED' as const,
+      Timestamp: new Date(),
+    },
   ],
 };
 
@@ -138,7 +172,10 @@ test('UPDATE_ROLLBACK_FAILED: the rollback is retried first, skipping nothing; d
   assert.match(f.problem, /Database \(AWS::RDS::DBInstance\): DB instance is not in available state/);
   assert.equal(f.result, 'fixed');
   assert.equal(f.now, 'frag-staging is UPDATE_ROLLBACK_COMPLETE');
-  assert.deepEqual(cfn.commandCalls(ContinueUpdateRollbackCommand).map((c) => c.args[0].input), [{ StackName: 'frag-staging' }]);
+  assert.deepEqual(
+    cfn.commandCalls(ContinueUpdateRollbackCommand).map((c) => c.args[0].input),
+    [{ StackName: 'frag-staging' }],
+  );
   assert.equal(io.confirms.length, 1, 'no question about skipping');
 });
 
@@ -146,15 +183,22 @@ test('UPDATE_ROLLBACK_FAILED again after the retry: skipping the named resources
   stateTable();
   const s = stackIn('UPDATE_ROLLBACK_FAILED');
   cfn.on(DescribeStackResourcesCommand).resolves(failedResources);
-  cfn.on(ContinueUpdateRollbackCommand).callsFake((i: { ResourcesToSkip?: string[] }) => (s.set(i.ResourcesToSkip ? 'UPDATE_ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_FAILED'), {}));
+  cfn
+    .on(ContinueUpdateRollbackCommand)
+    .callsFake(
+      (i: { ResourcesToSkip?: string[] }) => (s.set(i.ResourcesToSkip ? 'UPDATE_ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_FAILED'), {}),
+    );
   const io = new RecordingIo(true);
   const r = await doctor(testContext({ io }), { fix: true });
   assert.equal(r.findings[0]!.result, 'fixed');
-  assert.deepEqual(cfn.commandCalls(ContinueUpdateRollbackCommand).map((c) => c.args[0].input), [
-    { StackName: 'frag-staging' },
-    { StackName: 'frag-staging', ResourcesToSkip: ['AppLaunchTemplate', 'Database'] },
-  ]);
-  assert.match(io.confirms[1]!.message, /Skip AppLaunchTemplate, Database .*Database \(AWS::RDS::DBInstance\): DB instance is not in available state/);
+  assert.deepEqual(
+    cfn.commandCalls(ContinueUpdateRollbackCommand).map((c) => c.args[0].input),
+    [{ StackName: 'frag-staging' }, { StackName: 'frag-staging', ResourcesToSkip: ['AppLaunchTemplate', 'Database'] }],
+  );
+  assert.match(
+    io.confirms[1]!.message,
+    /Skip AppLaunchTemplate, Database .*Database \(AWS::RDS::DBInstance\): DB instance is not in available state/,
+  );
 
   // Declined: the stack stays failed, and doctor says so.
   cfn.resetHistory();
@@ -176,7 +220,14 @@ test('DELETE_FAILED: says what blocked it; --fix deletes again keeping the block
   const s = stackIn('DELETE_FAILED');
   cfn.on(DescribeStackResourcesCommand).resolves({
     StackResources: [
-      { LogicalResourceId: 'BackendSecurityGroup', PhysicalResourceId: 'sg-0abc', ResourceType: 'AWS::EC2::SecurityGroup', ResourceStatus: 'DELETE_FAILED', ResourceStatusReason: 'resource sg-0abc has a dependent object', Timestamp: new Date() },
+      {
+        LogicalResourceId: 'BackendSecurityGroup',
+        PhysicalResourceId: 'sg-0abc',
+        ResourceType: 'AWS::EC2::SecurityGroup',
+        ResourceStatus: 'DELETE_FAILED',
+        ResourceStatusReason: 'resource sg-0abc has a dependent object',
+        Timestamp: new Date(),
+      },
     ],
   });
   cfn.on(DeleteStackCommand).callsFake(() => (s.set('gone'), {}));
@@ -187,11 +238,24 @@ test('DELETE_FAILED: says what blocked it; --fix deletes again keeping the block
   assert.match(f.problem, /blocked by BackendSecurityGroup sg-0abc \(AWS::EC2::SecurityGroup\): resource sg-0abc has a dependent object/);
   assert.match(f.fix, /--retain-resources BackendSecurityGroup/);
   assert.match(f.detail!, /left in the account: BackendSecurityGroup sg-0abc/);
-  assert.deepEqual(cfn.commandCalls(DeleteStackCommand)[0]!.args[0].input, { StackName: 'frag-staging', RetainResources: ['BackendSecurityGroup'] });
+  assert.deepEqual(cfn.commandCalls(DeleteStackCommand)[0]!.args[0].input, {
+    StackName: 'frag-staging',
+    RetainResources: ['BackendSecurityGroup'],
+  });
 });
 
 const builder = (env?: string, state = 'running') => ({
-  Reservations: [{ Instances: [{ InstanceId: 'i-0123', State: { Name: state as 'running' }, Tags: [{ Key: 'Name', Value: 'frag-image-builder' }, ...(env ? [{ Key: 'Env', Value: env }] : [])] }] }],
+  Reservations: [
+    {
+      Instances: [
+        {
+          InstanceId: 'i-0123',
+          State: { Name: state as 'running' },
+          Tags: [{ Key: 'Name', Value: 'frag-image-builder' }, ...(env ? [{ Key: 'Env', Value: env }] : [])],
+        },
+      ],
+    },
+  ],
 });
 
 test('a leftover image-builder instance of this environment: terminated under the image lock; a failing fix is reported, not thrown', async () => {
@@ -210,10 +274,13 @@ test('a leftover image-builder instance of this environment: terminated under th
   assert.equal(again.findings[0]!.result, 'fixed');
   assert.equal(again.findings[0]!.now, 'i-0123 shutting-down');
   assert.deepEqual(ec2.commandCalls(TerminateInstancesCommand).at(-1)!.args[0].input, { InstanceIds: ['i-0123'] });
-  assert.ok(puts().some((i) => i.pk!.S === 'lock#@image'), 'the image lock was taken');
+  assert.ok(
+    puts().some((i) => i.pk!.S === 'lock#@image'),
+    'the image lock was taken',
+  );
 });
 
-test('another environment\'s builder (demo baking): staging doctor --fix leaves it alone and says why', async () => {
+test("another environment's builder (demo baking): staging doctor --fix leaves it alone and says why", async () => {
   stateTable();
   stack('UPDATE_COMPLETE');
   ec2.on(DescribeInstancesCommand).resolves(builder('demo'));
@@ -228,7 +295,16 @@ test('an untagged builder while the image lock is held by a live bake: left alon
   stateTable();
   stack('UPDATE_COMPLETE');
   ec2.on(DescribeInstancesCommand).resolves(builder());
-  const bake = { pk: { S: 'lock#@image' }, sk: { S: 'lock' }, runId: { S: 'r9' }, who: { S: 'bob@ci (demo)' }, host: { S: 'ci' }, pid: { N: '99' }, since: { S: '2026-01-01T00:00:00Z' }, verb: { S: 'bake demo' } };
+  const bake = {
+    pk: { S: 'lock#@image' },
+    sk: { S: 'lock' },
+    runId: { S: 'r9' },
+    who: { S: 'bob@ci (demo)' },
+    host: { S: 'ci' },
+    pid: { N: '99' },
+    since: { S: '2026-01-01T00:00:00Z' },
+    verb: { S: 'bake demo' },
+  };
   ddb.on(GetItemCommand, { Key: { pk: { S: 'lock#@image' }, sk: { S: 'lock' } } }).resolves({ Item: bake });
   const r = await doctor(testContext({ io: new RecordingIo(true) }), { fix: true });
   assert.deepEqual(r.findings, []);

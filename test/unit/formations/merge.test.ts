@@ -30,35 +30,64 @@ function userError(fn: () => unknown): UserError {
 test('merges every keyed section and sorts logical IDs', () => {
   const t = mergeFormations([
     f('formations/b.yaml', { Resources: { Zeta: res(), Alpha: res() }, Outputs: { Out: { Value: { Ref: 'Alpha' } } } }),
-    f('formations/a.yaml', { Parameters: { P: { Type: 'String' } }, Conditions: { C: { 'Fn::Equals': [{ Ref: 'P' }, 'x'] } }, Resources: { Mid: res() } }),
+    f('formations/a.yaml', {
+      Parameters: { P: { Type: 'String' } },
+      Conditions: { C: { 'Fn::Equals': [{ Ref: 'P' }, 'x'] } },
+      Resources: { Mid: res() },
+    }),
   ]);
   assert.deepEqual(Object.keys(t), ['AWSTemplateFormatVersion', 'Parameters', 'Conditions', 'Resources', 'Outputs']);
   assert.deepEqual(Object.keys(t.Resources as object), ['Alpha', 'Mid', 'Zeta']);
 });
 
 test('a logical ID defined twice names the ID, the section and both files', () => {
-  const e = userError(() => mergeFormations([f('formations/a.yaml', { Resources: { Db: res() } }), f('formations/b.yaml', { Resources: { Db: res() } })]));
+  const e = userError(() =>
+    mergeFormations([f('formations/a.yaml', { Resources: { Db: res() } }), f('formations/b.yaml', { Resources: { Db: res() } })]),
+  );
   assert.match(e.message, /logical ID Db in Resources is defined twice: in formations\/a\.yaml and in formations\/b\.yaml/);
   assert.equal(e.exitCode, 2);
 });
 
 test('identical parameters merge; differing ones are an error', () => {
   const p = { Type: 'String', Default: 'x' };
-  const ok = mergeFormations([f('a.yaml', { Parameters: { App: p }, Resources: { A: res() } }), f('b.yaml', { Parameters: { App: { ...p } }, Resources: { B: res() } })]);
+  const ok = mergeFormations([
+    f('a.yaml', { Parameters: { App: p }, Resources: { A: res() } }),
+    f('b.yaml', { Parameters: { App: { ...p } }, Resources: { B: res() } }),
+  ]);
   assert.deepEqual(Object.keys(ok.Parameters as object), ['App']);
-  const e = userError(() => mergeFormations([f('a.yaml', { Parameters: { App: p }, Resources: { A: res() } }), f('b.yaml', { Parameters: { App: { Type: 'Number' } } })]));
+  const e = userError(() =>
+    mergeFormations([
+      f('a.yaml', { Parameters: { App: p }, Resources: { A: res() } }),
+      f('b.yaml', { Parameters: { App: { Type: 'Number' } } }),
+    ]),
+  );
   assert.match(e.message, /App in Parameters is defined differently: in a\.yaml and in b\.yaml/);
 });
 
 test('dangling references are errors naming the file and the path', () => {
   const cases: Array<[Record<string, unknown>, RegExp]> = [
-    [{ Resources: { A: res('AWS::SNS::Topic', { TopicName: { Ref: 'Nope' } }) } }, /x\.yaml: Resources\.A\.Properties\.TopicName: Ref to unknown parameter or resource "Nope"/],
-    [{ Resources: { A: res('AWS::SNS::Topic', { TopicName: { 'Fn::GetAtt': ['Ghost', 'Arn'] } }) } }, /Fn::GetAtt to unknown resource "Ghost"/],
-    [{ Resources: { A: res('AWS::SNS::Topic', { TopicName: { 'Fn::Sub': '${Missing}-x' } }) } }, /Fn::Sub to unknown parameter or resource "Missing"/],
+    [
+      { Resources: { A: res('AWS::SNS::Topic', { TopicName: { Ref: 'Nope' } }) } },
+      /x\.yaml: Resources\.A\.Properties\.TopicName: Ref to unknown parameter or resource "Nope"/,
+    ],
+    [
+      { Resources: { A: res('AWS::SNS::Topic', { TopicName: { 'Fn::GetAtt': ['Ghost', 'Arn'] } }) } },
+      /Fn::GetAtt to unknown resource "Ghost"/,
+    ],
+    [
+      { Resources: { A: res('AWS::SNS::Topic', { TopicName: { 'Fn::Sub': '${Missing}-x' } }) } },
+      /Fn::Sub to unknown parameter or resource "Missing"/,
+    ],
     [{ Resources: { A: { ...res(), DependsOn: ['Other'] } } }, /Resources\.A\.DependsOn: DependsOn to unknown resource "Other"/],
     [{ Resources: { A: { ...res(), Condition: 'NoCond' } } }, /Condition to unknown condition "NoCond"/],
-    [{ Resources: { A: res('AWS::SNS::Topic', { TopicName: { 'Fn::FindInMap': ['NoMap', 'a', 'b'] } }) } }, /Fn::FindInMap to unknown mapping "NoMap"/],
-    [{ Resources: { A: res('AWS::SNS::Topic', { TopicName: { 'Fn::If': ['NoCond', 'a', 'b'] } }) } }, /Fn::If to unknown condition "NoCond"/],
+    [
+      { Resources: { A: res('AWS::SNS::Topic', { TopicName: { 'Fn::FindInMap': ['NoMap', 'a', 'b'] } }) } },
+      /Fn::FindInMap to unknown mapping "NoMap"/,
+    ],
+    [
+      { Resources: { A: res('AWS::SNS::Topic', { TopicName: { 'Fn::If': ['NoCond', 'a', 'b'] } }) } },
+      /Fn::If to unknown condition "NoCond"/,
+    ],
   ];
   for (const [template, pattern] of cases) {
     const e = userError(() => mergeFormations([f('x.yaml', template)]));
@@ -84,7 +113,8 @@ test('pseudo parameters, Sub literals and Sub local variables are not dangling',
 
 test('YAML short forms are read and written back as short forms', () => {
   const dir = project({
-    'a.yaml': 'Parameters:\n  Env: {Type: String}\nConditions:\n  Prod: !Equals [!Ref Env, production]\nResources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !Sub "${Env}-topic"\n      DisplayName: !If [Prod, !GetAtt U.TopicName, !Ref "AWS::NoValue"]\n  U:\n    Type: AWS::SNS::Topic\n',
+    'a.yaml':
+      'Parameters:\n  Env: {Type: String}\nConditions:\n  Prod: !Equals [!Ref Env, production]\nResources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !Sub "${Env}-topic"\n      DisplayName: !If [Prod, !GetAtt U.TopicName, !Ref "AWS::NoValue"]\n  U:\n    Type: AWS::SNS::Topic\n',
   });
   const template = buildTemplate(dir);
   const t = (template.Resources as Record<string, { Properties: Record<string, unknown> }>).T!;

@@ -8,12 +8,17 @@ import { mergeFormations, selectFormations, buildTemplate } from '../../../src/c
 import { UserError } from '../../../src/core/errors.js';
 
 const f = (file: string, template: Record<string, unknown>) => ({ file, template });
-const sg = (extra: Record<string, unknown> = {}, props: Record<string, unknown> = {}) => ({ Type: 'AWS::EC2::SecurityGroup', ...extra, Properties: { GroupDescription: 'x', ...props } });
+const sg = (extra: Record<string, unknown> = {}, props: Record<string, unknown> = {}) => ({
+  Type: 'AWS::EC2::SecurityGroup',
+  ...extra,
+  Properties: { GroupDescription: 'x', ...props },
+});
 
 function project(files: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'fragctl-select-'));
   mkdirSync(join(dir, 'formations'));
-  for (const name of files) writeFileSync(join(dir, 'formations', name), JSON.stringify({ Resources: { [name.replace(/\W/g, '')]: sg() } }));
+  for (const name of files)
+    writeFileSync(join(dir, 'formations', name), JSON.stringify({ Resources: { [name.replace(/\W/g, '')]: sg() } }));
   return dir;
 }
 
@@ -35,7 +40,12 @@ test('without a list: every template but image.json, sorted', () => {
 test('a list: its order, globs expanded (sorted), each file once, the rest left out', () => {
   const dir = project(['base.json', 'app.json', 'app-autoscaling.json', 'storage-assets.json', 'storage-logs.json', 'image.json']);
   const chosen = selectFormations(dir, { list: ['base.json', 'app.json', 'storage-*.json', 'base.json'] });
-  assert.deepEqual(chosen, ['formations/base.json', 'formations/app.json', 'formations/storage-assets.json', 'formations/storage-logs.json']);
+  assert.deepEqual(chosen, [
+    'formations/base.json',
+    'formations/app.json',
+    'formations/storage-assets.json',
+    'formations/storage-logs.json',
+  ]);
   // Only the listed files are merged: app-autoscaling.json is not read.
   const t = buildTemplate(dir, { list: ['base.json', 'app.json'] });
   assert.deepEqual(Object.keys(t.Resources as object), ['appjson', 'basejson']);
@@ -53,9 +63,15 @@ test('a listed name that matches no file: one line naming the entry and where it
 
 test('a Parameter and a Resource with the same name is an error naming both files', () => {
   const e = userError(() =>
-    mergeFormations([f('formations/params.json', { Parameters: { WorkerGroup: { Type: 'String' } } }), f('formations/workers.json', { Resources: { WorkerGroup: sg() } })]),
+    mergeFormations([
+      f('formations/params.json', { Parameters: { WorkerGroup: { Type: 'String' } } }),
+      f('formations/workers.json', { Resources: { WorkerGroup: sg() } }),
+    ]),
   );
-  assert.equal(e.message, 'logical ID WorkerGroup is both a Parameter (in formations/params.json) and a Resource (in formations/workers.json)');
+  assert.equal(
+    e.message,
+    'logical ID WorkerGroup is both a Parameter (in formations/params.json) and a Resource (in formations/workers.json)',
+  );
   assert.match(e.hint ?? '', /rename one/);
 });
 
@@ -87,6 +103,8 @@ test('cycles through Fn::GetAtt and Fn::Sub are found; a chain without a cycle p
   assert.match(e.message, /X → Y → Z → X/);
   assert.match(e.message, /Fn::Sub \$\{Y\.GroupId\}/);
   assert.match(e.message, /Fn::GetAtt Z/);
-  const ok = mergeFormations([f('formations/x.json', { Resources: { X: sg({ DependsOn: ['Y'] }), Y: sg({}, { GroupDescription: { Ref: 'Z' } }), Z: sg() } })]);
+  const ok = mergeFormations([
+    f('formations/x.json', { Resources: { X: sg({ DependsOn: ['Y'] }), Y: sg({}, { GroupDescription: { Ref: 'Z' } }), Z: sg() } }),
+  ]);
   assert.deepEqual(Object.keys(ok.Resources as object), ['X', 'Y', 'Z']);
 });

@@ -9,7 +9,9 @@ const group = (updatePolicy: unknown, maxSize: unknown = '4') => ({
   file: 'formations/web.yaml',
   template: {
     Parameters: { WebMin: { Type: 'Number', Default: 2 } },
-    Resources: { WebGroup: { Type: 'AWS::AutoScaling::AutoScalingGroup', UpdatePolicy: updatePolicy, Properties: { MinSize: '1', MaxSize: maxSize } } },
+    Resources: {
+      WebGroup: { Type: 'AWS::AutoScaling::AutoScalingGroup', UpdatePolicy: updatePolicy, Properties: { MinSize: '1', MaxSize: maxSize } },
+    },
   },
 });
 
@@ -26,7 +28,10 @@ function refused(policy: unknown, maxSize?: unknown): string {
 
 test('the reference app and worker groups roll one instance at a time, keeping instances in service', () => {
   const t = buildTemplate(ROOT) as { Resources: Record<string, { UpdatePolicy?: { AutoScalingRollingUpdate?: Record<string, unknown> } }> };
-  for (const [id, min] of [['AppGroup', { Ref: 'AppMinSize' }], ['WorkerGroup', { Ref: 'WorkerDesiredCapacity' }]] as const) {
+  for (const [id, min] of [
+    ['AppGroup', { Ref: 'AppMinSize' }],
+    ['WorkerGroup', { Ref: 'WorkerDesiredCapacity' }],
+  ] as const) {
     const rolling = t.Resources[id]?.UpdatePolicy?.AutoScalingRollingUpdate;
     assert.ok(rolling, `${id} has a rolling update policy`);
     assert.deepEqual(rolling.MinInstancesInService, min);
@@ -36,7 +41,10 @@ test('the reference app and worker groups roll one instance at a time, keeping i
 });
 
 test('a policy with neither rolling nor replacing update is refused, naming the file and the group', () => {
-  assert.match(refused({}), /^formations\/web\.yaml: Resources\.WebGroup\.UpdatePolicy has neither AutoScalingRollingUpdate nor AutoScalingReplacingUpdate/);
+  assert.match(
+    refused({}),
+    /^formations\/web\.yaml: Resources\.WebGroup\.UpdatePolicy has neither AutoScalingRollingUpdate nor AutoScalingReplacingUpdate/,
+  );
 });
 
 test('a rolling update without MinInstancesInService is refused', () => {
@@ -44,15 +52,28 @@ test('a rolling update without MinInstancesInService is refused', () => {
 });
 
 test('MinInstancesInService at or above MaxSize is refused, parameter defaults resolved', () => {
-  assert.match(refused({ AutoScalingRollingUpdate: { MinInstancesInService: { Ref: 'WebMin' } } }, '2'), /MinInstancesInService \(2\) must be less than the group's MaxSize \(2\)/);
-  assert.match(refused({ AutoScalingRollingUpdate: { MinInstancesInService: 5 } }), /MinInstancesInService \(5\) must be less than the group's MaxSize \(4\)/);
+  assert.match(
+    refused({ AutoScalingRollingUpdate: { MinInstancesInService: { Ref: 'WebMin' } } }, '2'),
+    /MinInstancesInService \(2\) must be less than the group's MaxSize \(2\)/,
+  );
+  assert.match(
+    refused({ AutoScalingRollingUpdate: { MinInstancesInService: 5 } }),
+    /MinInstancesInService \(5\) must be less than the group's MaxSize \(4\)/,
+  );
 });
 
 test('a PauseTime that is not an ISO 8601 duration is refused', () => {
-  assert.match(refused({ AutoScalingRollingUpdate: { MinInstancesInService: 1, PauseTime: '5 minutes' } }), /PauseTime "5 minutes" is not an ISO 8601 duration/);
+  assert.match(
+    refused({ AutoScalingRollingUpdate: { MinInstancesInService: 1, PauseTime: '5 minutes' } }),
+    /PauseTime "5 minutes" is not an ISO 8601 duration/,
+  );
 });
 
 test('a complete policy, and a replacing update, pass', () => {
-  assert.doesNotThrow(() => mergeFormations([group({ AutoScalingRollingUpdate: { MinInstancesInService: { Ref: 'WebMin' }, MaxBatchSize: 1, PauseTime: 'PT5M' } })]));
+  assert.doesNotThrow(() =>
+    mergeFormations([
+      group({ AutoScalingRollingUpdate: { MinInstancesInService: { Ref: 'WebMin' }, MaxBatchSize: 1, PauseTime: 'PT5M' } }),
+    ]),
+  );
   assert.doesNotThrow(() => mergeFormations([group({ AutoScalingReplacingUpdate: { WillReplace: true } })]));
 });

@@ -4,8 +4,15 @@ import { ec2DashedName, ec2Groups, ec2HostVars, ec2SafeName } from '../../../src
 import { dynamicInventory, staticInventory } from '../../../src/core/ansible/inventory.js';
 
 const instance = {
-  instanceId: 'i-0abc', state: 'running', instanceType: 't3.small', availabilityZone: 'us-east-1a', keyName: 'frag-deploy',
-  privateIp: '10.0.0.5', privateDns: 'ip-10-0-0-5.ec2.internal', publicIp: '54.0.0.1', publicDns: 'ec2-54-0-0-1.compute-1.amazonaws.com',
+  instanceId: 'i-0abc',
+  state: 'running',
+  instanceType: 't3.small',
+  availabilityZone: 'us-east-1a',
+  keyName: 'frag-deploy',
+  privateIp: '10.0.0.5',
+  privateDns: 'ip-10-0-0-5.ec2.internal',
+  publicIp: '54.0.0.1',
+  publicDns: 'ec2-54-0-0-1.compute-1.amazonaws.com',
   securityGroups: ['frag-demo-app'],
   tags: { Name: 'frag-demo-app', App: 'frag', Env: 'demo', Group: 'app', 'aws:cloudformation:stack-name': 'frag-demo' },
 };
@@ -17,16 +24,29 @@ describe('ec2.py-compatible inventory', () => {
     assert.equal(ec2DashedName('type_t3.small'), 'type_t3_small');
   });
 
-  it('puts an instance in ec2.py\'s groups', () => {
+  it("puts an instance in ec2.py's groups", () => {
     const groups = ec2Groups(instance, 'us-east-1');
-    for (const g of ['ec2', 'us-east-1', 'us-east-1a', 'type_t3_small', 'key_frag_deploy', 'key_frag-deploy', 'security_group_frag_demo_app', 'security_group_frag-demo-app',
-      'tag_Name_frag_demo_app', 'tag_Name_frag-demo-app', 'tag_App_frag', 'tag_Env_demo', 'tag_Group_app']) {
+    for (const g of [
+      'ec2',
+      'us-east-1',
+      'us-east-1a',
+      'type_t3_small',
+      'key_frag_deploy',
+      'key_frag-deploy',
+      'security_group_frag_demo_app',
+      'security_group_frag-demo-app',
+      'tag_Name_frag_demo_app',
+      'tag_Name_frag-demo-app',
+      'tag_App_frag',
+      'tag_Env_demo',
+      'tag_Group_app',
+    ]) {
       assert.ok(groups.includes(g), `missing ${g} in ${groups.join(' ')}`);
     }
     assert.ok(!groups.some((g) => g.includes('cloudformation')));
   });
 
-  it('gives it ec2.py\'s host variables', () => {
+  it("gives it ec2.py's host variables", () => {
     const v = ec2HostVars(instance, 'us-east-1');
     assert.equal(v.ec2_private_dns_name, 'ip-10-0-0-5.ec2.internal');
     assert.equal(v.ec2_private_ip_address, '10.0.0.5');

@@ -19,16 +19,53 @@ let url: string;
 const seen: Array<{ path: string; auth?: string }> = [];
 
 function cert(name: string): { key: string; cert: string } {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.crt`)], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, `${name}.key`),
+      '-out',
+      join(dir, `${name}.crt`),
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: readFileSync(join(dir, `${name}.key`), 'utf8'), cert: readFileSync(join(dir, `${name}.crt`), 'utf8') };
 }
 
 function kubeconfig(ca: string, file: string): string {
   const text = [
-    'apiVersion: v1', 'kind: Config', 'current-context: other',
-    'clusters:', '- name: tls', '  cluster:', `    server: ${url}`, `    certificate-authority-data: ${Buffer.from(ca).toString('base64')}`,
-    'contexts:', '- name: other', '  context: {cluster: tls, user: nobody}', '- name: prod', '  context: {cluster: tls, user: admin}',
-    'users:', '- name: admin', '  user: {token: s3cr3t-token}', '- name: nobody', '  user: {}', '',
+    'apiVersion: v1',
+    'kind: Config',
+    'current-context: other',
+    'clusters:',
+    '- name: tls',
+    '  cluster:',
+    `    server: ${url}`,
+    `    certificate-authority-data: ${Buffer.from(ca).toString('base64')}`,
+    'contexts:',
+    '- name: other',
+    '  context: {cluster: tls, user: nobody}',
+    '- name: prod',
+    '  context: {cluster: tls, user: admin}',
+    'users:',
+    '- name: admin',
+    '  user: {token: s3cr3t-token}',
+    '- name: nobody',
+    '  user: {}',
+    '',
   ].join('\n');
   const path = join(dir, file);
   writeFileSync(path, text);
@@ -62,8 +99,15 @@ describe('kube client over TLS', () => {
   it('refuses a server whose certificate another CA signed', async () => {
     const other = cert('other');
     const target = await loadKubeTarget({ kubeconfig: kubeconfig(other.cert, 'bad'), context: 'prod' });
-    await assert.rejects(new KubeClient(target).get('Namespace', 'x'), /cannot reach the Kubernetes API server https:\/\/127\.0\.0\.1:\d+ \(.*(CERT|SIGNATURE|self.signed|verify).*\)/i);
-    const e = (await new KubeClient(target).get('Namespace', 'x').catch((err: unknown) => err)) as { exitCode: number; code: string; hint: string };
+    await assert.rejects(
+      new KubeClient(target).get('Namespace', 'x'),
+      /cannot reach the Kubernetes API server https:\/\/127\.0\.0\.1:\d+ \(.*(CERT|SIGNATURE|self.signed|verify).*\)/i,
+    );
+    const e = (await new KubeClient(target).get('Namespace', 'x').catch((err: unknown) => err)) as {
+      exitCode: number;
+      code: string;
+      hint: string;
+    };
     assert.equal(e.code, 'KUBE_TLS');
     assert.equal(e.exitCode, 2, 'a CA that does not match is bad input in the kubeconfig');
     assert.match(e.hint, /certificate-authority/);

@@ -20,7 +20,9 @@ const create = (api: KubeClient) => api.create({ apiVersion: 'v1', kind: 'Config
 
 describe('kube client retries', () => {
   it('waits as long as Retry-After says on a 429, then succeeds', async () => {
-    server = await localServer((_req, res, n) => (n === 1 ? json(res, 429, { reason: 'TooManyRequests' }, { 'Retry-After': '1' }) : json(res, 200, ns('x'))));
+    server = await localServer((_req, res, n) =>
+      n === 1 ? json(res, 429, { reason: 'TooManyRequests' }, { 'Retry-After': '1' }) : json(res, 200, ns('x')),
+    );
     const api = new KubeClient(server.target, fast);
     const got = await api.get('Namespace', 'x');
     assert.equal(got?.metadata.name, 'x');
@@ -32,9 +34,14 @@ describe('kube client retries', () => {
   });
 
   it('retries a 429 even for a POST (the server did nothing)', async () => {
-    server = await localServer((_req, res, n) => (n === 1 ? json(res, 429, {}, { 'Retry-After': '0' }) : json(res, 201, { metadata: { name: 'c' } })));
+    server = await localServer((_req, res, n) =>
+      n === 1 ? json(res, 429, {}, { 'Retry-After': '0' }) : json(res, 201, { metadata: { name: 'c' } }),
+    );
     await create(new KubeClient(server.target, fast));
-    assert.deepEqual(server.seen.map((s) => s.method), ['POST', 'POST']);
+    assert.deepEqual(
+      server.seen.map((s) => s.method),
+      ['POST', 'POST'],
+    );
   });
 
   it('retries 503 on a GET with backoff until it answers', async () => {
@@ -46,7 +53,9 @@ describe('kube client retries', () => {
   });
 
   it('retries 503 on a server-side apply (idempotent) but not on a POST', async () => {
-    server = await localServer((req, res, n) => (req.method === 'PATCH' && n > 1 ? json(res, 200, ns('x')) : json(res, 503, { message: 'unavailable' })));
+    server = await localServer((req, res, n) =>
+      req.method === 'PATCH' && n > 1 ? json(res, 200, ns('x')) : json(res, 503, { message: 'unavailable' }),
+    );
     const api = new KubeClient(server.target, fast);
     await api.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } });
     assert.equal(server.seen.length, 2);
@@ -66,13 +75,19 @@ describe('kube client retries', () => {
     const api = new KubeClient(server.target, fast);
     assert.equal((await api.get('Namespace', 'x'))?.metadata.name, 'x');
     assert.equal(server.seen.length, 2);
-    await assert.rejects(create(api), (e: Error & { code?: string }) => e.code === 'KUBE_UNREACHABLE' && /connection dropped|socket hang up/.test(e.message));
+    await assert.rejects(
+      create(api),
+      (e: Error & { code?: string }) => e.code === 'KUBE_UNREACHABLE' && /connection dropped|socket hang up/.test(e.message),
+    );
     assert.equal(server.seen.filter((s) => s.method === 'POST').length, 1);
   });
 
   it('rides out an API server restart (connection refused, then up again on the same port)', async () => {
     const port = await freePort();
-    const api = new KubeClient({ server: `http://127.0.0.1:${port}`, context: 't', kubeconfig: '/k', requestOptions: { headers: {} } }, { retry: { baseMs: 100, maxMs: 400 } });
+    const api = new KubeClient(
+      { server: `http://127.0.0.1:${port}`, context: 't', kubeconfig: '/k', requestOptions: { headers: {} } },
+      { retry: { baseMs: 100, maxMs: 400 } },
+    );
     const pending = api.get('Namespace', 'x');
     await new Promise((r) => setTimeout(r, 150));
     server = await localServer((_req, res) => json(res, 200, ns('x')), port);
@@ -82,8 +97,14 @@ describe('kube client retries', () => {
 
   it('reports a server that stays down once, with the number of attempts', async () => {
     const port = await freePort();
-    const api = new KubeClient({ server: `http://127.0.0.1:${port}`, context: 't', kubeconfig: '/k', requestOptions: { headers: {} } }, { retry: { baseMs: 1, maxMs: 2, attempts: 3 } });
-    await assert.rejects(api.get('Namespace', 'x'), new RegExp(`cannot reach the Kubernetes API server http://127.0.0.1:${port} \\(connection refused, 3 attempts\\)`));
+    const api = new KubeClient(
+      { server: `http://127.0.0.1:${port}`, context: 't', kubeconfig: '/k', requestOptions: { headers: {} } },
+      { retry: { baseMs: 1, maxMs: 2, attempts: 3 } },
+    );
+    await assert.rejects(
+      api.get('Namespace', 'x'),
+      new RegExp(`cannot reach the Kubernetes API server http://127.0.0.1:${port} \\(connection refused, 3 attempts\\)`),
+    );
   });
 });
 
@@ -92,7 +113,10 @@ describe('kube client timeout and abort', () => {
     server = await localServer(() => undefined);
     const api = new KubeClient(server.target, { timeoutMs: 200, ...fast });
     const started = Date.now();
-    await assert.rejects(api.get('Namespace', 'x'), (e: Error & { code?: string }) => e.code === 'KUBE_TIMEOUT' && /did not answer in 200 ms \(GET Namespace\)/.test(e.message));
+    await assert.rejects(
+      api.get('Namespace', 'x'),
+      (e: Error & { code?: string }) => e.code === 'KUBE_TIMEOUT' && /did not answer in 200 ms \(GET Namespace\)/.test(e.message),
+    );
     assert.ok(Date.now() - started < 1500);
     assert.equal(server.seen.length, 1, 'a timed-out request is not sent again');
   });

@@ -17,11 +17,22 @@ afterEach(async () => {
   server = undefined;
 });
 
-const cm = (rv: string, phase: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'w', namespace: 'n', resourceVersion: rv }, data: { phase } });
+const cm = (rv: string, phase: string) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'w', namespace: 'n', resourceVersion: rv },
+  data: { phase },
+});
 const line = (res: ServerResponse, type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
-const stream = (res: ServerResponse) => res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' }).flushHeaders();
+const stream = (res: ServerResponse) =>
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' }).flushHeaders();
 
-async function collect(api: KubeClient, until: (ev: FollowEvent) => boolean, stats: FollowStats, resourceVersion?: string): Promise<FollowEvent[]> {
+async function collect(
+  api: KubeClient,
+  until: (ev: FollowEvent) => boolean,
+  stats: FollowStats,
+  resourceVersion?: string,
+): Promise<FollowEvent[]> {
   const events: FollowEvent[] = [];
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(), 5000);
@@ -42,7 +53,10 @@ describe('follow (resumable watch)', () => {
     server = await localServer((req, res, _n, seen) => {
       if (seen.query.get('watch') !== 'true') {
         lists++;
-        return json(res, 200, { items: [cm(lists === 1 ? '10' : '20', lists === 1 ? 'start' : 'relisted')], metadata: { resourceVersion: lists === 1 ? '10' : '20' } });
+        return json(res, 200, {
+          items: [cm(lists === 1 ? '10' : '20', lists === 1 ? 'start' : 'relisted')],
+          metadata: { resourceVersion: lists === 1 ? '10' : '20' },
+        });
       }
       watches++;
       stream(res);
@@ -67,7 +81,11 @@ describe('follow (resumable watch)', () => {
       ['LISTED start', 'MODIFIED one', 'LISTED relisted', 'MODIFIED done'],
     );
     const watched = server.seen.filter((s) => s.query.get('watch') === 'true');
-    assert.deepEqual(watched.map((s) => s.query.get('resourceVersion')), ['10', '11', '15', '20'], 'each watch starts where the last one left off');
+    assert.deepEqual(
+      watched.map((s) => s.query.get('resourceVersion')),
+      ['10', '11', '15', '20'],
+      'each watch starts where the last one left off',
+    );
     assert.ok(watched.every((s) => s.query.get('allowWatchBookmarks') === 'true' && s.query.get('fieldSelector') === 'metadata.name=w'));
     assert.equal(stats.relisted, 1);
     assert.equal(stats.reopened, 3);
@@ -76,7 +94,8 @@ describe('follow (resumable watch)', () => {
   it('a watch refused with HTTP 410 on opening re-lists and goes on from the new version', async () => {
     server = await localServer((_req, res, _n, seen) => {
       if (seen.query.get('watch') !== 'true') return json(res, 200, { items: [cm('50', 'done')], metadata: { resourceVersion: '50' } });
-      if (seen.query.get('resourceVersion') === '3') return json(res, 410, { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version: 3 (40)' });
+      if (seen.query.get('resourceVersion') === '3')
+        return json(res, 410, { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version: 3 (40)' });
       stream(res);
     });
     const api = new KubeClient(server.target);
@@ -109,6 +128,9 @@ describe('follow (resumable watch)', () => {
       line(res, 'ERROR', { kind: 'Status', code: 500, reason: 'InternalError', message: 'etcd is sad' });
       res.end();
     });
-    await assert.rejects(collect(new KubeClient(server.target), done, { reopened: 0, relisted: 0 }), /the watch of ConfigMap failed: etcd is sad/);
+    await assert.rejects(
+      collect(new KubeClient(server.target), done, { reopened: 0, relisted: 0 }),
+      /the watch of ConfigMap failed: etcd is sad/,
+    );
   });
 });

@@ -5,17 +5,44 @@ import { UserError } from '../../../src/core/errors.js';
 
 describe('image references', () => {
   it('parses host, port, path, tag and digest', () => {
-    assert.deepEqual(parseImageRef('registry.example.test:5000/team/shop:latest-7'), { repository: 'registry.example.test:5000/team/shop', host: 'registry.example.test:5000', path: 'team/shop', tag: 'latest-7', digest: undefined });
+    assert.deepEqual(parseImageRef('registry.example.test:5000/team/shop:latest-7'), {
+      repository: 'registry.example.test:5000/team/shop',
+      host: 'registry.example.test:5000',
+      path: 'team/shop',
+      tag: 'latest-7',
+      digest: undefined,
+    });
     const d = `sha256:${'a'.repeat(64)}`;
-    assert.deepEqual(parseImageRef(`127.0.0.1:5000/shop@${d}`), { repository: '127.0.0.1:5000/shop', host: '127.0.0.1:5000', path: 'shop', tag: undefined, digest: d });
+    assert.deepEqual(parseImageRef(`127.0.0.1:5000/shop@${d}`), {
+      repository: '127.0.0.1:5000/shop',
+      host: '127.0.0.1:5000',
+      path: 'shop',
+      tag: undefined,
+      digest: d,
+    });
     assert.deepEqual(parseImageRef('shop'), { repository: 'shop', host: undefined, path: 'shop', tag: undefined, digest: undefined });
     assert.equal(parseImageRef('library/postgres:16').host, undefined);
     assert.equal(formatImage(parseImageRef(`r.io/a:b@${d}`)), `r.io/a:b@${d}`);
   });
 
   it('refuses bad characters, upper case names, bad digests and empty references', () => {
-    for (const bad of ['', 'shop op', 'Shop', 'r.io/shop;rm -rf', 'r.io/shop:', 'r.io/shop@sha256:xyz', 'r.io//shop', 'r.io/shop:-bad', '../shop', 'r.io/shop$(id)']) {
-      assert.throws(() => parseImageRef(bad), (e: unknown) => e instanceof UserError && e.code.startsWith('IMAGE'), bad);
+    for (const bad of [
+      '',
+      'shop op',
+      'Shop',
+      'r.io/shop;rm -rf',
+      'r.io/shop:',
+      'r.io/shop@sha256:xyz',
+      'r.io//shop',
+      'r.io/shop:-bad',
+      '../shop',
+      'r.io/shop$(id)',
+    ]) {
+      assert.throws(
+        () => parseImageRef(bad),
+        (e: unknown) => e instanceof UserError && e.code.startsWith('IMAGE'),
+        bad,
+      );
     }
   });
 

@@ -32,20 +32,32 @@ const env = (kubernetes: Record<string, unknown>): Environment => ({
   protected: false,
   settings: { app_name: 'shop' } as Environment['settings'],
   aws: { connection: 'public' } as Environment['aws'],
-  kubernetes: { kind: 'shared', domain: 'example.test', replicas: 2, database: 'internal', production_env: 'production', image: 'r.io/shop', ...kubernetes } as NonNullable<Environment['kubernetes']>,
+  kubernetes: {
+    kind: 'shared',
+    domain: 'example.test',
+    replicas: 2,
+    database: 'internal',
+    production_env: 'production',
+    image: 'r.io/shop',
+    ...kubernetes,
+  } as NonNullable<Environment['kubernetes']>,
 });
 
 async function rendered(e: Environment, ref: string): Promise<Manifest[]> {
   const vars = stackVars({ env: e }, resolveStack(e), parseImageRef(ref));
   const dir = join(ROOT, 'kubernetes');
   const out: Manifest[] = [];
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml')).sort()) {
-    out.push(...parseDocuments(await renderTemplate(readFileSync(join(dir, f), 'utf8'), `kubernetes/${f}`, { ...vars }), f).map((d) => d.manifest));
+  for (const f of readdirSync(dir)
+    .filter((x) => x.endsWith('.yaml'))
+    .sort()) {
+    out.push(
+      ...parseDocuments(await renderTemplate(readFileSync(join(dir, f), 'utf8'), `kubernetes/${f}`, { ...vars }), f).map((d) => d.manifest),
+    );
   }
   return out;
 }
 
-describe('the reference project\'s templates', () => {
+describe("the reference project's templates", () => {
   it('render valid objects for internal and external databases, with and without TLS', async () => {
     for (const k of [{}, { database: 'external', database_host: 'db.example.test', tls_issuer: 'letsencrypt', storage_class: 'fast' }]) {
       const stack = resolveStack(env(k));
@@ -60,9 +72,21 @@ describe('the reference project\'s templates', () => {
       } else {
         assert.ok(kinds.includes('StatefulSet/postgres') && kinds.includes('PersistentVolumeClaim/database-data'));
       }
-      const vars = { ...stackVars({ env: env(k) }, stack, parseImageRef('r.io/shop:latest-1')), job_name: 'x-1', loader_type: 'nfs', loader_data_origin: '/mnt/a b', source_env: 'dev', source_namespace: 'shop-dev', source_database_host: 'postgres.shop-dev.svc', source_url: 'http://dev' };
+      const vars = {
+        ...stackVars({ env: env(k) }, stack, parseImageRef('r.io/shop:latest-1')),
+        job_name: 'x-1',
+        loader_type: 'nfs',
+        loader_data_origin: '/mnt/a b',
+        source_env: 'dev',
+        source_namespace: 'shop-dev',
+        source_database_host: 'postgres.shop-dev.svc',
+        source_url: 'http://dev',
+      };
       for (const f of ['loader', 'replicate-db', 'replicate-media']) {
-        const docs = parseDocuments(await renderTemplate(readFileSync(join(ROOT, 'kubernetes', 'jobs', `${f}.yaml`), 'utf8'), f, { ...vars }), f);
+        const docs = parseDocuments(
+          await renderTemplate(readFileSync(join(ROOT, 'kubernetes', 'jobs', `${f}.yaml`), 'utf8'), f, { ...vars }),
+          f,
+        );
         assert.equal(docs.length, 1);
         check(docs[0]!.manifest);
       }

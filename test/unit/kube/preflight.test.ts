@@ -16,16 +16,38 @@ afterEach(async () => {
   server = undefined;
 });
 
-const obj = (kind: string, name: string, namespace?: string) => ({ apiVersion: 'v1', kind, metadata: { name, ...(namespace ? { namespace } : {}) } });
+const obj = (kind: string, name: string, namespace?: string) => ({
+  apiVersion: 'v1',
+  kind,
+  metadata: { name, ...(namespace ? { namespace } : {}) },
+});
 
 describe('preflight', () => {
   it('names every invalid object and conflict at once, and sends only dry runs', async () => {
     server = await localServer((_req, res, _n, seen) => {
       if (seen.path.endsWith('/statefulsets/app') && seen.query.get('force') !== 'true') {
-        return json(res, 409, { kind: 'Status', reason: 'Conflict', code: 409, message: 'Apply failed with 1 conflict', details: { causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl" using apps/v1', field: '.spec.replicas' }] } });
+        return json(res, 409, {
+          kind: 'Status',
+          reason: 'Conflict',
+          code: 409,
+          message: 'Apply failed with 1 conflict',
+          details: {
+            causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl" using apps/v1', field: '.spec.replicas' }],
+          },
+        });
       }
       if (seen.path.endsWith('/ingresses/app')) {
-        return json(res, 422, { kind: 'Status', reason: 'Invalid', code: 422, message: 'Ingress.networking.k8s.io "app" is invalid', details: { kind: 'Ingress', name: 'app', causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: "Bad_Host"', field: 'spec.rules[0].host' }] } });
+        return json(res, 422, {
+          kind: 'Status',
+          reason: 'Invalid',
+          code: 422,
+          message: 'Ingress.networking.k8s.io "app" is invalid',
+          details: {
+            kind: 'Ingress',
+            name: 'app',
+            causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: "Bad_Host"', field: 'spec.rules[0].host' }],
+          },
+        });
       }
       json(res, 200, { metadata: { name: 'x' } });
     });
@@ -34,10 +56,19 @@ describe('preflight', () => {
     const e = await preflight(api, objects, { namespaceExists: true }).catch((err: unknown) => err);
     assert.ok(e instanceof UserError);
     assert.equal(e.code, 'KUBE_CONFLICT');
-    assert.match(e.message, /cannot apply StatefulSet app: a field is managed by another field manager: spec\.replicas \(managed by "kubectl"\)/);
-    assert.deepEqual(e.details, ['Kubernetes refused Ingress app as invalid: spec.rules[0].host: Invalid value: "Bad_Host"', 'nothing was changed (server-side dry run)']);
+    assert.match(
+      e.message,
+      /cannot apply StatefulSet app: a field is managed by another field manager: spec\.replicas \(managed by "kubectl"\)/,
+    );
+    assert.deepEqual(e.details, [
+      'Kubernetes refused Ingress app as invalid: spec.rules[0].host: Invalid value: "Bad_Host"',
+      'nothing was changed (server-side dry run)',
+    ]);
     assert.equal(server.seen.length, 3);
-    assert.ok(server.seen.every((s) => s.method === 'PATCH' && s.query.get('dryRun') === 'All'), 'only dry runs');
+    assert.ok(
+      server.seen.every((s) => s.method === 'PATCH' && s.query.get('dryRun') === 'All'),
+      'only dry runs',
+    );
 
     // With --force-conflicts the conflict is gone; the invalid Ingress still stops it.
     const forced = await preflight(api, objects, { namespaceExists: true, force: true }).catch((err: unknown) => err);

@@ -29,7 +29,9 @@ describe('registry auth', () => {
       const ok = bearer ? req.headers.authorization === `Bearer ${TOKEN}` : req.headers.authorization === BASIC;
       if (!ok) {
         const challenge = bearer ? `Bearer realm="${url}/token",service="test",scope="repository:bearer:pull"` : 'Basic realm="test"';
-        res.writeHead(401, { 'WWW-Authenticate': challenge, 'Content-Type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }));
+        res
+          .writeHead(401, { 'WWW-Authenticate': challenge, 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }));
         return;
       }
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ tags: ['latest-7'] }));
@@ -53,6 +55,9 @@ describe('registry auth', () => {
   });
 
   it('without credentials the 401 is a clear error', async () => {
-    await assert.rejects(new RegistryClient(url).listTags('basic'), /the registry could not list the tags of basic: HTTP 401 UNAUTHORIZED: authentication required/);
+    await assert.rejects(
+      new RegistryClient(url).listTags('basic'),
+      /the registry could not list the tags of basic: HTTP 401 UNAUTHORIZED: authentication required/,
+    );
   });
 });

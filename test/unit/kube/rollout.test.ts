@@ -6,21 +6,51 @@ import { checkSchedule } from '../../../src/core/kube/replicate.js';
 import { buildTag, checkVersion } from '../../../src/core/kube/promote.js';
 import { ageOf, jobState } from '../../../src/core/kube/jobs.js';
 
-const sts = (generation: number, spec: Record<string, unknown>, status: Record<string, unknown>) => ({ metadata: { name: 'app', generation }, spec, status });
+const sts = (generation: number, spec: Record<string, unknown>, status: Record<string, unknown>) => ({
+  metadata: { name: 'app', generation },
+  spec,
+  status,
+});
 
 describe('rollout rules (as kubectl rollout status)', () => {
   it('waits for the controller to observe the spec, for ready replicas, then for the revision', () => {
     assert.equal(rolloutState(sts(2, { replicas: 2 }, { observedGeneration: 1, readyReplicas: 2 })).done, false);
-    assert.match(rolloutState(sts(2, { replicas: 2 }, { observedGeneration: 2, readyReplicas: 1, updatedReplicas: 1 })).message, /1\/2 pods ready/);
-    assert.match(rolloutState(sts(2, { replicas: 2 }, { observedGeneration: 2, readyReplicas: 2, updatedReplicas: 1, currentRevision: 'a', updateRevision: 'b' })).message, /1\/2 pods at revision b/);
-    assert.equal(rolloutState(sts(2, { replicas: 2 }, { observedGeneration: 2, readyReplicas: 2, currentRevision: 'b', updateRevision: 'b' })).done, true);
+    assert.match(
+      rolloutState(sts(2, { replicas: 2 }, { observedGeneration: 2, readyReplicas: 1, updatedReplicas: 1 })).message,
+      /1\/2 pods ready/,
+    );
+    assert.match(
+      rolloutState(
+        sts(2, { replicas: 2 }, { observedGeneration: 2, readyReplicas: 2, updatedReplicas: 1, currentRevision: 'a', updateRevision: 'b' }),
+      ).message,
+      /1\/2 pods at revision b/,
+    );
+    assert.equal(
+      rolloutState(sts(2, { replicas: 2 }, { observedGeneration: 2, readyReplicas: 2, currentRevision: 'b', updateRevision: 'b' })).done,
+      true,
+    );
     assert.equal(rolloutState(sts(1, { replicas: 0 }, { observedGeneration: 1, currentRevision: 'b', updateRevision: 'b' })).done, true);
   });
 
   it('names the reason of a stuck pod', () => {
-    const pod = { metadata: { name: 'app-1' }, status: { phase: 'Pending', containerStatuses: [{ name: 'app', state: { waiting: { reason: 'ErrImagePull', message: 'not found' } } }] } };
+    const pod = {
+      metadata: { name: 'app-1' },
+      status: {
+        phase: 'Pending',
+        containerStatuses: [{ name: 'app', state: { waiting: { reason: 'ErrImagePull', message: 'not found' } } }],
+      },
+    };
     assert.deepEqual(podReason(pod), { reason: 'ErrImagePull', message: 'not found' });
-    assert.deepEqual(podReason({ metadata: { name: 'x' }, status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes' }] } }), { reason: 'Unschedulable', message: '0/3 nodes' });
+    assert.deepEqual(
+      podReason({
+        metadata: { name: 'x' },
+        status: {
+          phase: 'Pending',
+          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes' }],
+        },
+      }),
+      { reason: 'Unschedulable', message: '0/3 nodes' },
+    );
   });
 });
 

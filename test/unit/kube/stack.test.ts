@@ -11,7 +11,14 @@ function env(name: string, kubernetes: Record<string, unknown>, isProtected = fa
     protected: isProtected,
     settings: { app_name: 'shop' } as Environment['settings'],
     aws: { connection: 'public' } as Environment['aws'],
-    kubernetes: { kind: 'shared', domain: 'example.test', replicas: 1, database: 'internal', production_env: 'production', ...kubernetes } as NonNullable<Environment['kubernetes']>,
+    kubernetes: {
+      kind: 'shared',
+      domain: 'example.test',
+      replicas: 1,
+      database: 'internal',
+      production_env: 'production',
+      ...kubernetes,
+    } as NonNullable<Environment['kubernetes']>,
   };
 }
 
@@ -29,7 +36,10 @@ describe('stack names', () => {
       process.env.FRAGCTL_USER = 'bob';
       assert.equal(resolveStack(env('dev', { kind: 'developer' })).namespace, 'shop-bob-dev');
       process.env.FRAGCTL_USER = 'bob.smith';
-      assert.throws(() => resolveStack(env('dev', { kind: 'developer' })), (e: unknown) => e instanceof UserError && /bob\.smith/.test(e.message));
+      assert.throws(
+        () => resolveStack(env('dev', { kind: 'developer' })),
+        (e: unknown) => e instanceof UserError && /bob\.smith/.test(e.message),
+      );
       process.env.FRAGCTL_USER = 'bob';
       assert.throws(() => resolveStack(env('dev-2', { kind: 'developer' })), /invalid stack name "dev-2"/);
     } finally {

@@ -12,9 +12,18 @@ describe('registry check helpers', () => {
 
   it('the registry API of an image: its host, kubernetes.registry, or Docker Hub', () => {
     const stack = { image: 'registry.example.test/shop' } as KubeStack;
-    assert.deepEqual(registryOf(stack, parseImageRef('registry.example.test/shop:1')), { baseUrl: 'https://registry.example.test', path: 'shop' });
-    assert.deepEqual(registryOf(stack, parseImageRef('127.0.0.1:5000/team/shop:1')), { baseUrl: 'http://127.0.0.1:5000', path: 'team/shop' });
+    assert.deepEqual(registryOf(stack, parseImageRef('registry.example.test/shop:1')), {
+      baseUrl: 'https://registry.example.test',
+      path: 'shop',
+    });
+    assert.deepEqual(registryOf(stack, parseImageRef('127.0.0.1:5000/team/shop:1')), {
+      baseUrl: 'http://127.0.0.1:5000',
+      path: 'team/shop',
+    });
     assert.deepEqual(registryOf(stack, parseImageRef('nginx:1.27')), { baseUrl: 'https://registry-1.docker.io', path: 'library/nginx' });
-    assert.deepEqual(registryOf({ ...stack, registry: 'http://127.0.0.1:5001' }, parseImageRef('registry.example.test/shop:1')), { baseUrl: 'http://127.0.0.1:5001', path: 'shop' });
+    assert.deepEqual(registryOf({ ...stack, registry: 'http://127.0.0.1:5001' }, parseImageRef('registry.example.test/shop:1')), {
+      baseUrl: 'http://127.0.0.1:5001',
+      path: 'shop',
+    });
   });
 });

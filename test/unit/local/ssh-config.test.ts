@@ -20,7 +20,13 @@ Host knowledge
   Port 2200
 `);
     assert.deepEqual(hosts, [
-      { name: 'app', address: '127.0.0.1', port: 2222, user: 'vagrant', identityFile: '/home/me/.vagrant/machines/app/virtualbox/private_key' },
+      {
+        name: 'app',
+        address: '127.0.0.1',
+        port: 2222,
+        user: 'vagrant',
+        identityFile: '/home/me/.vagrant/machines/app/virtualbox/private_key',
+      },
       { name: 'knowledge', address: '127.0.0.1', port: 2200, user: 'vagrant' },
     ]);
   });
@@ -35,7 +41,19 @@ describe('ssh', () => {
   });
   it('arguments: key, port, jump, command', () => {
     assert.deepEqual(sshArgs({ address: '10.0.0.5', user: 'ubuntu', privateKey: '/k.pem', proxyCommand: 'ssh -W %h:%p b' }, ['uptime']), [
-      '-o', 'StrictHostKeyChecking=accept-new', '-o', 'IdentitiesOnly=yes', '-i', '/k.pem', '-o', 'ProxyCommand=ssh -W %h:%p b', '-o', 'BatchMode=yes', 'ubuntu@10.0.0.5', '--', 'uptime',
+      '-o',
+      'StrictHostKeyChecking=accept-new',
+      '-o',
+      'IdentitiesOnly=yes',
+      '-i',
+      '/k.pem',
+      '-o',
+      'ProxyCommand=ssh -W %h:%p b',
+      '-o',
+      'BatchMode=yes',
+      'ubuntu@10.0.0.5',
+      '--',
+      'uptime',
     ]);
   });
 });

@@ -35,7 +35,10 @@ test('the second acquire is refused with the holder and its message, the first r
     assert.ok(e instanceof LockHeldError);
     assert.equal(e.exitCode, 1);
     assert.equal(e.code, 'ENV_LOCKED');
-    assert.match(e.message, /dev is locked by alice@laptop since 2026-11-22T04:00:00.000Z \(running deploy, pid \d+ on laptop, run run-a, last heartbeat \S+\)/);
+    assert.match(
+      e.message,
+      /dev is locked by alice@laptop since 2026-11-22T04:00:00.000Z \(running deploy, pid \d+ on laptop, run run-a, last heartbeat \S+\)/,
+    );
     assert.deepEqual(e.details, ['message: migrating the db, back at 5']);
     assert.match(e.hint!, /lock status/);
     return true;

@@ -18,7 +18,10 @@ function localProject(): string {
 }
 
 const lines = (dir: string): RunRecord[] =>
-  readFileSync(join(dir, '.fragctl', 'runs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as RunRecord);
+  readFileSync(join(dir, '.fragctl', 'runs.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as RunRecord);
 
 test('a changing verb holds the lock while it runs and leaves a finished record with what it touched', async () => {
   const dir = localProject();
@@ -31,7 +34,10 @@ test('a changing verb holds the lock while it runs and leaves a finished record 
     assert.equal(held?.pid, process.pid);
     touched.push({ kind: 'tag', value: 'release-7' });
     // a second changing verb meanwhile is refused
-    await assert.rejects(guardedRun(testContext({ dir, env: 'dev' }), { verb: 'update', args: [], touched: [] }, async () => 0), LockHeldError);
+    await assert.rejects(
+      guardedRun(testContext({ dir, env: 'dev' }), { verb: 'update', args: [], touched: [] }, async () => 0),
+      LockHeldError,
+    );
     return 0;
   });
   assert.equal(code, 0);
@@ -71,11 +77,14 @@ test('failure and Ctrl-C release the lock and record the outcome', async () => {
   assert.equal(await lock.status(), undefined);
   assert.equal(await guardedRun(testContext({ dir, env: 'dev' }), { verb: 'deploy', args: [], touched: [] }, async () => 3), 3);
   const finished = lines(dir).filter((r) => r.outcome !== 'running');
-  assert.deepEqual(finished.map((r) => [r.outcome, r.exitCode, r.error?.code]), [
-    ['failed', 1, 'ANSIBLE_FAILED'],
-    ['interrupted', 130, 'INTERRUPTED'],
-    ['failed', 3, undefined],
-  ]);
+  assert.deepEqual(
+    finished.map((r) => [r.outcome, r.exitCode, r.error?.code]),
+    [
+      ['failed', 1, 'ANSIBLE_FAILED'],
+      ['interrupted', 130, 'INTERRUPTED'],
+      ['failed', 3, undefined],
+    ],
+  );
 });
 
 test('what a run touched is recorded with secrets masked', async () => {
@@ -84,9 +93,13 @@ test('what a run touched is recorded with secrets masked', async () => {
   registerSecret('s3cr3t-value-42');
   const dir = localProject();
   const touched: Array<Record<string, unknown>> = [];
-  await guardedRun(testContext({ dir, env: 'dev' }), { verb: 'deploy', args: ['dev', 'deploy', '--extra', 'x=s3cr3t-value-42'], touched }, async () => {
-    touched.push({ kind: 'Secret', db_password: 'plain', note: 'rotated s3cr3t-value-42' });
-  });
+  await guardedRun(
+    testContext({ dir, env: 'dev' }),
+    { verb: 'deploy', args: ['dev', 'deploy', '--extra', 'x=s3cr3t-value-42'], touched },
+    async () => {
+      touched.push({ kind: 'Secret', db_password: 'plain', note: 'rotated s3cr3t-value-42' });
+    },
+  );
   const text = readFileSync(join(dir, '.fragctl', 'runs.jsonl'), 'utf8');
   assert.doesNotMatch(text, /s3cr3t-value-42|"plain"/);
   const done = lines(dir).at(-1)!;

@@ -32,11 +32,22 @@ test('a run written at start and at end reads back once, finished, newest first'
   await store.put(b);
   await store.put({ ...a, outcome: 'succeeded', durationMs: 5 });
   const all = await store.list(undefined, 10);
-  assert.deepEqual(all.records.map((r) => [r.env, r.outcome]), [['other', 'running'], ['dev', 'succeeded']]);
+  assert.deepEqual(
+    all.records.map((r) => [r.env, r.outcome]),
+    [
+      ['other', 'running'],
+      ['dev', 'succeeded'],
+    ],
+  );
   const dev = await store.list('dev', 10);
   assert.equal(dev.records.length, 1);
   assert.equal(dev.warnings.length, 0);
-  assert.equal(readFileSync(join(dir, '.fragctl', 'runs.jsonl'), 'utf8').trim().split('\n').length, 3);
+  assert.equal(
+    readFileSync(join(dir, '.fragctl', 'runs.jsonl'), 'utf8')
+      .trim()
+      .split('\n').length,
+    3,
+  );
 });
 
 test('a corrupt record file: unreadable lines are skipped and named, the rest is shown', async () => {
@@ -58,7 +69,10 @@ test('mergeRecords keeps a finished record over a running one whatever the order
   assert.equal(mergeRecords([[done], [r]], 5)[0]!.outcome, 'failed');
   assert.equal(mergeRecords([[r], [done]], 5)[0]!.outcome, 'failed');
   const many = Array.from({ length: 5 }, (_, i) => rec({ id: `r${i}`, startedAt: `2026-01-0${i + 1}T00:00:00.000Z` }));
-  assert.deepEqual(mergeRecords([many], 2).map((m) => m.id), ['r4', 'r3']);
+  assert.deepEqual(
+    mergeRecords([many], 2).map((m) => m.id),
+    ['r4', 'r3'],
+  );
 });
 
 test('arguments are recorded with secrets masked', () => {
@@ -100,6 +114,9 @@ test('after a torn last line and corrupt lines, every record appended afterwards
   assert.equal(parsed.length, 6);
   assert.equal(lines.length - parsed.length, 2);
   const got = await store.list('dev', 10);
-  assert.deepEqual(got.records.map((r) => `${r.id}:${r.outcome}`), ['four:succeeded', 'three:succeeded', 'two:running', 'one:running']);
+  assert.deepEqual(
+    got.records.map((r) => `${r.id}:${r.outcome}`),
+    ['four:succeeded', 'three:succeeded', 'two:running', 'one:running'],
+  );
   assert.match(got.warnings[0]!, /skipped 2 unreadable lines \(3, 4\)/);
 });

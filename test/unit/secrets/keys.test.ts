@@ -11,11 +11,18 @@ describe('SSH private key', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fragctl-keys-'));
   mkdirSync(join(dir, 'keys'));
   const ctx = { project: { paths: projectPaths(dir) }, env: { settings: { key_name: 'x' } } } as never;
-  it('missing', () => assert.throws(() => checkPrivateKey(ctx), (e: unknown) => e instanceof UserError && e.message === 'missing SSH private key keys/x.pem'));
+  it('missing', () =>
+    assert.throws(
+      () => checkPrivateKey(ctx),
+      (e: unknown) => e instanceof UserError && e.message === 'missing SSH private key keys/x.pem',
+    ));
   it('too open: the exact chmod hint', () => {
     writeFileSync(join(dir, 'keys', 'x.pem'), 'k');
     chmodSync(join(dir, 'keys', 'x.pem'), 0o640);
-    assert.throws(() => checkPrivateKey(ctx), (e: unknown) => e instanceof UserError && e.hint === 'chmod 600 keys/x.pem' && /mode 0640/.test(e.message));
+    assert.throws(
+      () => checkPrivateKey(ctx),
+      (e: unknown) => e instanceof UserError && e.hint === 'chmod 600 keys/x.pem' && /mode 0640/.test(e.message),
+    );
   });
   it('0600 and 0400 pass', () => {
     chmodSync(join(dir, 'keys', 'x.pem'), 0o600);

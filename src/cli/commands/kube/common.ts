@@ -19,4 +19,5 @@ export const imageArg = (value: string): string => {
 export const durationArg = (value: string): number => parseDuration(value);
 
 /** The help of --force-conflicts, the same on every verb that applies. */
-export const FORCE_CONFLICTS_HELP = 'take over fields that another field manager owns (kubectl scale, an autoscaler); without it such a conflict stops the verb and names field and manager';
+export const FORCE_CONFLICTS_HELP =
+  'take over fields that another field manager owns (kubectl scale, an autoscaler); without it such a conflict stops the verb and names field and manager';

@@ -29,12 +29,27 @@ export default defineVerb<Opts>({
     opts.verified = await verifyChosenImage(run.context(), { image: opts.image, tag: opts.tag });
   },
   async run(run, opts) {
-    const result = await deployKube(run.context(), { image: opts.image, tag: opts.tag, timeoutMs: opts.timeout, atomic: opts.atomic, adopt: opts.adopt, forceConflicts: opts.forceConflicts, verified: opts.verified });
+    const result = await deployKube(run.context(), {
+      image: opts.image,
+      tag: opts.tag,
+      timeoutMs: opts.timeout,
+      atomic: opts.atomic,
+      adopt: opts.adopt,
+      forceConflicts: opts.forceConflicts,
+      verified: opts.verified,
+    });
     if (run.global.json) return run.io.json(result);
     if (result.dryRun) {
-      run.io.result(table(['KIND', 'NAME', 'ACTION', 'WHY'], result.dryRun.map((p) => [p.kind, p.name, p.action, p.reason ?? (p.changes ?? []).map((c) => c.path).join(', ')])));
+      run.io.result(
+        table(
+          ['KIND', 'NAME', 'ACTION', 'WHY'],
+          result.dryRun.map((p) => [p.kind, p.name, p.action, p.reason ?? (p.changes ?? []).map((c) => c.path).join(', ')]),
+        ),
+      );
       return;
     }
-    run.io.result(`namespace: ${result.namespace}\nurl:       ${result.url}\nimage:     ${result.image}\nrelease:   ${result.revision}${result.pruned?.length ? `\npruned:    ${result.pruned.map((x) => `${x.kind}/${x.name}`).join(', ')}` : ''}`);
+    run.io.result(
+      `namespace: ${result.namespace}\nurl:       ${result.url}\nimage:     ${result.image}\nrelease:   ${result.revision}${result.pruned?.length ? `\npruned:    ${result.pruned.map((x) => `${x.kind}/${x.name}`).join(', ')}` : ''}`,
+    );
   },
 });

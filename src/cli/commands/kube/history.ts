@@ -7,7 +7,21 @@ export default defineVerb({
     const h = await kubeHistory(run.context());
     if (run.global.json) return run.io.json(h);
     if (!h.entries.length) return run.io.result(`no releases recorded in ${h.namespace}`);
-    const digests = (e: (typeof h.entries)[number]) => [...new Set(e.images.map((i) => (i.digest ? `${i.digest.slice(0, 19)}${i.digestSource && i.digestSource !== 'pods' ? ` (${i.digestSource})` : ''}` : undefined)).filter(Boolean))].join(' ');
-    run.io.result(table(['REL', 'VERB', 'STATUS', 'IMAGE', 'DIGESTS', 'WHO', 'WHEN', 'NOTE'], h.entries.map((e) => [e.version, e.verb, e.status, e.image, digests(e), e.who, e.when, e.note])));
+    const digests = (e: (typeof h.entries)[number]) =>
+      [
+        ...new Set(
+          e.images
+            .map((i) =>
+              i.digest ? `${i.digest.slice(0, 19)}${i.digestSource && i.digestSource !== 'pods' ? ` (${i.digestSource})` : ''}` : undefined,
+            )
+            .filter(Boolean),
+        ),
+      ].join(' ');
+    run.io.result(
+      table(
+        ['REL', 'VERB', 'STATUS', 'IMAGE', 'DIGESTS', 'WHO', 'WHEN', 'NOTE'],
+        h.entries.map((e) => [e.version, e.verb, e.status, e.image, digests(e), e.who, e.when, e.note]),
+      ),
+    );
   },
 });

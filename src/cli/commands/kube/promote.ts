@@ -11,13 +11,19 @@ interface Opts {
 export default defineVerb<Opts>({
   configure(cmd) {
     cmd
-      .requiredOption('--build <n>', 'the build to promote: N for the image tagged latest-N, or a release-candidate tag', (v: string) => (buildTag(v), v))
+      .requiredOption(
+        '--build <n>',
+        'the build to promote: N for the image tagged latest-N, or a release-candidate tag',
+        (v: string) => (buildTag(v), v),
+      )
       .requiredOption('--as <version>', 'the version tag to give it, e.g. v1.4.0', (v: string) => (checkVersion(v), v))
       .option('--timeout <duration>', 'how long to wait for the rollout (default 10m)', durationArg);
   },
   async run(run, opts) {
     const result = await promote(run.context(), { build: opts.build, as: opts.as, timeoutMs: opts.timeout });
     if (run.global.json) return run.io.json(result);
-    run.io.result(`${result.source} promoted as ${result.version} (and stable)\n${result.namespace} runs ${result.image} (release ${result.revision})`);
+    run.io.result(
+      `${result.source} promoted as ${result.version} (and stable)\n${result.namespace} runs ${result.image} (release ${result.revision})`,
+    );
   },
 });

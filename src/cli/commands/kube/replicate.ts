@@ -14,7 +14,11 @@ export default defineVerb<Opts>({
   configure(cmd) {
     cmd
       .requiredOption('--from <env>', 'the environment to copy from')
-      .option('--schedule <cron>', 'make a CronJob on this schedule (never two runs at once) instead of running once', (v: string) => (checkSchedule(v), v))
+      .option(
+        '--schedule <cron>',
+        'make a CronJob on this schedule (never two runs at once) instead of running once',
+        (v: string) => (checkSchedule(v), v),
+      )
       .option('--allow-version-mismatch', 'replicate even when the two environments run different image tags')
       .option('--timeout <duration>', 'how long to wait for a one-off run (default 1h)', durationArg);
   },
@@ -27,7 +31,14 @@ export default defineVerb<Opts>({
       timeoutMs: opts.timeout,
     });
     if (run.global.json) return run.io.json(result);
-    if (result.mode === 'cronjob') run.io.result(`CronJob ${result.cronJob} in ${result.namespace}: ${result.schedule} (concurrencyPolicy Forbid)`);
-    else run.io.result([`replicated ${result.what} from ${result.from}: job ${result.job?.job} ${result.job?.state}`, ...(result.job?.logs ?? []).map((l) => `  ${l}`)].join('\n'));
+    if (result.mode === 'cronjob')
+      run.io.result(`CronJob ${result.cronJob} in ${result.namespace}: ${result.schedule} (concurrencyPolicy Forbid)`);
+    else
+      run.io.result(
+        [
+          `replicated ${result.what} from ${result.from}: job ${result.job?.job} ${result.job?.state}`,
+          ...(result.job?.logs ?? []).map((l) => `  ${l}`),
+        ].join('\n'),
+      );
   },
 });

@@ -13,15 +13,22 @@ export default defineVerb<Opts>({
   configure(cmd) {
     cmd
       .option('--to <revision>', 'the release to return to (default: the previous deployed release)', (v: string) => {
-        if (!/^\d+$/.test(v)) throw new UserError(`--to ${v}: expected a revision number`, { hint: 'fragctl <env> history lists them', code: 'USAGE' });
+        if (!/^\d+$/.test(v))
+          throw new UserError(`--to ${v}: expected a revision number`, { hint: 'fragctl <env> history lists them', code: 'USAGE' });
         return v;
       })
       .option('--timeout <duration>', 'how long to wait for the rollout (default 10m)', durationArg)
       .option('--force-conflicts', FORCE_CONFLICTS_HELP);
   },
   async run(run, opts) {
-    const result = await rollbackKube(run.context(), { to: opts.to === undefined ? undefined : Number(opts.to), timeoutMs: opts.timeout, forceConflicts: opts.forceConflicts });
+    const result = await rollbackKube(run.context(), {
+      to: opts.to === undefined ? undefined : Number(opts.to),
+      timeoutMs: opts.timeout,
+      forceConflicts: opts.forceConflicts,
+    });
     if (run.global.json) return run.io.json(result);
-    run.io.result(`${result.namespace}: rolled back to release ${result.toRevision}${result.image ? `, ${result.image}` : ''} (now release ${result.revision})`);
+    run.io.result(
+      `${result.namespace}: rolled back to release ${result.toRevision}${result.image ? `, ${result.image}` : ''} (now release ${result.revision})`,
+    );
   },
 });

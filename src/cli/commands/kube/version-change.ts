@@ -18,8 +18,15 @@ export default defineVerb<Opts>({
       .option('--force-conflicts', FORCE_CONFLICTS_HELP);
   },
   async run(run, opts) {
-    const result = await versionChange(run.context(), { tag: opts.tag, wait: opts.wait, timeoutMs: opts.timeout, forceConflicts: opts.forceConflicts });
+    const result = await versionChange(run.context(), {
+      tag: opts.tag,
+      wait: opts.wait,
+      timeoutMs: opts.timeout,
+      forceConflicts: opts.forceConflicts,
+    });
     if (run.global.json) return run.io.json(result);
-    run.io.result(`${result.namespace}: ${result.from ?? '?'} → ${result.image} (release ${result.revision}${result.waited ? '' : ', rollout in progress'})`);
+    run.io.result(
+      `${result.namespace}: ${result.from ?? '?'} → ${result.image} (release ${result.revision}${result.waited ? '' : ', rollout in progress'})`,
+    );
   },
 });

@@ -39,7 +39,10 @@ export async function pruneRemoved(ctx: Context, api: KubeClient, env: string, p
     const live = await api.get(m.kind, m.metadata.name, m.metadata.namespace);
     if (!live || live.metadata.labels?.[RELEASE_LABEL] !== env) continue;
     await api.delete(m.kind, m.metadata.name, m.metadata.namespace);
-    info(ctx.io, 'kube.pruned', `deleted ${m.kind} ${m.metadata.name}: it is no longer in the templates`, { kind: m.kind, name: m.metadata.name });
+    info(ctx.io, 'kube.pruned', `deleted ${m.kind} ${m.metadata.name}: it is no longer in the templates`, {
+      kind: m.kind,
+      name: m.metadata.name,
+    });
     pruned.push({ kind: m.kind, name: m.metadata.name });
   }
   return pruned;

@@ -50,7 +50,10 @@ export async function renderChange(ctx: Context, s: OpenStack, c: Pick<TemplateC
   let restartedAt: string | undefined;
   if (c.restart) {
     restartedAt = new Date().toISOString();
-    const wanted = (m: Manifest) => (c.restart === 'all' ? ['Deployment', 'StatefulSet'].includes(m.kind) : c.restart!.includes(m.metadata.name) && ['Deployment', 'StatefulSet', 'DaemonSet'].includes(m.kind));
+    const wanted = (m: Manifest) =>
+      c.restart === 'all'
+        ? ['Deployment', 'StatefulSet'].includes(m.kind)
+        : c.restart!.includes(m.metadata.name) && ['Deployment', 'StatefulSet', 'DaemonSet'].includes(m.kind);
     manifests = manifests.map((m) => {
       if (!wanted(m)) return m;
       restarted.push(`${m.kind}/${m.metadata.name}`);
@@ -60,7 +63,12 @@ export async function renderChange(ctx: Context, s: OpenStack, c: Pick<TemplateC
   return { manifests, hash, restartedAt, restarted };
 }
 
-export async function releaseTemplates(ctx: Context, s: OpenStack, c: TemplateChange, rendered?: Rendered): Promise<ReleaseOutcome & { rendered: Rendered; secretsCreated: string[] }> {
+export async function releaseTemplates(
+  ctx: Context,
+  s: OpenStack,
+  c: TemplateChange,
+  rendered?: Rendered,
+): Promise<ReleaseOutcome & { rendered: Rendered; secretsCreated: string[] }> {
   const r = rendered ?? (await renderChange(ctx, s, c));
   const last = s.history.at(-1);
   const partial = !!c.onlyChanged && last?.status === 'deployed' && !s.adopting;

@@ -40,8 +40,13 @@ export async function openStack(ctx: Context, o: { adopt?: boolean } = {}): Prom
 /** Creates (or adopts) the namespace, labelled as fragctl's. */
 export async function ensureNamespace(ctx: Context, s: OpenStack): Promise<void> {
   if (s.namespace && !s.adopting) return;
-  if (s.adopting) info(ctx.io, 'kube.adopted', `adopting namespace ${s.stack.namespace} (--adopt): it is labelled as fragctl's from now on`, { namespace: s.stack.namespace });
-  await s.api.apply(namespaceManifest(s.stack, s.adopting ? `${operatorName(s.stack.settings)} at ${new Date().toISOString()}` : undefined));
+  if (s.adopting)
+    info(ctx.io, 'kube.adopted', `adopting namespace ${s.stack.namespace} (--adopt): it is labelled as fragctl's from now on`, {
+      namespace: s.stack.namespace,
+    });
+  await s.api.apply(
+    namespaceManifest(s.stack, s.adopting ? `${operatorName(s.stack.settings)} at ${new Date().toISOString()}` : undefined),
+  );
 }
 
 export function requireDeployed(s: OpenStack): Release {

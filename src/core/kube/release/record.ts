@@ -59,10 +59,13 @@ export function settingsHash(vars: unknown): string {
 function encode(r: Release): string {
   const zipped = gzipSync(Buffer.from(JSON.stringify(r), 'utf8'));
   if (zipped.length > MAX_BYTES) {
-    throw new UserError(`release ${r.version} of ${r.env} is ${Math.round(zipped.length / 1024)} KiB compressed, more than a Secret can hold`, {
-      hint: 'the templates render too much: move large data (files, dumps) out of ConfigMaps into volumes or images',
-      code: 'KUBE_RELEASE_TOO_LARGE',
-    });
+    throw new UserError(
+      `release ${r.version} of ${r.env} is ${Math.round(zipped.length / 1024)} KiB compressed, more than a Secret can hold`,
+      {
+        hint: 'the templates render too much: move large data (files, dumps) out of ConfigMaps into volumes or images',
+        code: 'KUBE_RELEASE_TOO_LARGE',
+      },
+    );
   }
   return zipped.toString('base64');
 }
@@ -74,10 +77,13 @@ function decode(secret: KubeObject): Release {
     if (typeof r.version !== 'number' || !Array.isArray(r.manifests)) throw new Error('missing fields');
     return { ...r, status: (secret.metadata.labels?.[STATUS_LABEL] as ReleaseStatus | undefined) ?? r.status };
   } catch (e) {
-    throw new UserError(`release record ${secret.metadata.name} in ${secret.metadata.namespace} is corrupt (${(e as Error).message.split('\n')[0]})`, {
-      hint: `nothing was applied; fragctl history --json and kubectl -n ${secret.metadata.namespace} get secret ${secret.metadata.name} -o yaml show it; delete it if it cannot be repaired`,
-      code: 'KUBE_RELEASE_CORRUPT',
-    });
+    throw new UserError(
+      `release record ${secret.metadata.name} in ${secret.metadata.namespace} is corrupt (${(e as Error).message.split('\n')[0]})`,
+      {
+        hint: `nothing was applied; fragctl history --json and kubectl -n ${secret.metadata.namespace} get secret ${secret.metadata.name} -o yaml show it; delete it if it cannot be repaired`,
+        code: 'KUBE_RELEASE_CORRUPT',
+      },
+    );
   }
 }
 
@@ -118,7 +124,10 @@ export async function createRelease(api: KubeClient, r: Omit<Release, 'version'>
       throw e;
     }
   }
-  throw new OperationError(`could not record a release in ${r.namespace}: too many concurrent writers`, { hint: 'retry', code: 'KUBE_RELEASE' });
+  throw new OperationError(`could not record a release in ${r.namespace}: too many concurrent writers`, {
+    hint: 'retry',
+    code: 'KUBE_RELEASE',
+  });
 }
 
 /** Rewrites a release's record (its outcome and digests); a merge patch, as the record was created by a POST. */
@@ -128,13 +137,18 @@ export async function updateRelease(api: KubeClient, r: Release): Promise<void> 
 }
 
 /** Marks a release's status only (superseded), without rewriting its manifests. */
-export async function markRelease(api: KubeClient, r: Pick<Release, 'env' | 'namespace' | 'version'>, status: ReleaseStatus): Promise<void> {
+export async function markRelease(
+  api: KubeClient,
+  r: Pick<Release, 'env' | 'namespace' | 'version'>,
+  status: ReleaseStatus,
+): Promise<void> {
   await api.mergePatch('Secret', recordName(r.env, r.version), r.namespace, { metadata: { labels: { [STATUS_LABEL]: status } } });
 }
 
 /** Deletes the oldest records beyond the ones kept. */
 export async function pruneRecords(api: KubeClient, releases: Array<Pick<Release, 'env' | 'namespace' | 'version'>>): Promise<void> {
-  for (const old of releases.slice(0, Math.max(0, releases.length - KEEP))) await api.delete('Secret', recordName(old.env, old.version), old.namespace);
+  for (const old of releases.slice(0, Math.max(0, releases.length - KEEP)))
+    await api.delete('Secret', recordName(old.env, old.version), old.namespace);
 }
 
 export function summary(r: Release): ReleaseSummary {

@@ -45,27 +45,37 @@ export interface ReleaseOutcome {
   url?: string;
 }
 
-export async function runRelease(ctx: Context, api: KubeClient, stack: KubeStack, history: Release[], req: ReleaseRequest): Promise<ReleaseOutcome> {
+export async function runRelease(
+  ctx: Context,
+  api: KubeClient,
+  stack: KubeStack,
+  history: Release[],
+  req: ReleaseRequest,
+): Promise<ReleaseOutcome> {
   const last = history.at(-1);
   const previous = [...history].reverse().find((r) => r.status === 'deployed' || r.status === 'superseded');
   // Every object through a server-side dry run first: an invalid object or a field another
   // manager owns stops here, with nothing changed and nothing recorded.
   if (!req.checked) await preflight(api, req.manifests, { force: req.force, namespaceExists: true });
   const progress = ctx.io.progress(`${req.verb}: release ${(last?.version ?? 0) + 1} of ${stack.env} to namespace ${stack.namespace}`);
-  let release = await createRelease(api, {
-    env: stack.env,
-    namespace: stack.namespace,
-    verb: req.verb,
-    status: 'pending',
-    manifests: req.manifests,
-    settingsHash: req.settingsHash,
-    images: imagesOf(req.manifests),
-    who: operatorName(stack.settings),
-    when: new Date().toISOString(),
-    ...(req.image ? { image: req.image } : {}),
-    ...(req.note ? { note: req.note } : {}),
-    ...(req.adopted ? { adopted: true } : {}),
-  }, last?.version ?? 0);
+  let release = await createRelease(
+    api,
+    {
+      env: stack.env,
+      namespace: stack.namespace,
+      verb: req.verb,
+      status: 'pending',
+      manifests: req.manifests,
+      settingsHash: req.settingsHash,
+      images: imagesOf(req.manifests),
+      who: operatorName(stack.settings),
+      when: new Date().toISOString(),
+      ...(req.image ? { image: req.image } : {}),
+      ...(req.note ? { note: req.note } : {}),
+      ...(req.adopted ? { adopted: true } : {}),
+    },
+    last?.version ?? 0,
+  );
   let pruned: Pruned[] = [];
   try {
     const send = req.send ?? req.manifests;
@@ -87,14 +97,25 @@ export async function runRelease(ctx: Context, api: KubeClient, stack: KubeStack
     progress.fail(`${req.verb}: release ${release.version} of ${stack.env} failed`);
     await updateRelease(api, { ...release, status: 'failed' }).catch(() => undefined);
     if (!req.atomic || !previous) throw e;
-    warn(ctx.io, 'kube.atomic', `release ${release.version} did not become ready: rolling back to release ${previous.version} (--atomic)`, { failed: release.version, to: previous.version });
+    warn(ctx.io, 'kube.atomic', `release ${release.version} did not become ready: rolling back to release ${previous.version} (--atomic)`, {
+      failed: release.version,
+      to: previous.version,
+    });
     const back = await runRelease(ctx, api, stack, [...history, { ...release, status: 'failed' }], {
-      verb: 'rollback', manifests: previous.manifests, settingsHash: previous.settingsHash, image: previous.image, timeoutMs: req.timeoutMs, note: `automatic rollback of release ${release.version} (--atomic)`,
+      verb: 'rollback',
+      manifests: previous.manifests,
+      settingsHash: previous.settingsHash,
+      image: previous.image,
+      timeoutMs: req.timeoutMs,
+      note: `automatic rollback of release ${release.version} (--atomic)`,
     });
-    throw new OperationError(`release ${release.version} failed and was rolled back: ${stack.namespace} runs release ${previous.version}'s manifests again (now release ${back.release.version}): ${(e as Error).message}`, {
-      hint: `fragctl ${stack.env} history shows both; fix the cause and deploy again`,
-      code: 'KUBE_ROLLED_BACK',
-    });
+    throw new OperationError(
+      `release ${release.version} failed and was rolled back: ${stack.namespace} runs release ${previous.version}'s manifests again (now release ${back.release.version}): ${(e as Error).message}`,
+      {
+        hint: `fragctl ${stack.env} history shows both; fix the cause and deploy again`,
+        code: 'KUBE_ROLLED_BACK',
+      },
+    );
   }
 }
 
@@ -111,11 +132,22 @@ export function imagesOf(manifests: Manifest[]): ImageRecord[] {
  * The digests the pods report in their imageID for each recorded image (one list of the
  * namespace's pods); else, for the stack image, the pinned digest or the registry's.
  */
-async function digestsOf(api: KubeClient, namespace: string, images: ImageRecord[], req: Pick<ReleaseRequest, 'image' | 'registryDigest'>): Promise<ImageRecord[]> {
-  const statuses = (await api.list('Pod', namespace)).items.flatMap((p) => ((p.status ?? {}) as { containerStatuses?: Array<{ image?: string; imageID?: string }> }).containerStatuses ?? []);
+async function digestsOf(
+  api: KubeClient,
+  namespace: string,
+  images: ImageRecord[],
+  req: Pick<ReleaseRequest, 'image' | 'registryDigest'>,
+): Promise<ImageRecord[]> {
+  const statuses = (await api.list('Pod', namespace)).items.flatMap(
+    (p) => ((p.status ?? {}) as { containerStatuses?: Array<{ image?: string; imageID?: string }> }).containerStatuses ?? [],
+  );
   const pinned = req.image ? /@(sha256:[a-f0-9]{64})$/.exec(req.image)?.[1] : undefined;
   return images.map((i): ImageRecord => {
-    const digest = statuses.map((s) => (canonicalImage(s.image ?? '') === canonicalImage(i.image) ? /@(sha256:[a-f0-9]{64})$/.exec(s.imageID ?? '')?.[1] : undefined)).find(Boolean);
+    const digest = statuses
+      .map((s) =>
+        canonicalImage(s.image ?? '') === canonicalImage(i.image) ? /@(sha256:[a-f0-9]{64})$/.exec(s.imageID ?? '')?.[1] : undefined,
+      )
+      .find(Boolean);
     if (digest) return { ...i, digest, digestSource: 'pods' };
     if (i.image !== req.image) return i;
     if (pinned) return { ...i, digest: pinned, digestSource: 'pinned' };
@@ -157,12 +189,17 @@ function unhealthySets(manifests: Manifest[], applied: Map<string, KubeObject>):
 async function replaceStuckPods(ctx: Context, api: KubeClient, sets: Manifest[]): Promise<void> {
   for (const m of sets) {
     const labels = ((m.spec?.selector ?? {}) as { matchLabels?: Record<string, string> }).matchLabels ?? {};
-    const selector = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+    const selector = Object.entries(labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
     if (!selector) continue;
     for (const pod of (await api.list('Pod', m.metadata.namespace, { labelSelector: selector })).items) {
       const { reason } = podReason(pod);
       if (!STUCK.test(reason)) continue;
-      warn(ctx.io, 'kube.pod.replaced', `deleting pod ${pod.metadata.name} (${reason}) so that the new template replaces it`, { pod: pod.metadata.name, reason });
+      warn(ctx.io, 'kube.pod.replaced', `deleting pod ${pod.metadata.name} (${reason}) so that the new template replaces it`, {
+        pod: pod.metadata.name,
+        reason,
+      });
       await api.delete('Pod', pod.metadata.name, m.metadata.namespace);
     }
   }

@@ -26,7 +26,13 @@ const POSITION = /\[Line (\d+), Column (\d+)\]/;
 function located(e: unknown): { line?: number; column?: number; why: string } {
   const text = (e as Error).message ?? String(e);
   const m = POSITION.exec(text);
-  const why = text.split('\n').map((l) => l.trim()).filter(Boolean).at(-1)?.replace(/^Error: /, '') ?? text;
+  const why =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1)
+      ?.replace(/^Error: /, '') ?? text;
   return { line: m ? Number(m[1]) : undefined, column: m ? Number(m[2]) : undefined, why };
 }
 
@@ -42,7 +48,12 @@ function syntaxError(file: string, e: unknown): UserError {
  * Variables may be given lazily (the vault is decrypted only when a template needs a name that
  * nothing else defines): `more` is called once with the missing names and returns extra values.
  */
-export async function renderTemplate(source: string, file: string, vars: TemplateVars, more?: (names: string[]) => Promise<TemplateVars>): Promise<string> {
+export async function renderTemplate(
+  source: string,
+  file: string,
+  vars: TemplateVars,
+  more?: (names: string[]) => Promise<TemplateVars>,
+): Promise<string> {
   const e = environment();
   try {
     new nunjucks.Template(source, e, file, true);
@@ -58,10 +69,13 @@ export async function renderTemplate(source: string, file: string, vars: Templat
   if (missing.length) {
     const m = missing[0]!;
     const others = missing.slice(1).map((x) => x.name);
-    throw new UserError(`${file}:${m.line}:${m.column}: undefined variable "${m.name}"${others.length ? ` (also: ${others.join(', ')})` : ''}`, {
-      hint: `define ${m.name} in playbooks/group_vars/all.yml, the environment's settings or the vault, or write {{ ${m.name} | default(...) }}`,
-      code: 'KUBE_TEMPLATE_UNDEFINED',
-    });
+    throw new UserError(
+      `${file}:${m.line}:${m.column}: undefined variable "${m.name}"${others.length ? ` (also: ${others.join(', ')})` : ''}`,
+      {
+        hint: `define ${m.name} in playbooks/group_vars/all.yml, the environment's settings or the vault, or write {{ ${m.name} | default(...) }}`,
+        code: 'KUBE_TEMPLATE_UNDEFINED',
+      },
+    );
   }
   try {
     return e.renderString(source, vars);
@@ -75,7 +89,10 @@ export async function renderTemplate(source: string, file: string, vars: Templat
         code: 'KUBE_TEMPLATE_UNDEFINED',
       });
     }
-    throw new UserError(`${where}: template error: ${why}`, { hint: 'fix the template; filters beside nunjucks\' own: b64encode, b64decode, to_json, to_yaml, quote', code: 'KUBE_TEMPLATE' });
+    throw new UserError(`${where}: template error: ${why}`, {
+      hint: "fix the template; filters beside nunjucks' own: b64encode, b64decode, to_json, to_yaml, quote",
+      code: 'KUBE_TEMPLATE',
+    });
   }
 }
 
@@ -92,6 +109,9 @@ export function renderPattern(pattern: string, what: string, vars: TemplateVars)
   try {
     return environment().renderString(pattern, vars).trim();
   } catch (err) {
-    throw new UserError(`${what}: "${pattern}": ${located(err).why}`, { hint: 'a Jinja pattern such as stack-{{ user }}-{{ stack_name }}', code: 'KUBE_SETTINGS' });
+    throw new UserError(`${what}: "${pattern}": ${located(err).why}`, {
+      hint: 'a Jinja pattern such as stack-{{ user }}-{{ stack_name }}',
+      code: 'KUBE_SETTINGS',
+    });
   }
 }

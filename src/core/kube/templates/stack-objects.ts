@@ -24,7 +24,9 @@ export function templateDir(ctx: Pick<Context, 'project'>): string {
 
 export function templateFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
 }
 
 /** Renders one template file (path relative to the project) to its documents. */
@@ -38,12 +40,21 @@ export async function renderFile(ctx: Pick<Context, 'project' | 'options'>, rel:
 export async function checkKinds(api: KubeClient, docs: SourcedManifest[]): Promise<void> {
   for (const { manifest: m } of docs) {
     if (m.kind !== 'CustomResourceDefinition') continue;
-    const spec = m.spec as { group?: string; names?: { kind?: string; plural?: string }; scope?: string; versions?: Array<{ name: string }> } | undefined;
+    const spec = m.spec as
+      { group?: string; names?: { kind?: string; plural?: string }; scope?: string; versions?: Array<{ name: string }> } | undefined;
     for (const v of spec?.versions ?? []) {
-      if (spec?.names?.kind && spec.names.plural) registerKind(spec.names.kind, { apiVersion: `${spec.group}/${v.name}`, plural: spec.names.plural, namespaced: spec.scope !== 'Cluster' });
+      if (spec?.names?.kind && spec.names.plural)
+        registerKind(spec.names.kind, {
+          apiVersion: `${spec.group}/${v.name}`,
+          plural: spec.names.plural,
+          namespaced: spec.scope !== 'Cluster',
+        });
     }
   }
-  const unknown = await discoverKinds(api, docs.map((d) => ({ apiVersion: d.manifest.apiVersion, kind: d.manifest.kind })));
+  const unknown = await discoverKinds(
+    api,
+    docs.map((d) => ({ apiVersion: d.manifest.apiVersion, kind: d.manifest.kind })),
+  );
   if (unknown.length) {
     const u = unknown[0]!;
     const file = docs.find((d) => d.manifest.kind === u.kind && d.manifest.apiVersion === u.apiVersion)?.file;
@@ -59,7 +70,7 @@ export async function renderStack(ctx: Context, api: KubeClient, stack: KubeStac
   const files = templateFiles(dir);
   if (!files.length) {
     throw new UserError(`no Kubernetes templates: ${TEMPLATE_DIR}/*.yaml is empty or missing in ${ctx.project.paths.dir}`, {
-      hint: 'put the stack\'s manifests in kubernetes/ as YAML templates (see the reference project\'s kubernetes/ folder)',
+      hint: "put the stack's manifests in kubernetes/ as YAML templates (see the reference project's kubernetes/ folder)",
       code: 'KUBE_TEMPLATES_MISSING',
     });
   }

@@ -23,11 +23,12 @@ interface Node {
   [key: string]: unknown;
 }
 
-const children = (n: Node): Node[] => (n.fields ?? []).flatMap((f) => {
-  const v = n[f];
-  const found: Node[] = Array.isArray(v) ? (v as Node[]) : v && typeof v === 'object' ? [v as Node] : [];
-  return found;
-});
+const children = (n: Node): Node[] =>
+  (n.fields ?? []).flatMap((f) => {
+    const v = n[f];
+    const found: Node[] = Array.isArray(v) ? (v as Node[]) : v && typeof v === 'object' ? [v as Node] : [];
+    return found;
+  });
 
 /** Names bound inside the template: set, for, macro arguments. */
 function bound(root: Node): Set<string> {
@@ -56,7 +57,8 @@ export function undefinedVariables(source: string, defined: (name: string) => bo
   const visit = (n: Node, allowed: boolean): void => {
     if (n.typename === 'Symbol') {
       const name = String(n.value);
-      if (!allowed && !local.has(name) && !defined(name) && !out.some((u) => u.name === name)) out.push({ name, line: n.lineno + 1, column: n.colno + 1 });
+      if (!allowed && !local.has(name) && !defined(name) && !out.some((u) => u.name === name))
+        out.push({ name, line: n.lineno + 1, column: n.colno + 1 });
       return;
     }
     if (n.typename === 'Filter') {
@@ -90,7 +92,8 @@ export function undefinedVariables(source: string, defined: (name: string) => bo
 function definedGuards(cond: Node): Set<string> {
   const out = new Set<string>();
   const visit = (n: Node): void => {
-    if (n.typename === 'Is' && (n.right as Node).value === 'defined' && (n.left as Node).typename === 'Symbol') out.add(String((n.left as Node).value));
+    if (n.typename === 'Is' && (n.right as Node).value === 'defined' && (n.left as Node).typename === 'Symbol')
+      out.add(String((n.left as Node).value));
     if (n.typename === 'And' || n.typename === 'Or' || n.typename === 'Group') children(n).forEach(visit);
   };
   visit(cond);

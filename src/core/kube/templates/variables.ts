@@ -12,7 +12,8 @@ import type { TemplateVars } from './render.js';
 
 export { OPTIONAL_VARS } from './optional-vars.js';
 
-const defined = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+const defined = (o: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 export function stackVars(ctx: Pick<Context, 'env'>, stack: KubeStack, image?: ContainerImageRef): TemplateVars {
   const moving = image && !image.digest && MOVING_TAGS.includes(image.tag ?? '');
