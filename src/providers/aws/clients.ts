@@ -1,6 +1,6 @@
 /**
- * The one place AWS SDK clients are made: region, profile, endpoint override, retries (the SDK's
- * adaptive mode handles throttling) and a counter of the calls each verb makes. Clients are
+ * The one place AWS SDK clients are made: region, profile, endpoint override, timeouts, retries (the
+ * SDK's adaptive mode handles throttling) and a counter of the calls each verb makes. Clients are
  * imported lazily so that verbs that never touch AWS start fast.
  */
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
@@ -18,6 +18,9 @@ export interface AwsConfig {
   profile?: string;
   endpointUrl?: string;
   maxAttempts?: number;
+  /** Milliseconds to open a connection, and to wait for an answer; a stalled endpoint fails, then is retried. */
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
 }
 
 interface MiddlewareClient {
@@ -84,8 +87,20 @@ export class AwsClients {
   }
 
   private clientConfig(): Record<string, unknown> {
-    const { region, profile, endpointUrl, maxAttempts } = this.config;
-    const config: Record<string, unknown> = { region, retryMode: 'adaptive', maxAttempts: maxAttempts ?? 6 };
+    const { region, profile, endpointUrl, maxAttempts, connectTimeoutMs, requestTimeoutMs } = this.config;
+    const config: Record<string, unknown> = {
+      region,
+      retryMode: 'adaptive',
+      maxAttempts: maxAttempts ?? 6,
+      // The SDK waits forever for a silent endpoint by default; a deploy tool must not hang. The
+      // SDK treats a timed-out request as transient, so the retries above still apply.
+      requestHandler: {
+        connectionTimeout: connectTimeoutMs ?? 10_000,
+        requestTimeout: requestTimeoutMs ?? 60_000,
+        // Without it the handler only logs a warning (to the console) and keeps waiting.
+        throwOnRequestTimeout: true,
+      },
+    };
     if (profile) config.profile = profile;
     // The SDK reads credentials from process.env; a run's own variables (an in-process run) come
     // first, in the same order of precedence as the SDK's chain (variables before profiles).

@@ -29,7 +29,7 @@ export async function validateTemplate(aws: AwsClients, body: string): Promise<T
 export function awsError(what: string, e: unknown): OperationError {
   const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const reason = err.message?.split('\n')[0] ?? String(e);
-  const connection = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|socket hang up|connect ETIMEDOUT/i.test(reason);
+  const connection = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|socket hang up|connect ETIMEDOUT/i.test(reason) || err.name === 'TimeoutError';
   return new OperationError(`${what}: ${reason}`, {
     hint: connection ? 'the AWS endpoint cannot be reached: check --endpoint-url / AWS_ENDPOINT_URL and your network' : undefined,
     code: connection ? 'AWS_UNREACHABLE' : `AWS_${err.name ?? 'ERROR'}`,

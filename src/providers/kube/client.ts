@@ -12,7 +12,7 @@ import { InterruptedError, isFragError } from '../../core/errors.js';
 import type { KubeTarget } from './config.js';
 import { statusError, timedOut, unreachable } from './errors.js';
 import { collectionPath, objectPath, type KubeKind, type KubeObject } from './resources.js';
-import { backoffMs, DEFAULT_RETRY, retriableNetwork, retriableStatus, retryAfterMs, sleep, type RetryPolicy } from './retry.js';
+import { backoffMs, DEFAULT_RETRY, retriableNetwork, retriableStatus, retryAfterMs, sleep, type RetryPolicy } from '../retry.js';
 
 export { KubeApiError, type FieldConflict } from './errors.js';
 

@@ -4,7 +4,7 @@
  * (in the stream, or when opening) means the version is too old: list again and go on from there.
  * This is what client-go's reflector does, for the one or two objects fragctl waits on.
  */
-import { backoffMs, DEFAULT_RETRY, sleep } from './retry.js';
+import { backoffMs, DEFAULT_RETRY, sleep } from '../retry.js';
 import { KubeApiError, type KubeClient, type ListOptions } from './client.js';
 import type { KubeKind, KubeObject } from './resources.js';
 

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { OperationError } from '../../core/errors.js';
 import { registerSecret } from '../../core/redact.js';
 import { environ, type Environ } from '../../core/environ.js';
+import { backoffMs, DEFAULT_RETRY, retriableNetwork, retriableStatus, retryAfterMs, sleep, type RetryPolicy } from '../retry.js';
 
 export const MANIFEST_TYPES = [
   'application/vnd.oci.image.manifest.v1+json',
@@ -30,8 +31,32 @@ export interface Manifest {
   bytes: Buffer;
 }
 
+export interface RegistryOptions {
+  /** How long one request may take, from sending to the last byte of its answer. */
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  /** Stops waits between tries (Ctrl-C). */
+  signal?: AbortSignal;
+}
+
+class TimeoutError extends Error {
+  readonly code = 'ECONNABORTED';
+  constructor(ms: number) {
+    super(`no answer within ${ms / 1000} s`);
+  }
+}
+
+/** fetch wraps the socket's error (ECONNREFUSED, ECONNRESET …) in its cause. */
+const networkCause = (e: unknown): unknown => (e instanceof TimeoutError ? e : ((e as { cause?: unknown }).cause ?? e));
+
+/** PUT and DELETE of manifests and blobs name their target: sending one twice changes nothing more. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
 export class RegistryClient {
   calls = 0;
+  private readonly timeoutMs: number;
+  private readonly retry: RetryPolicy;
+  private readonly signal?: AbortSignal;
 
   /**
    * `baseUrl` such as http://127.0.0.1:5000 or https://registry.example.com; credentials for
@@ -42,8 +67,12 @@ export class RegistryClient {
     private readonly credentials?: { user: string; password: string },
     /** The variables that hold this registry's credentials, named in the hint of a refusal. */
     private readonly credentialVars = 'FRAGCTL_REGISTRY_USER and FRAGCTL_REGISTRY_PASSWORD',
+    options: RegistryOptions = {},
   ) {
     if (credentials) registerSecret(credentials.password);
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.signal = options.signal;
   }
 
   /** The manifest of `ref` (tag or digest), or undefined when the registry has no such tag. */
@@ -191,18 +220,60 @@ export class RegistryClient {
     return `Bearer ${token}`;
   }
 
+  /**
+   * One request, tried again as src/providers/retry.ts says: 429 always, 5xx and dropped
+   * connections only for idempotent methods (a POST that starts an upload may have been carried
+   * out), a refused connection always; the delay follows Retry-After when the registry sends one.
+   */
   private async send(method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<Response> {
-    this.calls++;
-    try {
-      return await fetch(new URL(path, this.baseUrl), { method, headers, body: body ? new Uint8Array(body) : undefined });
-    } catch (e) {
-      const code = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
-      throw new OperationError(`cannot reach the container registry ${this.baseUrl} (${code})`, {
-        hint: 'check kubernetes.registry (or the registry host in kubernetes.image) and that the registry is up',
-        code: 'REGISTRY_UNREACHABLE',
-        cause: e,
-      });
+    const url = new URL(path, this.baseUrl);
+    const idempotent = IDEMPOTENT.has(method);
+    for (let attempt = 1; ; attempt++) {
+      this.calls++;
+      const last = attempt >= this.retry.attempts;
+      let res: Response;
+      try {
+        res = await this.once(method, url, headers, body);
+      } catch (e) {
+        if (last || !retriableNetwork(networkCause(e), idempotent)) throw this.unreachable(e);
+        await sleep(backoffMs(attempt, this.retry), this.signal, `${method} ${url.pathname}`);
+        continue;
+      }
+      if (last || !retriableStatus(res.status, idempotent)) return res;
+      const after = retryAfterMs(res.headers.get('retry-after') ?? undefined);
+      if (after !== undefined && after > this.retry.maxRetryAfterMs) return res;
+      await res.arrayBuffer().catch(() => undefined);
+      await sleep(after ?? backoffMs(attempt, this.retry), this.signal, `${method} ${url.pathname}`);
     }
+  }
+
+  /**
+   * One try. The timeout covers the wait for the answer's headers; a body that stalls mid-way is
+   * ended by fetch's own idle timeout (undici's bodyTimeout), so a large layer is never cut off
+   * for its size, and a stalled registry still cannot hang a run.
+   */
+  private async once(method: string, url: URL, headers: Record<string, string>, body?: Buffer): Promise<Response> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new TimeoutError(this.timeoutMs)), this.timeoutMs);
+    try {
+      const res = await fetch(url, { method, headers, body: body ? new Uint8Array(body) : undefined, signal: controller.signal });
+      clearTimeout(timer);
+      const bytes = method === 'HEAD' ? null : await res.arrayBuffer();
+      return new Response(bytes && bytes.byteLength > 0 ? bytes : null, { status: res.status, headers: res.headers });
+    } catch (e) {
+      throw controller.signal.aborted ? controller.signal.reason : e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private unreachable(e: unknown): OperationError {
+    const reason = e instanceof TimeoutError ? e.message : ((e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message);
+    return new OperationError(`cannot reach the container registry ${this.baseUrl} (${reason})`, {
+      hint: 'check kubernetes.registry (or the registry host in kubernetes.image) and that the registry is up',
+      code: 'REGISTRY_UNREACHABLE',
+      cause: e,
+    });
   }
 
   private async check(res: Response, what: string): Promise<void> {

@@ -1,10 +1,10 @@
 /**
- * When a Kubernetes request is tried again, and after how long. A small policy of our own rather
+ * When an HTTP request (Kubernetes API, container registry) is tried again, and after how long. A small policy of our own rather
  * than p-retry: the delay must follow the server's Retry-After when it sends one (429 from API
  * priority and fairness, 503 during a restart), and p-retry computes every delay itself; its
  * current majors also need Node 22.
  */
-import { InterruptedError } from '../../core/errors.js';
+import { InterruptedError } from '../core/errors.js';
 
 export interface RetryPolicy {
   /** Tries in all, the first included. */
