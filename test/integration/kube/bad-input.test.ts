@@ -162,6 +162,14 @@ describe('kubernetes bad input', { concurrency: false }, () => {
     assert.deepEqual(await snapshot(), baseline);
   });
 
+  it('a first deploy with no tag anywhere: exit 2, and no namespace (the lock would make one) left behind', async () => {
+    const r = await p.run(['kube-staging', 'deploy', '--yes', '--json']); // kube-staging sets no kubernetes.tag
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(JSON.parse(r.stdout).error.code, 'IMAGE_TAG');
+    assert.match(r.stderr, /no image tag for kube-staging: the stack is not deployed and none was given/);
+    assert.deepEqual(await snapshot(), baseline);
+  });
+
   it('a namespace that exists but was not made by fragctl (last: its deletion takes a while)', async () => {
     await kubectl(['create', 'namespace', STAGING]);
     await kubectl(['label', 'namespace', STAGING, 'team=other']);
