@@ -27,6 +27,21 @@ test('--help lists verbs and exit codes; --version prints the version', async ()
   assert.match(verbHelp.stdout, /--format <format>/);
 });
 
+test('history and runs refuse a -n that is not a whole number of at least 1 (exit 2), rather than show 20 in silence', async () => {
+  const dir = copyProject();
+  for (const args of [
+    ['runs', '-n', 'abc'],
+    ['demo', 'history', '-n', '0'],
+    ['demo', 'history', '--limit', '-3'],
+    ['demo', 'history', '-n', '2.5', '--json'],
+  ]) {
+    const r = await fragctl(args, { cwd: dir });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /argument '.*' is invalid\. expected a whole number, 1 or more\./);
+    assert.match(r.stderr, /hint: +see fragctl .*--help/);
+  }
+});
+
 test('envs lists environments with platform and protection, as a table and as JSON', async () => {
   const dir = copyProject();
   const table = await fragctl(['envs'], { cwd: dir });
