@@ -134,12 +134,13 @@ async function runVerb(
   const [{ Command, CommanderError, Option }, mod] = await Promise.all([import('commander'), entry.load()]);
   const verb = mod.default;
   const cmd = new Command(envName ? `fragctl ${envName} ${entry.name}` : `fragctl ${entry.name}`)
-    .usage(`${envName ? '' : entry.scope === 'env' ? '<env> ' : ''}[options]${verb.arguments ? ` ${verb.arguments}` : ''}`)
+    .usage(`[options]${verb.arguments ? ` ${verb.arguments}` : ''}`)
     .description(entry.summary)
     .exitOverride()
     .configureOutput(commanderOutput(host))
     .allowExcessArguments(false)
     .helpOption('-h, --help', 'show this help');
+  // Without an environment the name carries the placeholder: `Usage: fragctl <env> deploy [options]`.
   if (entry.scope === 'env' && !envName) cmd.name(`fragctl <env> ${entry.name}`);
   addGlobalOptions(cmd, Option);
   verb.configure?.(cmd);

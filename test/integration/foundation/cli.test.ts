@@ -25,6 +25,9 @@ test('--help lists verbs and exit codes; --version prints the version', async ()
   const verbHelp = await fragctl(['template', '--help']);
   assert.equal(verbHelp.code, 0);
   assert.match(verbHelp.stdout, /--format <format>/);
+  assert.match(verbHelp.stdout, /^Usage: fragctl <env> template \[options\]$/m); // <env> once, where it is typed
+  const lockHelp = await fragctl(['demo', 'lock', '--help']);
+  assert.match(lockHelp.stdout, /^Usage: fragctl demo lock \[options\] \[action\]$/m);
 });
 
 test('history and runs refuse a -n that is not a whole number of at least 1 (exit 2), rather than show 20 in silence', async () => {
