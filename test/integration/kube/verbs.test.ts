@@ -169,6 +169,14 @@ describe('kubernetes verbs against the test control plane', { concurrency: false
     );
     assert.equal(entries.at(-1)!.who, 'alice');
     assert.ok(entries.some((e) => e.version === out.revision));
+    // `history -n N`, as on AWS: the newest N releases.
+    const last2 = await p.run(['dev', 'history', '-n', '2', '--json']);
+    assert.equal(last2.code, 0, last2.stderr);
+    assert.deepEqual(
+      json<{ entries: Array<{ version: number }> }>(last2.stdout).entries.map((e) => e.version),
+      entries.slice(-2).map((e) => e.version),
+    );
+    assert.equal((await p.run(['dev', 'history', '-n', '0'])).code, 2);
     const bad = await p.run(['dev', 'rollback', '--to', '99']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /release 99 does not exist in the history of dev/);
