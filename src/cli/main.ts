@@ -171,6 +171,12 @@ async function runVerb(
   };
   early.json = global.json;
   early.verbose = global.verbose;
+  if (global.dryRun && entry.mutating && !verb.dryRun) {
+    throw new UserError(`${entry.name} has no dry run: with --dry-run it would still change ${envName ?? 'the environment'}`, {
+      hint: `nothing was done; run it without --dry-run when you mean it${envName ? ` (fragctl ${envName} plan shows what a deploy would do)` : ''}`,
+      code: 'USAGE',
+    });
+  }
   const io = new CliIoHost({ json: global.json, verbose: global.verbose, color: global.color, yes: global.yes }, host);
   const run = await buildRun(state, global, io, envName, entry);
   const interrupt = onInterrupt(host, () => run.abort());

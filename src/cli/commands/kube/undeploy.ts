@@ -8,6 +8,7 @@ interface Opts {
 }
 
 export default defineVerb<Opts>({
+  dryRun: true,
   configure(cmd) {
     cmd
       .option('--force-protected', 'allow undeploying a protected environment')
