@@ -177,6 +177,13 @@ describe('kubernetes bad input', { concurrency: false }, () => {
     assert.deepEqual(await snapshot(), baseline);
   });
 
+  it('undeploy --dry-run says the namespace would be deleted, and deletes nothing', async () => {
+    const r = await p.run(['dev', 'undeploy', '--dry-run']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /namespace [a-z0-9-]+-alice-main would be deleted with everything in it \(--dry-run: nothing was deleted\)/);
+    assert.deepEqual(await snapshot(), baseline);
+  });
+
   it('a first deploy with no tag anywhere: exit 2, and no namespace (the lock would make one) left behind', async () => {
     const r = await p.run(['kube-staging', 'deploy', '--yes', '--json']); // kube-staging sets no kubernetes.tag
     assert.equal(r.code, 2, r.stderr);
