@@ -134,12 +134,13 @@ async function runVerb(
   const [{ Command, CommanderError, Option }, mod] = await Promise.all([import('commander'), entry.load()]);
   const verb = mod.default;
   const cmd = new Command(envName ? `fragctl ${envName} ${entry.name}` : `fragctl ${entry.name}`)
-    .usage(`${envName ? '' : entry.scope === 'env' ? '<env> ' : ''}[options]${verb.arguments ? ` ${verb.arguments}` : ''}`)
+    .usage(`[options]${verb.arguments ? ` ${verb.arguments}` : ''}`)
     .description(entry.summary)
     .exitOverride()
     .configureOutput(commanderOutput(host))
     .allowExcessArguments(false)
     .helpOption('-h, --help', 'show this help');
+  // Without an environment the name carries the placeholder: `Usage: fragctl <env> deploy [options]`.
   if (entry.scope === 'env' && !envName) cmd.name(`fragctl <env> ${entry.name}`);
   addGlobalOptions(cmd, Option);
   verb.configure?.(cmd);
@@ -170,6 +171,12 @@ async function runVerb(
   };
   early.json = global.json;
   early.verbose = global.verbose;
+  if (global.dryRun && entry.mutating && !verb.dryRun) {
+    throw new UserError(`${entry.name} has no dry run: with --dry-run it would still change ${envName ?? 'the environment'}`, {
+      hint: `nothing was done; run it without --dry-run when you mean it${envName ? ` (fragctl ${envName} plan shows what a deploy would do)` : ''}`,
+      code: 'USAGE',
+    });
+  }
   const io = new CliIoHost({ json: global.json, verbose: global.verbose, color: global.color, yes: global.yes }, host);
   const run = await buildRun(state, global, io, envName, entry);
   const interrupt = onInterrupt(host, () => run.abort());

@@ -52,6 +52,11 @@ export interface VerbEntry {
 export interface Verb<O = Record<string, unknown>> {
   /** Positional arguments after the verb, commander syntax, e.g. "<task>". */
   arguments?: string;
+  /**
+   * The verb honours --dry-run: under it, it changes nothing. A changing verb without it refuses
+   * --dry-run (exit 2) rather than run for real, unlocked and unrecorded.
+   */
+  dryRun?: true;
   configure?(cmd: Command): void;
   /** Checks that need the environment but change nothing, run before the lock is taken. */
   before?(run: CliRun, opts: O): Promise<void>;

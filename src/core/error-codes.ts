@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   ROLE_UNKNOWN: 'no playbook for the group named',
   TASK_UNKNOWN: 'no such task',
   LIMIT_UNKNOWN: '--limit matches no host',
+  TAGS_UNMATCHED: '--tags selects no task of the playbooks run',
   NO_HOSTS: 'the environment has no running hosts where some were needed',
   NO_HOSTS_MATCHED: 'a play matched no host and did nothing',
   NO_ADDRESS: 'a host has no address to connect to with this connection mode',

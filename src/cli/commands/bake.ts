@@ -3,6 +3,7 @@ import { bake } from '../../core/aws/bake.js';
 import { emitCallCounts } from '../../core/aws/preflight.js';
 
 export default defineVerb<{ force?: boolean }>({
+  dryRun: true,
   configure(cmd) {
     cmd.option('--force', 'bake even when an image with the same inputs exists');
   },

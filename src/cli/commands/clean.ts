@@ -3,6 +3,7 @@ import { clean } from '../../core/aws/clean.js';
 import { emitCallCounts } from '../../core/aws/preflight.js';
 
 export default defineVerb({
+  dryRun: true,
   async run(run) {
     const ctx = run.context();
     try {

@@ -9,6 +9,7 @@ interface Opts {
 }
 
 export default defineVerb<Opts>({
+  dryRun: true,
   configure(cmd) {
     cmd
       .option('--no-deploy', 'create the stack only; do not run the deploy afterwards')

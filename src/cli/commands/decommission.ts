@@ -12,6 +12,7 @@ interface Opts {
 }
 
 export default defineVerb<Opts>({
+  dryRun: true,
   configure(cmd) {
     cmd
       .option('--delete-image', 'also deregister the image the stack ran (unless another environment uses it)')

@@ -12,6 +12,7 @@ interface DeployOpts {
 }
 
 export default defineVerb<DeployOpts>({
+  dryRun: true,
   configure(cmd) {
     cmd
       .option('--roles <a,b>', 'only these roles (they still run in deploy_order)')

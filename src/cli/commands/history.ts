@@ -1,27 +1,30 @@
+import { InvalidArgumentError } from 'commander';
 import { defineVerb } from '../verb.js';
 import { envHistory } from '../../core/records/history.js';
 import type { RunRecord } from '../../core/records/types.js';
 import { table } from '../render.js';
 
 interface Opts {
-  limit: string;
+  limit: number;
 }
 
 export default defineVerb<Opts>({
   configure(cmd) {
-    cmd.option('-n, --limit <n>', 'how many runs to show, newest first', '20');
+    cmd.option('-n, --limit <n>', 'how many runs to show, newest first', limitArg, 20);
   },
   async run(run, opts) {
-    const result = await envHistory(run.context(), limitOf(opts.limit));
+    const result = await envHistory(run.context(), opts.limit);
     if (run.global.json) return run.io.json(result);
     if (result.records.length === 0) return run.io.result(`no runs recorded for ${result.env} (${result.store})`);
     run.io.result(recordsTable(result.records, false));
   },
 });
 
-export function limitOf(text: string): number {
+/** -n: a whole number, 1 or more; anything else is a usage error (exit 2), not the default in silence. */
+export function limitArg(text: string): number {
   const n = Number(text);
-  return Number.isInteger(n) && n > 0 ? n : 20;
+  if (text.trim() === '' || !Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number, 1 or more.');
+  return n;
 }
 
 export function duration(r: RunRecord, now = Date.now()): string {

@@ -5,9 +5,13 @@ import { table } from '../render.js';
 
 type LocalRun = (ctx: Context, opts: { role?: string; check?: boolean }) => Promise<HostsDeployResult>;
 
-/** `up` and `provision` on local environments: the same options, one core call, the same table. */
-export function localRoleVerb(action: LocalRun) {
+/**
+ * `up` and `provision` on local environments: the same options, one core call, the same table.
+ * `dryRun`: whether --dry-run (Ansible's check mode) changes nothing; `up` boots Vagrant machines first.
+ */
+export function localRoleVerb(action: LocalRun, o: { dryRun: boolean }) {
   return defineVerb<{ role?: string; check?: boolean }>({
+    ...(o.dryRun ? { dryRun: true as const } : {}),
     configure(cmd) {
       cmd.option('--role <role>', 'only this role (e.g. app)').option('--check', "Ansible's check mode");
     },

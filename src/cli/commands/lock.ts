@@ -34,6 +34,12 @@ export default defineVerb<Opts>({
       return;
     }
     if (action === 'release') {
+      if (run.global.dryRun) {
+        throw new UserError('lock release has no dry run: with --dry-run it would still remove the lock', {
+          hint: `nothing was done; fragctl ${run.envName} lock status shows the holder`,
+          code: 'USAGE',
+        });
+      }
       const r = await releaseLock(ctx, !!opts.force);
       if (run.global.json) return run.io.json(r);
       run.io.result(r.released ? `released the lock of ${r.env}` : `${r.env} was not locked`);

@@ -3,6 +3,7 @@ import { listTasks, parseExtraVars, runTask } from '../../core/deploy/tasks.js';
 import { table } from '../render.js';
 
 export default defineVerb<{ limit?: string; check?: boolean; list?: boolean; extraVars: string[] }>({
+  dryRun: true,
   arguments: '[task]',
   configure(cmd) {
     cmd

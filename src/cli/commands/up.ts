@@ -1,4 +1,4 @@
 import { localUp } from '../../core/local/local.js';
 import { localRoleVerb } from './local-role-verb.js';
 
-export default localRoleVerb(localUp);
+export default localRoleVerb(localUp, { dryRun: false });

@@ -4,6 +4,7 @@ import { emitCallCounts } from '../../core/aws/preflight.js';
 import { changeTable } from '../change-table.js';
 
 export default defineVerb<{ deploy: boolean }>({
+  dryRun: true,
   configure(cmd) {
     cmd.option('--no-deploy', 'apply the stack changes only; do not redeploy afterwards');
   },

@@ -122,8 +122,28 @@ export async function runPlaybooks(ctx: Context, opts: PlaybooksOptions): Promis
         code: 'ANSIBLE_FAILED',
       });
     }
+    if (r.exitCode === 0 && Object.keys(hosts).length === 0) refuseEmptySelection(shown, opts);
     return { recap: { ok: r.exitCode === 0 && recapOk(hosts), hosts }, perPlaybook: recapsPerPlaybook(output) };
   });
+}
+
+/**
+ * Ansible exits 0 when --limit leaves no host to a play, or --tags selects no task: it did
+ * nothing, and a run reported as done would be a lie (and deploy would publish its bundle).
+ */
+function refuseEmptySelection(shown: string, opts: Pick<PlaybooksOptions, 'limit' | 'tags'>): void {
+  if (opts.limit) {
+    throw new UserError(`--limit ${opts.limit} leaves no host to ${shown}: nothing was run`, {
+      hint: 'the hosts named by --limit must be in the groups these playbooks target (see `fragctl <env> hosts`)',
+      code: 'LIMIT_UNKNOWN',
+    });
+  }
+  if (opts.tags) {
+    throw new UserError(`--tags ${opts.tags} selects no task of ${shown} on any host: nothing was run`, {
+      hint: `list the playbooks' tags with \`ansible-playbook --list-tags ${shown}\``,
+      code: 'TAGS_UNMATCHED',
+    });
+  }
 }
 
 /** Ansible skipped a play for want of hosts (it only warns): a failure, unless the play opted out. */

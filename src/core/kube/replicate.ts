@@ -1,11 +1,12 @@
 /**
  * `replicate db|media --from SOURCE`: copy another environment's database or media into this one,
  * as a one-off Job or, with --schedule, a CronJob that never overlaps itself. Never into a
- * protected environment; only between stacks running the same image tag unless allowed.
+ * protected environment; only between stacks running the same image tag unless allowed; always
+ * after a confirmation (--yes in scripts).
  */
 import { loadEnvironment } from '../config/project.js';
 import type { Context } from '../context.js';
-import { UserError } from '../errors.js';
+import { DeclinedError, UserError } from '../errors.js';
 import { success, warn } from '../io.js';
 import { connectKube, managedNamespace, touched } from './connect.js';
 import { openStack, releaseImage, requireDeployed } from './release/open.js';
@@ -116,6 +117,13 @@ export async function replicate(ctx: Context, o: ReplicateOptions): Promise<Repl
     },
   });
   const base = { env: stack.env, namespace: stack.namespace, what, from: o.from, sourceNamespace: source.namespace } as const;
+  // The target's data is overwritten (again and again with --schedule): asked like undeploy, --yes in scripts.
+  const ok = await ctx.io.confirm({
+    message: `Overwrite the ${what === 'db' ? 'database' : 'media'} of ${ctx.env.name} (namespace ${stack.namespace}) with ${o.from}'s${
+      o.schedule !== undefined ? `, on the schedule "${o.schedule}"` : ''
+    }?`,
+  });
+  if (!ok) throw new DeclinedError(`replicate ${what} not run: not confirmed`, { code: 'DECLINED' });
   const api = target.api;
   if (o.schedule !== undefined) {
     await api.apply(cronJobOf(job, task, o.schedule));

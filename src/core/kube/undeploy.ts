@@ -17,6 +17,8 @@ export interface UndeployResult {
   env: string;
   namespace: string;
   deleted: boolean;
+  /** --dry-run on a namespace that exists: it would be deleted. */
+  wouldDelete?: boolean;
 }
 
 export async function undeployKube(ctx: Context, o: UndeployOptions = {}): Promise<UndeployResult> {
@@ -30,7 +32,7 @@ export async function undeployKube(ctx: Context, o: UndeployOptions = {}): Promi
   const api = await connectKube(ctx);
   const ns = await managedNamespace(api, stack);
   if (!ns) return { env: stack.env, namespace: stack.namespace, deleted: false };
-  if (ctx.options.dryRun) return { env: stack.env, namespace: stack.namespace, deleted: false };
+  if (ctx.options.dryRun) return { env: stack.env, namespace: stack.namespace, deleted: false, wouldDelete: true };
   const ok = await ctx.io.confirm({
     message: `Delete namespace ${stack.namespace} of ${ctx.env.name} with everything in it (database and media volumes included)?`,
     typeToConfirm: stack.namespace,

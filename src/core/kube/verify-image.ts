@@ -8,7 +8,8 @@ import { registryFromEnv, RegistryClient } from '../../providers/registry/client
 import { OperationError, UserError } from '../errors.js';
 import { formatImage, type ContainerImageRef } from './image.js';
 import { resolveStack, type KubeStack } from './stack.js';
-import { chosenImage, type ImageChoice } from './choose-image.js';
+import { chosenImage, noTag, type ImageChoice } from './choose-image.js';
+import { connectKube } from './connect.js';
 import type { Context } from '../context.js';
 
 /** Where an image's manifests are asked: its registry's API and the repository path there. */
@@ -69,11 +70,17 @@ export async function verifyImage(stack: KubeStack, image: ContainerImageRef): P
 
 /**
  * The deploy's image checked before the run takes its lock (which makes the namespace of a first
- * deploy): undefined when only the cluster can tell the image (a re-deploy of what runs).
+ * deploy): undefined when only the cluster can tell the image (a re-deploy of what runs). With no
+ * tag anywhere and no namespace yet there is no release to take it from: refused here, so that
+ * the lock does not leave an empty namespace behind.
  */
 export async function verifyChosenImage(ctx: Context, choice: ImageChoice): Promise<{ image: string; digest?: string } | undefined> {
   const stack = resolveStack(ctx.env);
   const image = chosenImage(stack, choice);
-  if (!image) return undefined;
+  if (!image) {
+    const api = await connectKube(ctx);
+    if (!(await api.get('Namespace', stack.namespace))) throw noTag(stack);
+    return undefined;
+  }
   return { image: formatImage(image), digest: await verifyImage(stack, image) };
 }

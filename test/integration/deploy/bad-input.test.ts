@@ -93,6 +93,23 @@ describe('deploy: bad input', () => {
     nothingRan();
   });
 
+  it('a --limit or --tags that leaves the playbooks nothing to do is refused, not reported as done', async () => {
+    dir = labProject(ssh, layout);
+    const deploy = await fragctl(['lab', 'deploy', '--roles', 'app', '--limit', 'kb1', '--json', '--project-dir', dir], { env: VAULT });
+    assert.equal(deploy.code, 2, deploy.stderr);
+    assert.equal(JSON.parse(deploy.stdout).error.code, 'LIMIT_UNKNOWN');
+    assert.match(deploy.stderr, /error: --limit kb1 leaves no host to playbooks\/app\.yml: nothing was run/);
+    assert.doesNotMatch(deploy.stderr, /✔/);
+    const task = await fragctl(['lab', 'run', 'clean-tables', '--limit', 'kb1', '--yes', '--project-dir', dir], { env: VAULT });
+    assert.equal(task.code, 2, task.stderr);
+    assert.match(task.stderr, /--limit kb1 leaves no host to playbooks\/tasks\/clean-tables\.yml/);
+    assert.doesNotMatch(task.stderr, /task clean-tables done/);
+    const tags = await fragctl(['lab', 'deploy', '--roles', 'app', '--tags', 'no-such-tag', '--project-dir', dir], { env: VAULT });
+    assert.equal(tags.code, 2, tags.stderr);
+    assert.match(tags.stderr, /error: --tags no-such-tag selects no task of playbooks\/app\.yml on any host: nothing was run/);
+    nothingRan();
+  });
+
   it('an unreachable host fails the deploy, named, and later roles do not run', async () => {
     dir = labProject(ssh, layout);
     await ssh.stopHost('host2');

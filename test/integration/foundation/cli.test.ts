@@ -25,6 +25,43 @@ test('--help lists verbs and exit codes; --version prints the version', async ()
   const verbHelp = await fragctl(['template', '--help']);
   assert.equal(verbHelp.code, 0);
   assert.match(verbHelp.stdout, /--format <format>/);
+  assert.match(verbHelp.stdout, /^Usage: fragctl <env> template \[options\]$/m); // <env> once, where it is typed
+  const lockHelp = await fragctl(['demo', 'lock', '--help']);
+  assert.match(lockHelp.stdout, /^Usage: fragctl demo lock \[options\] \[action\]$/m);
+});
+
+test('history and runs refuse a -n that is not a whole number of at least 1 (exit 2), rather than show 20 in silence', async () => {
+  const dir = copyProject();
+  for (const args of [
+    ['runs', '-n', 'abc'],
+    ['demo', 'history', '-n', '0'],
+    ['demo', 'history', '--limit', '-3'],
+    ['demo', 'history', '-n', '2.5', '--json'],
+  ]) {
+    const r = await fragctl(args, { cwd: dir });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /argument '.*' is invalid\. expected a whole number, 1 or more\./);
+    assert.match(r.stderr, /hint: +see fragctl .*--help/);
+  }
+});
+
+test('--dry-run on destroy and lock release is refused (exit 2) and removes nothing', async () => {
+  const dir = copyProject();
+  writeFileSync(
+    join(dir, 'environments', 'lab.yml'),
+    'platform: local\nlocal:\n  hosts:\n    - { name: web1, address: 127.0.0.2, port: 2222, groups: [app] }\n',
+  );
+  const root = join(dir, '.fragctl', 'hosts', 'web1');
+  mkdirSync(root, { recursive: true });
+  writeFileSync(join(root, 'received'), 'x');
+  const destroy = await fragctl(['lab', 'destroy', '--dry-run', '--yes', '--json'], { cwd: dir });
+  assert.equal(destroy.code, 2, destroy.stderr);
+  assert.equal(JSON.parse(destroy.stdout).error.code, 'USAGE');
+  assert.match(destroy.stderr, /error: destroy has no dry run: with --dry-run it would still change lab/);
+  assert.ok(existsSync(join(root, 'received')), 'destroy --dry-run removed the deploy root');
+  const release = await fragctl(['lab', 'lock', 'release', '--force', '--dry-run', '--yes'], { cwd: dir });
+  assert.equal(release.code, 2, release.stderr);
+  assert.match(release.stderr, /error: lock release has no dry run/);
 });
 
 test('envs lists environments with platform and protection, as a table and as JSON', async () => {

@@ -162,6 +162,36 @@ describe('kubernetes bad input', { concurrency: false }, () => {
     assert.deepEqual(await snapshot(), baseline);
   });
 
+  it('--dry-run on a changing verb that has no dry run is refused (exit 2), not run for real, unlocked', async () => {
+    for (const args of [
+      ['dev', 'version-change', '--tag', 'latest-2'],
+      ['dev', 'rollback'],
+      ['dev', 'load', '--origin', 's3://bucket/dump'],
+      ['dev', 'replicate', 'db', '--from', 'kube-staging'],
+      ['dev', 'promote', '--build', '7', '--as', 'v9.9.9'],
+    ]) {
+      const r = await p.run([...args, '--dry-run', '--yes']);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`error: ${args[1]} has no dry run: with --dry-run it would still change dev`));
+    }
+    assert.deepEqual(await snapshot(), baseline);
+  });
+
+  it('undeploy --dry-run says the namespace would be deleted, and deletes nothing', async () => {
+    const r = await p.run(['dev', 'undeploy', '--dry-run']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /namespace [a-z0-9-]+-alice-main would be deleted with everything in it \(--dry-run: nothing was deleted\)/);
+    assert.deepEqual(await snapshot(), baseline);
+  });
+
+  it('a first deploy with no tag anywhere: exit 2, and no namespace (the lock would make one) left behind', async () => {
+    const r = await p.run(['kube-staging', 'deploy', '--yes', '--json']); // kube-staging sets no kubernetes.tag
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(JSON.parse(r.stdout).error.code, 'IMAGE_TAG');
+    assert.match(r.stderr, /no image tag for kube-staging: the stack is not deployed and none was given/);
+    assert.deepEqual(await snapshot(), baseline);
+  });
+
   it('a namespace that exists but was not made by fragctl (last: its deletion takes a while)', async () => {
     await kubectl(['create', 'namespace', STAGING]);
     await kubectl(['label', 'namespace', STAGING, 'team=other']);

@@ -23,7 +23,7 @@ describe('real control-plane behaviour', { concurrency: false }, () => {
     assert.equal(d.code, 0, d.stderr);
     const dev = await p.run(['dev', 'deploy', '--tag', 'latest-1']);
     assert.equal(dev.code, 0, dev.stderr);
-    const cron = await p.run(['dev', 'replicate', 'db', '--from', 'kube-staging', '--schedule', '* * * * *']);
+    const cron = await p.run(['dev', 'replicate', 'db', '--from', 'kube-staging', '--schedule', '* * * * *', '--yes']);
     assert.equal(cron.code, 0, cron.stderr);
   });
   after(async () => {

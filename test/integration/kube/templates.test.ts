@@ -84,14 +84,14 @@ describe("the ops project's Jobs, the digest guard, adoption and bad input (real
     assert.equal(same.code, 0, same.stderr);
     const pinned = await p.run(['django-copy', 'deploy', '--image', `registry.example.test/django@${D1}`]);
     assert.equal(pinned.code, 0, pinned.stderr);
-    const once = await p.run(['django-copy', 'replicate', 'db', '--from', 'django', '--json']);
+    const once = await p.run(['django-copy', 'replicate', 'db', '--from', 'django', '--json', '--yes']);
     assert.equal(once.code, 0, once.stderr);
     const job = (await listObjects('job', COPY)).find((j) => j.metadata.labels?.['fragctl.io/task'] === 'replicate-db')!;
     assert.match(JSON.stringify(container(job).containers[0]), new RegExp(`pg_dump -h postgres\\.${NS}\\.svc`));
   });
 
   it('replicate --schedule makes a CronJob that status shows', async () => {
-    const r = await p.run(['django-copy', 'replicate', 'media', '--from', 'django', '--schedule', '0 3 * * *']);
+    const r = await p.run(['django-copy', 'replicate', 'media', '--from', 'django', '--schedule', '0 3 * * *', '--yes']);
     assert.equal(r.code, 0, r.stderr);
     const cj = (await getObject('cronjob', COPY, 'replicate-media'))!;
     assert.equal(cj.spec?.concurrencyPolicy, 'Forbid');

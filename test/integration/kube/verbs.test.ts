@@ -169,6 +169,14 @@ describe('kubernetes verbs against the test control plane', { concurrency: false
     );
     assert.equal(entries.at(-1)!.who, 'alice');
     assert.ok(entries.some((e) => e.version === out.revision));
+    // `history -n N`, as on AWS: the newest N releases.
+    const last2 = await p.run(['dev', 'history', '-n', '2', '--json']);
+    assert.equal(last2.code, 0, last2.stderr);
+    assert.deepEqual(
+      json<{ entries: Array<{ version: number }> }>(last2.stdout).entries.map((e) => e.version),
+      entries.slice(-2).map((e) => e.version),
+    );
+    assert.equal((await p.run(['dev', 'history', '-n', '0'])).code, 2);
     const bad = await p.run(['dev', 'rollback', '--to', '99']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /release 99 does not exist in the history of dev/);
@@ -244,7 +252,13 @@ describe('kubernetes verbs against the test control plane', { concurrency: false
       /dev runs registry\.example\.test\/shop:latest-1 \((sha256:[0-9a-f]{64}|digest unknown)\) but kube-staging runs registry\.example\.test\/shop:latest-9 \((sha256:[0-9a-f]{64}|digest unknown)\)/,
     );
     assert.equal((await list('job', DEV)).filter((j) => j.metadata.labels?.['fragctl.io/task'] === 'replicate-db').length, 0);
-    const once = await p.run(['dev', 'replicate', 'db', '--from', 'kube-staging', '--allow-version-mismatch', '--json']);
+    // It overwrites dev's data: without a TTY and without --yes it is refused before any Job exists.
+    const unconfirmed = await p.run(['dev', 'replicate', 'db', '--from', 'kube-staging', '--allow-version-mismatch', '--json']);
+    assert.equal(unconfirmed.code, 2, unconfirmed.stderr);
+    assert.equal(json<{ error: { code: string } }>(unconfirmed.stdout).error.code, 'CONFIRM_NEEDED');
+    assert.match(unconfirmed.stderr, /Overwrite the database of dev \(namespace [a-z0-9-]+\) with kube-staging's\?/);
+    assert.equal((await list('job', DEV)).filter((j) => j.metadata.labels?.['fragctl.io/task'] === 'replicate-db').length, 0);
+    const once = await p.run(['dev', 'replicate', 'db', '--from', 'kube-staging', '--allow-version-mismatch', '--json', '--yes']);
     assert.equal(once.code, 0, once.stderr);
     assert.equal(json<{ job: { state: string } }>(once.stdout).job.state, 'succeeded');
     const cron = await p.run([
@@ -256,6 +270,7 @@ describe('kubernetes verbs against the test control plane', { concurrency: false
       '--schedule',
       '0 3 * * *',
       '--allow-version-mismatch',
+      '--yes',
     ]);
     assert.equal(cron.code, 0, cron.stderr);
     const cj = (await get('cronjob', DEV, 'replicate-media'))!;

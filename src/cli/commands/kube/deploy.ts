@@ -15,6 +15,7 @@ interface Opts {
 }
 
 export default defineVerb<Opts>({
+  dryRun: true,
   configure(cmd) {
     cmd
       .option('--image <image>', 'image repository (optionally with :tag or @digest); default kubernetes.image', imageArg)

@@ -8,6 +8,7 @@ interface Opts {
 }
 
 export default defineVerb<Opts>({
+  dryRun: true,
   configure(cmd) {
     cmd
       .option('--force-protected', 'allow undeploying a protected environment')
@@ -16,6 +17,12 @@ export default defineVerb<Opts>({
   async run(run, opts) {
     const result = await undeployKube(run.context(), { forceProtected: opts.forceProtected, timeoutMs: opts.timeout });
     if (run.global.json) return run.io.json(result);
-    run.io.result(result.deleted ? `namespace ${result.namespace} deleted` : `namespace ${result.namespace} does not exist: nothing to do`);
+    run.io.result(
+      result.deleted
+        ? `namespace ${result.namespace} deleted`
+        : result.wouldDelete
+          ? `namespace ${result.namespace} would be deleted with everything in it (--dry-run: nothing was deleted)`
+          : `namespace ${result.namespace} does not exist: nothing to do`,
+    );
   },
 });
