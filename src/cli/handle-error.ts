@@ -14,14 +14,16 @@ export function handleError(
 ): ExitCode {
   const write = (s: string): boolean => out.stderr.write(redact(s));
   if (isFragError(error)) {
+    // Every error ends with something to try: the thrower's own hint, else where to look next.
+    const hint = error.hint ?? (opts.verbose ? 'the details above are all fragctl knows' : 'run again with -v for the full error');
     if (opts.json) {
       out.stdout.write(
-        `${redact(JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null, details: error.details, exitCode: error.exitCode } }, null, 2))}\n`,
+        `${redact(JSON.stringify({ error: { code: error.code, message: error.message, hint, details: error.details, exitCode: error.exitCode } }, null, 2))}\n`,
       );
     }
     write(`${chalk.red('error:')} ${error.message}\n`);
     for (const d of error.details) write(`       ${d}\n`);
-    if (error.hint) write(`${chalk.dim('hint:')}  ${error.hint}\n`);
+    write(`${chalk.dim('hint:')}  ${hint}\n`);
     if (opts.verbose && error.stack) write(chalk.gray(`${error.stack}\n`));
     return error.exitCode;
   }

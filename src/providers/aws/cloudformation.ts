@@ -30,8 +30,14 @@ export function awsError(what: string, e: unknown): OperationError {
   const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const reason = err.message?.split('\n')[0] ?? String(e);
   const connection = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|socket hang up|connect ETIMEDOUT/i.test(reason) || err.name === 'TimeoutError';
+  // The SDK could not read the answer as AWS's: a proxy's error page, or an emulator without this call.
+  const garbled = /XML parse|Deserialization error|mismatched tag|Unexpected token/i.test(reason);
   return new OperationError(`${what}: ${reason}`, {
-    hint: connection ? 'the AWS endpoint cannot be reached: check --endpoint-url / AWS_ENDPOINT_URL and your network' : undefined,
+    hint: connection
+      ? 'the AWS endpoint cannot be reached: check --endpoint-url / AWS_ENDPOINT_URL and your network'
+      : garbled
+        ? 'the endpoint answered something that is not an AWS response: check --endpoint-url (an emulator may not support this call)'
+        : 'this is the answer of AWS itself: check what it names, then run again (-v shows the calls made)',
     code: connection ? 'AWS_UNREACHABLE' : `AWS_${err.name ?? 'ERROR'}`,
     cause: e,
   });

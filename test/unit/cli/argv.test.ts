@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { splitArgv, setGlobalWords } from '../../../src/cli/argv.js';
 import { handleError } from '../../../src/cli/handle-error.js';
-import { UserError } from '../../../src/core/errors.js';
+import { OperationError, UserError } from '../../../src/core/errors.js';
 
 setGlobalWords(['envs', 'runs', 'completion']);
 
@@ -49,6 +49,16 @@ test('a user error is one line, its details and a hint, without a stack', () => 
   );
   assert.equal(code, 2);
   assert.equal(text, 'error: bad thing\n       more\nhint:  do this\n');
+});
+
+test('an error without a hint of its own still ends with one, in text and in --json', () => {
+  const err = new OperationError('AWS said no', { code: 'AWS_ERROR' });
+  const text = captureStderr(() => handleError(err, { json: false, verbose: false })).text;
+  assert.equal(text, 'error: AWS said no\nhint:  run again with -v for the full error\n');
+  let stdout = '';
+  const out = { stdout: { write: (s: string) => ((stdout += s), true) }, stderr: { write: () => true } };
+  handleError(err, { json: true, verbose: false }, out as never);
+  assert.equal((JSON.parse(stdout) as { error: { hint: unknown } }).error.hint, 'run again with -v for the full error');
 });
 
 test('a bug prints its stack and asks for a report', () => {
