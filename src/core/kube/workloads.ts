@@ -71,12 +71,18 @@ export interface WaitOptions {
 /** Waits until every workload of `manifests` is ready; the first that fails or times out is named with its stuck pod. */
 export async function waitForWorkloads(ctx: Context, api: KubeClient, manifests: Manifest[], o: WaitOptions): Promise<void> {
   const workloads = manifests.filter(isWorkload);
-  const states = new Map<string, string>();
+  const states = new Map<string, { done: boolean; message: string }>();
   // The first workload that fails stops the other watches.
   const stop = new AbortController();
   const wctx: Context = { ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) };
-  const show = () =>
-    o.progress?.update([...states.values()].filter((m) => !/ready$|complete$/.test(m)).join('; ') || 'all workloads ready');
+  // By each state's own verdict, not its wording ("statefulset/db: 1/2 pods ready, …" waits); the
+  // finished ones are shown only once every workload has reported and none waits.
+  const show = () => {
+    const all = [...states.values()];
+    const waiting = all.filter((s) => !s.done);
+    const shown = waiting.length ? waiting : states.size === workloads.length ? all : [];
+    o.progress?.update(shown.map((s) => s.message).join('; ') || 'waiting for the workloads to report');
+  };
   await Promise.all(
     workloads.map(async (m) => {
       try {
@@ -96,7 +102,7 @@ export async function waitForWorkloads(ctx: Context, api: KubeClient, manifests:
                 code: 'ROLLOUT_GONE',
               });
             const state = workloadState(m.kind, obj);
-            states.set(key, state.message);
+            states.set(key, { done: state.done, message: state.message });
             show();
             if (state.failed)
               throw new OperationError(`${state.message} in ${ns}`, {

@@ -67,6 +67,10 @@ describe('waiting for rollouts', { concurrency: false }, () => {
       lines.join('\n'),
     );
     assert.match(lines.at(-1)!, /app: 2\/2 pods ready at revision app-/);
+    // nothing is shown as finished while a workload still waits ("1/2 pods ready, …" is waiting)
+    const firstAll = lines.findIndex((l) => /pods ready at revision/.test(l) && !/pods ready, /.test(l));
+    const lastWaiting = lines.map((l) => /pods ready, |pods updated|available|waiting/.test(l)).lastIndexOf(true);
+    assert.ok(firstAll === -1 || firstAll > lastWaiting, lines.join('\n'));
   });
 
   it('an interruption stops the wait, not the rollout', async () => {
