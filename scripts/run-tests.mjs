@@ -21,6 +21,8 @@ for (const root of roots.length ? roots : ['test']) {
   if (statSync(root).isDirectory()) walk(root);
   else files.push(root);
 }
+// The long integration files first, so that the quick unit files fill the gaps at the end.
+files.sort((a, b) => Number(b.includes('integration')) - Number(a.includes('integration')));
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
@@ -43,7 +45,16 @@ const reporters = [
 const needsCluster = files.some((f) => readFileSync(f, 'utf8').includes('helpers/cluster.js'));
 const cluster = needsCluster && !process.env.FRAGCTL_TEST_KUBECONFIG ? startTestCluster() : undefined;
 if (cluster) process.env.FRAGCTL_TEST_CLUSTER = cluster.state;
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporters, ...flags, ...files], {
+// Test files run side by side: most of their time is spent waiting on peers (moto, sshd and Ansible,
+// the control plane), not on the CPU. Every file starts its own peers on free ports and names its
+// own stacks and namespaces, so files never meet. FRAGCTL_TEST_CONCURRENCY=1 runs them one by one.
+const concurrency = Number(process.env.FRAGCTL_TEST_CONCURRENCY ?? 3);
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  console.error(`FRAGCTL_TEST_CONCURRENCY=${process.env.FRAGCTL_TEST_CONCURRENCY}: give a whole number of 1 or more`);
+  process.exit(2);
+}
+const concurrencyFlag = flags.some((f) => f.startsWith('--test-concurrency')) ? [] : [`--test-concurrency=${concurrency}`];
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...concurrencyFlag, ...reporters, ...flags, ...files], {
   stdio: 'inherit',
   env: { ...process.env, PATH: `${join(process.cwd(), '.venv', 'bin')}:${process.env.PATH}` },
 });

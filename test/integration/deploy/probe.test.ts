@@ -33,9 +33,9 @@ describe('ansible-playbook inputs', () => {
     assert.ok(probe.includes(`inventory_dir=${join(dir, '.fragctl', 'tmp')}`));
     assert.deepEqual(filesUnder(join(dir, '.fragctl', 'tmp')), []);
 
-    // --tags reaches Ansible: a tag no task carries runs nothing
+    // --tags reaches Ansible: only the tagged task is run (and skipped by its `when`); the copy is not
     rmSync(join(ssh.hosts[0]!.deployRoot, 'probe.txt'));
-    const tagged = await fragctl(['lab', 'deploy', '--roles', 'probe', '--tags', 'no-such-tag', '--project-dir', dir], { env: VAULT });
+    const tagged = await fragctl(['lab', 'deploy', '--roles', 'probe', '--tags', 'probe-wait', '--project-dir', dir], { env: VAULT });
     assert.equal(tagged.code, 0, tagged.stderr);
     assert.ok(!existsSync(join(ssh.hosts[0]!.deployRoot, 'probe.txt')));
   });

@@ -49,8 +49,8 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
   });
 
   it('two version changes started together: exactly one runs, the other is refused with the holder', async () => {
-    // crash-2 never becomes ready: the first run holds the Lease until its timeout (40 s: the two CLI runs below take a while on a loaded machine).
-    const first = p.run(['dev', 'version-change', '--tag', 'crash-2', '--timeout', '40s']);
+    // crash-2 never becomes ready: the first run holds the Lease until its timeout (20 s: room for the two CLI runs below on a loaded machine).
+    const first = p.run(['dev', 'version-change', '--tag', 'crash-2', '--timeout', '20s']);
     await eventually('the first run to take the Lease', lease, 20_000);
     const second = await p.run(['dev', 'version-change', '--tag', 'latest-3', '--json']);
     assert.equal(second.code, 1);
@@ -71,7 +71,7 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     assert.deepEqual([s.locked, s.stale, s.location, s.holder.verb], [true, false, `Lease ${DEV}/fragctl-lock`, 'version-change']);
     const r = await first;
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /did not finish within 40 s/);
+    assert.match(r.stderr, /did not finish within 20 s/);
     assert.equal(await lease(), undefined, 'released after the failed run');
     // nothing of the refused run reached the cluster
     assert.match(await appImage(), /:crash-2$/);
@@ -106,12 +106,13 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
       await eventually('the run to take the Lease', lease, 20_000);
-      await new Promise((r) => setTimeout(r, 300));
+      // Interrupt while it waits for the rollout: once the change is on the server, not after a fixed delay.
+      await eventually('the change to be applied', async () => new RegExp(`:${tag}$`).test(await appImage()), 20_000);
       child.kill(signal);
       const code = await exited;
       assert.equal(code, 130, stderr);
       assert.equal(await lease(), undefined, 'released on Ctrl-C');
-      assert.match(await appImage(), new RegExp(`:${tag}$`), 'the change stays applied');
+      assert.match(await appImage(), new RegExp(`:${tag}$`), 'the change stays applied: the run does not undo it');
       const rec = (await runs()).find((x) => x.args.includes(tag))!;
       assert.equal(rec.outcome, 'interrupted');
       assert.equal(rec.exitCode, 130);
