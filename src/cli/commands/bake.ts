@@ -1,11 +1,15 @@
 import { defineVerb } from '../verb.js';
-import { bake } from '../../core/aws/bake.js';
+import { bake, bakeChecks } from '../../core/aws/bake.js';
 import { emitCallCounts } from '../../core/aws/preflight.js';
 
 export default defineVerb<{ force?: boolean }>({
   dryRun: true,
   configure(cmd) {
     cmd.option('--force', 'bake even when an image with the same inputs exists');
+  },
+  // A bad image playbook is refused before the lock: nothing, not even the state table, is created.
+  async before(run) {
+    await bakeChecks(run.context());
   },
   async run(run, opts) {
     const ctx = run.context();

@@ -16,8 +16,8 @@ export default defineVerb<Opts>({
       .option('--replace-failed', 'delete a stack left by a failed create (after confirmation) and create it again');
   },
   // Bad input is refused before the lock: nothing, not even the state table, is created.
-  async before(run) {
-    if (!run.global.dryRun) await commissionChecks(run.context());
+  async before(run, opts) {
+    if (!run.global.dryRun) await commissionChecks(run.context(), { deploy: opts.deploy !== false });
   },
   async run(run, opts) {
     const ctx = run.context();

@@ -27,10 +27,20 @@ export interface BakeResult {
  * application's image lock: the builder and the images are shared by its environments.
  */
 export async function bake(ctx: Context, opts: { force?: boolean } = {}): Promise<BakeResult> {
-  imageInputsHash(ctx); // the playbook must exist before anything is asked of AWS
+  await bakeChecks(ctx);
   await preflight(ctx);
   if (ctx.options.dryRun) return bakeUnlocked(ctx, opts);
   return withImageLock(ctx, 'bake', () => bakeUnlocked(ctx, opts));
+}
+
+/**
+ * The local checks of a bake (the image playbook and its inputs, Ansible, the key): no AWS call,
+ * no write, so a bad playbook is refused before the image lock or its state table exists.
+ * ansible-playbook's check is cached by its inputs, so running it when no bake follows is cheap.
+ */
+export async function bakeChecks(ctx: Context): Promise<void> {
+  imageInputsHash(ctx);
+  await bakePreflight(ctx);
 }
 
 async function bakeUnlocked(ctx: Context, opts: { force?: boolean }): Promise<BakeResult> {
@@ -40,7 +50,6 @@ async function bakeUnlocked(ctx: Context, opts: { force?: boolean }): Promise<Ba
     return { baked: false, reason: state.reason, inputsHash: state.inputsHash, image: state.current };
   }
   const reason = opts.force && !state.needsBake ? 'forced with --force' : state.reason;
-  await bakePreflight(ctx); // Ansible, the image playbook and the key: before any instance exists
   if (ctx.options.dryRun) {
     info(ctx.io, 'image.dry-run', `would bake ${imageName(ctx.env.settings.app_name)} (${reason})`);
     return { baked: false, reason: `dry run: ${reason}`, inputsHash: state.inputsHash, image: state.current };

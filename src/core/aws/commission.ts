@@ -10,7 +10,7 @@ import {
   stackEventsSince,
   type Stack,
 } from '../../providers/aws/cloudformation.js';
-import { bake } from './bake.js';
+import { bake, bakeChecks } from './bake.js';
 import { imageInputsHash, imageState, type AmiRef } from './image.js';
 import { buildParameters, noEchoParameters, PLACEHOLDER_IMAGE, stackImageId, stackTags } from './parameters.js';
 import { checkKeyFile, preflight, touched } from './preflight.js';
@@ -47,14 +47,16 @@ export interface CommissionResult {
 }
 
 /**
- * The local checks of commission (template, parameters, key file, image inputs): no AWS call, no
- * write. The CLI runs them before the lock, so bad input never creates the state table.
+ * The local checks of commission (template, parameters, key file, image inputs, the image
+ * playbook a bake would run, and the plays of the deploy that follows): no AWS call, no write.
+ * The CLI runs them before the lock, so bad input never creates the state table.
  */
-export async function commissionChecks(ctx: Context): Promise<void> {
+export async function commissionChecks(ctx: Context, opts: Pick<CommissionOptions, 'deploy'>): Promise<void> {
   const desired = desiredTemplate(ctx);
-  await buildParameters(ctx, desired.template, PLACEHOLDER_IMAGE);
+  const checked = await buildParameters(ctx, desired.template, PLACEHOLDER_IMAGE);
   checkKeyFile(ctx);
-  imageInputsHash(ctx);
+  await bakeChecks(ctx);
+  if (opts.deploy) await deployPreflight(ctx, desired.template, checked);
 }
 
 export async function commission(ctx: Context, opts: CommissionOptions): Promise<CommissionResult> {

@@ -1,22 +1,27 @@
 /**
  * Bad input on a fresh account creates nothing, not even the DynamoDB state table: every check
  * that can fail with exit 2 runs before the first write, and the table is created only when a
- * changing verb is about to run.
+ * changing verb is about to run. That includes the playbooks: a play a bake or the deploy after
+ * commission would run on no host is refused before the lock.
  */
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { startMoto, type Moto } from '../../helpers/moto.js';
 import { lifecycleProject, run, show } from '../aws/helpers.js';
 
 let moto: Moto;
 let db: DynamoDBClient;
+let ec2: EC2Client;
 let dir: string;
 before(async () => {
   moto = await startMoto();
-  db = new DynamoDBClient({ endpoint: moto.url, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  const client = { endpoint: moto.url, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+  db = new DynamoDBClient(client);
+  ec2 = new EC2Client(client);
 });
 after(async () => moto?.stop());
 beforeEach(async () => {
@@ -24,6 +29,8 @@ beforeEach(async () => {
   dir = lifecycleProject();
 });
 
+const instances = async (): Promise<string[]> =>
+  ((await ec2.send(new DescribeInstancesCommand({}))).Reservations ?? []).flatMap((r) => (r.Instances ?? []).map((i) => i.InstanceId!));
 const tables = async (): Promise<string[]> => (await db.send(new ListTablesCommand({}))).TableNames ?? [];
 
 test('a dangling Ref in a formation: commission exits 2 and no state table exists afterwards', async () => {
@@ -40,6 +47,26 @@ test('deploy --roles nosuch: exits 2 naming the role, and no state table exists 
   assert.equal(r.code, 2, show(r));
   assert.match(r.stderr, /nosuch/);
   assert.deepEqual(await tables(), []);
+});
+
+test('bake with an image playbook whose play matches no host: exit 2 before the image lock, no table, no instance', async () => {
+  const file = join(dir, 'playbooks', 'image.yml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('hosts: all', 'hosts: imagebuilders'));
+  const r = await run(dir, moto.url, ['demo', 'bake']);
+  assert.equal(r.code, 2, show(r));
+  assert.match(r.stderr, /imagebuilders/);
+  assert.deepEqual(await tables(), []);
+  assert.deepEqual(await instances(), []);
+});
+
+test('commission whose deploy would match no host: exit 2 before the lock, no table, no instance', async () => {
+  const file = join(dir, 'playbooks', 'app.yml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('hosts: app', 'hosts: webservers'));
+  const r = await run(dir, moto.url, ['demo', 'commission']);
+  assert.equal(r.code, 2, show(r));
+  assert.match(r.stderr, /webservers/);
+  assert.deepEqual(await tables(), []);
+  assert.deepEqual(await instances(), []);
 });
 
 test('a good changing verb does create the table (the check above can fail)', async () => {
