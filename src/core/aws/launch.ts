@@ -1,7 +1,8 @@
 import type { Context } from '../context.js';
 import { readFormation, IMAGE_FORMATION } from '../formations/index.js';
 import { UserError } from '../errors.js';
-import { parameterName } from './parameters.js';
+import { parameterName, settingSource } from './parameters.js';
+import { IMAGE_PARAMETERS, type MappableParameter } from '../config/schema.js';
 import { asText } from '../text.js';
 
 export interface ImageLaunchSpec {
@@ -14,8 +15,10 @@ export interface ImageLaunchSpec {
 
 /**
  * The image instance's launch spec, read from formations/image.json: its one AWS::EC2::Instance
- * with Ref and Fn::Sub resolved against App, BaseImageId, InstanceType and KeyName (App and KeyName
- * under the project's names, `formation_parameters:`), else the parameter's Default.
+ * with Ref and Fn::Sub resolved against App, KeyName, BaseImageId and InstanceType, each under the
+ * project's own name (`formation_parameters:`). A value comes from fragctl (App, KeyName) or from a
+ * setting the project wrote (`base_image_id`, `image_instance_type`); else the parameter's
+ * Default in image.json; fragctl's built-in defaults come last, as for the stack's parameters.
  * The instance is launched with RunInstances rather than as a stack: it must outlive a failed
  * provisioning for debugging (a stack would have to be kept or deleted as a whole), and a bake
  * then costs two calls to create and remove it instead of a stack's create, wait and delete.
@@ -23,16 +26,30 @@ export interface ImageLaunchSpec {
 export function imageLaunchSpec(ctx: Context): ImageLaunchSpec {
   const { template } = readFormation(ctx.project.paths.dir, `formations/${IMAGE_FORMATION}`);
   const s = ctx.env.settings;
-  const defaults = Object.entries((template.Parameters as Record<string, { Default?: unknown }> | undefined) ?? {})
-    .filter(([, p]) => p.Default !== undefined)
-    .map(([k, p]) => [k, String(p.Default)]);
-  const params: Record<string, string> = {
-    ...Object.fromEntries(defaults),
-    [parameterName(ctx, 'App')]: s.app_name,
-    BaseImageId: s.base_image_id,
-    InstanceType: s.image_instance_type,
-    [parameterName(ctx, 'KeyName')]: s.key_name,
+  const declared = (template.Parameters as Record<string, { Default?: unknown }> | undefined) ?? {};
+  for (const name of IMAGE_PARAMETERS) {
+    const mapped = s.formation_parameters?.[name];
+    if (mapped && !declared[mapped]) {
+      throw new UserError(`formation_parameters.${name} maps to ${mapped}, which formations/${IMAGE_FORMATION} does not declare`, {
+        hint: `image.json declares: ${Object.keys(declared).sort().join(', ') || 'no parameters'}`,
+        code: 'FORMATION_INVALID',
+      });
+    }
+  }
+  const params: Record<string, string> = Object.fromEntries(
+    Object.entries(declared)
+      .filter(([, p]) => p.Default !== undefined)
+      .map(([k, p]) => [k, String(p.Default)]),
+  );
+  // A setting the project wrote beats image.json's Default; fragctl's built-in default does not.
+  const fill = (name: MappableParameter, setting: 'base_image_id' | 'image_instance_type'): void => {
+    const param = parameterName(ctx, name);
+    if (settingSource(ctx, setting) !== undefined || params[param] === undefined) params[param] = s[setting];
   };
+  fill('BaseImageId', 'base_image_id');
+  fill('InstanceType', 'image_instance_type');
+  params[parameterName(ctx, 'App')] = s.app_name;
+  params[parameterName(ctx, 'KeyName')] = s.key_name;
   const resources = Object.entries((template.Resources as Record<string, { Type?: string; Properties?: Record<string, unknown> }>) ?? {});
   const instance = resources.find(([, r]) => r.Type === 'AWS::EC2::Instance');
   if (!instance) {

@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { formationOf, type Template } from '../formations/index.js';
-import type { MappableParameter } from '../config/schema.js';
+import { IMAGE_PARAMETERS, type MappableParameter } from '../config/schema.js';
 import { checkParameterValue, type Problem, type TemplateParameter } from './parameter-checks.js';
 import { resolveDbPassword } from './secrets.js';
 import { asText } from '../text.js';
@@ -84,7 +84,7 @@ export async function buildParameters(
   const settings = ctx.env.settings as Record<string, unknown>;
 
   for (const [name, target] of Object.entries(mapped)) {
-    if (target && !declared[target])
+    if (target && !declared[target] && !IMAGE_PARAMETERS.includes(name as MappableParameter))
       problems.push({
         message: `formation_parameters.${name} in ${mapSource} maps to ${target}, which no formation declares`,
         hint: `declared parameters: ${Object.keys(declared).sort().join(', ')}; fix formation_parameters.${name} in ${mapSource}`,

@@ -29,8 +29,13 @@ export const MAPPABLE_PARAMETERS = [
   'AppDesiredCapacity',
   'EnableWorkers',
   'WorkerDesiredCapacity',
+  // formations/image.json only (the instance a bake provisions)
+  'BaseImageId',
+  'InstanceType',
 ] as const;
 export type MappableParameter = (typeof MAPPABLE_PARAMETERS)[number];
+/** The names that only formations/image.json uses: not looked for in the environment's template. */
+export const IMAGE_PARAMETERS: readonly MappableParameter[] = ['BaseImageId', 'InstanceType'];
 const cfnName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9]+$/, 'a CloudFormation logical ID (letters and digits)'));
 
 /**
