@@ -45,6 +45,8 @@ export const ERROR_CODES = {
   TASK_UNKNOWN: 'no such task',
   LIMIT_UNKNOWN: '--limit matches no host',
   TAGS_UNMATCHED: '--tags selects no task of the playbooks run',
+  REQUIREMENTS_INVALID: 'a requirements file of playbooks/ is not a list of roles or a mapping with roles: and collections:',
+  REQUIREMENTS_FAILED: 'ansible-galaxy could not install what a requirements file names',
   NO_HOSTS: 'the environment has no running hosts where some were needed',
   NO_HOSTS_MATCHED: 'a play matched no host and did nothing',
   NO_ADDRESS: 'a host has no address to connect to with this connection mode',

@@ -10,6 +10,7 @@ import type { Context } from '../context.js';
 import { InterruptedError, OperationError, UserError } from '../errors.js';
 import { debug } from '../io.js';
 import { redact } from '../redact.js';
+import { ensureRequirements, installedRequirements } from './requirements.js';
 import { ansiblePlaybook, ansiblePlaybookBinary } from '../../providers/shell/ansible.js';
 import { cachedCheck, checkInputsHash, rememberCheck } from './check-cache.js';
 import { vaultArgs } from '../secrets/vault.js';
@@ -76,6 +77,7 @@ export interface PlaybooksResult {
  */
 export async function runPlaybooks(ctx: Context, opts: PlaybooksOptions): Promise<PlaybooksResult> {
   const files = opts.playbooks.map((p) => requirePlaybook(ctx, p));
+  await ensureRequirements(ctx);
   const shown = files.map((f) => displayPath(ctx.project.paths.dir, f)).join(' ');
   const needsKey = opts.hosts.some((h) => h.connection !== 'local' && h.vars?.ansible_ssh_private_key_file === undefined);
   const key = needsKey ? checkPrivateKey(ctx) : undefined;
@@ -180,6 +182,7 @@ export async function syntaxCheck(
 ): Promise<ListedPlay[]> {
   const files = playbooks.map((p) => requirePlaybook(ctx, p));
   if (files.length === 0) return [];
+  await ensureRequirements(ctx);
   const key = opts.reuse
     ? checkInputsHash(ctx, { playbooks: files, inventory: withSshDefaults(ctx, hosts), vars, program: ansiblePlaybookBinary() })
     : undefined;
@@ -218,7 +221,11 @@ function baseArgs(ctx: Context, work: Workdir, opts: Pick<PlaybookOptions, 'host
 }
 
 function ansibleProjectEnv(ctx: Context): Record<string, string> {
-  const env: Record<string, string> = { ANSIBLE_ROLES_PATH: join(ctx.project.paths.playbooks, 'roles') };
+  const roles = join(ctx.project.paths.playbooks, 'roles');
+  const galaxy = installedRequirements(ctx);
+  const env: Record<string, string> = { ANSIBLE_ROLES_PATH: galaxy ? `${roles}:${galaxy.roles}` : roles };
+  // Ansible still finds the collections that come with it (site-packages) beside these.
+  if (galaxy) env.ANSIBLE_COLLECTIONS_PATH = galaxy.collections;
   // SSH masters (ControlPersist) per project: the roles of one deploy share connections, but a
   // connection is never reused by another project that happens to use the same address and port.
   const cp = join(ctx.project.paths.state, 'cp');

@@ -5,7 +5,7 @@
  * parameter `/<app>/<env>/bundle` that the launch templates' boot script reads.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
@@ -13,6 +13,7 @@ import jsYaml from 'js-yaml';
 import type { Context } from '../context.js';
 import { info } from '../io.js';
 import { isRegisteredSecret, isSecretKey } from '../redact.js';
+import { installedRequirements } from '../ansible/requirements.js';
 import { getParameter, putParameter } from '../../providers/aws/ssm.js';
 import { objectExists, putObject } from '../../providers/aws/s3.js';
 
@@ -36,11 +37,16 @@ const LEFT_OUT = [/(^|\/)[^/]*vault[-_]password[^/]*$/, /\.retry$/, /(^|\/)\.fra
 
 /** The playbooks folder, sorted, without what must not leave the operator's machine. */
 export function playbookFiles(dir: string): BundleFile[] {
+  return treeFiles(dir, 'playbooks');
+}
+
+/** Every file under `dir` as `<prefix>/<relative path>`, sorted, without what must not travel. */
+function treeFiles(dir: string, prefix: string): BundleFile[] {
   const out: BundleFile[] = [];
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = join(d, e.name);
-      const rel = `playbooks/${relative(dir, full).split(sep).join('/')}`;
+      const rel = `${prefix}/${relative(dir, full).split(sep).join('/')}`;
       if (LEFT_OUT.some((re) => re.test(rel))) continue;
       if (e.isDirectory()) walk(full);
       else if (e.isFile()) out.push({ path: rel, data: readFileSync(full) });
@@ -48,6 +54,24 @@ export function playbookFiles(dir: string): BundleFile[] {
   };
   walk(dir);
   return out;
+}
+
+/**
+ * What requirements.yml brought (installed by the deploy that publishes the bundle), where
+ * Ansible looks beside a playbook: roles under playbooks/roles/ (the project's own roles of the
+ * same name win, as they do on the operator's machine) and collections under playbooks/collections/.
+ */
+function requirementFiles(ctx: Context): BundleFile[] {
+  const installed = installedRequirements(ctx);
+  if (!installed) return [];
+  const own = join(ctx.project.paths.playbooks, 'roles');
+  const roles = existsSync(installed.roles)
+    ? readdirSync(installed.roles)
+        .filter((name) => !existsSync(join(own, name)))
+        .flatMap((name) => treeFiles(join(installed.roles, name), `playbooks/roles/${name}`))
+    : [];
+  const collections = existsSync(installed.collections) ? treeFiles(installed.collections, 'playbooks/collections') : [];
+  return [...roles, ...collections];
 }
 
 /** The deploy's variables without secrets (by key pattern or by registered value): vars.yml of the bundle. */
@@ -86,6 +110,7 @@ export async function packBundle(files: BundleFile[]): Promise<Buffer> {
 export function bundleFiles(ctx: Context, vars: Record<string, unknown>): BundleFile[] {
   return [
     ...playbookFiles(ctx.project.paths.playbooks),
+    ...requirementFiles(ctx),
     { path: 'vars.yml', data: Buffer.from(jsYaml.dump(publicVars(vars), { sortKeys: true })) },
   ];
 }

@@ -39,3 +39,9 @@ export async function ansiblePlaybook(args: string[], options: AnsibleRunOptions
   const bin = ansiblePlaybookBinary();
   return exec(bin, args, { cwd: options.cwd, env: ansibleEnv(options.env), onOutput: options.onOutput, signal: options.signal });
 }
+
+/** `ansible-galaxy <args>`: installs the roles and collections a project's requirements files name. */
+export async function ansibleGalaxy(args: string[], options: AnsibleRunOptions): Promise<ExecResult> {
+  const bin = which('ansible-galaxy');
+  return exec(bin, args, { cwd: options.cwd, env: ansibleEnv(options.env), onOutput: options.onOutput, signal: options.signal });
+}

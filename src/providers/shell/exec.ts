@@ -30,6 +30,8 @@ export interface ExecOptions {
 const INSTALL_HINTS: Record<string, string> = {
   'ansible-playbook':
     'install Ansible (`pip install ansible-core`, or `bash scripts/setup.sh` for the project venv) and put ansible-playbook on PATH',
+  'ansible-galaxy':
+    'install Ansible (`pip install ansible-core`) and put ansible-galaxy on PATH; it installs the roles of requirements.yml',
   ssh: 'install the OpenSSH client (apt-get install openssh-client)',
   vagrant: 'install Vagrant (https://developer.hashicorp.com/vagrant/install) or list the hosts under local.hosts in the environment file',
 };
