@@ -9,6 +9,7 @@ export type KnownKind =
   | 'Secret'
   | 'ConfigMap'
   | 'PersistentVolumeClaim'
+  | 'PersistentVolume'
   | 'Service'
   | 'Pod'
   | 'StatefulSet'
@@ -38,6 +39,7 @@ const TABLE: Record<KnownKind, KindInfo> = {
   Secret: { apiVersion: 'v1', plural: 'secrets', namespaced: true },
   ConfigMap: { apiVersion: 'v1', plural: 'configmaps', namespaced: true },
   PersistentVolumeClaim: { apiVersion: 'v1', plural: 'persistentvolumeclaims', namespaced: true },
+  PersistentVolume: { apiVersion: 'v1', plural: 'persistentvolumes', namespaced: false },
   Service: { apiVersion: 'v1', plural: 'services', namespaced: true },
   Pod: { apiVersion: 'v1', plural: 'pods', namespaced: true },
   StatefulSet: { apiVersion: 'apps/v1', plural: 'statefulsets', namespaced: true },

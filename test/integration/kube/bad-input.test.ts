@@ -181,6 +181,7 @@ describe('kubernetes bad input', { concurrency: false }, () => {
     const r = await p.run(['dev', 'undeploy', '--dry-run']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /namespace [a-z0-9-]+-alice-main would be deleted with everything in it \(--dry-run: nothing was deleted\)/);
+    assert.match(r.stdout, /volumes would be kept \(reclaim policy Retain\): \S+ → pvc-/);
     assert.deepEqual(await snapshot(), baseline);
   });
 

@@ -105,8 +105,8 @@ describe('kubernetes verbs against a real cluster (opt-in)', { concurrency: fals
     assert.match(r.stderr, /data load failed: job loader-/);
   });
 
-  it('undeploy removes the namespace', async () => {
-    const r = await run(['undeploy', '--yes', '--timeout', '5m']);
+  it('undeploy --delete-data removes the namespace and its volumes', async () => {
+    const r = await run(['undeploy', '--yes', '--delete-data', '--timeout', '5m']);
     assert.equal(r.code, 0, r.stderr);
     assert.notEqual(kubectl('get', 'ns', NS).code, 0);
   });

@@ -291,10 +291,35 @@ describe('kubernetes verbs against the test control plane', { concurrency: false
     const prod = await p.run(['kube-production', 'undeploy', '--yes']);
     assert.equal(prod.code, 2);
     assert.match(prod.stderr, /kube-production is protected/);
+    const claims = (await listObjects('pvc', DEV)).map((c) => [c.metadata.name, (c.spec as { volumeName: string }).volumeName] as const);
+    assert.ok(claims.length >= 2 && claims.every(([, pv]) => pv), `bound claims: ${JSON.stringify(claims)}`);
     const r = await p.run(['dev', 'undeploy', '--yes'], { timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`namespace ${DEV} deleted`));
+    assert.match(r.stdout, /volumes kept \(reclaim policy Retain\): /);
     assert.equal(await get('namespace', undefined, DEV), undefined);
     assert.ok(await get('namespace', undefined, STAGING), 'other stacks stay');
+    // the data is kept: each volume outlives its claim, Released, labelled with where it came from
+    for (const [claim, volume] of claims) {
+      const pv = (await get('pv', undefined, volume))!;
+      assert.ok(pv, `volume ${volume} of claim ${claim} still exists`);
+      assert.equal((pv.spec as { persistentVolumeReclaimPolicy: string }).persistentVolumeReclaimPolicy, 'Retain');
+      assert.equal(pv.metadata.labels?.['fragctl.io/released-from'], DEV);
+      assert.ok(r.stdout.includes(`${claim} → ${volume}`), r.stdout);
+    }
+    await kubectl(['delete', 'pv', '-l', `fragctl.io/released-from=${DEV}`, '--wait=false']);
+  });
+
+  it('undeploy --delete-data leaves the volumes to their reclaim policy (Delete): they go with the namespace', async () => {
+    const volumes = (await listObjects('pvc', STAGING)).map((c) => (c.spec as { volumeName: string }).volumeName);
+    assert.ok(volumes.length >= 2, `bound claims in ${STAGING}`);
+    const r = await p.run(['kube-staging', 'undeploy', '--yes', '--delete-data'], { timeoutMs: 120_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /volumes deleted with it \(--delete-data\): /);
+    for (const volume of volumes) {
+      const pv = await get('pv', undefined, volume);
+      assert.ok(!pv || (pv.spec as { persistentVolumeReclaimPolicy: string }).persistentVolumeReclaimPolicy === 'Delete', volume);
+      assert.equal(pv?.metadata.labels?.['fragctl.io/released-from'], undefined);
+    }
   });
 });
