@@ -11,9 +11,9 @@ import { handleError } from './handle-error.js';
 import { topLevelHelp } from './help.js';
 import { isInteractive, type CliHost } from './host.js';
 import { CliIoHost } from './io-host.js';
-import type { CliRun, GlobalOptions } from './verb.js';
+import type { CliRun, GlobalOptions, VerbEntry } from './verb.js';
 import { guardRun } from './run-guard.js';
-import { VERBS, findVerb, suggestVerb, type VerbEntry } from './verbs.js';
+import { VERBS, findVerb, suggestVerb } from './verbs.js';
 import { GLOBAL_OPTIONS } from './global-options.js';
 
 export function packageVersion(): string {

@@ -4,13 +4,12 @@
  * scope: 'global' verbs take no environment (`fragctl envs`); 'env' verbs are `fragctl <env> <verb>`.
  * mutating: the verb changes something; it takes the environment's lock and writes a run record.
  */
+import type { Platform } from '../core/config/project.js';
 import type { VerbEntry } from './verb.js';
 import { AWS_VERBS } from './verbs/aws.js';
 import { DEPLOY_VERBS } from './verbs/deploy.js';
 import { KUBE_VERBS } from './verbs/kube.js';
 import { OPS_VERBS } from './verbs/ops.js';
-
-export type { VerbEntry };
 
 const ALL = ['aws', 'kubernetes', 'local'] as const;
 const AWS = ['aws'] as const;
@@ -55,7 +54,7 @@ export const VERBS: VerbEntry[] = [
 ];
 
 /** The entry for a verb, for a platform when one is known. */
-export function findVerb(name: string, platform?: 'aws' | 'kubernetes' | 'local'): VerbEntry | undefined {
+export function findVerb(name: string, platform?: Platform): VerbEntry | undefined {
   const all = VERBS.filter((v) => v.name === name);
   return (platform && all.find((v) => v.platforms.includes(platform))) || all[0];
 }

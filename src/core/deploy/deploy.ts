@@ -7,7 +7,8 @@
 import type { Context } from '../context.js';
 import { OperationError, UserError } from '../errors.js';
 import { info, success, warn } from '../io.js';
-import { playbookPath, runPlaybooks, syntaxCheck, type AnsibleHost, type PlayRecap } from '../ansible/playbook.js';
+import { playbookPath, runPlaybooks, syntaxCheck } from '../ansible/playbook.js';
+import type { AnsibleHost, PlayRecap } from '../ansible/types.js';
 import { loadVaultSecrets } from '../secrets/vault.js';
 import {
   checkContract,

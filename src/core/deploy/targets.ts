@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AnsibleHost } from '../ansible/playbook.js';
+import type { AnsibleHost } from '../ansible/types.js';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { stackName } from '../names.js';
