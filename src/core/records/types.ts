@@ -1,4 +1,6 @@
 /** Run records: what every changing verb did, kept where the environment lives. */
+import type { EnvLock } from '../locks/types.js';
+
 export type Outcome = 'running' | 'succeeded' | 'failed' | 'interrupted';
 
 export interface RunRecord {
@@ -36,6 +38,14 @@ export interface RecordStore {
   put(record: RunRecord): Promise<void>;
   /** Newest first; `env` undefined means every environment the store holds. */
   list(env: string | undefined, limit: number): Promise<ListResult>;
+}
+
+/** An environment's run records and lock (records/state.ts opens them, by platform). */
+export interface EnvState {
+  store: RecordStore;
+  lock: EnvLock;
+  /** The local cache, when `store` is remote. */
+  cache?: RecordStore;
 }
 
 /** Newest first, one entry per id (the last written wins), at most `limit`. */
