@@ -5,6 +5,7 @@
  * mutating: the verb changes something; it takes the environment's lock and writes a run record.
  */
 import type { Platform } from '../core/config/project.js';
+import { UserError } from '../core/errors.js';
 import type { VerbEntry } from './verb.js';
 import { AWS_VERBS } from './verbs/aws.js';
 import { DEPLOY_VERBS } from './verbs/deploy.js';
@@ -57,6 +58,18 @@ export const VERBS: VerbEntry[] = [
 export function findVerb(name: string, platform?: Platform): VerbEntry | undefined {
   const all = VERBS.filter((v) => v.name === name);
   return (platform && all.find((v) => v.platforms.includes(platform))) || all[0];
+}
+
+/**
+ * The one refusal of a verb on a platform that does not have it (the table's `platforms`), before
+ * anything is read from or done to the environment.
+ */
+export function refuseOtherPlatform(entry: VerbEntry, platform: Platform, envName: string): void {
+  if (entry.platforms.includes(platform)) return;
+  throw new UserError(`"${entry.name}" does not apply to ${platform} environments like ${envName}`, {
+    hint: `it works on ${entry.platforms.join(', ')} environments; fragctl --help lists verbs`,
+    code: 'USAGE',
+  });
 }
 
 /** One line per verb name for help: summaries of per-platform entries joined. */
