@@ -1,4 +1,5 @@
 /** Run records: what every changing verb did, kept where the environment lives. */
+import type { Platform } from '../config/project.js';
 import type { EnvLock } from '../locks/types.js';
 
 export type Outcome = 'running' | 'succeeded' | 'failed' | 'interrupted';
@@ -7,7 +8,7 @@ export interface RunRecord {
   /** Sortable by start time: `20261122T045000Z-1a2b3c`. */
   id: string;
   env: string;
-  platform: 'aws' | 'kubernetes' | 'local';
+  platform: Platform;
   verb: string;
   /** The command line after `fragctl`, secrets redacted. */
   args: string[];
