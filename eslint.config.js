@@ -111,6 +111,26 @@ export default tseslint.config(
     },
   },
   {
+    // One way to dispatch by platform: ask the platform object (platformOf(env), src/core/platforms)
+    // instead of comparing env.platform. The env file's own schema and rules (src/core/config) may compare.
+    files: ['src/**/*.ts', 'bin/**/*.ts'],
+    ignores: ['src/core/platforms/**', 'src/core/config/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          "BinaryExpression[operator=/^[!=]==?$/] > MemberExpression[property.name='platform']",
+          "BinaryExpression[operator=/^[!=]==?$/] > ChainExpression > MemberExpression[property.name='platform']",
+          "SwitchStatement > MemberExpression.discriminant[property.name='platform']",
+        ].map((selector) => ({
+          selector,
+          message:
+            'Dispatch by platform through platformOf(env) in src/core/platforms (what differs is a PlatformOps member), not by comparing .platform.',
+        })),
+      ],
+    },
+  },
+  {
     files: ['*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } },
   },

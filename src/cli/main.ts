@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Project } from '../core/config/project.js';
+import type { Platform, Project } from '../core/config/project.js';
 import { fileURLToPath } from 'node:url';
 import { withEnviron } from '../core/environ.js';
 import { UserError } from '../core/errors.js';
@@ -11,9 +11,9 @@ import { handleError } from './handle-error.js';
 import { topLevelHelp } from './help.js';
 import { isInteractive, type CliHost } from './host.js';
 import { CliIoHost } from './io-host.js';
-import type { CliRun, GlobalOptions } from './verb.js';
+import type { CliRun, GlobalOptions, VerbEntry } from './verb.js';
 import { guardRun } from './run-guard.js';
-import { VERBS, findVerb, suggestVerb, type VerbEntry } from './verbs.js';
+import { VERBS, findVerb, refuseOtherPlatform, suggestVerb } from './verbs.js';
 import { GLOBAL_OPTIONS } from './global-options.js';
 
 export function packageVersion(): string {
@@ -76,7 +76,7 @@ async function mainIn(state: RunState): Promise<number> {
         code: 'USAGE',
       });
     }
-    const verb = findVerb(second, await platformOf(state, first, split.rest));
+    const verb = findVerb(second, await envPlatform(state, first, split.rest));
     if (!verb || verb.scope !== 'env') {
       const near = suggestVerb(second);
       throw new UserError(`unknown verb "${second}"`, {
@@ -99,7 +99,7 @@ async function projectAt(state: RunState, dir: string): Promise<Project> {
 }
 
 /** The platform of an environment, to pick a verb's entry; undefined when it cannot be read yet. */
-async function platformOf(state: RunState, envName: string, rest: string[]): Promise<'aws' | 'kubernetes' | 'local' | undefined> {
+async function envPlatform(state: RunState, envName: string, rest: string[]): Promise<Platform | undefined> {
   const i = rest.indexOf('--project-dir');
   const dir =
     (i >= 0 ? rest[i + 1] : rest.find((a) => a.startsWith('--project-dir='))?.slice(14)) ??
@@ -243,12 +243,7 @@ async function buildRun(
       if (!envName) throw new Error(`${entry.name} has no environment`);
       const p = run.project();
       const env = loadEnvironment(p, envName);
-      if (!entry.platforms.includes(env.platform)) {
-        throw new UserError(`"${entry.name}" does not apply to ${env.platform} environments like ${envName}`, {
-          hint: `it works on ${entry.platforms.join(', ')} environments; fragctl --help lists verbs`,
-          code: 'USAGE',
-        });
-      }
+      refuseOtherPlatform(entry, env.platform, envName);
       context = makeContext(p, env, run, controller.signal);
       return context;
     },

@@ -1,5 +1,5 @@
 import type { CliRun } from './verb.js';
-import type { VerbEntry } from './verbs.js';
+import type { VerbEntry } from './verb.js';
 
 /**
  * Wraps every verb run. For mutating env verbs this is where the environment's lock is taken and

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
-import type { Project } from '../core/config/project.js';
+import type { Platform, Project } from '../core/config/project.js';
 import type { CliHost } from './host.js';
 import type { CliIoHost } from './io-host.js';
 
@@ -45,7 +45,7 @@ export interface VerbEntry {
   scope: 'global' | 'env';
   mutating: boolean;
   /** A verb may have one entry per platform (deploy on AWS and on Kubernetes), each with its own file. */
-  platforms: ReadonlyArray<'aws' | 'kubernetes' | 'local'>;
+  platforms: readonly Platform[];
   load: () => Promise<{ default: Verb<never> }>;
 }
 

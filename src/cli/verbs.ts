@@ -4,13 +4,13 @@
  * scope: 'global' verbs take no environment (`fragctl envs`); 'env' verbs are `fragctl <env> <verb>`.
  * mutating: the verb changes something; it takes the environment's lock and writes a run record.
  */
+import type { Platform } from '../core/config/project.js';
+import { UserError } from '../core/errors.js';
 import type { VerbEntry } from './verb.js';
 import { AWS_VERBS } from './verbs/aws.js';
 import { DEPLOY_VERBS } from './verbs/deploy.js';
 import { KUBE_VERBS } from './verbs/kube.js';
 import { OPS_VERBS } from './verbs/ops.js';
-
-export type { VerbEntry };
 
 const ALL = ['aws', 'kubernetes', 'local'] as const;
 const AWS = ['aws'] as const;
@@ -55,9 +55,21 @@ export const VERBS: VerbEntry[] = [
 ];
 
 /** The entry for a verb, for a platform when one is known. */
-export function findVerb(name: string, platform?: 'aws' | 'kubernetes' | 'local'): VerbEntry | undefined {
+export function findVerb(name: string, platform?: Platform): VerbEntry | undefined {
   const all = VERBS.filter((v) => v.name === name);
   return (platform && all.find((v) => v.platforms.includes(platform))) || all[0];
+}
+
+/**
+ * The one refusal of a verb on a platform that does not have it (the table's `platforms`), before
+ * anything is read from or done to the environment.
+ */
+export function refuseOtherPlatform(entry: VerbEntry, platform: Platform, envName: string): void {
+  if (entry.platforms.includes(platform)) return;
+  throw new UserError(`"${entry.name}" does not apply to ${platform} environments like ${envName}`, {
+    hint: `it works on ${entry.platforms.join(', ')} environments; fragctl --help lists verbs`,
+    code: 'USAGE',
+  });
 }
 
 /** One line per verb name for help: summaries of per-platform entries joined. */

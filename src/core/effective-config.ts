@@ -1,7 +1,7 @@
 import type { Context } from './context.js';
 import { redactValue } from './redact.js';
-import { stackName } from './names.js';
-import { computedVars, effectiveSettings } from './deploy/vars.js';
+import { effectiveSettings } from './deploy/vars.js';
+import { platformOf } from './platforms/index.js';
 
 /**
  * What an environment resolves to, after overrides, with every secret masked. `settings` and
@@ -10,17 +10,18 @@ import { computedVars, effectiveSettings } from './deploy/vars.js';
  */
 export function effectiveConfig(ctx: Context): Record<string, unknown> {
   const { env } = ctx;
+  const settings = effectiveSettings(ctx);
+  const extras = platformOf(env).configExtras(ctx);
   return redactValue({
     environment: env.name,
     platform: env.platform,
     protected: env.protected,
     file: env.file ?? null,
-    stack: env.platform === 'aws' ? stackName(env.settings.app_name, env.name) : undefined,
-    aws:
-      env.platform === 'aws' ? { ...env.aws, region: ctx.aws.config.region, endpoint_url: ctx.aws.config.endpointUrl ?? null } : undefined,
+    stack: extras.stack,
+    aws: extras.aws,
     kubernetes: env.kubernetes,
     local: env.local,
-    settings: effectiveSettings(ctx),
-    computed: env.platform === 'kubernetes' ? undefined : computedVars(ctx, undefined),
+    settings,
+    computed: extras.computed,
   });
 }

@@ -1,6 +1,7 @@
 import chalk from 'chalk';
 import { defineVerb } from '../verb.js';
-import { plan, type PlanResult } from '../../core/plan/plan.js';
+import { plan } from '../../core/plan/plan.js';
+import type { PlanResult } from '../../core/plan/types.js';
 import { table } from '../render.js';
 import { emitCallCounts } from '../../core/aws/preflight.js';
 import { changeTable } from '../change-table.js';
@@ -26,7 +27,7 @@ export default defineVerb<Opts>({
       else run.io.result(render(result));
       return result.ansibleCheck && !result.ansibleCheck.ok ? 1 : 0;
     } finally {
-      if (ctx.env.platform === 'aws') emitCallCounts(ctx);
+      emitCallCounts(ctx); // AWS calls only: a Kubernetes or local plan makes none and emits nothing
     }
   },
 });

@@ -34,8 +34,6 @@ import {
 import { playbookError } from './syntax-hints.js';
 import { asText } from '../text.js';
 
-export type { AnsibleHost, PlayRecap } from './types.js';
-
 export interface PlaybookOptions {
   playbook: string;
   hosts: AnsibleHost[];

@@ -5,7 +5,7 @@ import { withImageLock } from '../locks/image-lock.js';
 import { InterruptedError, OperationError, UserError } from '../errors.js';
 import { info, success, warn } from '../io.js';
 import { imageInstanceName, imageName } from '../names.js';
-import type { AnsibleHost } from '../ansible/playbook.js';
+import type { AnsibleHost } from '../ansible/types.js';
 import { createImage, describeImages, describeInstances, runInstance, terminateInstances, type Instance } from '../../providers/aws/ec2.js';
 import { HASH_TAG, IMAGE_PLAYBOOK, imageInputsHash, imageState, type AmiRef } from './image.js';
 import { imageLaunchSpec } from './launch.js';

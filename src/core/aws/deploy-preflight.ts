@@ -8,10 +8,12 @@
  */
 import type { Context } from '../context.js';
 import type { Template } from '../formations/index.js';
-import { syntaxCheck, type AnsibleHost } from '../ansible/playbook.js';
+import { syntaxCheck } from '../ansible/playbook.js';
+import type { AnsibleHost } from '../ansible/types.js';
 import { ec2Groups } from '../hosts/ec2-compat.js';
 import { playbookVars } from '../deploy/vars.js';
-import { presentGroups, rolePlaybook, selectRoles } from '../deploy/targets.js';
+import { rolePlaybook } from '../deploy/roles.js';
+import { presentGroups, selectRoles } from '../deploy/targets.js';
 import { resourcesToAdd } from './changes.js';
 import { stackTags, templateParameters } from './parameters.js';
 

@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import { loadEnvironment } from '../config/project.js';
 import { stackName } from '../names.js';
+import { platformOf } from '../platforms/index.js';
 import { describeStack } from '../../providers/aws/cloudformation.js';
 import { deleteSnapshot, deregisterImage, describeImages, imageSnapshots } from '../../providers/aws/ec2.js';
 import { touched } from './preflight.js';
@@ -19,8 +20,9 @@ export async function imagesInUse(ctx: Context, except: string[] = []): Promise<
     let guessed = false;
     try {
       const env = loadEnvironment(ctx.project, envName);
-      if (env.platform !== 'aws') continue;
-      name = stackName(env.settings.app_name, env.name);
+      const stack = platformOf(env).stackName?.(env);
+      if (!stack) continue;
+      name = stack;
     } catch {
       // A file that does not load now may still have a stack from before: look it up by its name.
       name = stackName(ctx.project.shared.app_name, envName);

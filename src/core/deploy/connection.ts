@@ -10,7 +10,7 @@
  * Every AWS host also gets the groups and variables of Ansible's old ec2.py inventory (ec2-compat).
  */
 import { join } from 'node:path';
-import type { AnsibleHost } from '../ansible/playbook.js';
+import type { AnsibleHost } from '../ansible/types.js';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { hostsDir } from '../hosts/local-hosts.js';

@@ -7,18 +7,12 @@
 import type { Context } from '../context.js';
 import { OperationError, UserError } from '../errors.js';
 import { info, success, warn } from '../io.js';
-import { playbookPath, runPlaybooks, syntaxCheck, type AnsibleHost, type PlayRecap } from '../ansible/playbook.js';
+import { playbookPath, runPlaybooks, syntaxCheck } from '../ansible/playbook.js';
+import type { AnsibleHost, PlayRecap } from '../ansible/types.js';
 import { loadVaultSecrets } from '../secrets/vault.js';
-import {
-  checkContract,
-  checkRequestedRoles,
-  hostsOf,
-  presentGroups,
-  resolveTargets,
-  roleTargets,
-  rolePlaybook,
-  selectRoles,
-} from './targets.js';
+import { hostOps } from '../platforms/index.js';
+import { roleTargets, rolePlaybook } from './roles.js';
+import { checkContract, checkRequestedRoles, hostsOf, presentGroups, resolveTargets, selectRoles } from './targets.js';
 
 export interface DeployOptions {
   roles?: string[];
@@ -122,12 +116,7 @@ export async function deployHosts(ctx: Context, opts: DeployOptions): Promise<Ho
       },
     );
   }
-  // Instances an autoscaling group adds later configure themselves from the bundle of
-  // the last successful deploy (docs/instances.md).
-  if (ctx.env.platform === 'aws' && !opts.check && t.outputs) {
-    const { publishBundle } = await import('../aws/bundle.js');
-    await publishBundle(ctx, t.outputs, t.vars);
-  }
+  if (!opts.check) await hostOps(ctx).afterDeploy?.(ctx, t);
   success(ctx.io, 'deploy.done', `${opts.check ? 'checked' : 'deployed'} ${roles.join(', ')} on ${ctx.env.name}`);
   return result;
 }

@@ -1,6 +1,7 @@
 /** What a deploy would run, role by role, without running anything (used by `plan`). */
 import type { Context } from '../context.js';
-import { hostsOf, presentGroups, resolveTargets, roleTargets, rolePlaybook, selectRoles } from './targets.js';
+import { roleTargets, rolePlaybook } from './roles.js';
+import { hostsOf, presentGroups, resolveTargets, selectRoles } from './targets.js';
 
 export async function planDeploy(ctx: Context, roles?: string[]): Promise<Array<{ role: string; playbook: string; hosts: string[] }>> {
   const t = await resolveTargets(ctx, { forPlan: true });

@@ -4,29 +4,14 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AnsibleHost } from '../ansible/playbook.js';
+import type { AnsibleHost } from '../ansible/types.js';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
-import { stackName } from '../names.js';
-import { findInstances } from '../hosts/aws-hosts.js';
-import { localHosts } from '../hosts/local-hosts.js';
-import { describeInstances, stackOutputs, type InstanceFacts } from '../../providers/aws/ec2-hosts.js';
+import { hostOps } from '../platforms/index.js';
 import { contractViolations } from './contract.js';
-import { refuseEmulatorAddresses, toAnsibleHosts, unreachableByConfig } from './connection.js';
-import { playbookVars } from './vars.js';
-import { readPlaybook } from '../ansible/plays.js';
-
-export interface DeployTargets {
-  hosts: AnsibleHost[];
-  vars: Record<string, unknown>;
-  outputs?: Record<string, string>;
-  /** For the database group when the database is RDS: the app host the database role runs from. */
-  notes: string[];
-}
-
-export function rolePlaybook(role: string): string {
-  return `${role}.yml`;
-}
+import { unreachableByConfig } from './connection.js';
+import { rolePlaybook } from './roles.js';
+import type { DeployTargets, ResolveOptions } from './types.js';
 
 /** The roles to run, in deploy_order; an explicit list is checked against the playbooks. */
 function knownRoles(ctx: Context): string[] {
@@ -53,57 +38,12 @@ export async function selectRoles(ctx: Context, requested: string[] | undefined,
     // Requested roles run in deploy_order; roles outside it run last, as given.
     return [...order.filter((r) => requested.includes(r)), ...requested.filter((r) => !order.includes(r))];
   }
-  if (ctx.env.platform === 'local') {
-    const targets = await roleTargets(ctx, known);
-    return known.filter((r) => (targets.get(r) ?? [r]).some((g) => present.has(g)));
-  }
-  // On AWS the settings say which groups exist; a missing one is a contract violation, not a skip.
-  const workers = ctx.env.settings.enable_workers;
-  return known.filter((r) => workers || (r !== 'broker' && r !== 'worker'));
+  return hostOps(ctx).defaultRoles(ctx, known, present);
 }
 
-/** plan: nothing connects, so emulator hosts and an environment not created yet are fine. */
-export interface ResolveOptions {
-  forPlan?: boolean;
-}
-
-export async function resolveTargets(ctx: Context, opts: ResolveOptions = {}): Promise<DeployTargets & { instances?: InstanceFacts[] }> {
-  if (ctx.env.platform === 'local') {
-    const hosts = await localHosts(ctx);
-    return { hosts, vars: playbookVars(ctx, undefined), notes: [] };
-  }
-  if (ctx.env.platform !== 'aws') throw new UserError(`${ctx.env.name} is not an AWS or local environment`, { code: 'USAGE' });
-  if (!opts.forPlan) refuseEmulatorAddresses(ctx);
-  const app = ctx.env.settings.app_name;
-  const stack = stackName(app, ctx.env.name);
-  const [tagged, ofStack, outputs] = await Promise.all([
-    findInstances(ctx),
-    describeInstances(ctx.aws, { tags: { 'aws:cloudformation:stack-name': [stack] } }),
-    stackOutputs(ctx.aws, stack),
-  ]);
-  const byId = new Map(tagged.map((i) => [i.instanceId, i]));
-  for (const i of ofStack) if (!byId.has(i.instanceId)) byId.set(i.instanceId, i);
-  const instances = [...byId.values()];
-  if (instances.length === 0 && !opts.forPlan) {
-    throw new UserError(`environment ${ctx.env.name} has no hosts: no instance is tagged App=${app}, Env=${ctx.env.name}`, {
-      hint: `create it first (fragctl ${ctx.env.name} create), or check the region and endpoint`,
-      code: 'NO_HOSTS',
-    });
-  }
-  const vars = playbookVars(ctx, outputs);
-  const hosts = toAnsibleHosts(ctx, instances, outputs ? { stack_outputs: outputs } : {});
-  const notes: string[] = [];
-  if (outputs?.DatabaseEndpoint && !hosts.some((h) => h.groups.includes('database'))) {
-    notes.push(`the database is RDS (${outputs.DatabaseEndpoint}); playbooks/database.yml prepares it from an app host`);
-  }
-  return { hosts, vars, outputs, notes, instances };
-}
-
-/** The groups each role's playbook targets (its plays' hosts: patterns). */
-export async function roleTargets(ctx: Context, roles: string[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  for (const r of roles) out.set(r, (await readPlaybook(join(ctx.project.paths.playbooks, rolePlaybook(r)))).groups);
-  return out;
+/** The hosts and variables of the environment's platform (AWS instances, local hosts). */
+export async function resolveTargets(ctx: Context, opts: ResolveOptions = {}): Promise<DeployTargets> {
+  return hostOps(ctx).targets(ctx, opts);
 }
 
 export function hostsOf(hosts: AnsibleHost[], groups: string[]): string[] {
@@ -111,7 +51,7 @@ export function hostsOf(hosts: AnsibleHost[], groups: string[]): string[] {
 }
 
 /** Fails with every broken rule at once, naming the instances. */
-export function checkContract(ctx: Context, t: DeployTargets & { instances?: InstanceFacts[] }, targets: Map<string, string[]>): void {
+export function checkContract(ctx: Context, t: DeployTargets, targets: Map<string, string[]>): void {
   // Groups the inventory has anyway (ec2.py's tag_Name_… and the like) need no Group tag.
   const inInventory = new Set(t.hosts.flatMap((h) => h.compatGroups ?? []));
   const groups = [...new Set([...targets.values()].flat())].filter((g) => !inInventory.has(g));

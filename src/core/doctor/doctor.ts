@@ -11,7 +11,9 @@ import type { Context } from '../context.js';
 import { debug, info, success, warn } from '../io.js';
 import { isStale } from '../locks/stale.js';
 import type { LockHolder } from '../locks/types.js';
-import { openEnvState, type EnvState } from '../records/state.js';
+import { openEnvState } from '../records/state.js';
+import type { EnvState } from '../records/types.js';
+import { platformOf } from '../platforms/index.js';
 import { UserError } from '../errors.js';
 import type { DoctorFinding, DoctorResult, FindingWithFix } from './types.js';
 
@@ -27,7 +29,7 @@ export async function doctor(ctx: Context, opts: DoctorOptions = {}): Promise<Do
   const lock = await lockFindings(ctx, notes);
   const fix = !!opts.fix && !ctx.options.dryRun;
   if (!fix) {
-    const found = [...lock.found, ...(await platformFindings(ctx, lock.liveHolder, notes, checked))];
+    const found = [...lock.found, ...(await platformOf(ctx.env).doctorFindings(ctx, lock.liveHolder, notes, checked))];
     return report(
       ctx,
       checked,
@@ -50,7 +52,7 @@ export async function doctor(ctx: Context, opts: DoctorOptions = {}): Promise<Do
     const { guardedRun } = await import('../records/guard.js');
     await guardedRun(ctx, { verb: 'doctor', args: opts.args ?? [ctx.env.name, 'doctor', '--fix'], touched }, async () => {
       // This run holds the lock now: no other run of this environment is going on.
-      findings.push(...(await applyAll(ctx, await platformFindings(ctx, undefined, notes, checked))));
+      findings.push(...(await applyAll(ctx, await platformOf(ctx.env).doctorFindings(ctx, undefined, notes, checked))));
       return findings.every((f) => f.result === 'fixed') ? 0 : 1;
     });
   } finally {
@@ -100,24 +102,6 @@ async function lockFindings(ctx: Context, notes: string[]): Promise<{ found: Fin
       },
     ],
   };
-}
-
-async function platformFindings(
-  ctx: Context,
-  liveHolder: LockHolder | undefined,
-  notes: string[],
-  checked: string[],
-): Promise<FindingWithFix[]> {
-  if (ctx.env.platform === 'aws') {
-    checked.push('stack', 'image-builder');
-    const { awsFindings } = await import('./aws.js');
-    return awsFindings(ctx, liveHolder, notes);
-  }
-  if (ctx.env.platform === 'kubernetes') {
-    const { kubeFindings } = await import('./kube.js');
-    return kubeFindings(ctx, liveHolder, notes, checked);
-  }
-  return [];
 }
 
 function show(ctx: Context, f: FindingWithFix): DoctorFinding {

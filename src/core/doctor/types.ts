@@ -1,3 +1,5 @@
+import type { Platform } from '../config/project.js';
+
 /** What doctor found: a stuck state, why, and the exact fix (applied by `--fix` after confirmation). */
 export interface Finding {
   /** Stable: `stack.rollback-complete`, `stack.update-rollback-failed`, `stack.delete-failed`, `lock.stale`, `lock.image-stale`, `image.builder-left`, `kube.loader-running`, `kube.statefulset-stuck`. */
@@ -32,7 +34,7 @@ export interface DoctorFinding extends Finding {
 
 export interface DoctorResult {
   env: string;
-  platform: 'aws' | 'kubernetes' | 'local';
+  platform: Platform;
   /** Every check that ran, for the report: `stack`, `lock`, `image-builder`, `loader`, `statefulsets`. */
   checked: string[];
   findings: DoctorFinding[];

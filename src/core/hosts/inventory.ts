@@ -8,14 +8,10 @@ import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { GROUPS } from '../names.js';
 import { dynamicInventory, hostVars, safeGroupName, type DynamicInventory } from '../ansible/inventory.js';
-import { sshDefaults, type AnsibleHost } from '../ansible/playbook.js';
+import { sshDefaults } from '../ansible/playbook.js';
+import type { AnsibleHost } from '../ansible/types.js';
 import { privateKeyPath } from '../ansible/keys.js';
-import { findInstances } from './aws-hosts.js';
-import { localHosts } from './local-hosts.js';
-import { refuseEmulatorAddresses, toAnsibleHosts } from '../deploy/connection.js';
-import { playbookVars } from '../deploy/vars.js';
-import { stackOutputs } from '../../providers/aws/ec2-hosts.js';
-import { stackName } from '../names.js';
+import { hostOps } from '../platforms/index.js';
 
 /** The environment group's name: the env name made safe, prefixed when it collides with a role group. */
 export function envGroupName(env: string): string {
@@ -24,20 +20,7 @@ export function envGroupName(env: string): string {
 }
 
 export async function inventoryHosts(ctx: Context): Promise<AnsibleHost[]> {
-  let hosts: AnsibleHost[];
-  let vars: Record<string, unknown>;
-  if (ctx.env.platform === 'local') {
-    hosts = await localHosts(ctx);
-    vars = playbookVars(ctx, undefined);
-  } else {
-    if (ctx.env.aws.connection !== 'local') refuseEmulatorAddresses(ctx);
-    const [instances, outputs] = await Promise.all([
-      findInstances(ctx),
-      stackOutputs(ctx.aws, stackName(ctx.env.settings.app_name, ctx.env.name)),
-    ]);
-    vars = playbookVars(ctx, outputs);
-    hosts = toAnsibleHosts(ctx, instances, { stack_outputs: outputs ?? {} });
-  }
+  const { hosts, vars } = await hostOps(ctx).inventory(ctx);
   // ansible -i needs the key too: the same key fragctl would pass with --private-key.
   const ssh = hosts.some((h) => h.connection !== 'local' && h.vars?.ansible_ssh_private_key_file === undefined);
   const key = ssh ? privateKeyPath(ctx) : undefined;

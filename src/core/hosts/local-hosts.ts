@@ -4,7 +4,7 @@
  * .fragctl/hosts/ when sandboxed, so that what each host received can be told apart.
  */
 import { isAbsolute, join } from 'node:path';
-import type { AnsibleHost } from '../ansible/playbook.js';
+import type { AnsibleHost } from '../ansible/types.js';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { GROUPS } from '../names.js';

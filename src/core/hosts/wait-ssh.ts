@@ -10,7 +10,7 @@ import type { Context } from '../context.js';
 import { InterruptedError, OperationError } from '../errors.js';
 import { info } from '../io.js';
 import { checkPrivateKey } from '../ansible/keys.js';
-import type { AnsibleHost } from '../ansible/playbook.js';
+import type { AnsibleHost } from '../ansible/types.js';
 import { backoff, sleep } from '../aws/sleep.js';
 import { sshProbe, tcpProbe, type SshTarget } from '../../providers/shell/ssh.js';
 

@@ -8,6 +8,7 @@ import { loadEnvironment } from '../config/project.js';
 import type { Context } from '../context.js';
 import { DeclinedError, UserError } from '../errors.js';
 import { success, warn } from '../io.js';
+import { requirePlatform } from '../platforms/index.js';
 import { connectKube, managedNamespace, touched } from './connect.js';
 import { openStack, releaseImage, requireDeployed } from './release/open.js';
 import { listReleases } from './release/record.js';
@@ -63,12 +64,10 @@ export async function replicate(ctx: Context, o: ReplicateOptions): Promise<Repl
   if (o.from === ctx.env.name)
     throw new UserError('--from names this same environment', { hint: 'give the environment to copy from', code: 'USAGE' });
   const sourceEnv = loadEnvironment(ctx.project, o.from);
-  if (sourceEnv.platform !== 'kubernetes') {
-    throw new UserError(`--from ${o.from} is a ${sourceEnv.platform} environment`, {
-      hint: 'replicate copies between Kubernetes environments',
-      code: 'USAGE',
-    });
-  }
+  requirePlatform(sourceEnv, 'kubernetes', {
+    message: `--from ${o.from} is a ${sourceEnv.platform} environment`,
+    hint: 'replicate copies between Kubernetes environments',
+  });
   const target = await openStack(ctx);
   const stack = target.stack;
   const targetRelease = requireDeployed(target);

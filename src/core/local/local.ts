@@ -5,7 +5,8 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import type { Context } from '../context.js';
-import { DeclinedError, UserError } from '../errors.js';
+import { DeclinedError } from '../errors.js';
+import { requirePlatform } from '../platforms/index.js';
 import { info, success } from '../io.js';
 import { deployHosts, type HostsDeployResult } from '../deploy/deploy.js';
 import { hostsDir, localHosts, vagrantDir } from '../hosts/local-hosts.js';
@@ -14,12 +15,10 @@ import { vagrantDestroy, vagrantUp } from '../../providers/shell/vagrant.js';
 import { redact } from '../redact.js';
 
 function requireLocal(ctx: Context): void {
-  if (ctx.env.platform !== 'local') {
-    throw new UserError(`${ctx.env.name} is not a local environment`, {
-      hint: 'up, provision and destroy work on environments with platform: local',
-      code: 'USAGE',
-    });
-  }
+  requirePlatform(ctx.env, 'local', {
+    message: `${ctx.env.name} is not a local environment`,
+    hint: 'up, provision and destroy work on environments with platform: local',
+  });
 }
 
 export async function localUp(ctx: Context, opts: { role?: string; check?: boolean } = {}): Promise<HostsDeployResult> {

@@ -7,7 +7,7 @@
  */
 import type { Context } from '../context.js';
 import { currentHost, newRunId, who } from '../records/origin.js';
-import { stateAwsClients, stateTable, unreachable } from '../records/state.js';
+import { stateAwsClients, stateTable, unreachable } from '../records/stores.js';
 import { DynamoLock } from './dynamo-lock.js';
 import { startHeartbeat } from './heartbeat.js';
 import { isStale } from './stale.js';

@@ -3,8 +3,8 @@ import type { Context } from '../context.js';
 import { DeclinedError, OperationError, UserError } from '../errors.js';
 import { success } from '../io.js';
 import { gitCommit, newRunId, who } from '../records/origin.js';
-import { openEnvState, type EnvState } from '../records/state.js';
-import type { RunRecord } from '../records/types.js';
+import { openEnvState } from '../records/state.js';
+import type { EnvState, RunRecord } from '../records/types.js';
 import { isStale } from './stale.js';
 import { UnreadableLockError, type LockHolder } from './types.js';
 

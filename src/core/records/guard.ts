@@ -13,8 +13,9 @@ import { redactValue } from '../redact.js';
 import { DEFAULT_LEASE, LockHeldError, LockLostError, UnreadableLockError, type LockHolder } from '../locks/types.js';
 import { startHeartbeat } from '../locks/heartbeat.js';
 import { currentHost, gitCommit, newRunId, redactArgs, who } from './origin.js';
-import { localCache, openEnvState, StateUnreachableError, type EnvState } from './state.js';
-import type { Outcome, RecordStore, RunRecord } from './types.js';
+import { openEnvState } from './state.js';
+import { localCache, StateUnreachableError } from './stores.js';
+import type { EnvState, Outcome, RecordStore, RunRecord } from './types.js';
 
 export interface GuardInput {
   verb: string;
@@ -58,7 +59,8 @@ export async function guardedRun(ctx: Context, input: GuardInput, body: () => Pr
   } catch (e) {
     // A held lock, or a settings problem (no kubeconfig, a foreign namespace): the verb cannot run.
     if (e instanceof LockHeldError || e instanceof UnreadableLockError || e instanceof UserError) throw e;
-    const err = e instanceof StateUnreachableError ? e : (await import('./state.js')).unreachable(state?.lock.location ?? 'state store', e);
+    const err =
+      e instanceof StateUnreachableError ? e : (await import('./stores.js')).unreachable(state?.lock.location ?? 'state store', e);
     if (ctx.env.protected) {
       throw new StateUnreachableError(`${ctx.env.name} is protected: refusing to ${input.verb} without its lock. ${err.message}`, {
         code: 'STATE_UNREACHABLE',

@@ -5,7 +5,9 @@ import { loadEnvironment } from '../config/project.js';
 import type { IoHost } from '../io.js';
 import { warn } from '../io.js';
 import type { AwsConfig } from '../../providers/aws/clients.js';
-import { localCache, openEnvState, stateAwsClients, stateTable } from './state.js';
+import { platformOf } from '../platforms/index.js';
+import { openEnvState } from './state.js';
+import { localCache, stateAwsClients, stateTable } from './stores.js';
 import { mergeRecords, type RunRecord } from './types.js';
 
 export interface HistoryResult {
@@ -63,8 +65,9 @@ export async function allRuns(project: Project, io: IoHost, aws: Partial<AwsConf
   for (const name of project.environmentNames()) {
     try {
       const env = loadEnvironment(project, name);
-      if (env.platform === 'kubernetes') kube.push(env);
-      if (env.platform !== 'aws') continue;
+      const store = platformOf(env).recordStore;
+      if (store === 'kubernetes') kube.push(env);
+      if (store !== 'dynamodb') continue;
       const config: AwsConfig = {
         region: aws.region ?? env.aws.region ?? env.settings.aws_region,
         profile: aws.profile ?? env.aws.profile,

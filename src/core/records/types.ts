@@ -1,11 +1,14 @@
 /** Run records: what every changing verb did, kept where the environment lives. */
+import type { Platform } from '../config/project.js';
+import type { EnvLock } from '../locks/types.js';
+
 export type Outcome = 'running' | 'succeeded' | 'failed' | 'interrupted';
 
 export interface RunRecord {
   /** Sortable by start time: `20261122T045000Z-1a2b3c`. */
   id: string;
   env: string;
-  platform: 'aws' | 'kubernetes' | 'local';
+  platform: Platform;
   verb: string;
   /** The command line after `fragctl`, secrets redacted. */
   args: string[];
@@ -36,6 +39,14 @@ export interface RecordStore {
   put(record: RunRecord): Promise<void>;
   /** Newest first; `env` undefined means every environment the store holds. */
   list(env: string | undefined, limit: number): Promise<ListResult>;
+}
+
+/** An environment's run records and lock (records/state.ts opens them, by platform). */
+export interface EnvState {
+  store: RecordStore;
+  lock: EnvLock;
+  /** The local cache, when `store` is remote. */
+  cache?: RecordStore;
 }
 
 /** Newest first, one entry per id (the last written wins), at most `limit`. */

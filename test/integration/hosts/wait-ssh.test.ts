@@ -13,7 +13,7 @@ import { startSshHosts, type SshHosts } from '../../helpers/ssh-hosts.js';
 import { freePort } from '../../helpers/moto.js';
 import { testContext, SDK_MOCKED } from '../../helpers/context.js';
 import { hostsToProbe, waitForSsh } from '../../../src/core/hosts/wait-ssh.js';
-import type { AnsibleHost } from '../../../src/core/ansible/playbook.js';
+import type { AnsibleHost } from '../../../src/core/ansible/types.js';
 
 describe('wait for SSH', () => {
   let ssh: SshHosts;

@@ -8,7 +8,7 @@ import { startMoto, type Moto } from '../../helpers/moto.js';
 import { lifecycleProject, run, show } from '../aws/helpers.js';
 import { testContext } from '../../helpers/context.js';
 import { imageLock } from '../../../src/core/locks/image-lock.js';
-import { stateAwsClients, stateTable } from '../../../src/core/records/state.js';
+import { stateAwsClients, stateTable } from '../../../src/core/records/stores.js';
 import { ensureTable } from '../../../src/providers/aws/dynamodb.js';
 
 let moto: Moto;

@@ -13,7 +13,7 @@ import { DynamoLock } from '../../../src/core/locks/dynamo-lock.js';
 import { LockHeldError } from '../../../src/core/locks/types.js';
 import { guardedRun } from '../../../src/core/records/guard.js';
 import { DynamoRecordStore } from '../../../src/core/records/dynamo-store.js';
-import { StateUnreachableError } from '../../../src/core/records/state.js';
+import { StateUnreachableError } from '../../../src/core/records/stores.js';
 import { deadPid } from '../../unit/records/support.js';
 import { testContext } from '../../helpers/context.js';
 

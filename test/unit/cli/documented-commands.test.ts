@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { ROOT } from '../../helpers/cli.js';
 import { addGlobalOptions } from '../../../src/cli/main.js';
-import { VERBS, type VerbEntry } from '../../../src/cli/verbs.js';
+import { VERBS } from '../../../src/cli/verbs.js';
+import type { VerbEntry } from '../../../src/cli/verb.js';
 import { loadEnvironment, loadProject } from '../../../src/core/config/project.js';
 
 const DOCS = [
