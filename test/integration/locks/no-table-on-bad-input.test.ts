@@ -49,25 +49,21 @@ test('deploy --roles nosuch: exits 2 naming the role, and no state table exists 
   assert.deepEqual(await tables(), []);
 });
 
-test('bake with an image playbook whose play matches no host: exit 2 before the image lock, no table, no instance', async () => {
-  const file = join(dir, 'playbooks', 'image.yml');
-  writeFileSync(file, readFileSync(file, 'utf8').replace('hosts: all', 'hosts: imagebuilders'));
-  const r = await run(dir, moto.url, ['demo', 'bake']);
-  assert.equal(r.code, 2, show(r));
-  assert.match(r.stderr, /imagebuilders/);
-  assert.deepEqual(await tables(), []);
-  assert.deepEqual(await instances(), []);
-});
-
-test('commission whose deploy would match no host: exit 2 before the lock, no table, no instance', async () => {
-  const file = join(dir, 'playbooks', 'app.yml');
-  writeFileSync(file, readFileSync(file, 'utf8').replace('hosts: app', 'hosts: webservers'));
-  const r = await run(dir, moto.url, ['demo', 'commission']);
-  assert.equal(r.code, 2, show(r));
-  assert.match(r.stderr, /webservers/);
-  assert.deepEqual(await tables(), []);
-  assert.deepEqual(await instances(), []);
-});
+// A play that would run on no host, found before the lock: [what, playbook, its hosts line, the typo, verb]
+for (const [what, playbook, hosts, typo, verb] of [
+  ['bake with an image playbook', 'image.yml', 'hosts: all', 'imagebuilders', 'bake'],
+  ['commission whose deploy', 'app.yml', 'hosts: app', 'webservers', 'commission'],
+] as const) {
+  test(`${what} whose play matches no host (${typo}): exit 2 before the lock, no table, no instance`, async () => {
+    const file = join(dir, 'playbooks', playbook);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(hosts, `hosts: ${typo}`));
+    const r = await run(dir, moto.url, ['demo', verb]);
+    assert.equal(r.code, 2, show(r));
+    assert.match(r.stderr, new RegExp(typo));
+    assert.deepEqual(await tables(), []);
+    assert.deepEqual(await instances(), []);
+  });
+}
 
 test('a good changing verb does create the table (the check above can fail)', async () => {
   const r = await run(dir, moto.url, ['demo', 'commission', '--no-deploy']);
