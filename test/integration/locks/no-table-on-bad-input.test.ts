@@ -51,10 +51,10 @@ test('deploy --roles nosuch: exits 2 naming the role, and no state table exists 
 
 // A play that would run on no host, found before the lock: [what, playbook, its hosts line, the typo, verb]
 for (const [what, playbook, hosts, typo, verb] of [
-  ['bake with an image playbook', 'image.yml', 'hosts: all', 'imagebuilders', 'bake'],
-  ['commission whose deploy', 'app.yml', 'hosts: app', 'webservers', 'commission'],
+  ['bake (the image playbook)', 'image.yml', 'hosts: all', 'imagebuilders', 'bake'],
+  ['commission (the deploy after it)', 'app.yml', 'hosts: app', 'webservers', 'commission'],
 ] as const) {
-  test(`${what} whose play matches no host (${typo}): exit 2 before the lock, no table, no instance`, async () => {
+  test(`${what}: a play that matches no host (${typo}): exit 2 before the lock, no table, no instance`, async () => {
     const file = join(dir, 'playbooks', playbook);
     writeFileSync(file, readFileSync(file, 'utf8').replace(hosts, `hosts: ${typo}`));
     const r = await run(dir, moto.url, ['demo', verb]);
