@@ -23,6 +23,13 @@ export function motoBinary(): string {
   throw new Error('moto_server is not installed: run `bash scripts/setup.sh` (npm test does it)');
 }
 
+/** moto from the project's venv, one request at a time: see moto-serial.py for why. */
+function motoCommand(port: number): [string, string[]] {
+  motoBinary();
+  const python = join(ROOT, '.venv', 'bin', 'python');
+  return [python, [join(import.meta.dirname, 'moto-serial.py'), '-H', '127.0.0.1', '-p', String(port)]];
+}
+
 export async function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -36,7 +43,8 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 
 export async function startMoto(): Promise<Moto> {
   const port = await freePort();
-  const child: ChildProcess = spawn(motoBinary(), ['-H', '127.0.0.1', '-p', String(port)], {
+  const [command, args] = motoCommand(port);
+  const child: ChildProcess = spawn(command, args, {
     env: { ...process.env, MOTO_EC2_LOAD_DEFAULT_AMIS: 'false', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
