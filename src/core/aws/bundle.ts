@@ -2,7 +2,9 @@
  * The configuration bundle of instances that configure themselves (docs/instances.md): the
  * project's playbooks plus the deploy's effective variables (secrets left out), packed as one
  * tar.gz named by its content hash, uploaded to the stack's `BundleBucket`, and named in the SSM
- * parameter `/<app>/<env>/bundle` that the launch templates' boot script reads.
+ * parameter `/<app>/<env>/bundle` that the launch templates' boot script reads. The vault password
+ * travels apart from the bundle, as the SecureString `/<app>/<env>/vault-password`, so that the
+ * playbooks can decrypt the project's vault at boot as they do on the operator's machine.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { isRegisteredSecret, isSecretKey } from '../redact.js';
 import { installedRequirements } from '../ansible/requirements.js';
 import { getParameter, putParameter } from '../../providers/aws/ssm.js';
 import { objectExists, putObject } from '../../providers/aws/s3.js';
+import { vaultPassword } from '../secrets/vault.js';
 
 export interface BundleFile {
   path: string;
@@ -28,9 +31,12 @@ export interface BundleResult {
   /** s3://bucket/key, when the stack declares a bucket. */
   location?: string;
   parameter?: string;
+  /** The vault password's SecureString: stored (new or changed), unchanged, or none (no vault password given). */
+  vault?: 'stored' | 'unchanged' | 'none';
 }
 
 export const bundleParameter = (app: string, env: string): string => `/${app}/${env}/bundle`;
+export const vaultParameter = (app: string, env: string): string => `/${app}/${env}/vault-password`;
 
 /** Files that never travel: vault passwords, Ansible's retry files, local state. */
 const LEFT_OUT = [/(^|\/)[^/]*vault[-_]password[^/]*$/, /\.retry$/, /(^|\/)\.fragctl(\/|$)/, /(^|\/)\.git(\/|$)/];
@@ -127,10 +133,11 @@ export async function publishBundle(ctx: Context, outputs: Record<string, string
   const key = `bundles/${app}-${ctx.env.name}-${bundleHash(files)}.tar.gz`;
   const location = `s3://${bucket}/${key}`;
   const parameter = bundleParameter(app, ctx.env.name);
+  const vault = await publishVaultPassword(ctx);
   const [current, exists] = await Promise.all([getParameter(ctx.aws, parameter), objectExists(ctx.aws, bucket, key)]);
   if (current === location && exists) {
     info(ctx.io, 'bundle.unchanged', `instance bundle unchanged: ${location}`);
-    return { status: 'unchanged', location, parameter };
+    return { status: 'unchanged', location, parameter, vault };
   }
   if (!exists) await putObject(ctx.aws, bucket, key, await packBundle(files), 'application/gzip');
   await putParameter(
@@ -140,5 +147,29 @@ export async function publishBundle(ctx: Context, outputs: Record<string, string
     `the configuration bundle new ${app}-${ctx.env.name} instances run at boot (fragctl deploy)`,
   );
   info(ctx.io, 'bundle.published', `instance bundle ${location} (${parameter})`);
-  return { status: exists ? 'repointed' : 'uploaded', location, parameter };
+  return { status: exists ? 'repointed' : 'uploaded', location, parameter, vault };
+}
+
+/**
+ * The vault password new instances decrypt the project's vault with, as a SecureString beside the
+ * bundle's parameter: written only when it differs from the stored one (compared after decryption,
+ * never shown). Without a vault password for this run there is nothing to store; a vault.yml in
+ * the bundle then cannot be read at boot, which the boot script's log says.
+ */
+async function publishVaultPassword(ctx: Context): Promise<'stored' | 'unchanged' | 'none'> {
+  const password = vaultPassword(ctx);
+  if (password === undefined) return 'none';
+  const name = vaultParameter(ctx.env.settings.app_name, ctx.env.name);
+  if ((await getParameter(ctx.aws, name, { decrypt: true })) === password) return 'unchanged';
+  await putParameter(
+    ctx.aws,
+    name,
+    password,
+    `the Ansible Vault password new ${ctx.env.settings.app_name}-${ctx.env.name} instances decrypt their secrets with (fragctl deploy)`,
+    {
+      secure: true,
+    },
+  );
+  info(ctx.io, 'bundle.vault', `vault password for new instances stored as the SecureString ${name}`);
+  return 'stored';
 }

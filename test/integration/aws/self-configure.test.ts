@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -16,7 +16,7 @@ import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from 
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, EC2Client, RegisterImageCommand } from '@aws-sdk/client-ec2';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { startMoto, type Moto } from '../../helpers/moto.js';
 import { buildTemplate, serializeTemplate } from '../../../src/core/formations/index.js';
 import { publishBundle } from '../../../src/core/aws/bundle.js';
@@ -103,6 +103,36 @@ describe('instances that configure themselves: bundle, parameter and boot script
     assert.equal(now.length, 2);
     assert.equal(await parameter(), changed.location);
     assert.notEqual(changed.location, `s3://${outputs.BundleBucket}/${before[0]}`);
+  });
+
+  it('the vault password travels as a SecureString beside the bundle, stored only when it changes, never shown', async () => {
+    const ssm = new SSMClient(cfg(moto.url));
+    const read = async (decrypt: boolean) =>
+      (await ssm.send(new GetParameterCommand({ Name: '/frag/demo/vault-password', WithDecryption: decrypt }))).Parameter!;
+    const noVault = testContext({ ...SDK_MOCKED, dir, endpointUrl: moto.url });
+    assert.equal((await publishBundle(noVault, outputs, vars)).vault, 'none', 'no vault password given: nothing to store');
+    await assert.rejects(read(false), ParameterNotFound);
+
+    const pwFile = join(dir, 'playbooks', 'demo-vault-password');
+    const password = readFileSync(pwFile, 'utf8').trim();
+    const withVault = testContext({ ...SDK_MOCKED, dir, endpointUrl: moto.url, options: { vaultPasswordFile: pwFile } });
+    assert.equal((await publishBundle(withVault, outputs, vars)).vault, 'stored');
+    const stored = await read(true);
+    assert.equal(stored.Type, 'SecureString');
+    assert.equal(stored.Value, password);
+    const shown = JSON.stringify(withVault.io.events);
+    assert.match(shown, /SecureString \/frag\/demo\/vault-password/);
+    assert.ok(!shown.includes(password), 'the password is never in the output');
+
+    const again = testContext({ ...SDK_MOCKED, dir, endpointUrl: moto.url, options: { vaultPasswordFile: pwFile } });
+    assert.equal((await publishBundle(again, outputs, vars)).vault, 'unchanged');
+    assert.equal(again.aws.calls.get('SSM.PutParameter') ?? 0, 0, 'an unchanged password is not written again');
+
+    const rotated = join(dir, 'rotated-vault-password');
+    writeFileSync(rotated, 'rotated-pw-31\n');
+    const after = testContext({ ...SDK_MOCKED, dir, endpointUrl: moto.url, options: { vaultPasswordFile: rotated } });
+    assert.equal((await publishBundle(after, outputs, vars)).vault, 'stored');
+    assert.equal((await read(true)).Value, 'rotated-pw-31');
   });
 
   it('a stack without a BundleBucket output gets no bundle and no S3 or SSM call', async () => {
