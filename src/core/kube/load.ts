@@ -10,6 +10,7 @@ import { touched } from './connect.js';
 import { openStack, releaseImage, requireDeployed } from './release/open.js';
 import { renderJob } from './job-template.js';
 import { ageOf, deleteJob, jobName, jobState, runJob, TASK_LABEL, type JobOutcome } from './jobs.js';
+import { planObject, type PlanItem } from './plan.js';
 
 export interface LoadOptions {
   origin: string;
@@ -27,9 +28,18 @@ export interface LoadResult extends JobOutcome {
   cleaned: string[];
 }
 
+/** --dry-run: the loader Job the server accepts (or rejects, with why) and the finished loaders that would go. */
+export interface LoadDryRun {
+  env: string;
+  namespace: string;
+  origin: string;
+  type: string;
+  dryRun: PlanItem[];
+}
+
 const TASK = 'loader';
 
-export async function loadData(ctx: Context, options: LoadOptions): Promise<LoadResult> {
+export async function loadData(ctx: Context, options: LoadOptions): Promise<LoadResult | LoadDryRun> {
   const type = options.type ?? (options.origin.startsWith('s3://') ? 's3' : 'nfs');
   if (!['nfs', 's3'].includes(type))
     throw new UserError(`--type ${type}: expected nfs or s3`, { hint: 'nfs reads a mounted path, s3 an s3:// URL', code: 'USAGE' });
@@ -62,6 +72,16 @@ export async function loadData(ctx: Context, options: LoadOptions): Promise<Load
     image,
     vars: { loader_data_origin: options.origin, loader_type: type },
   });
+  if (ctx.options.dryRun) {
+    const gone = [...active, ...loaders.filter((x) => jobState(x) !== 'active')];
+    return {
+      env: stack.env,
+      namespace: ns,
+      origin: options.origin,
+      type,
+      dryRun: [await planObject(api, manifest), ...gone.map((j) => ({ kind: 'Job', name: j.metadata.name, action: 'delete' as const }))],
+    };
+  }
   const replaced: string[] = [];
   for (const j of active) {
     info(ctx.io, 'kube.loader.replaced', `deleting the running loader ${j.metadata.name} (--replace)`);

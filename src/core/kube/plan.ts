@@ -81,6 +81,16 @@ export function diffObjects(before: KubeObject, after: KubeObject): FieldChange[
   return changes.sort((x, y) => x.path.localeCompare(y.path));
 }
 
+/** One object's dry run against what the namespace holds: create, update (with the changed fields), unchanged, or why not. */
+export async function planObject(api: KubeClient, m: Manifest, force?: boolean): Promise<PlanItem> {
+  const before = await api.get(m.kind, m.metadata.name, m.metadata.namespace);
+  const after = await dryRun(api, m, force);
+  if (!('metadata' in after)) return { kind: m.kind, name: m.metadata.name, ...after };
+  if (!before) return { kind: m.kind, name: m.metadata.name, action: 'create' };
+  const changes = diffObjects(before, after);
+  return { kind: m.kind, name: m.metadata.name, action: changes.length ? 'update' : 'unchanged', ...(changes.length ? { changes } : {}) };
+}
+
 export async function planRendered(_ctx: Context, s: OpenStack, manifests: Manifest[], force?: boolean): Promise<PlanItem[]> {
   const { api, stack } = s;
   const items: PlanItem[] = [
@@ -91,25 +101,7 @@ export async function planRendered(_ctx: Context, s: OpenStack, manifests: Manif
     // Without the namespace a namespaced dry run cannot be answered: everything is new.
     return [...items, ...manifests.map((m) => ({ kind: m.kind, name: m.metadata.name, action: 'create' as const }))];
   }
-  for (const m of manifests) {
-    const before = await api.get(m.kind, m.metadata.name, m.metadata.namespace);
-    const after = await dryRun(api, m, force);
-    if (!('metadata' in after)) {
-      items.push({ kind: m.kind, name: m.metadata.name, ...after });
-      continue;
-    }
-    if (!before) {
-      items.push({ kind: m.kind, name: m.metadata.name, action: 'create' });
-      continue;
-    }
-    const changes = diffObjects(before, after);
-    items.push({
-      kind: m.kind,
-      name: m.metadata.name,
-      action: changes.length ? 'update' : 'unchanged',
-      ...(changes.length ? { changes } : {}),
-    });
-  }
+  for (const m of manifests) items.push(await planObject(api, m, force));
   for (const m of gone) items.push({ kind: m.kind, name: m.metadata.name, action: 'delete' });
   return items;
 }

@@ -15,6 +15,7 @@ import { listReleases } from './release/record.js';
 import { runningStackImage, sameBuild } from './running.js';
 import { cronJobOf, renderJob } from './job-template.js';
 import { jobName, runJob, type JobOutcome } from './jobs.js';
+import { planObject, type PlanItem } from './plan.js';
 import { resolveStack } from './stack.js';
 
 export interface ReplicateOptions {
@@ -35,6 +36,8 @@ export interface ReplicateResult {
   schedule?: string;
   job?: JobOutcome;
   cronJob?: string;
+  /** --dry-run: the Job or CronJob as the server would accept it (or why not); nothing created, nothing asked. */
+  dryRun?: PlanItem[];
 }
 
 const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
@@ -116,6 +119,14 @@ export async function replicate(ctx: Context, o: ReplicateOptions): Promise<Repl
     },
   });
   const base = { env: stack.env, namespace: stack.namespace, what, from: o.from, sourceNamespace: source.namespace } as const;
+  const mode = o.schedule !== undefined ? 'cronjob' : 'job';
+  if (ctx.options.dryRun)
+    return {
+      ...base,
+      mode,
+      schedule: o.schedule,
+      dryRun: [await planObject(target.api, o.schedule !== undefined ? cronJobOf(job, task, o.schedule) : job)],
+    };
   // The target's data is overwritten (again and again with --schedule): asked like undeploy, --yes in scripts.
   const ok = await ctx.io.confirm({
     message: `Overwrite the ${what === 'db' ? 'database' : 'media'} of ${ctx.env.name} (namespace ${stack.namespace}) with ${o.from}'s${

@@ -9,6 +9,7 @@ import { touched } from './connect.js';
 import { DEFAULT_TIMEOUT_MS } from './deploy.js';
 import { openStack, requireDeployed } from './release/open.js';
 import type { ImageRecord } from './release/record.js';
+import { planRendered, type PlanItem } from './plan.js';
 import { runRelease } from './release/run.js';
 
 export interface RollbackOptions {
@@ -27,6 +28,8 @@ export interface RollbackResult {
   image?: string;
   images: ImageRecord[];
   pruned: Array<{ kind: string; name: string }>;
+  /** --dry-run: release N's objects against what runs now (deletes are what N did not have); nothing applied. */
+  dryRun?: PlanItem[];
 }
 
 export async function rollbackKube(ctx: Context, options: RollbackOptions = {}): Promise<RollbackResult> {
@@ -50,6 +53,20 @@ export async function rollbackKube(ctx: Context, options: RollbackOptions = {}):
         code: 'KUBE_REVISION',
       });
     }
+  }
+  if (ctx.options.dryRun) {
+    const plan = await planRendered(ctx, s, target.manifests, options.forceConflicts);
+    return {
+      env: s.stack.env,
+      namespace: s.stack.namespace,
+      from: current.version,
+      toRevision: target.version,
+      revision: current.version,
+      image: target.image,
+      images: target.images,
+      pruned: [],
+      dryRun: plan,
+    };
   }
   const out = await runRelease(ctx, s.api, s.stack, s.history, {
     verb: 'rollback',

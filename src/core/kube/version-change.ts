@@ -8,7 +8,8 @@ import { UserError } from '../errors.js';
 import { touched } from './connect.js';
 import { DEFAULT_TIMEOUT_MS } from './deploy.js';
 import { checkTag, formatImage, parseImageRef } from './image.js';
-import { releaseTemplates } from './release/change.js';
+import { planRendered, type PlanItem } from './plan.js';
+import { releaseTemplates, renderChange } from './release/change.js';
 import { openStack, releaseImage, requireDeployed } from './release/open.js';
 import type { ImageRecord } from './release/record.js';
 import { verifyImage } from './verify-image.js';
@@ -33,6 +34,8 @@ export interface ChangeResult {
   images: ImageRecord[];
   waited: boolean;
   requests: number;
+  /** --dry-run: what would change (the restarted workloads, and any object the templates changed since), nothing applied. */
+  dryRun?: PlanItem[];
 }
 
 export async function versionChange(ctx: Context, options: VersionChangeOptions = {}): Promise<ChangeResult> {
@@ -49,11 +52,28 @@ export async function versionChange(ctx: Context, options: VersionChangeOptions 
   // Before anything changes: a tag the registry does not have would only end in ImagePullBackOff.
   const registryDigest = await verifyImage(s.stack, image);
   const wait = options.wait ?? true;
+  const restart = s.stack.settings.restart ?? 'all';
+  if (ctx.options.dryRun) {
+    const rendered = await renderChange(ctx, s, { image, restart });
+    return {
+      env: s.stack.env,
+      namespace: s.stack.namespace,
+      from: current.image,
+      image: formatImage(image),
+      tag: image.tag,
+      revision: current.version,
+      restarted: rendered.restarted,
+      images: current.images,
+      waited: false,
+      requests: s.api.totalCalls(),
+      dryRun: await planRendered(ctx, s, rendered.manifests, options.forceConflicts),
+    };
+  }
   const out = await releaseTemplates(ctx, s, {
     verb: 'version-change',
     image,
     registryDigest,
-    restart: s.stack.settings.restart ?? 'all',
+    restart,
     wait,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     force: options.forceConflicts,

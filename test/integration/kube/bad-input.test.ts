@@ -163,13 +163,8 @@ describe('kubernetes bad input', { concurrency: false }, () => {
   });
 
   it('--dry-run on a changing verb that has no dry run is refused (exit 2), not run for real, unlocked', async () => {
-    for (const args of [
-      ['dev', 'version-change', '--tag', 'latest-2'],
-      ['dev', 'rollback'],
-      ['dev', 'load', '--origin', 's3://bucket/dump'],
-      ['dev', 'replicate', 'db', '--from', 'kube-staging'],
-      ['dev', 'promote', '--build', '7', '--as', 'v9.9.9'],
-    ]) {
+    // version-change, rollback, load and replicate have dry runs (dry-runs.test.ts); promote has none yet.
+    for (const args of [['dev', 'promote', '--build', '7', '--as', 'v9.9.9']]) {
       const r = await p.run([...args, '--dry-run', '--yes']);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, new RegExp(`error: ${args[1]} has no dry run: with --dry-run it would still change dev`));

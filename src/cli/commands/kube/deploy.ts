@@ -1,8 +1,7 @@
 import { defineVerb } from '../../verb.js';
 import { deployKube } from '../../../core/kube/deploy.js';
 import { verifyChosenImage } from '../../../core/kube/verify-image.js';
-import { table } from '../../render.js';
-import { durationArg, imageArg, tagArg, FORCE_CONFLICTS_HELP } from './common.js';
+import { durationArg, imageArg, planTable, tagArg, FORCE_CONFLICTS_HELP } from './common.js';
 
 interface Opts {
   image?: string;
@@ -40,15 +39,7 @@ export default defineVerb<Opts>({
       verified: opts.verified,
     });
     if (run.global.json) return run.io.json(result);
-    if (result.dryRun) {
-      run.io.result(
-        table(
-          ['KIND', 'NAME', 'ACTION', 'WHY'],
-          result.dryRun.map((p) => [p.kind, p.name, p.action, p.reason ?? (p.changes ?? []).map((c) => c.path).join(', ')]),
-        ),
-      );
-      return;
-    }
+    if (result.dryRun) return run.io.result(planTable(result.dryRun));
     run.io.result(
       `namespace: ${result.namespace}\nurl:       ${result.url}\nimage:     ${result.image}\nrelease:   ${result.revision}${result.pruned?.length ? `\npruned:    ${result.pruned.map((x) => `${x.kind}/${x.name}`).join(', ')}` : ''}`,
     );

@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { defineVerb } from '../../verb.js';
 import { loadData } from '../../../core/kube/load.js';
-import { durationArg } from './common.js';
+import { durationArg, planTable } from './common.js';
 
 interface Opts {
   origin: string;
@@ -11,6 +11,7 @@ interface Opts {
 }
 
 export default defineVerb<Opts>({
+  dryRun: true,
   configure(cmd) {
     cmd
       .requiredOption('--origin <origin>', 'where the data comes from: a path (nfs) or s3://bucket/prefix')
@@ -21,6 +22,8 @@ export default defineVerb<Opts>({
   async run(run, opts) {
     const result = await loadData(run.context(), { origin: opts.origin, type: opts.type, replace: opts.replace, timeoutMs: opts.timeout });
     if (run.global.json) return run.io.json(result);
+    if ('dryRun' in result)
+      return run.io.result(`${result.namespace}: data load from ${result.origin} (dry run)\n${planTable(result.dryRun)}`);
     run.io.result([`loader ${result.job} ${result.state} in ${result.seconds} s`, ...result.logs.map((l) => `  ${l}`)].join('\n'));
   },
 });

@@ -1,6 +1,6 @@
 import { defineVerb } from '../../verb.js';
 import { checkSchedule, replicate } from '../../../core/kube/replicate.js';
-import { durationArg } from './common.js';
+import { durationArg, planTable } from './common.js';
 
 interface Opts {
   from: string;
@@ -10,6 +10,7 @@ interface Opts {
 }
 
 export default defineVerb<Opts>({
+  dryRun: true,
   arguments: '<what>',
   configure(cmd) {
     cmd
@@ -31,6 +32,8 @@ export default defineVerb<Opts>({
       timeoutMs: opts.timeout,
     });
     if (run.global.json) return run.io.json(result);
+    if (result.dryRun)
+      return run.io.result(`${result.namespace}: replicate ${result.what} from ${result.from} (dry run)\n${planTable(result.dryRun)}`);
     if (result.mode === 'cronjob')
       run.io.result(`CronJob ${result.cronJob} in ${result.namespace}: ${result.schedule} (concurrencyPolicy Forbid)`);
     else

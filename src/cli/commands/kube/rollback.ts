@@ -1,7 +1,7 @@
 import { defineVerb } from '../../verb.js';
 import { rollbackKube } from '../../../core/kube/rollback.js';
 import { UserError } from '../../../core/errors.js';
-import { durationArg, FORCE_CONFLICTS_HELP } from './common.js';
+import { durationArg, planTable, FORCE_CONFLICTS_HELP } from './common.js';
 
 interface Opts {
   to?: string;
@@ -10,6 +10,7 @@ interface Opts {
 }
 
 export default defineVerb<Opts>({
+  dryRun: true,
   configure(cmd) {
     cmd
       .option('--to <revision>', 'the release to return to (default: the previous deployed release)', (v: string) => {
@@ -27,6 +28,10 @@ export default defineVerb<Opts>({
       forceConflicts: opts.forceConflicts,
     });
     if (run.global.json) return run.io.json(result);
+    if (result.dryRun)
+      return run.io.result(
+        `${result.namespace}: release ${result.from} → release ${result.toRevision} (dry run)\n${planTable(result.dryRun)}`,
+      );
     run.io.result(
       `${result.namespace}: rolled back to release ${result.toRevision}${result.image ? `, ${result.image}` : ''} (now release ${result.revision})`,
     );

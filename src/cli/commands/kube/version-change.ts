@@ -1,6 +1,6 @@
 import { defineVerb } from '../../verb.js';
 import { versionChange } from '../../../core/kube/version-change.js';
-import { durationArg, tagArg, FORCE_CONFLICTS_HELP } from './common.js';
+import { durationArg, planTable, tagArg, FORCE_CONFLICTS_HELP } from './common.js';
 
 interface Opts {
   tag?: string;
@@ -10,6 +10,7 @@ interface Opts {
 }
 
 export default defineVerb<Opts>({
+  dryRun: true,
   configure(cmd) {
     cmd
       .option('--tag <tag>', 'the new image tag (default: pull the current tag again)', tagArg)
@@ -25,6 +26,8 @@ export default defineVerb<Opts>({
       forceConflicts: opts.forceConflicts,
     });
     if (run.global.json) return run.io.json(result);
+    if (result.dryRun)
+      return run.io.result(`${result.namespace}: ${result.from ?? '?'} → ${result.image} (dry run)\n${planTable(result.dryRun)}`);
     run.io.result(
       `${result.namespace}: ${result.from ?? '?'} → ${result.image} (release ${result.revision}${result.waited ? '' : ', rollout in progress'})`,
     );
