@@ -2,13 +2,15 @@
  * Child processes fragctl runs (ansible-playbook, ssh, vagrant): found on PATH, run with execa in
  * a process group of their own under the watchdog of supervisor.ts, their output streamed line by
  * line to a callback. Aborting (Ctrl-C, SIGTERM) sends SIGINT to the group, SIGKILL after the
- * grace period, and returns only once the group is empty. A missing tool is a UserError with a hint.
+ * grace period, then ends what escaped the group (escaped.ts), and returns only once none of it is
+ * left. A missing tool is a UserError with a hint.
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { environ, workingDir } from '../../core/environ.js';
 import { killGraceMs, supervisor } from './supervisor.js';
+import { CHILD_MARK_ENV, endMarked, newChildMark } from './escaped.js';
 
 export interface ExecResult {
   exitCode: number;
@@ -56,7 +58,8 @@ export function which(tool: string, pathVar = environ().PATH ?? ''): string {
 
 export async function exec(file: string, args: string[], options: ExecOptions = {}): Promise<ExecResult> {
   const [{ execa }, sup] = await Promise.all([import('execa'), supervisor()]);
-  const env = { ...childEnv(options), ...sup.env };
+  const mark = newChildMark();
+  const env = { ...childEnv(options), ...sup.env, [CHILD_MARK_ENV]: mark };
   if (options.interactive) {
     // On the operator's terminal: it stays in fragctl's process group (the terminal's foreground);
     // the watchdog still finds it by the token in its environment.
@@ -102,6 +105,8 @@ export async function exec(file: string, args: string[], options: ExecOptions = 
     const r = await child;
     // What the leader left behind in its group goes too; fragctl returns only once the group is empty.
     if (pgid !== undefined) await endGroup(pgid, 'SIGTERM');
+    // Interrupted: also what left the group (Ansible's workers call setsid), before fragctl reports and exits.
+    if (interrupted) await endMarked(mark, killGraceMs());
     return { exitCode: interrupted ? 130 : (r.exitCode ?? 1), stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fragctl, ROOT, TSX } from '../../helpers/cli.js';
 import { markedProcesses, waitNoMarked } from '../../helpers/procs.js';
@@ -55,6 +56,24 @@ function pausedDeploy(dir: string, mark: string, extraEnv: Record<string, string
   });
   return { child, paused, closed, stderr: () => stderr };
 }
+
+/** A watchdog that answers `ready` and then does nothing at all: what is left alive is fragctl's own doing. */
+function idleWatchdog(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'fragctl-idle-watchdog-')), 'sh');
+  writeFileSync(file, '#!/bin/sh\necho ready\ncat >/dev/null\n');
+  chmodSync(file, 0o755);
+  return file;
+}
+
+const killMarked = (mark: string): void => {
+  for (const p of markedProcesses(mark)) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+};
 
 describe('children die with fragctl', () => {
   let ssh: SshHosts;
@@ -106,6 +125,42 @@ describe('children die with fragctl', () => {
       /interrupted: ansible-playbook playbooks\/probe\.yml was stopped at task "Wait to be interrupted" of play "Probe what fragctl passed"; may be half-done on: web1/,
     );
     console.log(`# Ctrl-C: exit 130 after ${ms} ms`);
+  });
+
+  it('Ctrl-C with a watchdog that does nothing: fragctl itself ends the group before it exits 130', async () => {
+    const mark = `FRAGCTL_TEST_MARK=${randomUUID()}`;
+    const run = pausedDeploy(waitingProject(ssh), mark.split('=')[1]!, {
+      FRAGCTL_KILL_GRACE_MS: '3000',
+      FRAGCTL_SUPERVISOR_SHELL: idleWatchdog(),
+    });
+    try {
+      await run.paused;
+      assert.ok(markedProcesses(mark).some((p) => p.cmd.includes('ansible-playbook')));
+      run.child.kill('SIGINT');
+      assert.equal(await run.closed, 130, run.stderr());
+      // Checked at once: no watchdog sweep exists to hide a fragctl that did not wait (the kernel may still be reaping).
+      const { left } = await waitNoMarked(mark, 300);
+      assert.deepEqual(left, [], 'alive when fragctl had already exited');
+    } finally {
+      killMarked(mark);
+    }
+  });
+
+  it('the check has teeth: after kill -9 with a watchdog that does nothing, ansible-playbook is still running', async () => {
+    const mark = `FRAGCTL_TEST_MARK=${randomUUID()}`;
+    const run = pausedDeploy(waitingProject(ssh), mark.split('=')[1]!, { FRAGCTL_SUPERVISOR_SHELL: idleWatchdog() });
+    try {
+      await run.paused;
+      run.child.kill('SIGKILL');
+      await run.closed;
+      await new Promise((r) => setTimeout(r, 2000));
+      assert.ok(
+        markedProcesses(mark).some((p) => p.cmd.includes('ansible-playbook')),
+        'without the watchdog, nothing ends the children of a killed fragctl',
+      );
+    } finally {
+      killMarked(mark);
+    }
   });
 
   it('a supervisor that cannot start: a clear error before anything runs', async () => {
