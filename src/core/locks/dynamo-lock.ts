@@ -51,7 +51,7 @@ export class DynamoLock implements EnvLock {
       await updateItem(this.aws, this.table, this.pk, SK, { heartbeat, expires, expiresMs: Date.parse(expires) }, owner(runId));
     } catch (e) {
       if (!(e instanceof ConditionFailed)) throw e;
-      throw new LockLostError(this.env, `the lock item in ${this.table} no longer names this run (${runId})`);
+      throw new LockLostError(this.env, `the lock item in ${this.table} no longer names this run (${runId})`, this.subject);
     }
   }
 

@@ -36,8 +36,16 @@ export async function openImageLock(ctx: Pick<Context, 'env' | 'aws' | 'options'
   return imageLock(ctx);
 }
 
-/** Runs `body` holding the image lock (renewed while it runs; released after, whatever happens). */
-export async function withImageLock<T>(ctx: Pick<Context, 'env' | 'aws' | 'options'>, verb: string, body: () => Promise<T>): Promise<T> {
+/**
+ * Runs `body` holding the image lock (renewed while it runs; released after, whatever happens).
+ * A lost lease aborts the run's signal while `body` runs, as the environment's lock does, so the
+ * verb stops at its next safe point instead of finishing work another holder may be doing.
+ */
+export async function withImageLock<T>(
+  ctx: Pick<Context, 'env' | 'aws' | 'options'> & { signal?: AbortSignal },
+  verb: string,
+  body: () => Promise<T>,
+): Promise<T> {
   const lock = await openImageLock(ctx, { create: true });
   const lease = ctx.options.lease ?? DEFAULT_LEASE;
   const now = new Date();
@@ -53,11 +61,16 @@ export async function withImageLock<T>(ctx: Pick<Context, 'env' | 'aws' | 'optio
   };
   await lock.acquire(holder);
   const beat = startHeartbeat(lock, holder, lease, `the image store of ${ctx.env.settings.app_name}`);
+  const outer = ctx.signal;
+  if (outer) ctx.signal = AbortSignal.any([outer, beat.signal]);
   try {
     const result = await body();
     if (beat.lost) throw beat.lost;
     return result;
+  } catch (e) {
+    throw beat.lost ?? e;
   } finally {
+    if (outer) ctx.signal = outer;
     beat.stop();
     if (!beat.lost) await lock.release(holder.runId).catch(() => undefined);
   }

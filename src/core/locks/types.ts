@@ -79,10 +79,12 @@ export class LockHeldError extends OperationError {
 
 /** This run's lease was taken or removed by someone else, or could not be renewed before it ran out. */
 export class LockLostError extends OperationError {
-  constructor(env: string, reason: string) {
-    super(`the lock of ${env} was lost: ${reason}`, {
+  constructor(env: string, reason: string, subject?: string) {
+    super(`${subject ? `the lock of ${subject}` : `the lock of ${env}`} was lost: ${reason}`, {
       code: 'LOCK_LOST',
-      hint: `another run may now hold ${env}: check fragctl ${env} lock status and fragctl ${env} history before running again`,
+      hint: subject
+        ? `another run may now be using ${subject}: check \`fragctl <env> doctor\` before running again`
+        : `another run may now hold ${env}: check fragctl ${env} lock status and fragctl ${env} history before running again`,
     });
   }
 }
