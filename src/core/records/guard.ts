@@ -14,6 +14,7 @@ import { DEFAULT_LEASE, LockHeldError, LockLostError, UnreadableLockError, type 
 import { startHeartbeat } from '../locks/heartbeat.js';
 import { currentHost, gitCommit, newRunId, redactArgs, who } from './origin.js';
 import { openEnvState } from './state.js';
+import { platformOf } from '../platforms/index.js';
 import { localCache, StateUnreachableError } from './stores.js';
 import type { EnvState, Outcome, RecordStore, RunRecord } from './types.js';
 
@@ -50,6 +51,10 @@ export async function guardedRun(ctx: Context, input: GuardInput, body: () => Pr
     expires: new Date(Date.parse(record.startedAt) + lease.leaseMs).toISOString(),
     ...(ctx.options.lockMessage ? { message: ctx.options.lockMessage } : {}),
   };
+
+  // Platforms that run Ansible and ssh start the watchdog of their children first: one that cannot
+  // start is an error before the lock, the record or any other change (docs/processes.md).
+  if (platformOf(ctx.env).hosts) await (await import('../../providers/shell/supervisor.js')).supervisor();
 
   let state: EnvState | undefined;
   try {

@@ -174,5 +174,7 @@ describe('children die with fragctl', () => {
     assert.match(r.stderr, /cannot start the process supervisor \(\/nonexistent\/sh\).*nothing was run/);
     assert.doesNotMatch(r.stderr, /TASK \[/);
     assert.ok(!existsSync(join(ssh.hosts[0]!.deployRoot, 'probe.txt')));
+    // Before the lock and the run record: nothing of the run exists anywhere.
+    assert.deepEqual(filesUnder(join(dir, '.fragctl')), []);
   });
 });
