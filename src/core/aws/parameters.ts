@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { formationOf, type Template } from '../formations/index.js';
 import { IMAGE_PARAMETERS, type MappableParameter } from '../config/schema.js';
 import { checkParameterValue, type Problem, type TemplateParameter } from './parameter-checks.js';
+import { rollingUpdateProblems } from './rolling-values.js';
 import { resolveDbPassword } from './secrets.js';
 import { asText } from '../text.js';
 
@@ -130,6 +131,16 @@ export async function buildParameters(
       if (problem) problems.push(problem);
     } else if (name !== secret) problems.push(missingValue(ctx, name, formationOf(template, 'Parameters', name)));
   }
+  problems.push(
+    ...rollingUpdateProblems(template, (name) => {
+      const offered = offers.get(name);
+      if (offered) return offered;
+      const d = declared[name]?.Default;
+      return d === undefined
+        ? undefined
+        : { value: asText(d), source: `its Default in ${formationOf(template, 'Parameters', name) ?? 'the template'}` };
+    }),
+  );
   const [first, ...rest] = problems;
   if (first) {
     throw new UserError(first.message, {

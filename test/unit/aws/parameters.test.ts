@@ -84,6 +84,31 @@ describe('stack parameters of a project with its own names', () => {
     assert.equal(e.exitCode, 2);
   });
 
+  it("a rolling update whose minimum reaches the group's maximum, with the environment's values: named before anything is created", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fragctl-ref-'));
+    for (const part of ['formations', 'playbooks', 'environments']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+    // min = max = desired passes the settings' own rule (min ≤ desired ≤ max); CloudFormation still could not roll.
+    writeFileSync(
+      join(dir, 'environments', 'staging.yml'),
+      'platform: aws\nsettings:\n  app_min_size: 2\n  app_desired_capacity: 2\n  app_max_size: 2\n',
+    );
+    const e = await refusal(dir, 'staging');
+    assert.equal(
+      e.message,
+      "AppGroup's rolling update keeps MinInstancesInService (AppMinSize = 2 from setting app_min_size in environments/staging.yml) in service, which is not below the group's MaxSize (AppMaxSize = 2 from setting app_max_size in environments/staging.yml): CloudFormation would refuse the update",
+    );
+    assert.match(e.hint!, /app_max_size at least app_min_size \+ 1/);
+    assert.equal(e.exitCode, 2);
+    // One more instance of room: accepted.
+    writeFileSync(
+      join(dir, 'environments', 'staging.yml'),
+      'platform: aws\nsettings:\n  app_min_size: 2\n  app_desired_capacity: 2\n  app_max_size: 3\n',
+    );
+    const ctx = testContext({ ...SDK_MOCKED, dir, env: 'staging' });
+    const p = await buildParameters(ctx, desiredTemplate(ctx).template, 'ami-0123abcd');
+    assert.deepEqual([p.AppMinSize, p.AppMaxSize], ['2', '3']);
+  });
+
   it('a mapping to a name no formation declares', async () => {
     const dir = legacyCopy((d) => editFile(d, 'playbooks/group_vars/all.yml', (s) => s.replace('DbUser: DBUser', 'DbUser: DBUsername')));
     const e = await refusal(dir);
