@@ -22,7 +22,7 @@ export const ERROR_CODES = {
   KEY_PERMISSIONS: 'the SSH private key is readable by others (ssh refuses it)',
   SECRET_MISSING: 'a secret the stack needs (vault_db_password) is not set',
   VAULT_PASSWORD: 'the Ansible vault password file is missing or wrong',
-  VAULT_INVALID: 'the vault file is not a mapping of variables',
+  VAULT_INVALID: 'the vault file is damaged, not encrypted, or does not decrypt to a mapping of variables',
   PARAMETER_INVALID: 'a stack parameter cannot be filled from the settings',
   TOOL_MISSING: 'an external program fragctl runs is not installed',
   AWS_CREDENTIALS: 'no AWS credentials were found',

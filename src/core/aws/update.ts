@@ -121,9 +121,24 @@ export async function update(ctx: Context, opts: UpdateOptions): Promise<UpdateR
   const result: UpdateResult = { ...review, changed: true, status: done.status, outputs: outputsOf(done.stack) };
   // Groups CloudFormation did not roll (no UpdatePolicy) get an instance refresh, watched to the
   // end: only when the change touched what instances are launched from.
-  if (set.changes.some((c) => LAUNCH_TYPES.has(c.type))) await (await import('./instance-refresh.js')).rollStaleGroups(ctx);
+  if (set.changes.some((c) => LAUNCH_TYPES.has(c.type))) await rollAfterUpdate(ctx, name, done.status);
   if (opts.deploy) result.deployed = await runDeploy(ctx);
   return result;
+}
+
+/** The instance refresh after a stack update; its failure says that the stack itself was updated. */
+async function rollAfterUpdate(ctx: Context, stack: string, status: string): Promise<void> {
+  try {
+    await (await import('./instance-refresh.js')).rollStaleGroups(ctx);
+  } catch (e) {
+    if (!(e instanceof OperationError) || e.code !== 'REFRESH_RUNNING') throw e;
+    throw new OperationError(`stack ${stack} was updated (${status}), but its new instances were not rolled out: ${e.message}`, {
+      hint: e.hint,
+      code: e.code,
+      details: ['the instances still run the previous launch template; the stack itself needs nothing more'],
+      cause: e,
+    });
+  }
 }
 
 /** Resources whose change means new instances: a new image, launch template or group. */

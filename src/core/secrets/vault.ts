@@ -65,9 +65,12 @@ export async function loadVaultSecrets(ctx: VaultCtx): Promise<Record<string, st
   }
   const text = readFileSync(file, 'utf8');
   const plain = await decryptVault(text, password);
-  const data: unknown = plain.trim() ? jsYaml.load(plain) : {};
+  const data = parseDecrypted(plain);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new UserError('playbooks/group_vars/all/vault.yml: expected a mapping of variables', { code: 'VAULT_INVALID' });
+    throw new UserError(
+      `playbooks/group_vars/all/vault.yml decrypts to ${data === null ? 'nothing' : Array.isArray(data) ? 'a list' : `a ${typeof data}`}, not a mapping of variables`,
+      { hint: EDIT_HINT, code: 'VAULT_INVALID' },
+    );
   }
   const out: Record<string, string> = {};
   const visit = (key: string, v: unknown): void => {
@@ -81,6 +84,24 @@ export async function loadVaultSecrets(ctx: VaultCtx): Promise<Record<string, st
   for (const [k, v] of Object.entries(data)) visit(k, v);
   cache.set(ctx.project, out);
   return out;
+}
+
+const EDIT_HINT =
+  'the decrypted file must be YAML with one `name: value` per variable; fix it with `ansible-vault edit playbooks/group_vars/all/vault.yml`';
+
+/** The decrypted vault as YAML; a syntax error names its line (the text itself is secret and never shown). */
+function parseDecrypted(plain: string): unknown {
+  if (!plain.trim()) return {};
+  try {
+    return jsYaml.load(plain);
+  } catch (e) {
+    const line = (e as { mark?: { line?: number } }).mark?.line;
+    const reason = ((e as { reason?: string }).reason ?? 'not valid YAML').split('\n')[0];
+    throw new UserError(
+      `playbooks/group_vars/all/vault.yml decrypts to text that is not valid YAML${line === undefined ? '' : ` (line ${line + 1})`}: ${reason}`,
+      { hint: EDIT_HINT, code: 'VAULT_INVALID' },
+    );
+  }
 }
 
 /** Decrypts an Ansible Vault text (1.1 or 1.2 header); a wrong password is a UserError. */
@@ -106,7 +127,10 @@ export async function decryptVault(text: string, password: string): Promise<stri
         code: 'VAULT_PASSWORD',
       });
     }
-    throw new UserError(`playbooks/group_vars/all/vault.yml cannot be read: ${msg}`, { code: 'VAULT_INVALID' });
+    throw new UserError(`playbooks/group_vars/all/vault.yml is a damaged vault file (${msg.split('\n')[0]})`, {
+      hint: 'after the header line ($ANSIBLE_VAULT;1.1;AES256) it must hold only the hex lines ansible-vault wrote; restore it from version control (git checkout -- playbooks/group_vars/all/vault.yml) or re-create it with `ansible-vault create`',
+      code: 'VAULT_INVALID',
+    });
   }
 }
 

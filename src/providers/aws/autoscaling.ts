@@ -2,7 +2,7 @@
 import type { AutoScalingGroup, InstanceRefresh } from '@aws-sdk/client-auto-scaling';
 import type { AwsClients } from './clients.js';
 import { awsError } from './cloudformation.js';
-import { UserError } from '../../core/errors.js';
+import { OperationError } from '../../core/errors.js';
 
 export type { AutoScalingGroup, InstanceRefresh };
 
@@ -48,8 +48,9 @@ export async function startInstanceRefresh(aws: AwsClients, group: string): Prom
     return out.InstanceRefreshId ?? '?';
   } catch (e) {
     if ((e as { name?: string }).name === 'InstanceRefreshInProgressFault') {
-      throw new UserError(`an instance refresh is already running on ${group}`, {
-        hint: 'wait for it (see the group\'s "Instance refresh" tab) or cancel it, then run update again',
+      // Not bad input: the group is busy (exit 1); the caller says what had already changed.
+      throw new OperationError(`an instance refresh is already running on ${group}`, {
+        hint: `wait for it (the group's "Instance refresh" tab), or cancel it (aws autoscaling cancel-instance-refresh --auto-scaling-group-name ${group}), then run update again`,
         code: 'REFRESH_RUNNING',
       });
     }

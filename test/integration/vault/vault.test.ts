@@ -5,13 +5,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../../helpers/cli.js';
+import { copyProject, fragctl, ROOT } from '../../helpers/cli.js';
 import { decryptVault, loadVaultSecrets } from '../../../src/core/secrets/vault.js';
 import { redact } from '../../../src/core/redact.js';
 import { projectPaths } from '../../../src/core/config/project.js';
 import { UserError } from '../../../src/core/errors.js';
 
 const ANSIBLE_VAULT = join(ROOT, '.venv', 'bin', 'ansible-vault');
+const DEMO_PASSWORD = 'correct horse battery staple';
 const PLAIN = 'vault_db_password: "s3cr3t-Db-Pw-4711"\nvault_app_secret_key: k-Very-Secret-998877\nnested:\n  token: nested-Token-123456\n';
 
 function project(): { dir: string; vault: string; pwfile: string } {
@@ -84,5 +85,45 @@ describe('Ansible Vault', () => {
   it('the reference vault opens with the demo password', async () => {
     const secrets = await loadVaultSecrets(ctxFor(ROOT, join(ROOT, 'playbooks', 'demo-vault-password')));
     assert.ok(secrets.vault_db_password && secrets.vault_db_password.length >= 8);
+  });
+
+  it('a damaged vault file, and a vault that decrypts to something else than variables: one line naming the file, a hint, exit 2', async () => {
+    const { Vault } = await import('ansible-vault');
+    const encrypt = async (plain: string) => new Vault({ password: DEMO_PASSWORD }).encrypt(plain, undefined as unknown as string);
+    const cases: Array<[string, string | (() => Promise<string>), RegExp, RegExp]> = [
+      [
+        'hex lines damaged',
+        '$ANSIBLE_VAULT;1.1;AES256\nzz-not-hex\n',
+        /playbooks\/group_vars\/all\/vault\.yml is a damaged vault file \(/,
+        /restore it from version control .* or re-create it with `ansible-vault create`/,
+      ],
+      [
+        'decrypts to a list',
+        () => encrypt('- just\n- a list\n'),
+        /vault\.yml decrypts to a list, not a mapping of variables/,
+        /ansible-vault edit playbooks\/group_vars\/all\/vault\.yml/,
+      ],
+      [
+        'decrypts to broken YAML',
+        () => encrypt('vault_db_password: "s3cret-Not-Shown-42\n  : : :\n'),
+        /vault\.yml decrypts to text that is not valid YAML \(line \d+\): /,
+        /one `name: value` per variable/,
+      ],
+    ];
+    for (const [what, content, message, hint] of cases) {
+      const dir = copyProject();
+      writeFileSync(join(dir, 'playbooks', 'group_vars', 'all', 'vault.yml'), typeof content === 'string' ? content : await content());
+      writeFileSync(
+        join(dir, 'environments', 'lab.yml'),
+        JSON.stringify({ platform: 'local', local: { hosts: [{ name: 'web1', address: '127.0.0.9', groups: ['app'] }] } }),
+      );
+      const r = await fragctl(['lab', 'deploy', '--project-dir', dir], { env: { FRAGCTL_VAULT_PASSWORD: DEMO_PASSWORD } });
+      assert.equal(r.code, 2, `${what}: ${r.stderr}`);
+      const lines = r.stderr.trim().split('\n');
+      assert.match(lines[0]!, message, what);
+      assert.match(r.stderr, hint, what);
+      assert.ok(!r.stderr.includes('s3cret-Not-Shown-42') && !r.stdout.includes('s3cret-Not-Shown-42'), `${what}: no vault text shown`);
+      assert.doesNotMatch(r.stderr, /run again with -v|BUG/, what);
+    }
   });
 });

@@ -21,6 +21,13 @@ import {
   type Stack,
 } from '@aws-sdk/client-cloudformation';
 import { DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  AutoScalingClient,
+  DescribeAutoScalingGroupsCommand,
+  DescribeInstanceRefreshesCommand,
+  InstanceRefreshInProgressFault,
+  StartInstanceRefreshCommand,
+} from '@aws-sdk/client-auto-scaling';
 import { update } from '../../../src/core/aws/update.js';
 import { buildParameters } from '../../../src/core/aws/parameters.js';
 import { desiredTemplate } from '../../../src/core/aws/stack.js';
@@ -31,6 +38,7 @@ import { testContext, SDK_MOCKED } from '../../helpers/context.js';
 
 const cfn = mockClient(CloudFormationClient);
 const ec2 = mockClient(EC2Client);
+const asg = mockClient(AutoScalingClient);
 const IMAGE = 'ami-0000c0de';
 let dir: string;
 
@@ -41,6 +49,7 @@ beforeEach(() => {
 afterEach(() => {
   cfn.reset();
   ec2.reset();
+  asg.reset();
   rmSync(dir, { recursive: true, force: true });
   delete process.env.FRAGCTL_DB_PASSWORD;
 });
@@ -124,6 +133,96 @@ const computed = {
     },
   ],
 };
+
+/** A change set that gives the app group's launch template a new version (a new image). */
+const launchTemplateChange = {
+  ...computed,
+  Changes: [
+    {
+      Type: 'Resource' as const,
+      ResourceChange: {
+        Action: 'Modify' as const,
+        LogicalResourceId: 'AppLaunchTemplate',
+        ResourceType: 'AWS::EC2::LaunchTemplate',
+        Replacement: 'False' as const,
+        Details: [],
+      },
+    },
+  ],
+};
+/** The app group after the update: version 2 is the group's, one instance still runs version 1. */
+const staleGroup = {
+  AutoScalingGroups: [
+    {
+      AutoScalingGroupName: 'frag-demo-app',
+      MinSize: 1,
+      MaxSize: 2,
+      DesiredCapacity: 1,
+      DefaultCooldown: 300,
+      AvailabilityZones: ['us-east-1a'],
+      HealthCheckType: 'EC2',
+      CreatedTime: new Date(),
+      LaunchTemplate: { LaunchTemplateId: 'lt-1', Version: '2' },
+      Instances: [
+        {
+          InstanceId: 'i-0old',
+          LaunchTemplate: { LaunchTemplateId: 'lt-1', Version: '1' },
+          AvailabilityZone: 'us-east-1a',
+          LifecycleState: 'InService' as const,
+          HealthStatus: 'Healthy',
+          ProtectedFromScaleIn: false,
+        },
+      ],
+    },
+  ],
+};
+
+describe('update rolls the instances a launch template change leaves behind (instance refresh: moto has none)', () => {
+  it('after the stack update, an instance on the old launch template version gets a refresh, watched to the end', async () => {
+    const ctx = testContext({ ...SDK_MOCKED, dir });
+    const stack = await runningStack(ctx, 'first-password-1');
+    process.env.FRAGCTL_DB_PASSWORD = 'second-password-2'; // something to change (a new image would do the same)
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
+    cfn.on(CreateChangeSetCommand).resolves({ Id: 'arn:cs/lt' });
+    cfn.on(DescribeChangeSetCommand).resolves(launchTemplateChange);
+    asg.on(DescribeAutoScalingGroupsCommand).resolves(staleGroup);
+    asg.on(StartInstanceRefreshCommand).resolves({ InstanceRefreshId: 'refresh-1' });
+    asg.on(DescribeInstanceRefreshesCommand).resolves({
+      InstanceRefreshes: [{ InstanceRefreshId: 'refresh-1', Status: 'Successful', PercentageComplete: 100 }],
+    });
+    const r = await update(ctx, { deploy: false });
+    assert.equal(r.changed, true);
+    assert.equal(cfn.commandCalls(ExecuteChangeSetCommand).length, 1);
+    assert.equal(asg.commandCalls(StartInstanceRefreshCommand)[0]!.args[0].input.AutoScalingGroupName, 'frag-demo-app');
+    assert.match(
+      ctx.io.withCode('refresh.needed')[0]!.message,
+      /frag-demo-app: 1 instance\(s\) run an older launch template than version 2 \(i-0old\)/,
+    );
+    assert.equal(ctx.io.withCode('refresh.done').length, 1);
+  });
+
+  it('a refresh already running: exit 1, saying the stack WAS updated and the instances were not rolled', async () => {
+    const ctx = testContext({ ...SDK_MOCKED, dir });
+    const stack = await runningStack(ctx, 'first-password-1');
+    process.env.FRAGCTL_DB_PASSWORD = 'second-password-2';
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
+    cfn.on(CreateChangeSetCommand).resolves({ Id: 'arn:cs/lt2' });
+    cfn.on(DescribeChangeSetCommand).resolves(launchTemplateChange);
+    asg.on(DescribeAutoScalingGroupsCommand).resolves(staleGroup);
+    asg
+      .on(StartInstanceRefreshCommand)
+      .rejects(new InstanceRefreshInProgressFault({ message: 'An Instance Refresh is already in progress', $metadata: {} }));
+    const err = await update(ctx, { deploy: false }).catch((e: unknown) => e);
+    assert.ok(err instanceof OperationError && err.code === 'REFRESH_RUNNING', String(err));
+    assert.equal(err.exitCode, 1);
+    assert.equal(
+      err.message,
+      'stack frag-demo was updated (UPDATE_COMPLETE), but its new instances were not rolled out: an instance refresh is already running on frag-demo-app',
+    );
+    assert.match(err.hint!, /cancel-instance-refresh --auto-scaling-group-name frag-demo-app\), then run update again/);
+    assert.equal(cfn.commandCalls(ExecuteChangeSetCommand).length, 1, 'the reviewed change set did run');
+  });
+});
 
 describe('update executes the reviewed change set', () => {
   it('shows property before/after (secrets masked), then executes that exact change set, never UpdateStack', async () => {

@@ -54,12 +54,19 @@ describe('instance refresh', () => {
         $metadata: {},
       }),
     );
-    await assert.rejects(refreshGroup(testContext(SDK_MOCKED), 'frag-demo-app'), (e: Error & { code?: string; hint?: string }) => {
-      assert.equal(e.message, 'an instance refresh is already running on frag-demo-app');
-      assert.equal(e.code, 'REFRESH_RUNNING');
-      assert.match(e.hint ?? '', /cancel it, then run update again/);
-      return true;
-    });
+    await assert.rejects(
+      refreshGroup(testContext(SDK_MOCKED), 'frag-demo-app'),
+      (e: Error & { code?: string; hint?: string; exitCode?: number }) => {
+        assert.equal(e.exitCode, 1, 'a busy group is not bad input');
+        assert.equal(e.message, 'an instance refresh is already running on frag-demo-app');
+        assert.equal(e.code, 'REFRESH_RUNNING');
+        assert.match(
+          e.hint ?? '',
+          /cancel it \(aws autoscaling cancel-instance-refresh --auto-scaling-group-name frag-demo-app\), then run update again/,
+        );
+        return true;
+      },
+    );
     assert.equal(asg.commandCalls(DescribeInstanceRefreshesCommand).length, 0);
   });
 
