@@ -11,8 +11,11 @@ interface ResourceChange {
 
 const show = (v: string | undefined): string => (v === undefined ? '(none)' : v.length > 60 ? `${v.slice(0, 57)}...` : v);
 
-/** A change set as the operator reviews it: one row per resource, then its changed properties with before → after. */
-export function changeTable(changes: ResourceChange[], parameters: ParameterChange[] = []): string {
+/**
+ * A change set as the operator reviews it: one row per resource, then its changed properties with
+ * before → after; `more` names what a change set does not list (outputs and tags that change).
+ */
+export function changeTable(changes: ResourceChange[], parameters: ParameterChange[] = [], more = ''): string {
   const out: string[] = [];
   if (changes.length) {
     const rows = changes.flatMap((c) => [
@@ -35,6 +38,9 @@ export function changeTable(changes: ResourceChange[], parameters: ParameterChan
       ),
     );
   }
-  if (!changes.length && parameters.length) out.push('no resource changes: only parameters change');
+  if (!changes.length && parameters.length)
+    out.push(`no resource changes: ${more ? `parameters change; ${more}` : 'only parameters change'}`);
+  else if (!changes.length && more) out.push(`no resource changes: ${more}`);
+  else if (more) out.push(more);
   return out.join('\n');
 }

@@ -51,6 +51,8 @@ export function render(r: PlanResult): string {
       `\n${chalk.bold('Stack')} ${s.name}: ${word}${s.changes.length ? ` (${s.changes.length} change${s.changes.length === 1 ? '' : 's'})` : ''}`,
     );
     if (s.changes.length || s.parameters.length) out.push(changeTable(s.changes, s.parameters));
+    if (s.outputChanges.length) out.push(`outputs changed: ${s.outputChanges.join(', ')}`);
+    if (s.tagChanges.length) out.push(`tags changed: ${s.tagChanges.join(', ')}`);
     for (const c of s.capabilities)
       out.push(`${chalk.yellow('needs')} ${c.capability}: ${c.because.join(', ')} (update and commission ask before passing it)`);
   }

@@ -14,8 +14,8 @@ export default defineVerb<{ deploy: boolean }>({
       const r = await update(ctx, {
         deploy: opts.deploy !== false,
         // The table is shown before the confirmation, on stderr, so that stdout stays the result.
-        onChanges: (changes, parameters) => {
-          if (!run.global.json) run.io.stream(`${changeTable(changes, parameters)}\n`);
+        onChanges: (changes, parameters, more) => {
+          if (!run.global.json) run.io.stream(`${changeTable(changes, parameters, more)}\n`);
         },
       });
       if (run.global.json) return run.io.json(r);

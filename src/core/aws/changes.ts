@@ -19,6 +19,8 @@ import { SECRET_HASH_TAG, secretHashes, type SecretHashes } from './secret-hashe
 import { backoff, sleep } from './sleep.js';
 import { desiredTemplate, envStackName, parametersOf, type DesiredStack } from './stack.js';
 import { asText } from '../text.js';
+import { getTemplateBody } from '../../providers/aws/cloudformation.js';
+import { metaChanges, type MetaChanges } from './meta-changes.js';
 
 export type Change = ResourceChangeView;
 
@@ -35,6 +37,10 @@ export interface PreviewResult {
   changes: Change[];
   parameters: ParameterChange[];
   capabilities: CapabilityNeed[];
+  /** What the change set does not list: outputs and stack tags that change. */
+  meta: MetaChanges;
+  /** CloudFormation accepted a change set: executing it changes something, listed above or not. */
+  changing: boolean;
 }
 
 /** CloudFormation's reasons for a FAILED change set that only means "nothing to change". */
@@ -56,9 +62,17 @@ export async function previewChanges(ctx: Context): Promise<PreviewResult> {
   const stack = await describeStack(ctx.aws, name);
   if (!stack) {
     const params = await buildParameters(ctx, desired.template, PLACEHOLDER_IMAGE);
-    return { stackExists: false, changes: resourcesToAdd(desired.template, params), parameters: [], capabilities };
+    return {
+      stackExists: false,
+      changes: resourcesToAdd(desired.template, params),
+      parameters: [],
+      capabilities,
+      meta: { outputChanges: [], tagChanges: [] },
+      changing: true,
+    };
   }
   const input = await changeInput(ctx, stack, desired);
+  const meta = metaChanges(await getTemplateBody(ctx.aws, name), desired.template, stack, input.tags);
   const set = await openChangeSet(ctx, {
     stack: name,
     body: desired.body,
@@ -68,7 +82,15 @@ export async function previewChanges(ctx: Context): Promise<PreviewResult> {
     type: 'UPDATE',
   });
   try {
-    return { stackExists: true, changes: set.empty ? [] : set.changes, parameters: input.parameterChanges, capabilities };
+    return {
+      stackExists: true,
+      changes: set.empty ? [] : set.changes,
+      parameters: input.parameterChanges,
+      capabilities,
+      meta,
+      // Outputs and tags are not in a change set's list: a difference there is a change to apply.
+      changing: !set.empty || meta.outputChanges.length > 0 || meta.tagChanges.length > 0,
+    };
   } finally {
     await deleteChangeSet(ctx.aws, name, set.id);
   }

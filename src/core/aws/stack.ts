@@ -54,7 +54,7 @@ export function sameDeployment(
 }
 
 /** JSON with sorted keys: the same template compares equal whatever order a service returns it in. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))

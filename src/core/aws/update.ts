@@ -12,6 +12,7 @@ import { desiredTemplate, envStackName, outputsOf, parametersOf, sameDeployment 
 import { HEALTHY } from './states.js';
 import { latestEventId, waitForStack } from './wait.js';
 import { runDeploy } from './deploy-hook.js';
+import { describeMeta, metaChanges, type MetaChanges } from './meta-changes.js';
 import { buildParameters, PLACEHOLDER_IMAGE } from './parameters.js';
 
 export interface UpdateResult {
@@ -22,6 +23,9 @@ export interface UpdateResult {
   capabilities: CapabilityNeed[];
   /** The change set that was reviewed (and executed, unless declined or --dry-run). */
   changeSetId?: string;
+  /** Outputs and stack tags that change (a change set lists resources only); empty when nothing changes. */
+  outputChanges: string[];
+  tagChanges: string[];
   status: string;
   outputs: Record<string, string>;
   deployed: boolean;
@@ -30,7 +34,7 @@ export interface UpdateResult {
 export interface UpdateOptions {
   deploy: boolean;
   /** Shown before the confirmation: the resource and parameter changes of the change set. */
-  onChanges?: (changes: Change[], parameters: ParameterChange[]) => void;
+  onChanges?: (changes: Change[], parameters: ParameterChange[], more: string) => void;
 }
 
 /**
@@ -61,11 +65,12 @@ export async function update(ctx: Context, opts: UpdateOptions): Promise<UpdateR
   const base = { stack: name, capabilities: needs, status: stack.StackStatus ?? 'UNKNOWN', outputs: outputsOf(stack), deployed: false };
   const unchanged = (): UpdateResult => {
     success(ctx.io, 'stack.unchanged', `stack ${name} is up to date: no changes to apply`);
-    return { ...base, changed: false, changes: [], parameters: [] };
+    return { ...base, changed: false, changes: [], parameters: [], outputChanges: [], tagChanges: [] };
   };
   // Identical template, parameters and secrets (by their hashes): nothing to do, no change set.
   const secretsSame = !input.hashes.changed.length && !input.hashes.unknown.length;
   const body = await getTemplateBody(ctx.aws, name);
+  const meta = metaChanges(body, desired.template, stack, input.tags);
   if (secretsSame && sameDeployment(body, desired, parametersOf(stack), input.parameters, noEchoParameters(desired.template)))
     return unchanged();
   for (const s of input.hashes.changed)
@@ -84,14 +89,14 @@ export async function update(ctx: Context, opts: UpdateOptions): Promise<UpdateR
     await deleteChangeSet(ctx.aws, name, set.id);
     return unchanged();
   }
-  opts.onChanges?.(set.changes, input.parameterChanges);
-  const summary = changeSummary(set.changes, input.parameterChanges);
+  opts.onChanges?.(set.changes, input.parameterChanges, describeMeta(meta));
+  const summary = changeSummary(set.changes, input.parameterChanges, meta);
   info(ctx.io, 'stack.changes', `stack ${name}: ${summary}`, {
     changes: set.changes,
     parameters: input.parameterChanges,
     changeSet: set.id,
   });
-  const review = { ...base, changes: set.changes, parameters: input.parameterChanges, changeSetId: set.id };
+  const review = { ...base, changes: set.changes, parameters: input.parameterChanges, ...meta, changeSetId: set.id };
   if (ctx.options.dryRun) {
     await deleteChangeSet(ctx.aws, name, set.id);
     return { ...review, changed: false };
@@ -144,10 +149,12 @@ async function rollAfterUpdate(ctx: Context, stack: string, status: string): Pro
 /** Resources whose change means new instances: a new image, launch template or group. */
 const LAUNCH_TYPES = new Set(['AWS::EC2::LaunchTemplate', 'AWS::AutoScaling::LaunchConfiguration', 'AWS::AutoScaling::AutoScalingGroup']);
 
-function changeSummary(changes: Change[], parameters: ParameterChange[]): string {
+function changeSummary(changes: Change[], parameters: ParameterChange[], meta: MetaChanges): string {
+  const more = describeMeta(meta);
   if (changes.length)
-    return `${changes.length} resource change(s)${parameters.length ? ` and ${parameters.length} parameter change(s)` : ''}`;
-  return parameters.length ? `no resource changes, ${parameters.length} parameter change(s)` : 'no resource changes, only tags or outputs';
+    return `${changes.length} resource change(s)${parameters.length ? ` and ${parameters.length} parameter change(s)` : ''}${more ? `; ${more}` : ''}`;
+  if (parameters.length) return `no resource changes, ${parameters.length} parameter change(s)${more ? `; ${more}` : ''}`;
+  return `no resource changes; ${more || 'only tags or outputs'}`;
 }
 
 /**

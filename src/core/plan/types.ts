@@ -20,6 +20,9 @@ export interface StackPlan {
   parameters: ParameterChange[];
   /** Capabilities the template needs, which update and commission ask the operator to acknowledge. */
   capabilities: CapabilityNeed[];
+  /** Outputs and stack tags that change (a change set lists resources only). */
+  outputChanges: string[];
+  tagChanges: string[];
 }
 
 export interface RolePlan {

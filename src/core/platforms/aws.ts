@@ -38,10 +38,11 @@ export const AWS: PlatformOps = {
       stack: {
         name: envStackName(ctx),
         exists: preview.stackExists,
-        action: !preview.stackExists ? 'create' : preview.changes.length || preview.parameters.length ? 'update' : 'unchanged',
+        action: !preview.stackExists ? 'create' : preview.changing ? 'update' : 'unchanged',
         changes: preview.changes,
         parameters: preview.parameters,
         capabilities: preview.capabilities,
+        ...preview.meta,
       },
       notes: [],
       hosts: preview.stackExists,

@@ -5,6 +5,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DescribeStacksCommand, ListChangeSetsCommand } from '@aws-sdk/client-cloudformation';
 import { CreateImageCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { startMoto, type Moto } from '../../helpers/moto.js';
@@ -81,5 +83,29 @@ describe('change sets on moto', () => {
     assert.equal(s.Parameters!.find((p) => p.ParameterKey === 'DbPassword')!.ParameterValue, 'second-password-2');
     // moto's ExecuteChangeSet does not apply the change set's tags to the stack (AWS does), so the
     // new hash is checked in test/unit/aws/changeset.test.ts, not here.
+  });
+
+  it('an output-only change: plan says update and names the output, update applies it and the stack has it', async () => {
+    writeFileSync(join(dir, 'formations', 'zz-output.yaml'), 'Outputs:\n  DeployedRegion:\n    Value: !Ref AWS::Region\n');
+    // moto keeps an executed change set listed (AWS removes it): count the plan's own, from here on.
+    const listed = await changeSets();
+    try {
+      const planned = await run(dir, moto.url, ['demo', 'plan'], pw('second-password-2'));
+      assert.equal(planned.code, 0, show(planned));
+      assert.match(planned.stdout, /Stack.* frag-demo: update/);
+      assert.match(planned.stdout, /outputs changed: DeployedRegion \(added\)/);
+      const json = await run(dir, moto.url, ['demo', 'plan', '--json'], pw('second-password-2'));
+      const stackPlan = (JSON.parse(json.stdout) as { stack: { action: string; outputChanges: string[] } }).stack;
+      assert.deepEqual([stackPlan.action, stackPlan.outputChanges], ['update', ['DeployedRegion (added)']]);
+      assert.equal(await changeSets(), listed, 'plan left no change set');
+      const applied = await run(dir, moto.url, ['demo', 'update', '--no-deploy', '--yes'], pw('second-password-2'));
+      assert.equal(applied.code, 0, show(applied));
+      // (the password's change too: moto does not store the tags ExecuteChangeSet carries, so its hash looks new again)
+      assert.match(applied.stderr, /no resource changes: (parameters change; )?outputs changed: DeployedRegion \(added\)/);
+      assert.match(applied.stdout, /updated: UPDATE_COMPLETE/);
+      // moto's ExecuteChangeSet does not recompute the stack's Outputs (AWS does): the stack's new output is not checked here.
+    } finally {
+      rmSync(join(dir, 'formations', 'zz-output.yaml'), { force: true });
+    }
   });
 });

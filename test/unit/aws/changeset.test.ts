@@ -299,8 +299,8 @@ describe('update executes the reviewed change set', () => {
     cfn.on(DescribeChangeSetCommand).resolves({ ...computed, Changes: [] });
     const r = await update(ctx, { deploy: false });
     assert.equal(r.changed, true);
-    assert.deepEqual([r.changes, r.parameters], [[], []]);
-    assert.match(ctx.io.withCode('stack.changes')[0]!.message, /no resource changes, only tags or outputs/);
+    assert.deepEqual([r.changes, r.parameters, r.outputChanges, r.tagChanges], [[], [], ['Region (added)'], []]);
+    assert.match(ctx.io.withCode('stack.changes')[0]!.message, /no resource changes; outputs changed: Region \(added\)/);
     assert.equal(cfn.commandCalls(ExecuteChangeSetCommand)[0]!.args[0].input.ChangeSetName, 'arn:cs/out');
   });
 
