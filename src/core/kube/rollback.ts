@@ -11,6 +11,7 @@ import { openStack, requireDeployed } from './release/open.js';
 import type { ImageRecord } from './release/record.js';
 import { planRendered, type PlanItem } from './plan.js';
 import { runRelease } from './release/run.js';
+import { restoreSecrets } from './release/secret-values.js';
 
 export interface RollbackOptions {
   to?: number;
@@ -54,8 +55,10 @@ export async function rollbackKube(ctx: Context, options: RollbackOptions = {}):
       });
     }
   }
+  // Secret values are not in the record: the ones the cluster holds now (a Secret gone stops here).
+  const manifests = await restoreSecrets(ctx, s.api, target.manifests, target.version);
   if (ctx.options.dryRun) {
-    const plan = await planRendered(ctx, s, target.manifests, options.forceConflicts);
+    const plan = await planRendered(ctx, s, manifests, options.forceConflicts);
     return {
       env: s.stack.env,
       namespace: s.stack.namespace,
@@ -70,7 +73,7 @@ export async function rollbackKube(ctx: Context, options: RollbackOptions = {}):
   }
   const out = await runRelease(ctx, s.api, s.stack, s.history, {
     verb: 'rollback',
-    manifests: target.manifests,
+    manifests,
     settingsHash: target.settingsHash,
     image: target.image,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,

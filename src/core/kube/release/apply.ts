@@ -10,6 +10,7 @@ import { info } from '../../io.js';
 import type { Manifest } from '../manifests.js';
 import { RESTARTED_AT } from '../stack.js';
 import { objectKey, RELEASE_LABEL } from '../templates/documents.js';
+import { isRedactedSecret, sameSecret } from './secret-values.js';
 
 export async function applyAll(api: KubeClient, manifests: Manifest[], force?: boolean): Promise<Map<string, KubeObject>> {
   const applied = new Map<string, KubeObject>();
@@ -22,8 +23,13 @@ export async function applyAll(api: KubeClient, manifests: Manifest[], force?: b
  * release on top of a deployed one has to send. Unchanged objects are already what they should be.
  */
 export function changedSince(next: Manifest[], previous: Manifest[]): Manifest[] {
-  const before = new Map(previous.map((m) => [objectKey(m), JSON.stringify(m)]));
-  return next.filter((m) => before.get(objectKey(m)) !== JSON.stringify(m));
+  const before = new Map(previous.map((m) => [objectKey(m), m]));
+  return next.filter((m) => {
+    const old = before.get(objectKey(m));
+    if (!old) return true;
+    // A recorded Secret holds MACs of its values, not the values: compared value by value.
+    return isRedactedSecret(old) ? !sameSecret(m, old) : JSON.stringify(old) !== JSON.stringify(m);
+  });
 }
 
 export interface Pruned {

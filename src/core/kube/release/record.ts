@@ -2,7 +2,8 @@
  * Releases as Helm keeps them: one Secret per release in the stack's namespace, labelled, holding
  * the gzip-compressed JSON of what was applied (the rendered manifests, a hash of the settings,
  * the image digests the pods ran, the outcome, who and when). Every operator sees the same
- * history, and a rollback re-applies a release's manifests exactly as they were.
+ * history, and a rollback re-applies a release's manifests as they were, Secret values excepted:
+ * those are never recorded (secret-values.ts).
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -11,6 +12,7 @@ import type { KubeObject } from '../../../providers/kube/resources.js';
 import { OperationError, UserError } from '../../errors.js';
 import type { Manifest } from '../manifests.js';
 import { MANAGED_BY } from '../stack.js';
+import { redactSecretValues } from './secret-values.js';
 
 export const RECORD_LABEL = 'fragctl.io/release-of';
 export const VERSION_LABEL = 'fragctl.io/release-version';
@@ -57,7 +59,8 @@ export function settingsHash(vars: unknown): string {
 }
 
 function encode(r: Release): string {
-  const zipped = gzipSync(Buffer.from(JSON.stringify(r), 'utf8'));
+  // Secret values never enter the record: each is kept as a salted MAC (secret-values.ts).
+  const zipped = gzipSync(Buffer.from(JSON.stringify({ ...r, manifests: r.manifests.map(redactSecretValues) }), 'utf8'));
   if (zipped.length > MAX_BYTES) {
     throw new UserError(
       `release ${r.version} of ${r.env} is ${Math.round(zipped.length / 1024)} KiB compressed, more than a Secret can hold`,

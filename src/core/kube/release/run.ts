@@ -17,6 +17,7 @@ import { operatorName, type KubeStack } from '../stack.js';
 import { isWorkload, waitForWorkloads } from '../workloads.js';
 import { applyAll, pruneRemoved, type Pruned } from './apply.js';
 import { createRelease, markRelease, pruneRecords, updateRelease, type ImageRecord, type Release } from './record.js';
+import { restoreSecrets } from './secret-values.js';
 
 export interface ReleaseRequest {
   verb: string;
@@ -103,7 +104,7 @@ export async function runRelease(
     });
     const back = await runRelease(ctx, api, stack, [...history, { ...release, status: 'failed' }], {
       verb: 'rollback',
-      manifests: previous.manifests,
+      manifests: await restoreSecrets(ctx, api, previous.manifests, previous.version),
       settingsHash: previous.settingsHash,
       image: previous.image,
       timeoutMs: req.timeoutMs,
