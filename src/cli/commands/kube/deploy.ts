@@ -1,6 +1,7 @@
 import { defineVerb } from '../../verb.js';
 import { deployKube } from '../../../core/kube/deploy.js';
 import { verifyChosenImage } from '../../../core/kube/verify-image.js';
+import { checkFirstDeploy } from '../../../core/kube/first-deploy-check.js';
 import { durationArg, imageArg, planTable, tagArg, FORCE_CONFLICTS_HELP } from './common.js';
 
 interface Opts {
@@ -25,8 +26,10 @@ export default defineVerb<Opts>({
       .option('--force-conflicts', FORCE_CONFLICTS_HELP);
   },
   async before(run, opts) {
-    // A tag the registry does not have is refused before the lock makes a first deploy's namespace.
+    // A tag the registry does not have, or templates that do not render, are refused before the
+    // lock makes a first deploy's namespace.
     opts.verified = await verifyChosenImage(run.context(), { image: opts.image, tag: opts.tag });
+    await checkFirstDeploy(run.context(), { image: opts.image, tag: opts.tag, adopt: opts.adopt });
   },
   async run(run, opts) {
     const result = await deployKube(run.context(), {
