@@ -10,7 +10,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { InterruptedError, isFragError } from '../../core/errors.js';
 import type { KubeTarget } from './config.js';
-import { statusError, timedOut, unreachable } from './errors.js';
+import { statusError, timedOut, undeclaredField, unreachable } from './errors.js';
 import { collectionPath, objectPath, type KubeKind, type KubeObject } from './resources.js';
 import { backoffMs, DEFAULT_RETRY, retriableNetwork, retriableStatus, retryAfterMs, sleep, type RetryPolicy } from '../retry.js';
 
@@ -282,7 +282,7 @@ export class KubeClient {
       let wait: number;
       try {
         const a = await once();
-        if (attempt >= this.policy.attempts || !retriableStatus(a.status, idempotent)) return a;
+        if (attempt >= this.policy.attempts || !retriableStatus(a.status, idempotent) || undeclaredField(a.status, a.body)) return a;
         const after = retryAfterMs(a.headers['retry-after']);
         if (after !== undefined && after > this.policy.maxRetryAfterMs) return a;
         wait = after ?? backoffMs(attempt, this.policy);

@@ -101,6 +101,18 @@ export function rbacRefusal(
   return { user: m[1]!, verb: m[2]!, resource: m[3]!, group: m[4] || undefined, namespace: m[5] };
 }
 
+/**
+ * A server-side apply of an object with a field its schema does not declare: the API server
+ * answers 500 "failed to create typed patch object (…): .spec.…: field not declared in schema"
+ * (Kubernetes 1.35, with fieldValidation=Strict or without), though the object is what is wrong.
+ * Bad input, not a server failure: never retried, exit 2.
+ */
+export function undeclaredField(status: number, body: string): string | undefined {
+  if (status !== 500) return undefined;
+  const m = /failed to create typed patch object \([^)]*\): (\S+): field not declared in schema/.exec(parseStatus(body).message ?? '');
+  return m?.[1];
+}
+
 /** The error for a non-2xx answer to `what` (e.g. "apply StatefulSet app"). */
 export function statusError(target: KubeTarget, status: number, body: string, what: string): KubeApiError {
   const st = parseStatus(body);
@@ -135,6 +147,18 @@ export function statusError(target: KubeTarget, status: number, body: string, wh
       `the token or certificate of the user of ${ctx} in ${target.kubeconfig} is wrong or expired: log in to the cluster again (or fix the kubeconfig) and retry`,
       st,
       { exitCode: 2 },
+    );
+  }
+  const undeclared = undeclaredField(status, body);
+  if (undeclared) {
+    const kind = what.replace(/^\w+ /, '');
+    return new KubeApiError(
+      status,
+      'Invalid',
+      `Kubernetes refused ${kind} as invalid: unknown field "${undeclared.replace(/^\./, '')}" (not in the schema of its kind)`,
+      `fix or remove ${undeclared.replace(/^\./, '')} of ${kind} (a misspelt field name, or one of another API version)`,
+      st,
+      { code: 'KUBE_INVALID', exitCode: 2 },
     );
   }
   if (status === 422 || (status === 400 && st.reason === 'BadRequest' && invalidCauses(st).length)) {

@@ -19,6 +19,22 @@ afterEach(async () => {
 const create = (api: KubeClient) => api.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'n' } });
 
 describe('kube client retries', () => {
+  it('a 500 for a field the schema does not declare (server-side apply) is bad input: not retried, KUBE_INVALID, exit 2', async () => {
+    // The body kube-apiserver 1.35 sends (seen in test/integration/kube/rejected-objects.test.ts).
+    const message =
+      'failed to create typed patch object (ns1/extra; apps/v1, Kind=Deployment): .spec.template.spec.containers[name="extra"].imagePullPolicyy: field not declared in schema';
+    server = await localServer((_req, res) => json(res, 500, { kind: 'Status', status: 'Failure', code: 500, message }));
+    const api = new KubeClient(server.target, fast);
+    const err = await api
+      .apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'extra', namespace: 'ns1' } })
+      .catch((e: unknown) => e);
+    assert.equal(server.seen.length, 1, 'asked once');
+    assert.equal(api.retries, 0);
+    assert.ok(err instanceof Error && (err as { code?: string }).code === 'KUBE_INVALID', String(err));
+    assert.equal((err as { exitCode?: number }).exitCode, 2);
+    assert.match(err.message, /unknown field "spec\.template\.spec\.containers\[name="extra"\]\.imagePullPolicyy"/);
+  });
+
   it('waits as long as Retry-After says on a 429, then succeeds', async () => {
     server = await localServer((_req, res, n) =>
       n === 1 ? json(res, 429, { reason: 'TooManyRequests' }, { 'Retry-After': '1' }) : json(res, 200, ns('x')),
