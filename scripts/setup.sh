@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything fragctl and its tests need on a fresh machine: npm packages, a Python venv
-# with the AWS emulator (moto) and ansible-core, and the Debian packages for the test peers
+# with the AWS emulator (moto), cfn-lint and the full `ansible` package (ansible-core plus the
+# collections ops repositories use; scripts/requirements.txt), and the Debian packages for the test peers
 # (sshd for Ansible test hosts, docker-registry for promotions); the tests' kubectl is built with the
 # test control plane (below), at the server's version.
 # Idempotent: a second run only checks.

@@ -146,9 +146,12 @@ async function remoteCheck(ctx: Context, template: Template, lintErrors: number,
     const reason = e.message.replace(/^CloudFormation rejected the template: /, '').replace(/^Stack with id (.+) does not exist$/s, '$1');
     const warning = lintWarnings.find((w) => reason.includes(w.slice(w.indexOf(' ') + 1)));
     const clean = lintErrors === 0;
+    // A refusal over what is only a cfn-lint warning is the endpoint's own lint (AWS accepts such
+    // templates): a warning, as cfn-lint's own row is, not a failure of the template.
     return {
       name: 'ValidateTemplate',
-      ok: false,
+      ok: !!warning,
+      ...(warning ? { warning: true } : {}),
       detail: warning
         ? `${endpoint} refused the template over what cfn-lint reports as a warning: ${warning}`
         : `${endpoint} refused the template: ${reason}`,

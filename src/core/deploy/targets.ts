@@ -55,9 +55,22 @@ export function checkContract(ctx: Context, t: DeployTargets, targets: Map<strin
   // Groups the inventory has anyway (ec2.py's tag_Name_… and the like) need no Group tag.
   const inInventory = new Set(t.hosts.flatMap((h) => h.compatGroups ?? []));
   const groups = [...new Set([...targets.values()].flat())].filter((g) => !inInventory.has(g));
-  const problems = t.instances
-    ? [...contractViolations(ctx.env.settings.app_name, ctx.env.name, t.instances, groups), ...unreachableByConfig(ctx, t.hosts)]
-    : groups.filter((g) => !t.hosts.some((h) => h.groups.includes(g))).map((g) => `group ${g} has no hosts`);
+  if (!t.instances) {
+    // Listed hosts (local): a group the plays name that no listed host is in.
+    const empty = groups.filter((g) => !t.hosts.some((h) => h.groups.includes(g)));
+    if (empty.length) {
+      const have = [...presentGroups(t.hosts)].sort().join(', ') || 'none';
+      throw new UserError(`no host of ${ctx.env.name} is in group ${empty.join(', ')}, which the playbooks name`, {
+        hint: `add a host with that group under local.hosts in ${ctx.env.file ?? `environments/${ctx.env.name}.yml`}, or fix the play's hosts: line (the hosts' groups: ${have})`,
+        code: 'NO_HOSTS',
+      });
+    }
+    return;
+  }
+  const problems = [
+    ...contractViolations(ctx.env.settings.app_name, ctx.env.name, t.instances, groups),
+    ...unreachableByConfig(ctx, t.hosts),
+  ];
   if (problems.length) {
     throw new UserError(
       `the hosts of ${ctx.env.name} break the tag contract (${problems.length} problem${problems.length > 1 ? 's' : ''})`,

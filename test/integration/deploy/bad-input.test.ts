@@ -82,7 +82,9 @@ describe('deploy: bad input', () => {
     assert.match(role.stderr, /no playbook knows the group "nope"/);
     const empty = await fragctl(['lab', 'deploy', '--roles', 'broker', '--project-dir', dir], { env: VAULT });
     assert.equal(empty.code, 2);
-    assert.match(empty.stderr, /break the tag contract[\s\S]*group broker has no hosts/);
+    assert.match(empty.stderr, /^error: no host of lab is in group broker, which the playbooks name/m);
+    assert.match(empty.stderr, /hint: +add a host with that group under local\.hosts in environments\/lab\.yml/);
+    assert.doesNotMatch(empty.stderr, /tag contract|Name=<app>/, 'no AWS words for listed hosts');
     const limit = await fragctl(['lab', 'deploy', '--limit', 'web9', '--project-dir', dir], { env: VAULT });
     assert.equal(limit.code, 2);
     assert.match(limit.stderr, /--limit web9 matches no host/);

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fragctl, ROOT, TSX } from '../../helpers/cli.js';
@@ -87,7 +87,10 @@ describe('children die with fragctl', () => {
     const dir = waitingProject(ssh);
     const run = pausedDeploy(dir, mark.split('=')[1]!);
     await run.paused;
-    assert.ok(filesUnder(join(dir, '.fragctl', 'tmp')).some((f) => f.endsWith('vars.json')));
+    const varsFile = filesUnder(join(dir, '.fragctl', 'tmp')).find((f) => f.endsWith('vars.json'));
+    assert.ok(varsFile, 'the run wrote its variables file');
+    // It holds the settings (and whatever the vault gave the run): readable by the operator only.
+    assert.equal(statSync(join(dir, '.fragctl', 'tmp', varsFile)).mode & 0o777, 0o600);
     const before = markedProcesses(mark);
     assert.ok(
       before.some((p) => p.cmd.includes('ansible-playbook')),
