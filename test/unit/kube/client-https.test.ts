@@ -1,6 +1,8 @@
 /**
  * The Kubernetes module against an HTTPS server as real clusters are reached: a CA from the
  * kubeconfig, a bearer token, and a context chosen by name. A server with another CA is refused.
+ * Why a local node:https server and not the test control plane: it presents a certificate of
+ * another CA on cue and shows the exact request (token header, path) the client sent.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
