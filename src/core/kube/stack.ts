@@ -112,8 +112,15 @@ export function resolveStack(env: Environment): KubeStack {
       code: 'KUBE_SETTINGS',
     });
   }
-  const image = s.image ?? `${app}-image`;
-  const configured = parseImageRef(s.tag ? `${image}:${s.tag}` : image, 'kubernetes.image');
+  // The image: kubernetes.image/tag, else the names AWX-era teams keep in group_vars
+  // (stack_image, stack_image_tag), else <app>-image.
+  const shared = env.settings as Record<string, unknown>;
+  const teamImage = typeof shared.stack_image === 'string' && shared.stack_image ? shared.stack_image : undefined;
+  const teamTag = shared.stack_image_tag === undefined || shared.stack_image_tag === '' ? undefined : String(shared.stack_image_tag);
+  const image = s.image ?? teamImage ?? `${app}-image`;
+  const tag = s.tag ?? (s.image ? undefined : teamTag);
+  const source = s.image || s.tag ? 'kubernetes.image' : teamImage ? 'stack_image' : 'kubernetes.image';
+  const configured = parseImageRef(tag ? `${image}:${tag}` : image, source);
   return {
     env: env.name,
     app,

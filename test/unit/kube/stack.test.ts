@@ -61,3 +61,36 @@ describe('stack names', () => {
     assert.throws(() => resolveStack(env('p', { image: 'R.io/Shop Op' })), /kubernetes.image: .* is not a valid image reference/);
   });
 });
+
+describe('the stack image from the settings teams already keep', () => {
+  const withShared = (shared: Record<string, unknown>, kubernetes: Record<string, unknown> = {}): Environment => {
+    const e = env('staging', kubernetes);
+    return { ...e, settings: { ...e.settings, ...shared } as Environment['settings'] };
+  };
+
+  it('group_vars stack_image and stack_image_tag, when kubernetes.image and tag are not set', () => {
+    const s = resolveStack(withShared({ stack_image: 'registry.example.test/shop', stack_image_tag: 'v1.4.2' }));
+    assert.equal(s.image, 'registry.example.test/shop');
+    assert.deepEqual([s.configured?.repository, s.configured?.tag], ['registry.example.test/shop', 'v1.4.2']);
+  });
+
+  it("the environment's kubernetes.image and tag win; without any, <app>-image and no tag", () => {
+    const s = resolveStack(
+      withShared({ stack_image: 'registry.example.test/shop', stack_image_tag: 'v1' }, { image: 'other.test/shop', tag: 'v2' }),
+    );
+    assert.deepEqual([s.image, s.configured?.tag], ['other.test/shop', 'v2']);
+    const own = resolveStack(
+      withShared({ stack_image: 'registry.example.test/shop', stack_image_tag: 'v1' }, { image: 'other.test/shop' }),
+    );
+    assert.deepEqual([own.image, own.configured], ['other.test/shop', undefined], "the team's tag is not put on another repository");
+    const none = resolveStack(withShared({}));
+    assert.deepEqual([none.image, none.configured], ['shop-image', undefined]);
+  });
+
+  it('a bad stack_image is named by its setting', () => {
+    assert.throws(
+      () => resolveStack(withShared({ stack_image: 'Registry.Example/SHOP' })),
+      (e: unknown) => e instanceof UserError && /stack_image/.test(e.message),
+    );
+  });
+});
