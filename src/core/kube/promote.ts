@@ -168,7 +168,10 @@ export async function promote(ctx: Context, o: PromoteOptions): Promise<PromoteR
       { ...copied, from: build.name, to: repo.repository },
     );
   }
-  const digest = await registry.putManifest(repo.path, 'stable', manifest);
+  // A `stable` that exists moves now and is put back if the rollout fails. One that does not exist
+  // yet is written only after success: a registry cannot delete a tag without deleting the
+  // manifest, and so every other tag of the build (latest-N) with it.
+  const digest = stable ? await registry.putManifest(repo.path, 'stable', manifest) : manifest.digest;
   const image: ContainerImageRef = { ...repo, tag: undefined, digest };
   let out;
   try {
@@ -180,9 +183,7 @@ export async function promote(ctx: Context, o: PromoteOptions): Promise<PromoteR
       note: `${source} as ${o.as}`,
     });
   } catch (e) {
-    const restored = stable
-      ? `stable points at ${stable.digest} again`
-      : 'stable could not be removed (it did not exist before; the registry deletes no tags)';
+    const restored = stable ? `stable points at ${stable.digest} again` : 'stable was not created (it did not exist before)';
     if (stable) await registry.putManifest(repo.path, 'stable', stable);
     throw new OperationError(`promotion of ${source} as ${o.as} failed; ${restored}, ${o.as} was not created: ${(e as Error).message}`, {
       hint: `fragctl ${stack.env} history shows the releases; fix the build and promote the next one`,
@@ -192,6 +193,7 @@ export async function promote(ctx: Context, o: PromoteOptions): Promise<PromoteR
   // The version tag is written once production runs the build: a registry cannot take back a tag
   // that shares its manifest with latest-N without deleting both.
   await registry.putManifest(repo.path, o.as, manifest);
+  if (!stable) await registry.putManifest(repo.path, 'stable', manifest);
   info(ctx.io, 'kube.promote.tagged', `${build.name}:${source} (${digest}) in ${repo.repository} tagged ${o.as} and stable`, {
     digest,
     source,

@@ -137,4 +137,45 @@ describe('promote through a real registry', { concurrency: false }, () => {
       ],
     );
   });
+
+  it('a first promotion (no stable yet) whose rollout fails leaves no stable tag; the next one that succeeds creates it', async () => {
+    const FRESH = `${APP}-kube-fresh`;
+    p.writeEnv(
+      'kube-fresh',
+      `platform: kubernetes\nkubernetes:\n  kind: shared\n  kubeconfig: ${p.kubeconfig}\n  image: ${registry.host}/fresh\n  replicas: 1\n  database: external\n  database_host: db.example.test\n`,
+    );
+    await registry.push('fresh', 'latest-1');
+    await registry.push('fresh', 'latest-2');
+    try {
+      const d = await p.run(['kube-fresh', 'deploy', '--tag', 'latest-1']);
+      assert.equal(d.code, 0, d.stderr);
+      const app = join(p.dir, 'kubernetes', 'app.yaml');
+      const original = readFileSync(app, 'utf8');
+      writeFileSync(
+        app,
+        original.replace(
+          '    metadata:\n      labels: { app.kubernetes.io/name: app,',
+          '    metadata:\n      annotations: { fragctl.test/fail: "true" }\n      labels: { app.kubernetes.io/name: app,',
+        ),
+      );
+      try {
+        const r = await p.run(['kube-fresh', 'promote', '--build', '2', '--as', 'v0.1.0', '--timeout', '5s']);
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(
+          r.stderr,
+          /promotion of latest-2 as v0\.1\.0 failed; stable was not created \(it did not exist before\), v0\.1\.0 was not created/,
+        );
+      } finally {
+        writeFileSync(app, original);
+      }
+      assert.deepEqual(await registry.tags('fresh'), ['latest-1', 'latest-2'], 'no stable and no version tag on the broken build');
+      const ok = await p.run(['kube-fresh', 'promote', '--build', '2', '--as', 'v0.1.0']);
+      assert.equal(ok.code, 0, ok.stderr);
+      const digest = await registry.digest('fresh', 'latest-2');
+      assert.equal(await registry.digest('fresh', 'stable'), digest);
+      assert.equal(await registry.digest('fresh', 'v0.1.0'), digest);
+    } finally {
+      await kubectl(['delete', 'namespace', FRESH, '--ignore-not-found', '--wait=false']);
+    }
+  });
 });
