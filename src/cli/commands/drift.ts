@@ -3,7 +3,12 @@ import { detectDrift } from '../../core/aws/drift.js';
 import { emitCallCounts } from '../../core/aws/preflight.js';
 import { table } from '../render.js';
 
-/** `fragctl <env> drift`: exit 1 when any resource drifted from the template. */
+/**
+ * `fragctl <env> drift`: exit 0 in sync, 3 when a resource drifted (a finding, so that scripts can
+ * tell it from a detection that failed, exit 1, or bad input, exit 2).
+ */
+export const DRIFTED_EXIT = 3;
+
 export default defineVerb({
   async run(run) {
     const ctx = run.context();
@@ -21,7 +26,7 @@ export default defineVerb({
           `stack ${r.stack}: DRIFTED, ${r.drifted.length} resource(s)\n${table(['RESOURCE', 'TYPE', 'DRIFT', 'PROPERTY', 'EXPECTED', 'ACTUAL'], rows)}`,
         );
       }
-      return r.drifted.length ? 1 : 0;
+      return r.drifted.length ? DRIFTED_EXIT : 0;
     } finally {
       emitCallCounts(ctx);
     }
