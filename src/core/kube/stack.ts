@@ -116,7 +116,8 @@ export function resolveStack(env: Environment): KubeStack {
   // (stack_image, stack_image_tag), else <app>-image.
   const shared = env.settings as Record<string, unknown>;
   const teamImage = typeof shared.stack_image === 'string' && shared.stack_image ? shared.stack_image : undefined;
-  const teamTag = shared.stack_image_tag === undefined || shared.stack_image_tag === '' ? undefined : String(shared.stack_image_tag);
+  const rawTag = shared.stack_image_tag;
+  const teamTag = (typeof rawTag === 'string' && rawTag) || typeof rawTag === 'number' ? String(rawTag) : undefined;
   const image = s.image ?? teamImage ?? `${app}-image`;
   const tag = s.tag ?? (s.image ? undefined : teamTag);
   const source = s.image || s.tag ? 'kubernetes.image' : teamImage ? 'stack_image' : 'kubernetes.image';
