@@ -168,6 +168,7 @@ describe('reference playbooks (real ansible-playbook, sandboxed local hosts)', (
       'image.yml',
       'tasks/pull.yml',
       'tasks/clean-tables.yml',
+      'tasks/stop.yml',
     ];
     const { code, out } = await exec(
       join(BIN, 'ansible-playbook'),
@@ -202,7 +203,7 @@ describe('reference playbooks (real ansible-playbook, sandboxed local hosts)', (
 
   test('the tasks index names existing playbooks whose plays target its groups', T, () => {
     const index = parse(readFileSync(join(project, 'tasks', 'tasks.yml'), 'utf8')) as Record<string, Record<string, unknown>>;
-    assert.deepEqual(Object.keys(index).sort(), ['clean-tables', 'pull']);
+    assert.deepEqual(Object.keys(index).sort(), ['clean-tables', 'pull', 'stop']);
     for (const [name, entry] of Object.entries(index)) {
       assert.equal(typeof entry.description, 'string', name);
       assert.equal(typeof entry.destructive, 'boolean', name);
@@ -211,6 +212,7 @@ describe('reference playbooks (real ansible-playbook, sandboxed local hosts)', (
       assert.deepEqual([...targeted].sort(), [...(entry.groups as string[])].sort(), name);
     }
     assert.equal(index.pull!.destructive, false);
+    assert.equal(index.stop!.destructive, false);
     assert.equal(index['clean-tables']!.destructive, true);
   });
 

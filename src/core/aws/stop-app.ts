@@ -6,7 +6,7 @@
  */
 import type { Context } from '../context.js';
 import { DeclinedError, InterruptedError, isFragError, OperationError } from '../errors.js';
-import { info, success } from '../io.js';
+import { info, success, warn } from '../io.js';
 import { describeGroups, scaleGroupToZero } from '../../providers/aws/autoscaling.js';
 import { touched } from './preflight.js';
 import { backoff, sleep } from './sleep.js';
@@ -41,6 +41,13 @@ export async function stopApplication(ctx: Context, groups: string[]): Promise<A
     }
     touched(ctx, `ran task ${STOP_TASK}`, { task: STOP_TASK });
     task = STOP_TASK;
+  } else {
+    warn(
+      ctx.io,
+      'decommission.no-stop-task',
+      `the project has no \`${STOP_TASK}\` task: only the autoscaling groups${groups.length ? ` (${groups.join(', ')})` : ''} are stopped; instances outside them (a single app server, the knowledge server, a broker) keep running and what they write after the final snapshot is lost. Add a ${STOP_TASK} task to playbooks/tasks/tasks.yml (the reference project's tasks/stop.yml is one)`,
+      { groups },
+    );
   }
   for (const g of groups) await scaleGroupToZero(ctx.aws, g);
   if (groups.length) touched(ctx, `scaled ${groups.join(', ')} to zero`, { groups });

@@ -185,23 +185,7 @@ describe('aws lifecycle on moto', () => {
     assert.match(refused.stderr, /--yes/);
     assert.equal((await aws.cfn.send(new DescribeStacksCommand({ StackName: 'frag-demo' }))).Stacks![0]!.StackStatus, 'UPDATE_COMPLETE');
 
-    // The ops repo's stop task: here it records on each app host when it ran.
-    writeFileSync(
-      join(dir, 'playbooks', 'tasks', 'stop.yml'),
-      [
-        '- name: Stop the application',
-        '  hosts: app',
-        '  gather_facts: false',
-        '  tasks:',
-        '    - name: Record the stop',
-        '      ansible.builtin.shell: "date -u +%Y-%m-%dT%H:%M:%S.%3NZ > {{ deploy_root }}/stopped-at"',
-        '',
-      ].join('\n'),
-    );
-    appendFileSync(
-      join(dir, 'playbooks', 'tasks', 'tasks.yml'),
-      'stop:\n  playbook: tasks/stop.yml\n  description: Stop the application services\n  destructive: false\n  groups: [app]\n',
-    );
+    // The reference project's stop task: on sandboxed hosts it records the stops and when they happened.
     const r = await run(dir, moto.url, ['demo', 'decommission', '--yes']);
     assert.equal(r.code, 0, show(r));
     assert.match(r.stdout, /application stopped at \S+ \(task stop\)/);

@@ -89,6 +89,7 @@ describe('local environments', () => {
       [
         ['pull', false],
         ['clean-tables', true],
+        ['stop', false],
       ],
     );
 

@@ -18,7 +18,22 @@ import { AutoScalingClient, DescribeAutoScalingGroupsCommand, UpdateAutoScalingG
 import { CreateDBSnapshotCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { decommission } from '../../../src/core/aws/decommission.js';
 import { OperationError } from '../../../src/core/errors.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { testContext, SDK_MOCKED } from '../../helpers/context.js';
+import { copyProject } from '../../helpers/cli.js';
+
+/**
+ * The reference project without its `stop` task: these tests are about the groups (a task would run
+ * Ansible against the stack's hosts, which the lifecycle test on moto does).
+ */
+function withoutStopTask(): string {
+  const dir = copyProject();
+  const index = join(dir, 'playbooks', 'tasks', 'tasks.yml');
+  writeFileSync(index, readFileSync(index, 'utf8').replace(/^stop:\n(?: {2}.*\n)*/m, ''));
+  return dir;
+}
+const ctxFor = () => testContext({ ...SDK_MOCKED, dir: withoutStopTask() });
 
 const cfn = mockClient(CloudFormationClient);
 const rds = mockClient(RDSClient);
@@ -139,7 +154,7 @@ afterEach(() => {
 describe('decommission stops the application first', () => {
   it('scales the app and worker groups to zero, waits until they are empty, then snapshots, then deletes', async () => {
     world();
-    const ctx = testContext(SDK_MOCKED);
+    const ctx = ctxFor();
     const r = await decommission(ctx, {});
     assert.deepEqual(order, [
       'scale frag-demo-app 0',
@@ -157,11 +172,16 @@ describe('decommission stops the application first', () => {
     assert.equal(r.snapshots[0]!.engine, 'postgres');
     assert.equal(r.snapshots[0]!.allocatedStorageGiB, 20);
     assert.ok(ctx.io.events.some((e) => e.code === 'decommission.stopped'));
+    const warned = ctx.io.events.find((e) => e.code === 'decommission.no-stop-task');
+    assert.match(
+      warned?.message ?? '',
+      /no `stop` task: only the autoscaling groups \(frag-demo-app, frag-demo-worker\) are stopped; .*keep running and what they write after the final snapshot is lost/,
+    );
   });
 
   it('--no-stop: no group is scaled, and a warning says writes after the snapshot are lost', async () => {
     world();
-    const ctx = testContext(SDK_MOCKED);
+    const ctx = ctxFor();
     await decommission(ctx, { noStop: true });
     assert.deepEqual(order, ['CreateDBSnapshot', 'DeleteStack']);
     assert.ok(ctx.io.events.some((e) => e.code === 'decommission.no-stop' && /writes after the final snapshot are lost/.test(e.message)));
@@ -169,7 +189,7 @@ describe('decommission stops the application first', () => {
 
   it('refuses to delete when the snapshot is of another engine or size', async () => {
     world({ snapshot: { Engine: 'mysql', AllocatedStorage: 10 } });
-    const err = await decommission(testContext(SDK_MOCKED), {}).catch((e: unknown) => e);
+    const err = await decommission(ctxFor(), {}).catch((e: unknown) => e);
     assert.ok(err instanceof OperationError && err.code === 'SNAPSHOT_MISMATCH', String(err));
     assert.match(err.message, /engine mysql, the database runs postgres; size 10 GiB, the database has 20 GiB; the stack was NOT deleted/);
     assert.equal(cfn.commandCalls(DeleteStackCommand).length, 0);
@@ -177,7 +197,7 @@ describe('decommission stops the application first', () => {
 
   it('refuses to delete when the snapshot was taken before the application stopped', async () => {
     world({ snapshot: { SnapshotCreateTime: new Date(Date.now() - 3_600_000) } });
-    const err = await decommission(testContext(SDK_MOCKED), {}).catch((e: unknown) => e);
+    const err = await decommission(ctxFor(), {}).catch((e: unknown) => e);
     assert.ok(err instanceof OperationError && err.code === 'SNAPSHOT_MISMATCH', String(err));
     assert.match(err.message, /before the application stopped/);
     assert.equal(cfn.commandCalls(DeleteStackCommand).length, 0);
@@ -200,7 +220,7 @@ describe('decommission stops the application first', () => {
         },
       ],
     });
-    const err = await decommission(testContext(SDK_MOCKED), {}).catch((e: unknown) => e);
+    const err = await decommission(ctxFor(), {}).catch((e: unknown) => e);
     assert.ok(err instanceof OperationError && err.code === 'STOP_FAILED', String(err));
     assert.match(err.message, /frag-demo-app did not scale to zero \(min 2, desired 2\); nothing was snapshotted or deleted/);
     assert.equal(rds.commandCalls(CreateDBSnapshotCommand).length + cfn.commandCalls(DeleteStackCommand).length, 0);
@@ -214,7 +234,7 @@ describe('decommission stops the application first', () => {
 
   it('reports the snapshot CloudFormation keeps for DeletionPolicy: Snapshot', async () => {
     world({ policy: 'Snapshot' });
-    const r = await decommission(testContext(SDK_MOCKED), {});
+    const r = await decommission(ctxFor(), {});
     assert.deepEqual(r.policySnapshots, [
       { logicalId: 'Database', dbInstance: 'frag-demo-db', snapshotId: 'frag-demo-db-cfn-snap', status: 'available' },
     ]);
