@@ -128,3 +128,42 @@ test('an unreadable lock file says so and how to clear it; force removes it', as
   assert.equal(existsSync(join(dir, 'locks', 'dev.json')), false);
   await l.acquire(holder('a'));
 });
+
+test('a store that cannot be reached: the heartbeat retries while the lease lasts, then aborts the run saying why', async () => {
+  // The lock itself is a real LocalLock; only its renewals fail, as they do when the store is unreachable.
+  const { lock } = fresh();
+  const a = lock();
+  const h = holder('run-u', { expires: iso(400) });
+  await a.acquire(h);
+  let failing = true;
+  let failures = 0;
+  const flaky = Object.assign(Object.create(a) as LocalLock, {
+    renew: async (...args: Parameters<LocalLock['renew']>) => {
+      if (!failing) return a.renew(...args);
+      failures++;
+      throw new Error('connect ECONNREFUSED 127.0.0.1:4566');
+    },
+  });
+  // A store that comes back before the lease runs out: the run goes on.
+  const kept = startHeartbeat(flaky, h, { leaseMs: 400, heartbeatMs: 50 }, 'dev');
+  await new Promise((r) => setTimeout(r, 120));
+  assert.ok(failures >= 1, 'renewals were tried');
+  assert.equal(kept.signal.aborted, false, 'a failed renewal alone does not stop the run');
+  failing = false;
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(kept.signal.aborted, false, 'renewed once the store answered again');
+  kept.stop();
+
+  // A store that stays away: stopped before the lease would run out, with the reason.
+  failing = true;
+  const h2 = holder('run-u', { expires: iso(300) });
+  const lost = startHeartbeat(flaky, h2, { leaseMs: 300, heartbeatMs: 50 }, 'dev');
+  for (let i = 0; i < 60 && !lost.signal.aborted; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(lost.signal.aborted, true);
+  assert.ok(lost.lost instanceof LockLostError);
+  assert.match(
+    lost.lost.message,
+    /the lock of dev was lost: its heartbeat failed \(connect ECONNREFUSED 127\.0\.0\.1:4566\) and the lease runs out at \S+/,
+  );
+  lost.stop();
+});
