@@ -1,11 +1,11 @@
 /**
  * Issue 11: the legacy-aws repository's ec2.py-style playbook (`hosts: tag_Name_{{ app_name }}-{{ env_name }}-app`,
- * `{{ ec2_private_dns_name }}`) deployed unchanged by commission: moto for AWS, real ansible-playbook
+ * `{{ ec2_private_dns_name }}`) deployed unchanged by commission, then by deploy: moto for AWS, real ansible-playbook
  * over real sshd stand-ins on loopback (`aws.connection: loopback`; nothing connects to moto's addresses).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -69,5 +69,29 @@ describe('the legacy-aws repository deployed with its ec2.py-style playbook', ()
     assert.equal(conf, `host = ${instance.PrivateDnsName}\nport = 8000\n`);
     assert.ok(!existsSync(join(image!, 'app.conf')), 'the app playbook ran on the image stand-in');
     assert.match(r.stderr, /PLAY \[Deploy the app servers\]/);
+  });
+
+  it('deploy runs the same playbook again: a lost file comes back, nothing else changes, and hosts/status find the server', async () => {
+    const app = ssh.hosts[0]!.deployRoot;
+    const conf = readFileSync(join(app, 'app.conf'), 'utf8');
+    rmSync(join(app, 'app.conf'));
+    const r = await run(dir, moto.url, ['rehearsal', 'deploy'], ENV);
+    assert.equal(r.code, 0, show(r));
+    assert.match(r.stderr, /PLAY \[Deploy the app servers\]/);
+    assert.equal(readFileSync(join(app, 'app.conf'), 'utf8'), conf, 'the lost file is back, as it was');
+    const again = await run(dir, moto.url, ['rehearsal', 'deploy'], ENV);
+    assert.equal(again.code, 0, show(again));
+    assert.match(again.stderr, /changed=0/, 'a second deploy changes nothing');
+
+    const hosts = await run(dir, moto.url, ['rehearsal', 'hosts', '--json'], ENV);
+    assert.equal(hosts.code, 0, show(hosts));
+    const rows = JSON.parse(hosts.stdout) as Array<{ group: string; name: string; state: string }>;
+    assert.ok(
+      rows.some((h) => h.group === 'app' && h.name === 'legacy-rehearsal-app' && h.state === 'running'),
+      hosts.stdout,
+    );
+    const status = await run(dir, moto.url, ['rehearsal', 'status'], ENV);
+    assert.equal(status.code, 0, show(status));
+    assert.match(status.stdout, /legacy-rehearsal/);
   });
 });
