@@ -114,6 +114,7 @@ export const ERROR_CODES = {
   KUBE_NOT_DEPLOYED: 'the stack has no release',
   KUBE_REVISION: 'no such release in the history',
   KUBE_RELEASE: 'the release record could not be written',
+  KUBE_JOB_REPLACE: 'a Job deleted to be created again (its template changed) did not go away',
   KUBE_RELEASE_CORRUPT: 'a release record cannot be read',
   KUBE_SECRET_GONE: 'a rollback needs a Secret (or key) the cluster no longer has: secret values are never recorded',
   KUBE_RELEASE_TOO_LARGE: 'a release record is larger than a Secret may be',

@@ -12,6 +12,7 @@ import { chosenImage, noTag, type ImageChoice } from './choose-image.js';
 import { renderChange } from './release/change.js';
 import { openStack, releaseImage, type OpenStack } from './release/open.js';
 import { objectKey } from './templates/documents.js';
+import { immutableJob } from './release/job-replace.js';
 
 export interface FieldChange {
   path: string;
@@ -23,7 +24,7 @@ export interface PlanItem {
   kind: string;
   name: string;
   /** conflict: a field another manager owns (deploy stops unless --force-conflicts); invalid: the server rejects the object. */
-  action: 'create' | 'update' | 'unchanged' | 'delete' | 'conflict' | 'invalid';
+  action: 'create' | 'update' | 'replace' | 'unchanged' | 'delete' | 'conflict' | 'invalid';
   changes?: FieldChange[];
   /** For conflict and invalid: the fields and their managers, or the server's reason. */
   reason?: string;
@@ -34,6 +35,8 @@ async function dryRun(api: KubeClient, m: Manifest, force?: boolean): Promise<Ku
   try {
     return await api.apply(m, { dryRun: true, force });
   } catch (e) {
+    if (immutableJob(m, e))
+      return { action: 'replace', reason: 'its pod template changed: a Job cannot change, so it is deleted and created again' };
     if (!(e instanceof KubeApiError)) throw e;
     if (e.code === 'KUBE_CONFLICT')
       return { action: 'conflict', reason: e.conflicts.map((c) => `${c.field} (managed by "${c.manager}")`).join(', ') };

@@ -8,6 +8,7 @@
 import { KubeApiError, type KubeClient } from '../../providers/kube/client.js';
 import type { KubeObject } from '../../providers/kube/resources.js';
 import { UserError } from '../errors.js';
+import { immutableJob } from './release/job-replace.js';
 
 export interface PreflightOptions {
   /** --force-conflicts: take fields other managers own. */
@@ -26,6 +27,7 @@ export async function preflight(api: KubeClient, objects: Array<KubeObject & { k
     try {
       await api.apply(obj, { dryRun: true, force: o.force });
     } catch (e) {
+      if (immutableJob(obj, e)) continue; // replaced when applied (release/job-replace.ts)
       if (e instanceof KubeApiError && (e.code === 'KUBE_INVALID' || e.code === 'KUBE_CONFLICT')) problems.push(e);
       else throw e;
     }

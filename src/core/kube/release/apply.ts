@@ -11,10 +11,20 @@ import type { Manifest } from '../manifests.js';
 import { RESTARTED_AT } from '../stack.js';
 import { objectKey, RELEASE_LABEL } from '../templates/documents.js';
 import { isRedactedSecret, sameSecret } from './secret-values.js';
+import { immutableJob, replaceJob } from './job-replace.js';
 
-export async function applyAll(api: KubeClient, manifests: Manifest[], force?: boolean): Promise<Map<string, KubeObject>> {
+export async function applyAll(ctx: Context, api: KubeClient, manifests: Manifest[], force?: boolean): Promise<Map<string, KubeObject>> {
   const applied = new Map<string, KubeObject>();
-  for (const m of manifests) applied.set(`${m.kind}/${m.metadata.name}`, await api.apply(m, { force }));
+  for (const m of manifests) {
+    let obj: KubeObject;
+    try {
+      obj = await api.apply(m, { force });
+    } catch (e) {
+      if (!immutableJob(m, e)) throw e;
+      obj = await replaceJob(ctx, api, m, force);
+    }
+    applied.set(`${m.kind}/${m.metadata.name}`, obj);
+  }
   return applied;
 }
 

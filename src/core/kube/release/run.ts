@@ -80,7 +80,7 @@ export async function runRelease(
   let pruned: Pruned[] = [];
   try {
     const send = req.send ?? req.manifests;
-    const applied = await applyAll(api, send, req.force);
+    const applied = await applyAll(ctx, api, send, req.force);
     pruned = await pruneRemoved(ctx, api, stack.env, last?.manifests ?? [], req.manifests);
     await replaceStuckPods(ctx, api, unhealthySets(send, applied));
     if (req.wait !== false) {
