@@ -53,21 +53,19 @@ export async function versionChange(ctx: Context, options: VersionChangeOptions 
   const registryDigest = await verifyImage(s.stack, image);
   const wait = options.wait ?? true;
   const restart = s.stack.settings.restart ?? 'all';
+  const result = (r: Pick<ChangeResult, 'revision' | 'restartedAt' | 'restarted' | 'images' | 'waited' | 'dryRun'>): ChangeResult => ({
+    env: s.stack.env,
+    namespace: s.stack.namespace,
+    from: current.image,
+    image: formatImage(image),
+    tag: image.tag,
+    ...r,
+    requests: s.api.totalCalls(),
+  });
   if (ctx.options.dryRun) {
     const rendered = await renderChange(ctx, s, { image, restart });
-    return {
-      env: s.stack.env,
-      namespace: s.stack.namespace,
-      from: current.image,
-      image: formatImage(image),
-      tag: image.tag,
-      revision: current.version,
-      restarted: rendered.restarted,
-      images: current.images,
-      waited: false,
-      requests: s.api.totalCalls(),
-      dryRun: await planRendered(ctx, s, rendered.manifests, options.forceConflicts),
-    };
+    const dryRun = await planRendered(ctx, s, rendered.manifests, options.forceConflicts);
+    return result({ revision: current.version, restarted: rendered.restarted, images: current.images, waited: false, dryRun });
   }
   const out = await releaseTemplates(ctx, s, {
     verb: 'version-change',
@@ -85,17 +83,11 @@ export async function versionChange(ctx: Context, options: VersionChangeOptions 
     objects: out.rendered.restarted,
     revision: out.release.version,
   });
-  return {
-    env: s.stack.env,
-    namespace: s.stack.namespace,
-    from: current.image,
-    image: formatImage(image),
-    tag: image.tag,
+  return result({
     revision: out.release.version,
     restartedAt: out.rendered.restartedAt,
     restarted: out.rendered.restarted,
     images: out.release.images,
     waited: wait,
-    requests: s.api.totalCalls(),
-  };
+  });
 }

@@ -26,6 +26,20 @@ const podImages = async () => {
   return pods.items.map((pod) => pod.spec.containers[0]!.image);
 };
 
+/** This test's copy of the templates makes the app's pods fail (KWOK's fragctl.test/fail); returns the undo. */
+function failingApp(): () => void {
+  const app = join(p.dir, 'kubernetes', 'app.yaml');
+  const original = readFileSync(app, 'utf8');
+  writeFileSync(
+    app,
+    original.replace(
+      '    metadata:\n      labels: { app.kubernetes.io/name: app,',
+      '    metadata:\n      annotations: { fragctl.test/fail: "true" }\n      labels: { app.kubernetes.io/name: app,',
+    ),
+  );
+  return () => writeFileSync(app, original);
+}
+
 describe('promote through a real registry', { concurrency: false }, () => {
   before(async () => {
     registry = await startRegistry();
@@ -101,16 +115,7 @@ describe('promote through a real registry', { concurrency: false }, () => {
     const stable = await registry.digest('shop', 'stable');
     const tags = await registry.tags('shop');
     const before = await appImage();
-    // This test's copy of the templates makes the app's pods fail (KWOK's fragctl.test/fail).
-    const app = join(p.dir, 'kubernetes', 'app.yaml');
-    const original = readFileSync(app, 'utf8');
-    writeFileSync(
-      app,
-      original.replace(
-        '    metadata:\n      labels: { app.kubernetes.io/name: app,',
-        '    metadata:\n      annotations: { fragctl.test/fail: "true" }\n      labels: { app.kubernetes.io/name: app,',
-      ),
-    );
+    const restore = failingApp();
     try {
       const r = await p.run(['kube-production', 'promote', '--build', '8', '--as', 'v1.3.0', '--timeout', '5s']);
       assert.equal(r.code, 1, r.stderr);
@@ -120,7 +125,7 @@ describe('promote through a real registry', { concurrency: false }, () => {
       );
       assert.match(r.stderr, /was rolled back/);
     } finally {
-      writeFileSync(app, original);
+      restore();
     }
     assert.deepEqual(await registry.tags('shop'), tags);
     assert.equal(await registry.digest('shop', 'stable'), stable);
@@ -149,15 +154,7 @@ describe('promote through a real registry', { concurrency: false }, () => {
     try {
       const d = await p.run(['kube-fresh', 'deploy', '--tag', 'latest-1']);
       assert.equal(d.code, 0, d.stderr);
-      const app = join(p.dir, 'kubernetes', 'app.yaml');
-      const original = readFileSync(app, 'utf8');
-      writeFileSync(
-        app,
-        original.replace(
-          '    metadata:\n      labels: { app.kubernetes.io/name: app,',
-          '    metadata:\n      annotations: { fragctl.test/fail: "true" }\n      labels: { app.kubernetes.io/name: app,',
-        ),
-      );
+      const restore = failingApp();
       try {
         const r = await p.run(['kube-fresh', 'promote', '--build', '2', '--as', 'v0.1.0', '--timeout', '5s']);
         assert.equal(r.code, 1, r.stderr);
@@ -166,7 +163,7 @@ describe('promote through a real registry', { concurrency: false }, () => {
           /promotion of latest-2 as v0\.1\.0 failed; stable was not created \(it did not exist before\), v0\.1\.0 was not created/,
         );
       } finally {
-        writeFileSync(app, original);
+        restore();
       }
       assert.deepEqual(await registry.tags('fresh'), ['latest-1', 'latest-2'], 'no stable and no version tag on the broken build');
       const ok = await p.run(['kube-fresh', 'promote', '--build', '2', '--as', 'v0.1.0']);
