@@ -15,7 +15,8 @@ import { info, warn } from '../io.js';
 import { OperationError } from '../errors.js';
 import { touched } from './connect.js';
 import { formatImage, parseImageRef, type ContainerImageRef } from './image.js';
-import { releaseTemplates } from './release/change.js';
+import { releaseTemplates, renderChange } from './release/change.js';
+import { planRendered, type PlanItem } from './plan.js';
 import { openStack, requireDeployed } from './release/open.js';
 import type { KubeStack } from './stack.js';
 import { DEFAULT_TIMEOUT_MS } from './deploy.js';
@@ -39,6 +40,8 @@ export interface PromoteResult {
   source: string;
   version: string;
   tags: string[];
+  /** --dry-run: the environment's objects rendered with the build's digest, through the server's dry run; no tag moved. */
+  dryRun?: PlanItem[];
 }
 
 export function buildTag(build: string): string {
@@ -159,6 +162,24 @@ export async function promote(ctx: Context, o: PromoteOptions): Promise<PromoteR
     `${build.name}:${source} is ${manifest.digest}; stable moves from ${stable?.digest ?? '(none)'}; ${o.as} is free`,
     { ...plan },
   );
+  if (ctx.options.dryRun) {
+    // Verified as above; nothing copied, no tag moved, nothing applied.
+    const image: ContainerImageRef = { ...repo, tag: undefined, digest: manifest.digest };
+    const rendered = await renderChange(ctx, s, { image });
+    return {
+      env: stack.env,
+      namespace: stack.namespace,
+      image: formatImage(image),
+      digest: manifest.digest,
+      revision: s.history.at(-1)?.version ?? 0,
+      source,
+      version: o.as,
+      tag: o.as,
+      tags: [],
+      plan,
+      dryRun: await planRendered(ctx, s, rendered.manifests),
+    };
+  }
   if (build.name !== repo.repository) {
     const copied = await copyImage(build, { client: registry, path: repo.path, name: repo.repository }, manifest);
     info(

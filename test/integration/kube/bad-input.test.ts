@@ -162,16 +162,6 @@ describe('kubernetes bad input', { concurrency: false }, () => {
     assert.deepEqual(await snapshot(), baseline);
   });
 
-  it('--dry-run on a changing verb that has no dry run is refused (exit 2), not run for real, unlocked', async () => {
-    // version-change, rollback, load and replicate have dry runs (dry-runs.test.ts); promote has none yet.
-    for (const args of [['dev', 'promote', '--build', '7', '--as', 'v9.9.9']]) {
-      const r = await p.run([...args, '--dry-run', '--yes']);
-      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
-      assert.match(r.stderr, new RegExp(`error: ${args[1]} has no dry run: with --dry-run it would still change dev`));
-    }
-    assert.deepEqual(await snapshot(), baseline);
-  });
-
   it('undeploy --dry-run says the namespace would be deleted, and deletes nothing', async () => {
     const r = await p.run(['dev', 'undeploy', '--dry-run']);
     assert.equal(r.code, 0, r.stderr);

@@ -57,6 +57,31 @@ describe('promote through a real registry', { concurrency: false }, () => {
     await Promise.all([kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']), registry?.stop()]);
   });
 
+  it('--dry-run: verified, the tag moves and the objects shown, nothing moved or applied', async () => {
+    const tags = await registry.tags('shop');
+    const before = await appImage();
+    const digest = await registry.digest('shop', 'latest-7');
+    const r = await p.run(['kube-production', 'promote', '--build', '7', '--as', 'v1.2.0', '--dry-run', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as {
+      plan: { moves: Array<{ tag: string; to: string }> };
+      dryRun: Array<{ kind: string; name: string; action: string }>;
+    };
+    assert.deepEqual(
+      out.plan.moves.map((m) => [m.tag, m.to]),
+      [
+        ['stable', digest],
+        ['v1.2.0', digest],
+      ],
+    );
+    assert.equal(out.dryRun.find((o) => o.kind === 'StatefulSet' && o.name === 'app')?.action, 'update');
+    assert.deepEqual(await registry.tags('shop'), tags, 'no tag moved');
+    assert.equal(await appImage(), before, 'nothing applied');
+    const missing = await p.run(['kube-production', 'promote', '--build', '99', '--as', 'v1.2.0', '--dry-run']);
+    assert.equal(missing.code, 2, 'a dry run refuses what the promotion would refuse');
+    assert.match(missing.stderr, /build 99 not found/);
+  });
+
   it('copies latest-7 to the version tag and stable and points production at its digest', async () => {
     const digest = await registry.digest('shop', 'latest-7');
     const r = await p.run(['kube-production', 'promote', '--build', '7', '--as', 'v1.2.0', '--json']);

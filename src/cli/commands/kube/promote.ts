@@ -1,6 +1,6 @@
 import { defineVerb } from '../../verb.js';
 import { buildTag, checkVersion, promote } from '../../../core/kube/promote.js';
-import { durationArg } from './common.js';
+import { durationArg, planTable } from './common.js';
 
 interface Opts {
   build: string;
@@ -9,6 +9,7 @@ interface Opts {
 }
 
 export default defineVerb<Opts>({
+  dryRun: true,
   configure(cmd) {
     cmd
       .requiredOption(
@@ -22,6 +23,12 @@ export default defineVerb<Opts>({
   async run(run, opts) {
     const result = await promote(run.context(), { build: opts.build, as: opts.as, timeoutMs: opts.timeout });
     if (run.global.json) return run.io.json(result);
+    if (result.dryRun) {
+      const moves = result.plan.moves.map((m) => `${m.tag}: ${m.from ?? '(new)'} → ${m.to}`).join('\n');
+      return run.io.result(
+        `${result.source} (${result.digest}) would be promoted as ${result.version} (dry run)\n${moves}\n${planTable(result.dryRun)}`,
+      );
+    }
     run.io.result(
       `${result.source} promoted as ${result.version} (and stable)\n${result.namespace} runs ${result.image} (release ${result.revision})`,
     );
