@@ -28,6 +28,7 @@ const VERBS: Array<{ label: string; args: string[]; before?: (dir: string) => vo
   { label: 'commission', args: ['commission', '--no-deploy'] },
   { label: 'commission (re-run)', args: ['commission', '--no-deploy'] },
   { label: 'update (no changes)', args: ['update', '--no-deploy'] },
+  { label: 'deploy', args: ['deploy'] },
   { label: 'plan (workers on)', args: ['plan'], before: (dir) => appendSetting(dir, 'demo', 'enable_workers: true') },
   { label: 'update (workers on)', args: ['update', '--no-deploy', '--yes'] },
   {
@@ -35,6 +36,7 @@ const VERBS: Array<{ label: string; args: string[]; before?: (dir: string) => vo
     args: ['update', '--no-deploy', '--yes'],
     env: { FRAGCTL_DB_PASSWORD: 'bench-rotated-password-2' },
   },
+  { label: 'doctor', args: ['doctor'] },
   { label: 'status', args: ['status'] },
   { label: 'clean', args: ['clean', '--yes'] },
   { label: 'decommission', args: ['decommission', '--yes'] },

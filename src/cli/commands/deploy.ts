@@ -2,6 +2,7 @@ import { defineVerb } from '../verb.js';
 import { deployHosts } from '../../core/deploy/deploy.js';
 import { checkRequestedRoles } from '../../core/deploy/targets.js';
 import { table } from '../render.js';
+import { emitCallCounts } from '../../core/aws/preflight.js';
 
 interface DeployOpts {
   roles?: string;
@@ -27,13 +28,14 @@ export default defineVerb<DeployOpts>({
   },
   async run(run, opts) {
     const roles = splitRoles(opts.roles);
-    const result = await deployHosts(run.context(), {
+    const ctx = run.context();
+    const result = await deployHosts(ctx, {
       roles,
       limit: opts.limit,
       check: opts.check || run.global.dryRun,
       diff: opts.diff,
       tags: opts.tags,
-    });
+    }).finally(() => emitCallCounts(ctx)); // AWS calls only: a local deploy makes none and emits nothing
     if (run.global.json) run.io.json(result);
     else {
       run.io.result(

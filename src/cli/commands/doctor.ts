@@ -1,6 +1,7 @@
 import chalk from 'chalk';
 import { defineVerb } from '../verb.js';
 import { doctor } from '../../core/doctor/doctor.js';
+import { emitCallCounts } from '../../core/aws/preflight.js';
 
 interface Opts {
   fix?: boolean;
@@ -11,7 +12,8 @@ export default defineVerb<Opts>({
     cmd.option('--fix', 'apply each fix after confirming it (--yes confirms all, for scripts)');
   },
   async run(run, opts) {
-    const r = await doctor(run.context(), { fix: !!opts.fix, args: run.argv });
+    const ctx = run.context();
+    const r = await doctor(ctx, { fix: !!opts.fix, args: run.argv }).finally(() => emitCallCounts(ctx));
     if (run.global.json) {
       run.io.json(r);
       return r.ok ? 0 : 1;
