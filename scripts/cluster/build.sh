@@ -29,7 +29,7 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
 done
 start=$SECONDS
 if [ ! -x "$bin.partial/kube-apiserver" ] || [ ! -x "$bin.partial/kubectl" ]; then
-  log "building Kubernetes $version (first time: 15-40 min on 2 cores)"
+  log "building Kubernetes $version (first time: about 10 min on 2 cores with an empty Go cache)"
   (cd "$mods/kube" && go build -trimpath -ldflags "-s -w$ld" -o "$bin.partial/" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
