@@ -32,8 +32,14 @@ export interface CliOptions {
   child?: boolean;
 }
 
+/**
+ * FRAGCTL_TEST_CLI=child runs every call in a child process, as the suite did before `main()` could
+ * run in-process: to check that the in-process harness hides nothing, and to measure what it saves.
+ */
+const ALL_CHILD = process.env.FRAGCTL_TEST_CLI === 'child';
+
 export function fragctl(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  return options.child ? childCli(args, options) : runCli(args, options);
+  return options.child || ALL_CHILD ? childCli(args, options) : runCli(args, options);
 }
 
 /** The variables a run sees: this process's, the CLI test defaults, then the test's own. */
