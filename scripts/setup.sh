@@ -15,10 +15,27 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if [ ! -x .venv/bin/ansible-playbook ] || [ ! -x .venv/bin/moto_server ] || [ ! -x .venv/bin/cfn-lint ]; then
-  log "python venv with moto[server], cfn-lint and ansible"
-  python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements.txt
+# The Python venv is built once per requirements file and Python version, in a cache outside the
+# work tree (~/.cache/fragctl/venv-<hash>), and linked as .venv: a clean clone (as CI makes) reuses
+# it instead of spending a minute in pip. A venv cannot move (its scripts name their python by
+# absolute path), so it is built in place, under a lock, and marked complete only at the end.
+venv_ok() { [ -x "$1/bin/ansible-playbook" ] && [ -x "$1/bin/moto_server" ] && [ -x "$1/bin/cfn-lint" ]; }
+if ! venv_ok .venv; then
+  key=$({ cat scripts/requirements.txt; python3 --version; } | sha256sum | cut -c1-16)
+  venv="${FRAGCTL_CACHE:-$HOME/.cache/fragctl}/venv-$key"
+  mkdir -p "$(dirname "$venv")"
+  (
+    flock 9
+    if [ ! -f "$venv/.complete" ] || ! venv_ok "$venv"; then
+      log "python venv with moto[server], cfn-lint and ansible ($venv)"
+      rm -rf "$venv"
+      python3 -m venv "$venv"
+      "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/requirements.txt
+      touch "$venv/.complete"
+    fi
+  ) 9>"$venv.lock"
+  rm -rf .venv
+  ln -s "$venv" .venv
 fi
 
 # Benchmarks only (`bash scripts/setup.sh --bench` or FRAGCTL_BENCH=1): the full `ansible` package
