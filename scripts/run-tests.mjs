@@ -53,6 +53,11 @@ if (!Number.isInteger(concurrency) || concurrency < 1) {
   console.error(`FRAGCTL_TEST_CONCURRENCY=${process.env.FRAGCTL_TEST_CONCURRENCY}: give a whole number of 1 or more`);
   process.exit(2);
 }
+// test/helpers/cli.ts reads it: `child` runs every CLI call in a child process.
+if (!['', 'child', 'in-process'].includes(process.env.FRAGCTL_TEST_CLI ?? '')) {
+  console.error(`FRAGCTL_TEST_CLI=${process.env.FRAGCTL_TEST_CLI}: give child or in-process (the default)`);
+  process.exit(2);
+}
 const concurrencyFlag = flags.some((f) => f.startsWith('--test-concurrency')) ? [] : [`--test-concurrency=${concurrency}`];
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...concurrencyFlag, ...reporters, ...flags, ...files], {
   stdio: 'inherit',

@@ -10,6 +10,14 @@ cd "$(dirname "$0")/.."
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
+case "${1:-}" in
+  '' | --bench | --no-cluster) ;;
+  *)
+    log "unknown option: $1 (use --bench, --no-cluster or nothing)"
+    exit 2
+    ;;
+esac
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "npm ci"
   npm ci --no-audit --no-fund --loglevel=error

@@ -10,7 +10,7 @@ mods="$root/test/cluster"
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 version="$(cat "$mods/kube/VERSION")"
 key="$(cat "$mods"/kube/go.sum "$mods"/etcd/go.sum "$mods"/kwok/go.sum | sha256sum | cut -c1-12)"
-bin="${FRAGCTL_CLUSTER_CACHE:-$HOME/.cache/fragctl}/kube-$version-$key/bin"
+bin="${FRAGCTL_CACHE:-$HOME/.cache/fragctl}/kube-$version-$key/bin"
 log() { printf 'cluster: %s\n' "$*" >&2; }
 
 want=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok)
