@@ -3,7 +3,9 @@
  * changed since it last passed: every file under playbooks/ (roles, group_vars, the vault file),
  * the playbooks named, the inventory and variables the run gets, and the ansible-playbook
  * program itself. The key is a SHA-256 of all of that; what the check found (each play's hosts)
- * is kept beside it, one file per environment under .fragctl/checked/. Only a passed check is kept.
+ * is kept beside it, in one file per environment under .fragctl/checked/. Only a passed check is
+ * kept. One command checks more than one set of inputs (commission: the image playbook on its
+ * stand-in host, then the roles on the template's hosts), so the file keeps the last few.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,14 @@ export interface CheckInputs {
   vars: unknown;
   /** The ansible-playbook program (its path, size and modification time stand for its version). */
   program: string;
+}
+
+/** How many passed checks an environment's file keeps (the newest). */
+const KEPT = 8;
+
+interface Entry {
+  key: string;
+  listed: ListedPlay[];
 }
 
 function cacheFile(ctx: Pick<Context, 'project' | 'env'>): string {
@@ -41,11 +51,16 @@ export function checkInputsHash(ctx: Pick<Context, 'project'>, inputs: CheckInpu
 
 /** What the last passed check with these inputs found, or undefined (never checked, or changed since). */
 export function cachedCheck(ctx: Pick<Context, 'project' | 'env'>, key: string): ListedPlay[] | undefined {
+  return entries(ctx).find((e) => e.key === key)?.listed;
+}
+
+function entries(ctx: Pick<Context, 'project' | 'env'>): Entry[] {
   try {
-    const c = JSON.parse(readFileSync(cacheFile(ctx), 'utf8')) as { key?: string; listed?: ListedPlay[] };
-    return c.key === key && Array.isArray(c.listed) ? c.listed : undefined;
+    const c = JSON.parse(readFileSync(cacheFile(ctx), 'utf8')) as { checks?: unknown };
+    if (!Array.isArray(c.checks)) return [];
+    return (c.checks as Partial<Entry>[]).filter((e): e is Entry => typeof e.key === 'string' && Array.isArray(e.listed));
   } catch {
-    return undefined; // none yet, or unreadable: check again
+    return []; // none yet, or unreadable: check again
   }
 }
 
@@ -53,6 +68,7 @@ export function rememberCheck(ctx: Pick<Context, 'project' | 'env'>, key: string
   const file = cacheFile(ctx);
   mkdirSync(join(ctx.project.paths.state, 'checked'), { recursive: true });
   const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ key, listed })}\n`, { mode: 0o600 });
+  const checks = [{ key, listed }, ...entries(ctx).filter((e) => e.key !== key)].slice(0, KEPT);
+  writeFileSync(tmp, `${JSON.stringify({ checks })}\n`, { mode: 0o600 });
   renameSync(tmp, file);
 }

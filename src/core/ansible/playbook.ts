@@ -169,22 +169,21 @@ function refuseSkippedPlays(files: string[], shown: string, output: string): voi
 
 /**
  * Checks playbooks' syntax in one ansible-playbook call; a syntax error is a UserError, nothing ran.
- * With `reuse`, a check that passed with exactly these inputs is not run again (check-cache.ts).
+ * A check that passed with exactly these inputs is not run again (check-cache.ts): commission
+ * checks the image playbook before its lock and again as it bakes, and an unchanged project
+ * is checked once, not on every command.
  */
 export async function syntaxCheck(
   ctx: Context,
   playbooks: string[],
   hosts: AnsibleHost[],
   vars: Record<string, unknown>,
-  opts: { reuse?: boolean } = {},
 ): Promise<ListedPlay[]> {
   const files = playbooks.map((p) => requirePlaybook(ctx, p));
   if (files.length === 0) return [];
   await ensureRequirements(ctx);
-  const key = opts.reuse
-    ? checkInputsHash(ctx, { playbooks: files, inventory: withSshDefaults(ctx, hosts), vars, program: ansiblePlaybookBinary() })
-    : undefined;
-  const cached = key ? cachedCheck(ctx, key) : undefined;
+  const key = checkInputsHash(ctx, { playbooks: files, inventory: withSshDefaults(ctx, hosts), vars, program: ansiblePlaybookBinary() });
+  const cached = cachedCheck(ctx, key);
   if (cached) {
     debug(ctx.io, 'ansible.syntax', `syntax check skipped: playbooks, inventory and variables unchanged since it last passed`);
     return cached;
@@ -192,7 +191,7 @@ export async function syntaxCheck(
   const listed = await withWorkdir(ctx, async (work) =>
     syntaxCheckIn(ctx, work, baseArgs(ctx, work, { hosts, vars }, undefined), ...files),
   );
-  if (key) rememberCheck(ctx, key, listed);
+  rememberCheck(ctx, key, listed);
   return listed;
 }
 

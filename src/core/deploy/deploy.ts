@@ -61,7 +61,7 @@ export async function deployHosts(ctx: Context, opts: DeployOptions): Promise<Ho
   const limit = opts.limit ? translateLimit(t.hosts, opts.limit) : undefined;
   for (const n of t.notes) info(ctx.io, 'deploy.note', n);
   // Ansible renders every play's pattern here: a play that matches no host stops the deploy before anything runs.
-  const listed = await syntaxCheck(ctx, roles.map(rolePlaybook), t.hosts, t.vars, { reuse: true });
+  const listed = await syntaxCheck(ctx, roles.map(rolePlaybook), t.hosts, t.vars);
   const hostsOfRole = roles.map((role) => {
     const file = playbookPath(ctx, rolePlaybook(role));
     const fromAnsible = [...new Set(listed.filter((p) => p.playbook === file).flatMap((p) => p.hosts))];
