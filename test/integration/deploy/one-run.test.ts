@@ -1,6 +1,7 @@
 /**
  * A deploy costs one ansible-playbook process: every ansible-playbook fragctl starts goes through
  * a wrapper on PATH that logs its arguments and execs the real one, against sshd test hosts.
+ * The lab's roles are slim (one task each): this file is about processes and checks, not the roles.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,7 +47,7 @@ describe('deploy: one ansible-playbook run', () => {
   const playbooksOf = (call: string) => [...call.matchAll(/(\w+)\.yml/g)].map((m) => m[1]);
 
   it('runs every role in one process; the check runs once, then again only after a change', async () => {
-    const dir = labProject(ssh, layout);
+    const dir = labProject(ssh, layout, { slim: true });
     const first = await deploy(dir);
     assert.equal(first.code, 0, first.stderr);
     assert.equal(first.checks.length, 1, 'a first deploy checks the playbooks');
@@ -98,7 +99,7 @@ describe('deploy: one ansible-playbook run', () => {
   });
 
   it('--roles runs only those roles, still in one process', async () => {
-    const dir = labProject(ssh, layout);
+    const dir = labProject(ssh, layout, { slim: true });
     const r = await deploy(dir, ['--roles', 'app,knowledge', '--json']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.runs.length, 1);
@@ -114,7 +115,7 @@ describe('deploy: one ansible-playbook run', () => {
   });
 
   it('a failing role is named with its hosts; later roles do not run', async () => {
-    const dir = labProject(ssh, layout);
+    const dir = labProject(ssh, layout, { slim: true });
     for (const h of ssh.hosts) rmSync(h.deployRoot, { recursive: true, force: true });
     appendFileSync(
       join(dir, 'playbooks', 'roles', 'knowledge', 'tasks', 'main.yml'),
