@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Runs the test files under the given folders (default: test/) with Node's own test runner and tsx.
 // Node 20's runner does not expand globs, so the files are listed here.
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { startTestCluster } from './test-cluster.mjs';
 
@@ -21,8 +21,13 @@ for (const root of roots.length ? roots : ['test']) {
   if (statSync(root).isDirectory()) walk(root);
   else files.push(root);
 }
-// The long integration files first, so that the quick unit files fill the gaps at the end.
-files.sort((a, b) => Number(b.includes('integration')) - Number(a.includes('integration')));
+// The longest files first, so that the short ones fill the gaps at the end and no long file starts
+// last: each run records how long its files took (in FRAGCTL_CACHE, as setup.sh's caches are). A file
+// with no record counts as long when it is an integration test, short otherwise.
+const timesFile = join(process.env.FRAGCTL_CACHE || join(homedir(), '.cache', 'fragctl'), 'test-times.json');
+const times = readTimes(timesFile);
+const weight = (f) => times[relative(process.cwd(), f)] ?? (f.includes('integration') ? Number.MAX_SAFE_INTEGER : 0);
+files.sort((a, b) => weight(b) - weight(a) || a.localeCompare(b));
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
@@ -34,12 +39,16 @@ process.env.AWS_EC2_METADATA_DISABLED = 'true';
 // Tests import the SDK directly too; its Node 22 reminder is noise in their output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // The spec reporter for people; a TAP copy to count from for the one summary line at the end.
-const tap = join(mkdtempSync(join(tmpdir(), 'fragctl-tests-')), 'results.tap');
+const results = mkdtempSync(join(tmpdir(), 'fragctl-tests-'));
+const tap = join(results, 'results.tap');
+const timings = join(results, 'times.tsv');
 const reporters = [
   '--test-reporter=spec',
   '--test-reporter-destination=stdout',
   '--test-reporter=tap',
   `--test-reporter-destination=${tap}`,
+  `--test-reporter=${join(import.meta.dirname, 'test-times-reporter.mjs')}`,
+  `--test-reporter-destination=${timings}`,
 ];
 // One real Kubernetes control plane for the whole run, when a selected file needs it.
 const needsCluster = files.some((f) => readFileSync(f, 'utf8').includes('helpers/cluster.js'));
@@ -72,5 +81,37 @@ try {
   summary = 'tests: the runner wrote no results';
 }
 cluster?.stop();
+recordTimes(timesFile, times, timings);
 console.log(`\n${summary}`);
 process.exit(result.status ?? 1);
+
+/** Milliseconds per test file (path relative to the repository) from earlier runs; none when unreadable. */
+function readTimes(file) {
+  try {
+    const t = JSON.parse(readFileSync(file, 'utf8'));
+    return t && typeof t === 'object' ? t : {};
+  } catch {
+    return {};
+  }
+}
+
+/** This run's files replace their earlier times; the others are kept. A write that fails changes only the order. */
+function recordTimes(file, earlier, tsv) {
+  const now = {};
+  try {
+    for (const line of readFileSync(tsv, 'utf8').split('\n')) {
+      const [path, ms] = line.split('\t');
+      if (path && Number.isFinite(Number(ms))) {
+        const key = relative(process.cwd(), path);
+        now[key] = (now[key] ?? 0) + Math.round(Number(ms));
+      }
+    }
+    if (Object.keys(now).length === 0) return;
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify({ ...earlier, ...now }, null, 1)}\n`);
+    renameSync(tmp, file);
+  } catch (e) {
+    console.error(`tests: could not record the files' times in ${file}: ${e.message}`);
+  }
+}
