@@ -3,12 +3,22 @@
 // Node 20's runner does not expand globs, so the files are listed here.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { startTestCluster } from './test-cluster.mjs';
 
 const roots = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const flags = process.argv.slice(2).filter((a) => a.startsWith('-'));
+// The one option: --test-name-pattern=<regexp> (repeatable) runs only the tests whose names match.
+const namePatterns = [];
+for (const flag of process.argv.slice(2).filter((a) => a.startsWith('-'))) {
+  const pattern = /^--test-name-pattern=(.+)$/.exec(flag)?.[1];
+  if (pattern === undefined) {
+    console.error(`run-tests: unknown option ${flag} (give test files or folders, and --test-name-pattern=<regexp>)`);
+    process.exit(2);
+  }
+  namePatterns.push(pattern);
+}
 const files = [];
 const walk = (dir) => {
   for (const name of readdirSync(dir).sort()) {
@@ -38,18 +48,23 @@ process.env.FRAGCTL_TEST = '1';
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 // Tests import the SDK directly too; its Node 22 reminder is noise in their output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-// The spec reporter for people; a TAP copy to count from for the one summary line at the end.
+// scripts/test-run.mjs reports: spec for people, a TAP copy to count from for the one summary line
+// at the end, and the files' times.
 const results = mkdtempSync(join(tmpdir(), 'fragctl-tests-'));
 const tap = join(results, 'results.tap');
 const timings = join(results, 'times.tsv');
-const reporters = [
-  '--test-reporter=spec',
-  '--test-reporter-destination=stdout',
-  '--test-reporter=tap',
-  `--test-reporter-destination=${tap}`,
-  `--test-reporter=${join(import.meta.dirname, 'test-times-reporter.mjs')}`,
-  `--test-reporter-destination=${timings}`,
-];
+// Unit files are pure logic: they share one process (one Node start, one load of the modules they
+// test) instead of one each. A file that mocks the AWS SDK keeps a process of its own: the mocks patch
+// the SDK's clients for the whole process. FRAGCTL_TEST_ISOLATE=1 gives every file its own process.
+const isolate = process.env.FRAGCTL_TEST_ISOLATE === '1';
+const shareable = (f) =>
+  relative(process.cwd(), f).startsWith(join('test', 'unit')) && !readFileSync(f, 'utf8').includes('aws-sdk-client-mock');
+const shared = isolate ? [] : files.filter(shareable);
+if (shared.length > 1) {
+  const entry = join(results, 'unit-files.test.mts');
+  writeFileSync(entry, shared.map((f) => `import ${JSON.stringify(pathToFileURL(resolve(f)).href)};\n`).join(''));
+  files.splice(0, files.length, ...files.filter((f) => !shared.includes(f)), entry);
+}
 // One real Kubernetes control plane for the whole run, when a selected file needs it.
 const needsCluster = files.some((f) => readFileSync(f, 'utf8').includes('helpers/cluster.js'));
 const cluster = needsCluster && !process.env.FRAGCTL_TEST_KUBECONFIG ? startTestCluster() : undefined;
@@ -63,15 +78,24 @@ if (!Number.isInteger(concurrency) || concurrency < 1) {
   process.exit(2);
 }
 // test/helpers/cli.ts reads it: `child` runs every CLI call in a child process.
+if (!['', '0', '1'].includes(process.env.FRAGCTL_TEST_ISOLATE ?? '')) {
+  console.error(`FRAGCTL_TEST_ISOLATE=${process.env.FRAGCTL_TEST_ISOLATE}: give 1 (a process per file) or 0`);
+  process.exit(2);
+}
 if (!['', 'child', 'in-process'].includes(process.env.FRAGCTL_TEST_CLI ?? '')) {
   console.error(`FRAGCTL_TEST_CLI=${process.env.FRAGCTL_TEST_CLI}: give child or in-process (the default)`);
   process.exit(2);
 }
-const concurrencyFlag = flags.some((f) => f.startsWith('--test-concurrency')) ? [] : [`--test-concurrency=${concurrency}`];
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...concurrencyFlag, ...reporters, ...flags, ...files], {
-  stdio: 'inherit',
-  env: { ...process.env, PATH: `${join(process.cwd(), '.venv', 'bin')}:${process.env.PATH}` },
-});
+const result = spawnSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    join(import.meta.dirname, 'test-run.mjs'),
+    JSON.stringify({ files, concurrency, namePatterns, tapFile: tap, timesFile: timings }),
+  ],
+  { stdio: 'inherit', env: { ...process.env, PATH: `${join(process.cwd(), '.venv', 'bin')}:${process.env.PATH}` } },
+);
 let summary = '';
 try {
   const text = readFileSync(tap, 'utf8');
@@ -101,8 +125,9 @@ function recordTimes(file, earlier, tsv) {
   try {
     for (const line of readFileSync(tsv, 'utf8').split('\n')) {
       const [path, ms] = line.split('\t');
-      if (path && Number.isFinite(Number(ms))) {
-        const key = relative(process.cwd(), path);
+      const key = path ? relative(process.cwd(), path) : '';
+      // Only the repository's own files: the shared unit process's entry is made anew each run.
+      if (key && !key.startsWith('..') && Number.isFinite(Number(ms))) {
         now[key] = (now[key] ?? 0) + Math.round(Number(ms));
       }
     }
