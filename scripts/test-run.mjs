@@ -9,6 +9,8 @@ import testTimes from './test-times-reporter.mjs';
 
 const { files, concurrency, namePatterns, tapFile, timesFile } = JSON.parse(process.argv[2]);
 const stream = run({ files, concurrency, ...(namePatterns.length ? { testNamePatterns: namePatterns } : {}) });
+// Three reporters read the stream; each compose() adds a few listeners of its own (a fixed number, not a leak).
+stream.setMaxListeners(20);
 stream.on('test:fail', () => {
   process.exitCode = 1;
 });

@@ -4,7 +4,7 @@ import type { Context } from './context.js';
 import { isFragError } from './errors.js';
 import { checkPrivateKey, displayPath } from './ansible/keys.js';
 import { declaredParameters, serializeTemplate, type Template } from './formations/index.js';
-import { lintTemplate } from './formations/lint.js';
+import { lintCacheFile, lintTemplate } from './formations/lint.js';
 import { buildParameters, PLACEHOLDER_IMAGE, templateParameters } from './aws/parameters.js';
 import { desiredTemplate } from './aws/stack.js';
 import { validateTemplate } from '../providers/aws/cloudformation.js';
@@ -60,7 +60,7 @@ export async function validateEnvironment(ctx: Context): Promise<ValidateResult>
   let lintWarnings: string[] = [];
   if (template) {
     try {
-      const lint = await lintTemplate(template, ctx.aws.config.region);
+      const lint = await lintTemplate(template, ctx.aws.config.region, { cacheFile: lintCacheFile(ctx) });
       lintErrors = lint.errors.length;
       lintWarnings = lint.warningMessages;
       if (!lint.checker)

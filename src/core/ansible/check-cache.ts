@@ -7,11 +7,12 @@
  * kept. One command checks more than one set of inputs (commission: the image playbook on its
  * stand-in host, then the roles on the template's hosts), so the file keeps the last few.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Context } from '../context.js';
 import type { ListedPlay } from './host-patterns.js';
+import { recall, remember } from '../kept.js';
 
 export interface CheckInputs {
   playbooks: string[];
@@ -23,11 +24,6 @@ export interface CheckInputs {
 
 /** How many passed checks an environment's file keeps (the newest). */
 const KEPT = 8;
-
-interface Entry {
-  key: string;
-  listed: ListedPlay[];
-}
 
 function cacheFile(ctx: Pick<Context, 'project' | 'env'>): string {
   return join(ctx.project.paths.state, 'checked', `${ctx.env.name}.json`);
@@ -49,26 +45,13 @@ export function checkInputsHash(ctx: Pick<Context, 'project'>, inputs: CheckInpu
   return hash.digest('hex');
 }
 
+const isListed = (v: unknown): v is ListedPlay[] => Array.isArray(v);
+
 /** What the last passed check with these inputs found, or undefined (never checked, or changed since). */
 export function cachedCheck(ctx: Pick<Context, 'project' | 'env'>, key: string): ListedPlay[] | undefined {
-  return entries(ctx).find((e) => e.key === key)?.listed;
-}
-
-function entries(ctx: Pick<Context, 'project' | 'env'>): Entry[] {
-  try {
-    const c = JSON.parse(readFileSync(cacheFile(ctx), 'utf8')) as { checks?: unknown };
-    if (!Array.isArray(c.checks)) return [];
-    return (c.checks as Partial<Entry>[]).filter((e): e is Entry => typeof e.key === 'string' && Array.isArray(e.listed));
-  } catch {
-    return []; // none yet, or unreadable: check again
-  }
+  return recall(cacheFile(ctx), key, isListed);
 }
 
 export function rememberCheck(ctx: Pick<Context, 'project' | 'env'>, key: string, listed: ListedPlay[]): void {
-  const file = cacheFile(ctx);
-  mkdirSync(join(ctx.project.paths.state, 'checked'), { recursive: true });
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  const checks = [{ key, listed }, ...entries(ctx).filter((e) => e.key !== key)].slice(0, KEPT);
-  writeFileSync(tmp, `${JSON.stringify({ checks })}\n`, { mode: 0o600 });
-  renameSync(tmp, file);
+  remember(cacheFile(ctx), key, listed, KEPT, isListed);
 }

@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { info, warn } from '../io.js';
-import { lintTemplate } from '../formations/lint.js';
+import { lintCacheFile, lintTemplate } from '../formations/lint.js';
 import { buildParameters, PLACEHOLDER_IMAGE } from '../aws/parameters.js';
 import { desiredTemplate } from '../aws/stack.js';
 
@@ -14,7 +14,7 @@ export async function checkTemplate(ctx: Context): Promise<{ checker: 'cfn-lint'
   const { template } = desiredTemplate(ctx);
   await buildParameters(ctx, template, PLACEHOLDER_IMAGE);
   info(ctx.io, 'plan.lint', 'checking the merged template with cfn-lint');
-  const lint = await lintTemplate(template, ctx.aws.config.region);
+  const lint = await lintTemplate(template, ctx.aws.config.region, { cacheFile: lintCacheFile(ctx) });
   const [first, ...rest] = lint.errors;
   if (first) {
     throw new UserError(`cfn-lint: ${first}`, {

@@ -29,7 +29,7 @@ describe('check cache', () => {
     assert.deepEqual(cachedCheck(ctx, 'k1'), listed('h1'), 'refreshed, so kept');
     assert.equal(cachedCheck(ctx, 'k2'), undefined);
     const file = join(ctx.project.paths.state, 'checked', `${ctx.env.name}.json`);
-    assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { checks: unknown[] }).checks.length, 8);
+    assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { kept: unknown[] }).kept.length, 8);
   });
 
   it('an unreadable or older-format file is a miss, and is replaced by the next pass', () => {
@@ -39,7 +39,7 @@ describe('check cache', () => {
     const file = join(dir, `${ctx.env.name}.json`);
     writeFileSync(file, JSON.stringify({ key: 'k', listed: listed('old') }));
     assert.equal(cachedCheck(ctx, 'k'), undefined);
-    writeFileSync(file, '{"checks": [{"key": "k"');
+    writeFileSync(file, '{"kept": [{"key": "k"');
     assert.equal(cachedCheck(ctx, 'k'), undefined);
     rememberCheck(ctx, 'k', listed('new'));
     assert.deepEqual(cachedCheck(ctx, 'k'), listed('new'));

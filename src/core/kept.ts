@@ -1,0 +1,37 @@
+/**
+ * Small caches of results under .fragctl/: the newest few results of one kind, each under the key
+ * (a hash) of everything that decides it. Only what the caller chooses to remember is kept; a file
+ * that is missing, unreadable or in another shape is a miss, and the next remember replaces it.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+interface Entry<T> {
+  key: string;
+  value: T;
+}
+
+function entries<T>(file: string, valid: (v: unknown) => v is T): Entry<T>[] {
+  try {
+    const c = JSON.parse(readFileSync(file, 'utf8')) as { kept?: unknown };
+    if (!Array.isArray(c.kept)) return [];
+    return (c.kept as Partial<Entry<unknown>>[]).filter((e): e is Entry<T> => typeof e.key === 'string' && valid(e.value));
+  } catch {
+    return [];
+  }
+}
+
+/** The value kept under key, or undefined. */
+export function recall<T>(file: string, key: string, valid: (v: unknown) => v is T): T | undefined {
+  return entries(file, valid).find((e) => e.key === key)?.value;
+}
+
+/** Keeps value under key, first; the file holds the newest `keep` entries. Written whole, then renamed. */
+export function remember<T>(file: string, key: string, value: T, keep: number, valid: (v: unknown) => v is T): void {
+  const kept = [{ key, value }, ...entries(file, valid).filter((e) => e.key !== key)].slice(0, keep);
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify({ kept })}\n`, { mode: 0o600 });
+  renameSync(tmp, file);
+}

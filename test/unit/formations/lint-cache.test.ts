@@ -1,0 +1,51 @@
+/**
+ * cfn-lint's findings are kept by the template, the region and the program: an unchanged template
+ * is linted once, a changed one again, and one with errors is never kept. The real cfn-lint runs,
+ * through a wrapper on PATH that counts its runs.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { withEnviron } from '../../../src/core/environ.js';
+import { buildTemplate } from '../../../src/core/formations/index.js';
+import { lintTemplate } from '../../../src/core/formations/lint.js';
+import { ROOT } from '../../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fragctl-lint-cache-'));
+const runs = join(dir, 'runs.log');
+writeFileSync(join(dir, 'cfn-lint'), `#!/bin/sh\necho run >> '${runs}'\nexec '${join(ROOT, '.venv', 'bin', 'cfn-lint')}' "$@"\n`, {
+  mode: 0o755,
+});
+const counted = <T>(fn: () => Promise<T>) => withEnviron({ ...process.env, PATH: `${dir}:${process.env.PATH}` }, ROOT, fn);
+const count = () => (existsSync(runs) ? readFileSync(runs, 'utf8').split('\n').filter(Boolean).length : 0);
+
+describe('cfn-lint findings kept by template', () => {
+  it('an unchanged template is linted once; a change, or another region, is linted again', async () => {
+    const cacheFile = join(mkdtempSync(join(tmpdir(), 'fragctl-linted-')), 'linted.json');
+    const template = buildTemplate(ROOT);
+    const before = count();
+    const first = await counted(() => lintTemplate(template, 'us-east-1', { cacheFile }));
+    const again = await counted(() => lintTemplate(template, 'us-east-1', { cacheFile }));
+    assert.equal(count() - before, 1, 'the second lint came from the cache');
+    assert.deepEqual(again, first);
+    assert.equal(first.checker, 'cfn-lint');
+    await counted(() => lintTemplate({ ...template, Description: 'changed' }, 'us-east-1', { cacheFile }));
+    await counted(() => lintTemplate(template, 'eu-west-1', { cacheFile }));
+    assert.equal(count() - before, 3);
+    await counted(() => lintTemplate(template, 'us-east-1'));
+    assert.equal(count() - before, 4, 'without a cache file it always runs');
+  });
+
+  it('a template with errors is never kept', async () => {
+    const cacheFile = join(mkdtempSync(join(tmpdir(), 'fragctl-linted-')), 'linted.json');
+    const broken = { Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { NoSuchProperty: 1 } } } };
+    const before = count();
+    const first = await counted(() => lintTemplate(broken, 'us-east-1', { cacheFile }));
+    assert.ok(first.errors.length > 0, 'cfn-lint found the unknown property');
+    await counted(() => lintTemplate(broken, 'us-east-1', { cacheFile }));
+    assert.equal(count() - before, 2);
+    assert.equal(existsSync(cacheFile), false);
+  });
+});
