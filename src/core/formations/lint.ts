@@ -45,9 +45,9 @@ export async function lintTemplate(template: Template, region: string, opts: { c
 }
 
 /**
- * Where a project keeps the findings of templates cfn-lint passed: `plan`, `validate` and
- * `commission` lint the same merged template, and an unchanged one is not linted again (about
- * 1.5 s of CPU each time). The key is the template, the region and the cfn-lint program itself.
+ * Where a project keeps the findings of templates cfn-lint passed: `plan` and `validate` lint the
+ * same merged template, and an unchanged one is not linted again (cfn-lint costs about 1.5 s of CPU
+ * a run). The key is the template, the region and the cfn-lint program itself.
  */
 export function lintCacheFile(ctx: Pick<Context, 'project'>): string {
   return join(ctx.project.paths.state, 'linted.json');
