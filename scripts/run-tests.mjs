@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Runs the test files under the given folders (default: test/) with Node's own test runner and tsx.
-// Node 20's runner does not expand globs, so the files are listed here.
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+// Runs the test files under the given folders (default: test/) with Node's own test runner and tsx
+// (scripts/test-run.mjs). The files are listed and ordered here; bad input is refused before anything starts.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,6 +19,23 @@ for (const flag of process.argv.slice(2).filter((a) => a.startsWith('-'))) {
   }
   namePatterns.push(pattern);
 }
+// Test files run side by side: most of their time is spent waiting on peers (moto, sshd and Ansible,
+// the control plane), not on the CPU. Every file starts its own peers on free ports and names its
+// own stacks and namespaces, so files never meet. FRAGCTL_TEST_CONCURRENCY=1 runs them one by one.
+const concurrency = Number(process.env.FRAGCTL_TEST_CONCURRENCY ?? 3);
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  console.error(`FRAGCTL_TEST_CONCURRENCY=${process.env.FRAGCTL_TEST_CONCURRENCY}: give a whole number of 1 or more`);
+  process.exit(2);
+}
+if (!['', '0', '1'].includes(process.env.FRAGCTL_TEST_ISOLATE ?? '')) {
+  console.error(`FRAGCTL_TEST_ISOLATE=${process.env.FRAGCTL_TEST_ISOLATE}: give 1 (a process per file) or 0`);
+  process.exit(2);
+}
+// test/helpers/cli.ts reads it: `child` runs every CLI call in a child process.
+if (!['', 'child', 'in-process'].includes(process.env.FRAGCTL_TEST_CLI ?? '')) {
+  console.error(`FRAGCTL_TEST_CLI=${process.env.FRAGCTL_TEST_CLI}: give child or in-process (the default)`);
+  process.exit(2);
+}
 const files = [];
 const walk = (dir) => {
   for (const name of readdirSync(dir).sort()) {
@@ -28,6 +45,10 @@ const walk = (dir) => {
   }
 };
 for (const root of roots.length ? roots : ['test']) {
+  if (!existsSync(root)) {
+    console.error(`run-tests: ${root} does not exist (give test files or folders, e.g. test/unit or test/unit/aws/drift.test.ts)`);
+    process.exit(2);
+  }
   if (statSync(root).isDirectory()) walk(root);
   else files.push(root);
 }
@@ -69,23 +90,6 @@ if (shared.length > 1) {
 const needsCluster = files.some((f) => readFileSync(f, 'utf8').includes('helpers/cluster.js'));
 const cluster = needsCluster && !process.env.FRAGCTL_TEST_KUBECONFIG ? startTestCluster() : undefined;
 if (cluster) process.env.FRAGCTL_TEST_CLUSTER = cluster.state;
-// Test files run side by side: most of their time is spent waiting on peers (moto, sshd and Ansible,
-// the control plane), not on the CPU. Every file starts its own peers on free ports and names its
-// own stacks and namespaces, so files never meet. FRAGCTL_TEST_CONCURRENCY=1 runs them one by one.
-const concurrency = Number(process.env.FRAGCTL_TEST_CONCURRENCY ?? 3);
-if (!Number.isInteger(concurrency) || concurrency < 1) {
-  console.error(`FRAGCTL_TEST_CONCURRENCY=${process.env.FRAGCTL_TEST_CONCURRENCY}: give a whole number of 1 or more`);
-  process.exit(2);
-}
-// test/helpers/cli.ts reads it: `child` runs every CLI call in a child process.
-if (!['', '0', '1'].includes(process.env.FRAGCTL_TEST_ISOLATE ?? '')) {
-  console.error(`FRAGCTL_TEST_ISOLATE=${process.env.FRAGCTL_TEST_ISOLATE}: give 1 (a process per file) or 0`);
-  process.exit(2);
-}
-if (!['', 'child', 'in-process'].includes(process.env.FRAGCTL_TEST_CLI ?? '')) {
-  console.error(`FRAGCTL_TEST_CLI=${process.env.FRAGCTL_TEST_CLI}: give child or in-process (the default)`);
-  process.exit(2);
-}
 const result = spawnSync(
   process.execPath,
   [

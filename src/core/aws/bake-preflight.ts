@@ -12,7 +12,7 @@ import { checkPrivateKey } from '../ansible/keys.js';
 import { syntaxCheck } from '../ansible/playbook.js';
 import type { AnsibleHost } from '../ansible/types.js';
 import { ansiblePlaybookBinary } from '../../providers/shell/ansible.js';
-import { IMAGE_PLAYBOOK } from './image.js';
+import { IMAGE_GROUPS, IMAGE_PLAYBOOK } from './image.js';
 import { checkKeyFile } from './preflight.js';
 
 export async function bakePreflight(ctx: Context): Promise<void> {
@@ -36,7 +36,7 @@ function placeholderImageHost(ctx: Context): AnsibleHost {
   return {
     name,
     address: '127.0.0.1',
-    groups: ['image'],
+    groups: IMAGE_GROUPS,
     connection: 'local',
     vars: { deploy_root: join(ctx.project.paths.state, 'hosts', name), fragctl_sandbox: true },
   };

@@ -7,7 +7,7 @@ import { info, success, warn } from '../io.js';
 import { imageInstanceName, imageName } from '../names.js';
 import type { AnsibleHost } from '../ansible/types.js';
 import { createImage, describeImages, describeInstances, runInstance, terminateInstances, type Instance } from '../../providers/aws/ec2.js';
-import { HASH_TAG, IMAGE_PLAYBOOK, imageInputsHash, imageState, type AmiRef } from './image.js';
+import { HASH_TAG, IMAGE_GROUPS, IMAGE_PLAYBOOK, imageInputsHash, imageState, type AmiRef } from './image.js';
 import { imageLaunchSpec } from './launch.js';
 import { checkKeyFile, preflight, touched } from './preflight.js';
 import { backoff, sleep } from './sleep.js';
@@ -136,7 +136,7 @@ function interrupted(ctx: Context, id: string, what: string): InterruptedError {
 /** The Ansible host for the image instance; with the local connection, a private folder instead of SSH. */
 export function imageHost(ctx: Context, instance: Instance): AnsibleHost {
   const name = imageInstanceName(ctx.env.settings.app_name);
-  const groups = ['image'];
+  const groups = IMAGE_GROUPS;
   const conn = ctx.env.aws.connection;
   if (conn === 'local') {
     // The emulator's addresses are fake: never connect to them. Provision a folder on this machine.

@@ -7,6 +7,8 @@ import { describeChanges, inputsManifest, loadManifest, saveManifest, type Input
 import { describeImages, tagOf, type Image } from '../../providers/aws/ec2.js';
 
 export const IMAGE_PLAYBOOK = 'image.yml';
+/** The image host's groups: the bake's preflight stand-in and the instance share them (bake checks once). */
+export const IMAGE_GROUPS = ['image'];
 /** The image tag that holds the hash of what the image was baked from. */
 export const HASH_TAG = 'fragctl:inputs-hash';
 
@@ -33,7 +35,7 @@ export function imageInputs(ctx: Context): InputsManifest {
       code: 'PLAYBOOK_MISSING',
     });
   }
-  const m = inputsManifest(dir, IMAGE_PLAYBOOK, imageInstanceName(ctx.env.settings.app_name), ['image'], ctx.env.settings.base_image_id);
+  const m = inputsManifest(dir, IMAGE_PLAYBOOK, imageInstanceName(ctx.env.settings.app_name), IMAGE_GROUPS, ctx.env.settings.base_image_id);
   saveManifest(ctx.project.paths.state, m);
   return m;
 }
