@@ -2,6 +2,7 @@
 import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyProject } from '../../helpers/cli.js';
+import { slimRoles } from '../../helpers/slim.js';
 import type { SshHosts } from '../../helpers/ssh-hosts.js';
 
 export const DEMO_VAULT_PASSWORD = 'fragctl-demo-vault-password--demo-only--replace-me';
@@ -9,26 +10,6 @@ export const DEMO_VAULT_PASSWORD = 'fragctl-demo-vault-password--demo-only--repl
 export interface LabHost {
   name: string;
   groups: string[];
-}
-
-/**
- * Each role's tasks cut to the one file it leaves on a host (common: the unit directory): the same
- * playbooks, plays, roles and dependencies, in a fraction of the time. For tests of how fragctl
- * runs Ansible (how many processes, what is checked when, what a failed role stops), not of what the
- * reference roles do: test/integration/playbooks.test.ts and local-ssh.test.ts run those in full.
- */
-const SLIM_TASKS: Record<string, string> = {
-  common: 'ansible.builtin.file: { path: "{{ deploy_root }}/etc/systemd/system", state: directory, mode: "0755" }',
-  dbclient: 'ansible.builtin.copy: { dest: "{{ deploy_root }}/etc/frag-database.env", content: "prepared\\n", mode: "0600" }',
-  knowledge:
-    'ansible.builtin.copy: { dest: "{{ deploy_root }}/etc/systemd/system/frag-knowledge.service", content: "[Service]\\n", mode: "0644" }',
-  app: 'ansible.builtin.copy: { dest: "{{ deploy_root }}/etc/systemd/system/frag-app.service", content: "[Service]\\n", mode: "0644" }',
-};
-
-function slimRoles(dir: string): void {
-  for (const [role, task] of Object.entries(SLIM_TASKS)) {
-    writeFileSync(join(dir, 'playbooks', 'roles', role, 'tasks', 'main.yml'), `---\n- name: The ${role} role's one file\n  ${task}\n`);
-  }
 }
 
 export function labProject(ssh: SshHosts, layout: LabHost[], opts: { key?: boolean; slim?: boolean } = {}): string {
