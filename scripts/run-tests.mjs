@@ -5,19 +5,22 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSy
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { startTestCluster } from './test-cluster.mjs';
 
 const roots = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-// The one option: --test-name-pattern=<regexp> (repeatable) runs only the tests whose names match.
+// Options: --test-name-pattern=<regexp> (repeatable) runs only the tests whose names match;
+// --with-check runs `npm run check` alongside (npm test does), see below.
 const namePatterns = [];
+let withCheck = false;
 for (const flag of process.argv.slice(2).filter((a) => a.startsWith('-'))) {
   const pattern = /^--test-name-pattern=(.+)$/.exec(flag)?.[1];
-  if (pattern === undefined) {
-    console.error(`run-tests: unknown option ${flag} (give test files or folders, and --test-name-pattern=<regexp>)`);
+  if (flag === '--with-check') withCheck = true;
+  else if (pattern !== undefined) namePatterns.push(pattern);
+  else {
+    console.error(`run-tests: unknown option ${flag} (give test files or folders, --test-name-pattern=<regexp> and --with-check)`);
     process.exit(2);
   }
-  namePatterns.push(pattern);
 }
 // Test files run side by side: most of their time is spent waiting on peers (moto, sshd and Ansible,
 // the control plane), not on the CPU. Every file starts its own peers on free ports and names its
@@ -86,11 +89,15 @@ if (shared.length > 1) {
   writeFileSync(entry, shared.map((f) => `import ${JSON.stringify(pathToFileURL(resolve(f)).href)};\n`).join(''));
   files.splice(0, files.length, ...files.filter((f) => !shared.includes(f)), entry);
 }
+// --with-check: the type-checker and the linters (`npm run check`) run beside the tests, at a lower
+// priority (nice), so they take the CPU the tests leave while waiting on their peers instead of a
+// half-minute of their own before them. Their output comes whole after the tests; a finding fails the run.
+const check = withCheck ? startCheck() : undefined;
 // One real Kubernetes control plane for the whole run, when a selected file needs it.
 const needsCluster = files.some((f) => readFileSync(f, 'utf8').includes('helpers/cluster.js'));
 const cluster = needsCluster && !process.env.FRAGCTL_TEST_KUBECONFIG ? startTestCluster() : undefined;
 if (cluster) process.env.FRAGCTL_TEST_CLUSTER = cluster.state;
-const result = spawnSync(
+const tests = spawn(
   process.execPath,
   [
     '--import',
@@ -100,6 +107,10 @@ const result = spawnSync(
   ],
   { stdio: 'inherit', env: { ...process.env, PATH: `${join(process.cwd(), '.venv', 'bin')}:${process.env.PATH}` } },
 );
+const status = await new Promise((resolve) => {
+  tests.on('error', () => resolve(1));
+  tests.on('close', (code) => resolve(code ?? 1));
+});
 let summary = '';
 try {
   const text = readFileSync(tap, 'utf8');
@@ -110,8 +121,22 @@ try {
 }
 cluster?.stop();
 recordTimes(timesFile, times, timings);
-console.log(`\n${summary}`);
-process.exit(result.status ?? 1);
+const checked = await check;
+if (checked) process.stdout.write(`\n${checked.output}`);
+console.log(`\n${summary}${checked ? `; check: ${checked.code === 0 ? 'passed' : 'FAILED (above)'}` : ''}`);
+process.exit(status || checked?.code || 0);
+
+/** `npm run --silent check` in the background; resolves to its exit code and its whole output. */
+function startCheck() {
+  const child = spawn('nice', ['-n', '10', 'npm', 'run', '--silent', 'check'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  return new Promise((resolve) => {
+    child.on('error', (e) => resolve({ code: 1, output: `check: could not start npm run check: ${e.message}\n` }));
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
 
 /** Milliseconds per test file (path relative to the repository) from earlier runs; none when unreadable. */
 function readTimes(file) {
