@@ -1,12 +1,14 @@
 /**
  * Local dry runs: `up|provision|destroy` with the stand-in vagrant (its ssh-config points at sshd
  * test hosts) and with a static host list; management tasks (`run`) with confirmation.
+ * Slim roles (test/helpers/slim.ts): vagrant and tasks are tested here, not the roles; dbclient stays full for clean-tables' secret check.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyProject, fragctl, ROOT } from '../../helpers/cli.js';
+import { slimRoles } from '../../helpers/slim.js';
 import { startSshHosts, type SshHosts } from '../../helpers/ssh-hosts.js';
 import { DEMO_VAULT_PASSWORD, filesUnder, labProject } from '../deploy/lab.js';
 
@@ -22,6 +24,7 @@ describe('local environments', () => {
 
   it('vagrant: up runs vagrant up, reads ssh-config and provisions the role; destroy destroys', async () => {
     const dir = copyProject();
+    slimRoles(dir);
     const vdir = join(dir, 'vagrant');
     mkdirSync(vdir);
     const [web, kb] = ssh.hosts;
@@ -73,7 +76,10 @@ describe('local environments', () => {
   });
 
   it('tasks: list, pull, a destructive task asks first; destroy removes the sandboxed roots', async () => {
-    const dir = labProject(ssh, [{ name: 'web1', groups: ['app'] }]);
+    const dir = labProject(ssh, [{ name: 'web1', groups: ['app'] }], { slim: true });
+    // clean-tables' secret check needs the real dbclient role: it renders the database password (no_log)
+    const dbclient = join('playbooks', 'roles', 'dbclient', 'tasks', 'main.yml');
+    copyFileSync(join(ROOT, dbclient), join(dir, dbclient));
     // default deploy roots: .fragctl/hosts/<name>
     const envFile = join(dir, 'environments', 'lab.yml');
     const env = JSON.parse(readFileSync(envFile, 'utf8')) as { local: { hosts: Array<{ vars: Record<string, unknown> }> } };
