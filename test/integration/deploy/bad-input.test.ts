@@ -1,4 +1,7 @@
-/** Bad input for deploy: each a clear message, a non-zero exit, and nothing run on the hosts. */
+/**
+ * Bad input for deploy: each a clear message, a non-zero exit, and nothing run on the hosts.
+ * The lab's roles are slim (one task each): this file is about refusals and failures, not the roles.
+ */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
@@ -25,7 +28,7 @@ describe('deploy: bad input', () => {
   after(async () => ssh?.stop());
 
   it('refuses a key readable by others, with the exact chmod hint', async () => {
-    dir = labProject(ssh, layout);
+    dir = labProject(ssh, layout, { slim: true });
     chmodSync(join(dir, 'keys', 'frag-deploy.pem'), 0o644);
     const r = await fragctl(['lab', 'deploy', '--project-dir', dir], { env: VAULT });
     assert.equal(r.code, 2, r.stderr);
@@ -35,7 +38,7 @@ describe('deploy: bad input', () => {
   });
 
   it('names a missing key', async () => {
-    dir = labProject(ssh, layout, { key: false });
+    dir = labProject(ssh, layout, { key: false, slim: true });
     const r = await fragctl(['lab', 'deploy', '--project-dir', dir], { env: VAULT });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /missing SSH private key keys\/frag-deploy\.pem/);
@@ -43,7 +46,7 @@ describe('deploy: bad input', () => {
   });
 
   it('catches a playbook syntax error before any playbook runs', async () => {
-    dir = labProject(ssh, layout);
+    dir = labProject(ssh, layout, { slim: true });
     writeFileSync(join(dir, 'playbooks', 'app.yml'), '- name: broken\n  hosts: app\n  taskz: []\n');
     const r = await fragctl(['lab', 'deploy', '--project-dir', dir], { env: VAULT });
     assert.equal(r.code, 2, r.stderr);
@@ -53,7 +56,7 @@ describe('deploy: bad input', () => {
   });
 
   it('says Ansible is missing when ansible-playbook is not on PATH', async () => {
-    dir = labProject(ssh, layout);
+    dir = labProject(ssh, layout, { slim: true });
     const r = await fragctl(['lab', 'deploy', '--project-dir', dir], { env: { ...VAULT, PATH: '/usr/bin:/bin' } });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /ansible-playbook is not installed \(not found on PATH\)/);
@@ -61,7 +64,7 @@ describe('deploy: bad input', () => {
   });
 
   it('a wrong or missing vault password stops before anything runs', async () => {
-    dir = labProject(ssh, layout);
+    dir = labProject(ssh, layout, { slim: true });
     const wrong = await fragctl(['lab', 'deploy', '--project-dir', dir], { env: { FRAGCTL_VAULT_PASSWORD: 'not-the-password' } });
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /wrong vault password/);
@@ -73,7 +76,7 @@ describe('deploy: bad input', () => {
   });
 
   it('unknown groups, roles and hosts; an environment with no hosts', async () => {
-    dir = labProject(ssh, layout);
+    dir = labProject(ssh, layout, { slim: true });
     const group = await fragctl(['lab', 'hosts', '--group', 'nope', '--project-dir', dir]);
     assert.equal(group.code, 2);
     assert.match(group.stderr, /unknown group "nope"/);
@@ -96,7 +99,7 @@ describe('deploy: bad input', () => {
   });
 
   it('a --limit or --tags that leaves the playbooks nothing to do is refused, not reported as done', async () => {
-    dir = labProject(ssh, layout);
+    dir = labProject(ssh, layout, { slim: true });
     const deploy = await fragctl(['lab', 'deploy', '--roles', 'app', '--limit', 'kb1', '--json', '--project-dir', dir], { env: VAULT });
     assert.equal(deploy.code, 2, deploy.stderr);
     assert.equal(JSON.parse(deploy.stdout).error.code, 'LIMIT_UNKNOWN');
@@ -113,7 +116,7 @@ describe('deploy: bad input', () => {
   });
 
   it('an unreachable host fails the deploy, named, and later roles do not run', async () => {
-    dir = labProject(ssh, layout);
+    dir = labProject(ssh, layout, { slim: true });
     await ssh.stopHost('host2');
     const r = await fragctl(['lab', 'deploy', '--project-dir', dir], { env: VAULT });
     assert.equal(r.code, 1, r.stderr);
