@@ -1,19 +1,29 @@
 /** Shared setup for the AWS lifecycle tests: a project copy with the test image playbook, and SDK clients on moto. */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { copyProject, fragctl, type CliResult } from '../../helpers/cli.js';
+import { slimRoles } from '../../helpers/slim.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
 /**
  * A private copy of the reference project. With `testImage`, playbooks/image.yml is replaced by a
- * small test playbook (role imagebase) that fails on demand (FRAGCTL_TEST_FAIL_BAKE=1).
+ * small test playbook (role imagebase) that fails on demand (FRAGCTL_TEST_FAIL_BAKE=1). With `slim`,
+ * the roles are cut to one file task each (test/helpers/slim.ts), common also leaving the directory
+ * of playbooks/image.yml's own manifest task: for tests of fragctl around Ansible, not of the roles.
  */
-export function lifecycleProject(opts: { testImage?: boolean } = {}): string {
+export function lifecycleProject(opts: { testImage?: boolean; slim?: boolean } = {}): string {
   const dir = copyProject();
+  if (opts.slim) {
+    slimRoles(dir);
+    appendFileSync(
+      join(dir, 'playbooks', 'roles', 'common', 'tasks', 'main.yml'),
+      '\n- name: The directory image.yml records its manifest in\n  ansible.builtin.file: { path: "{{ deploy_root }}{{ app_etc_dir }}", state: directory, mode: "0755" }\n',
+    );
+  }
   if (opts.testImage) {
     cpSync(join(FIXTURES, 'image.yml'), join(dir, 'playbooks', 'image.yml'));
     cpSync(join(FIXTURES, 'roles', 'imagebase'), join(dir, 'playbooks', 'roles', 'imagebase'), { recursive: true });

@@ -2,6 +2,7 @@
  * The AWS lifecycle against a real moto server, through the real CLI: bake (skip, redo on a role
  * change, --force), commission (with its deploy, then an idempotent re-run), update (no changes;
  * a change), status, clean (the current image stays), decommission with a verified final snapshot.
+ * Roles slim (test/helpers/slim.ts): the subject is the lifecycle; image.yml's own tasks and the stop task run in full.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,7 +39,7 @@ describe('aws lifecycle on moto', () => {
 
   before(async () => {
     moto = await startMoto();
-    dir = lifecycleProject();
+    dir = lifecycleProject({ slim: true });
     aws = clients(moto.url);
   });
   after(async () => moto?.stop());
