@@ -2,6 +2,7 @@
  * Hosts by tag against moto: RunInstances with tags, then `hosts`, `inventory` through the real
  * ansible-inventory, the tag contract, and the demo's local connection. Nothing ever connects to
  * an address moto hands out.
+ * Roles slim (test/helpers/slim.ts): the subject is finding hosts; the knowledge role still leaves its unit file.
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,7 @@ import { promisify } from 'node:util';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { EC2Client, RunInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { copyProject, fragctl, ROOT } from '../../helpers/cli.js';
+import { slimRoles } from '../../helpers/slim.js';
 import { startMoto, type Moto } from '../../helpers/moto.js';
 import { loadEnvironment, loadProject } from '../../../src/core/config/project.js';
 import { AwsClients } from '../../../src/providers/aws/clients.js';
@@ -51,6 +53,7 @@ describe('hosts by tag (moto)', () => {
     moto = await startMoto();
     ec2 = new EC2Client({ endpoint: moto.url, region: 'us-east-1', credentials: creds });
     dir = copyProject();
+    slimRoles(dir);
   });
   afterEach(async () => moto.reset());
   after(async () => moto?.stop());
