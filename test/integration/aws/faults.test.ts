@@ -1,6 +1,7 @@
 /**
  * With throttling errors and dropped connections injected between fragctl and moto, commission
  * and decommission still reach the same end state (the SDK's retries absorb the faults).
+ * Roles slim (test/helpers/slim.ts): the subject is the network to AWS, not what the roles do.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,7 +23,7 @@ describe('aws lifecycle through a faulty network', () => {
   before(async () => {
     moto = await startMoto();
     proxy = await startFaultProxy(moto.url, { throttleEvery: 3, dropEvery: 5 });
-    dir = lifecycleProject();
+    dir = lifecycleProject({ slim: true });
     aws = clients(moto.url);
     const baked = await run(dir, moto.url, ['demo', 'bake']);
     assert.equal(baked.code, 0, show(baked));

@@ -3,6 +3,7 @@
  * that can fail with exit 2 runs before the first write, and the table is created only when a
  * changing verb is about to run. That includes the playbooks: a play a bake or the deploy after
  * commission would run on no host is refused before the lock.
+ * Roles slim (test/helpers/slim.ts): the subject is what runs before the first write, not the roles.
  */
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,7 +27,7 @@ before(async () => {
 after(async () => moto?.stop());
 beforeEach(async () => {
   await moto.reset();
-  dir = lifecycleProject();
+  dir = lifecycleProject({ slim: true });
 });
 
 const instances = async (): Promise<string[]> =>

@@ -2,6 +2,7 @@
  * Two operators commission the same environment at the same moment, through the real CLI against
  * moto: exactly one runs, the other is refused at once with the holder's details, and nothing is
  * left half done. Then plan, history and doctor on the result.
+ * Roles slim (test/helpers/slim.ts): the subject is the lock between the two runs, not the bake's roles.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +16,7 @@ let moto: Moto;
 let dir: string;
 before(async () => {
   moto = await startMoto();
-  dir = lifecycleProject();
+  dir = lifecycleProject({ slim: true });
 });
 after(async () => {
   await moto?.stop();
