@@ -22,9 +22,10 @@ const SLIM_TASKS: Record<string, string> = {
   worker: touch('/etc/systemd/system/frag-worker.service', '0644'),
 };
 
-/** Cuts the roles of the project copy in dir (never the repository's own playbooks). */
-export function slimRoles(dir: string): void {
+/** Cuts the roles of the project copy in dir (never the repository's own playbooks), all but `keep`. */
+export function slimRoles(dir: string, { keep = [] }: { keep?: string[] } = {}): void {
   for (const [role, task] of Object.entries(SLIM_TASKS)) {
+    if (keep.includes(role)) continue;
     writeFileSync(join(dir, 'playbooks', 'roles', role, 'tasks', 'main.yml'), `---\n- name: The ${role} role's one file\n  ${task}\n`);
   }
 }

@@ -19,6 +19,8 @@ describe('deploy: bad input', () => {
     { name: 'web1', groups: ['app'] },
     { name: 'kb1', groups: ['knowledge'] },
   ];
+  /** The lab project, its roles slim. */
+  const lab = (opts: { key?: boolean } = {}) => labProject(ssh, layout, { ...opts, slim: true });
   const nothingRan = (): void => {
     for (const h of ssh.hosts) assert.deepEqual(filesUnder(h.deployRoot), [], `${h.name} received something`);
   };
@@ -28,7 +30,7 @@ describe('deploy: bad input', () => {
   after(async () => ssh?.stop());
 
   it('refuses a key readable by others, with the exact chmod hint', async () => {
-    dir = labProject(ssh, layout, { slim: true });
+    dir = lab();
     chmodSync(join(dir, 'keys', 'frag-deploy.pem'), 0o644);
     const r = await fragctl(['lab', 'deploy', '--project-dir', dir], { env: VAULT });
     assert.equal(r.code, 2, r.stderr);
@@ -38,7 +40,7 @@ describe('deploy: bad input', () => {
   });
 
   it('names a missing key', async () => {
-    dir = labProject(ssh, layout, { key: false, slim: true });
+    dir = lab({ key: false });
     const r = await fragctl(['lab', 'deploy', '--project-dir', dir], { env: VAULT });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /missing SSH private key keys\/frag-deploy\.pem/);
@@ -46,7 +48,7 @@ describe('deploy: bad input', () => {
   });
 
   it('catches a playbook syntax error before any playbook runs', async () => {
-    dir = labProject(ssh, layout, { slim: true });
+    dir = lab();
     writeFileSync(join(dir, 'playbooks', 'app.yml'), '- name: broken\n  hosts: app\n  taskz: []\n');
     const r = await fragctl(['lab', 'deploy', '--project-dir', dir], { env: VAULT });
     assert.equal(r.code, 2, r.stderr);
@@ -56,7 +58,7 @@ describe('deploy: bad input', () => {
   });
 
   it('says Ansible is missing when ansible-playbook is not on PATH', async () => {
-    dir = labProject(ssh, layout, { slim: true });
+    dir = lab();
     const r = await fragctl(['lab', 'deploy', '--project-dir', dir], { env: { ...VAULT, PATH: '/usr/bin:/bin' } });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /ansible-playbook is not installed \(not found on PATH\)/);
@@ -64,7 +66,7 @@ describe('deploy: bad input', () => {
   });
 
   it('a wrong or missing vault password stops before anything runs', async () => {
-    dir = labProject(ssh, layout, { slim: true });
+    dir = lab();
     const wrong = await fragctl(['lab', 'deploy', '--project-dir', dir], { env: { FRAGCTL_VAULT_PASSWORD: 'not-the-password' } });
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /wrong vault password/);
@@ -76,7 +78,7 @@ describe('deploy: bad input', () => {
   });
 
   it('unknown groups, roles and hosts; an environment with no hosts', async () => {
-    dir = labProject(ssh, layout, { slim: true });
+    dir = lab();
     const group = await fragctl(['lab', 'hosts', '--group', 'nope', '--project-dir', dir]);
     assert.equal(group.code, 2);
     assert.match(group.stderr, /unknown group "nope"/);
@@ -99,7 +101,7 @@ describe('deploy: bad input', () => {
   });
 
   it('a --limit or --tags that leaves the playbooks nothing to do is refused, not reported as done', async () => {
-    dir = labProject(ssh, layout, { slim: true });
+    dir = lab();
     const deploy = await fragctl(['lab', 'deploy', '--roles', 'app', '--limit', 'kb1', '--json', '--project-dir', dir], { env: VAULT });
     assert.equal(deploy.code, 2, deploy.stderr);
     assert.equal(JSON.parse(deploy.stdout).error.code, 'LIMIT_UNKNOWN');
@@ -116,7 +118,7 @@ describe('deploy: bad input', () => {
   });
 
   it('an unreachable host fails the deploy, named, and later roles do not run', async () => {
-    dir = labProject(ssh, layout, { slim: true });
+    dir = lab();
     await ssh.stopHost('host2');
     const r = await fragctl(['lab', 'deploy', '--project-dir', dir], { env: VAULT });
     assert.equal(r.code, 1, r.stderr);

@@ -12,9 +12,10 @@ export interface LabHost {
   groups: string[];
 }
 
-export function labProject(ssh: SshHosts, layout: LabHost[], opts: { key?: boolean; slim?: boolean } = {}): string {
+/** `slim`: the roles cut by slimRoles (true), or all but the roles it names. */
+export function labProject(ssh: SshHosts, layout: LabHost[], opts: { key?: boolean; slim?: boolean | { keep: string[] } } = {}): string {
   const dir = copyProject();
-  if (opts.slim) slimRoles(dir);
+  if (opts.slim) slimRoles(dir, opts.slim === true ? {} : opts.slim);
   if (opts.key !== false) {
     copyFileSync(ssh.privateKey, join(dir, 'keys', 'frag-deploy.pem'));
     chmodSync(join(dir, 'keys', 'frag-deploy.pem'), 0o600);

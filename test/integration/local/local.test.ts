@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyProject, fragctl, ROOT } from '../../helpers/cli.js';
 import { slimRoles } from '../../helpers/slim.js';
@@ -76,10 +76,8 @@ describe('local environments', () => {
   });
 
   it('tasks: list, pull, a destructive task asks first; destroy removes the sandboxed roots', async () => {
-    const dir = labProject(ssh, [{ name: 'web1', groups: ['app'] }], { slim: true });
     // clean-tables' secret check needs the real dbclient role: it renders the database password (no_log)
-    const dbclient = join('playbooks', 'roles', 'dbclient', 'tasks', 'main.yml');
-    copyFileSync(join(ROOT, dbclient), join(dir, dbclient));
+    const dir = labProject(ssh, [{ name: 'web1', groups: ['app'] }], { slim: { keep: ['dbclient'] } });
     // default deploy roots: .fragctl/hosts/<name>
     const envFile = join(dir, 'environments', 'lab.yml');
     const env = JSON.parse(readFileSync(envFile, 'utf8')) as { local: { hosts: Array<{ vars: Record<string, unknown> }> } };
