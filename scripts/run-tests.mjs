@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// Runs the test files under the given folders (default: test/) with Node's own test runner and tsx
-// (scripts/test-run.mjs). The files are listed and ordered here; bad input is refused before anything starts.
+// Runs the test files under the given folders (default: test/) with Node's own test runner
+// (scripts/test-run.mjs), compiled to plain JavaScript first (scripts/compile-tests.mjs). The files are
+// listed and ordered here; bad input is refused before anything starts.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawn } from 'node:child_process';
+import { compileTests } from './compile-tests.mjs';
 import { startTestCluster } from './test-cluster.mjs';
 
 const roots = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -84,10 +86,16 @@ const isolate = process.env.FRAGCTL_TEST_ISOLATE === '1';
 const shareable = (f) =>
   relative(process.cwd(), f).startsWith(join('test', 'unit')) && !readFileSync(f, 'utf8').includes('aws-sdk-client-mock');
 const shared = isolate ? [] : files.filter(shareable);
+// Every process runs the compiled copies; the CLI children the tests start too (test/helpers/cli.ts
+// reads FRAGCTL_TEST_BUILD).
+const build = await compileTests(join(import.meta.dirname, '..'));
+process.env.FRAGCTL_TEST_BUILD = build.dir;
+const built = (f) => build.toBuilt(resolve(f));
+const runFiles = files.filter((f) => shared.length <= 1 || !shared.includes(f)).map(built);
 if (shared.length > 1) {
-  const entry = join(results, 'unit-files.test.mts');
-  writeFileSync(entry, shared.map((f) => `import ${JSON.stringify(pathToFileURL(resolve(f)).href)};\n`).join(''));
-  files.splice(0, files.length, ...files.filter((f) => !shared.includes(f)), entry);
+  const entry = join(results, 'unit-files.test.mjs');
+  writeFileSync(entry, shared.map((f) => `import ${JSON.stringify(pathToFileURL(built(f)).href)};\n`).join(''));
+  runFiles.push(entry);
 }
 // --with-check: the type-checker and the linters (`npm run check`) run beside the tests, at a lower
 // priority (nice), so they take the CPU the tests leave while waiting on their peers instead of a
@@ -100,10 +108,9 @@ if (cluster) process.env.FRAGCTL_TEST_CLUSTER = cluster.state;
 const tests = spawn(
   process.execPath,
   [
-    '--import',
-    'tsx',
+    '--enable-source-maps',
     join(import.meta.dirname, 'test-run.mjs'),
-    JSON.stringify({ files, concurrency, namePatterns, tapFile: tap, timesFile: timings }),
+    JSON.stringify({ files: runFiles, concurrency, namePatterns, tapFile: tap, timesFile: timings }),
   ],
   { stdio: 'inherit', env: { ...process.env, PATH: `${join(process.cwd(), '.venv', 'bin')}:${process.env.PATH}` } },
 );
@@ -120,7 +127,8 @@ try {
   summary = 'tests: the runner wrote no results';
 }
 cluster?.stop();
-recordTimes(timesFile, times, timings);
+recordTimes(timesFile, times, timings, build.toSource);
+build.remove();
 const checked = await check;
 if (checked) process.stdout.write(`\n${checked.output}`);
 console.log(`\n${summary}${checked ? `; check: ${checked.code === 0 ? 'passed' : 'FAILED (above)'}` : ''}`);
@@ -149,12 +157,12 @@ function readTimes(file) {
 }
 
 /** This run's files replace their earlier times; the others are kept. A write that fails changes only the order. */
-function recordTimes(file, earlier, tsv) {
+function recordTimes(file, earlier, tsv, toSource) {
   const now = {};
   try {
     for (const line of readFileSync(tsv, 'utf8').split('\n')) {
       const [path, ms] = line.split('\t');
-      const key = path ? relative(process.cwd(), path) : '';
+      const key = path ? relative(process.cwd(), toSource(path)) : '';
       // Only the repository's own files: the shared unit process's entry is made anew each run.
       if (key && !key.startsWith('..') && Number.isFinite(Number(ms))) {
         now[key] = (now[key] ?? 0) + Math.round(Number(ms));

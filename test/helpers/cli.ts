@@ -8,13 +8,24 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'fragctl.ts');
 /** tsx by absolute URL: the CLI may run with a cwd outside the repository. */
 export const TSX = import.meta.resolve('tsx');
+
+/**
+ * Node's arguments to run one of the repository's TypeScript files (`bin/fragctl.ts`, a helper) in a
+ * child process: its compiled copy on plain node when scripts/run-tests.mjs compiled the run
+ * (FRAGCTL_TEST_BUILD), else the source through tsx (a file run on its own with `node --import tsx`).
+ */
+export function nodeScript(file: string): string[] {
+  const build = process.env.FRAGCTL_TEST_BUILD;
+  if (!build) return ['--import', TSX, file];
+  return ['--enable-source-maps', join(build, relative(ROOT, file)).replace(/\.ts$/, '.js')];
+}
 
 export interface CliResult {
   code: number;
@@ -102,7 +113,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
 /** bin/fragctl.ts in a child process: its own pid, stdio pipes, signals. */
 export function childCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, BIN, ...args], {
+    const child = spawn(process.execPath, [...nodeScript(BIN), ...args], {
       cwd: options.cwd ?? ROOT,
       env: cliEnv(options),
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -10,7 +10,7 @@ import { DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startMoto, type Moto } from '../../helpers/moto.js';
-import { ROOT } from '../../helpers/cli.js';
+import { nodeScript, ROOT } from '../../helpers/cli.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { cliEnv, clients, lifecycleProject, run, show } from './helpers.js';
 
@@ -73,7 +73,7 @@ describe('aws lifecycle through a faulty network', () => {
     try {
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', join(ROOT, 'bin', 'fragctl.ts'), 'demo', 'commission', '--no-deploy', '--project-dir', dir],
+        [...nodeScript(join(ROOT, 'bin', 'fragctl.ts')), 'demo', 'commission', '--no-deploy', '--project-dir', dir],
         {
           cwd: ROOT,
           env: {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fragctl, ROOT } from '../../helpers/cli.js';
+import { fragctl, nodeScript, ROOT } from '../../helpers/cli.js';
 import { startSshHosts, type SshHosts } from '../../helpers/ssh-hosts.js';
 import { DEMO_VAULT_PASSWORD, filesUnder, labProject } from './lab.js';
 
@@ -49,7 +49,7 @@ describe('ansible-playbook inputs', () => {
     writeFileSync(envFile, JSON.stringify(env));
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'bin', 'fragctl.ts'), 'lab', 'deploy', '--roles', 'probe', '--project-dir', dir],
+      [...nodeScript(join(ROOT, 'bin', 'fragctl.ts')), 'lab', 'deploy', '--roles', 'probe', '--project-dir', dir],
       {
         env: { ...process.env, ...VAULT, CI: 'true', NO_COLOR: '1', PATH: `${join(ROOT, '.venv', 'bin')}:${process.env.PATH}` },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fragctl, ROOT, TSX } from '../../helpers/cli.js';
+import { fragctl, nodeScript, ROOT } from '../../helpers/cli.js';
 import { markedProcesses, waitNoMarked } from '../../helpers/procs.js';
 import { startSshHosts, type SshHosts } from '../../helpers/ssh-hosts.js';
 import { DEMO_VAULT_PASSWORD, filesUnder, labProject } from './lab.js';
@@ -31,7 +31,7 @@ function waitingProject(ssh: SshHosts): string {
 function pausedDeploy(dir: string, mark: string, extraEnv: Record<string, string> = {}) {
   const child = spawn(
     process.execPath,
-    ['--import', TSX, join(ROOT, 'bin', 'fragctl.ts'), 'lab', 'deploy', '--roles', 'probe', '--project-dir', dir],
+    [...nodeScript(join(ROOT, 'bin', 'fragctl.ts')), 'lab', 'deploy', '--roles', 'probe', '--project-dir', dir],
     {
       env: {
         ...process.env,

@@ -9,7 +9,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { startMoto, type Moto } from '../../helpers/moto.js';
-import { ROOT } from '../../helpers/cli.js';
+import { nodeScript, ROOT } from '../../helpers/cli.js';
 import { AwsClients } from '../../../src/providers/aws/clients.js';
 import { ensureTable } from '../../../src/providers/aws/dynamodb.js';
 import { DynamoLock } from '../../../src/core/locks/dynamo-lock.js';
@@ -40,7 +40,7 @@ const holder = (runId: string, over: Partial<LockHolder> = {}): LockHolder => ({
 });
 
 function racer(who: string): { child: ChildProcessWithoutNullStreams; next(): Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/integration/locks/dynamo-racer.ts'), moto.url, TABLE, who], {
+  const child = spawn(process.execPath, [...nodeScript(join(ROOT, 'test/integration/locks/dynamo-racer.ts')), moto.url, TABLE, who], {
     cwd: ROOT,
   });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyProject, fragctl, ROOT } from '../../helpers/cli.js';
+import { copyProject, fragctl, nodeScript, ROOT } from '../../helpers/cli.js';
 import { addEnv } from '../../unit/records/support.js';
 
 const LOCAL = 'platform: local\nlocal:\n  hosts:\n    - { name: one, address: 127.0.0.1, port: 1, groups: [app] }\n';
@@ -19,7 +19,7 @@ function liveHolder(dir: string): { started: Promise<void>; exit: Promise<{ code
   const markers = mkdtempSync(join(tmpdir(), 'fragctl-markers-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'test/integration/ops/guarded-child.ts'), dir, 'dev', 'http://127.0.0.1:9', markers, '60000', '1000'],
+    [...nodeScript(join(ROOT, 'test/integration/ops/guarded-child.ts')), dir, 'dev', 'http://127.0.0.1:9', markers, '60000', '1000'],
     { cwd: ROOT },
   );
   let stderr = '';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { startMoto, type Moto } from '../../helpers/moto.js';
-import { copyProject, fragctl, ROOT } from '../../helpers/cli.js';
+import { copyProject, fragctl, nodeScript, ROOT } from '../../helpers/cli.js';
 import { AwsClients } from '../../../src/providers/aws/clients.js';
 import { ensureTable } from '../../../src/providers/aws/dynamodb.js';
 import { DynamoLock } from '../../../src/core/locks/dynamo-lock.js';
@@ -80,7 +80,7 @@ function child(dir: string, env: string, markers: string, holdMs: number): Promi
   return new Promise((resolve) => {
     const p = spawn(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'test/integration/ops/guarded-child.ts'), dir, env, moto.url, markers, String(holdMs)],
+      [...nodeScript(join(ROOT, 'test/integration/ops/guarded-child.ts')), dir, env, moto.url, markers, String(holdMs)],
       { cwd: ROOT },
     );
     let stdout = '';

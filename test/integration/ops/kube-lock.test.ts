@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from '../../helpers/cli.js';
+import { nodeScript, ROOT } from '../../helpers/cli.js';
 import { eventually, getObject, kubectl, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { kubeProject, type KubeProject } from '../kube/setup.js';
 import { KubeLock } from '../../../src/core/locks/kube-lock.js';
@@ -95,7 +95,7 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     it(`${signal} (Ctrl-C, a cancelled CI job) during a version change releases the Lease and records the run as interrupted`, async () => {
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', join(ROOT, 'bin', 'fragctl.ts'), 'dev', 'version-change', '--tag', tag, '--project-dir', p.dir],
+        [...nodeScript(join(ROOT, 'bin', 'fragctl.ts')), 'dev', 'version-change', '--tag', tag, '--project-dir', p.dir],
         {
           cwd: ROOT,
           env: { ...process.env, CI: 'true', NO_COLOR: '1', FRAGCTL_POLL_INTERVAL_MS: '20', FRAGCTL_USER: 'tester', KUBECONFIG: '' },

@@ -9,14 +9,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyProject, fragctl, ROOT } from '../../helpers/cli.js';
+import { copyProject, fragctl, nodeScript, ROOT } from '../../helpers/cli.js';
 import { addEnv } from '../../unit/records/support.js';
 
 async function killedHolder(dir: string): Promise<number> {
   const markers = mkdtempSync(join(tmpdir(), 'fragctl-markers-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'test/integration/ops/guarded-child.ts'), dir, 'dev', 'http://127.0.0.1:9', markers, '60000', '6000'],
+    [...nodeScript(join(ROOT, 'test/integration/ops/guarded-child.ts')), dir, 'dev', 'http://127.0.0.1:9', markers, '60000', '6000'],
     { cwd: ROOT, stdio: 'ignore' },
   );
   const started = join(markers, 'started');

@@ -1,0 +1,75 @@
+// Compiles src/, bin/ and test/ to plain JavaScript for one run of scripts/run-tests.mjs, so that each
+// test file's process (and each CLI child a test starts) runs on plain node instead of loading through
+// tsx's loader: about a second of CPU less per process. esbuild only strips the types, file by file
+// (the layout and the imports stay as they are); type errors are `npm run check`'s business.
+//
+// The output lives under node_modules/.cache (packages resolve from there as from the sources) in a
+// folder of the run's own, removed at its end. `import.meta.dirname`, `.filename` and `.url` are
+// replaced by the source file's, so paths a file builds from its own place (fixtures, the repository
+// root, package.json) point into the repository as before. Stack traces map back to the .ts sources
+// (inline source maps, `--enable-source-maps`).
+import { transform } from 'esbuild';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** The folders compiled; test/fixtures holds inputs for the CLI, copied or read as they are. */
+const PARTS = ['src', 'bin', 'test'];
+const SKIP = new Set([join('test', 'fixtures')]);
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Compiles the repository at `root` into a fresh folder; returns it with `toBuilt` (a source .ts path
+ * to its compiled .js), `toSource` (the reverse) and `remove`.
+ */
+export async function compileTests(root) {
+  const cache = join(root, 'node_modules', '.cache', 'fragctl-tests');
+  mkdirSync(cache, { recursive: true });
+  removeStale(cache);
+  const out = mkdtempSync(join(cache, 'run-'));
+  const sources = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (SKIP.has(relative(root, path))) continue;
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) sources.push(path);
+    }
+  };
+  for (const part of PARTS) walk(join(root, part));
+  const toBuilt = (file) => join(out, relative(root, file)).replace(/\.ts$/, '.js');
+  const toSource = (file) => (file.startsWith(out) ? join(root, relative(out, file)).replace(/\.js$/, '.ts') : file);
+  await Promise.all(
+    sources.map(async (file) => {
+      const { code } = await transform(readFileSync(file, 'utf8'), {
+        loader: 'ts',
+        format: 'esm',
+        target: 'node20',
+        sourcefile: file,
+        sourcemap: 'inline',
+        sourcesContent: false,
+        define: {
+          'import.meta.dirname': JSON.stringify(dirname(file)),
+          'import.meta.filename': JSON.stringify(file),
+          'import.meta.url': JSON.stringify(pathToFileURL(file).href),
+        },
+      });
+      const target = toBuilt(file);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, code);
+    }),
+  );
+  return { dir: out, toBuilt, toSource, remove: () => rmSync(out, { recursive: true, force: true }) };
+}
+
+/** Folders left by runs that were killed before their end (a day old or more). */
+function removeStale(cache) {
+  for (const name of readdirSync(cache)) {
+    const path = join(cache, name);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > DAY_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // another run removed it first
+    }
+  }
+}
