@@ -2,7 +2,7 @@
 // Runs the test files under the given folders (default: test/) with Node's own test runner
 // (scripts/test-run.mjs), compiled to plain JavaScript first (scripts/compile-tests.mjs). The files are
 // listed and ordered here; bad input is refused before anything starts.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -105,6 +105,11 @@ const check = withCheck ? startCheck() : undefined;
 const needsCluster = files.some((f) => readFileSync(f, 'utf8').includes('helpers/cluster.js'));
 const cluster = needsCluster && !process.env.FRAGCTL_TEST_KUBECONFIG ? startTestCluster() : undefined;
 if (cluster) process.env.FRAGCTL_TEST_CLUSTER = cluster.state;
+// The Python processes Ansible starts for its modules keep their bytecode in a folder of the run's own
+// (test/helpers/pyc/sitecustomize.py explains why and how; the SSH hosts get both variables too).
+const pycDir = join(results, 'pyc');
+mkdirSync(pycDir);
+const pythonPath = [join(import.meta.dirname, '..', 'test', 'helpers', 'pyc'), process.env.PYTHONPATH].filter(Boolean).join(':');
 const tests = spawn(
   process.execPath,
   [
@@ -112,7 +117,15 @@ const tests = spawn(
     join(import.meta.dirname, 'test-run.mjs'),
     JSON.stringify({ files: runFiles, concurrency, namePatterns, tapFile: tap, timesFile: timings }),
   ],
-  { stdio: 'inherit', env: { ...process.env, PATH: `${join(process.cwd(), '.venv', 'bin')}:${process.env.PATH}` } },
+  {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      PATH: `${join(process.cwd(), '.venv', 'bin')}:${process.env.PATH}`,
+      PYTHONPATH: pythonPath,
+      FRAGCTL_TEST_PYC_DIR: pycDir,
+    },
+  },
 );
 const status = await new Promise((resolve) => {
   tests.on('error', () => resolve(1));
@@ -129,6 +142,7 @@ try {
 cluster?.stop();
 recordTimes(timesFile, times, timings, build.toSource);
 build.remove();
+rmSync(pycDir, { recursive: true, force: true });
 const checked = await check;
 if (checked) process.stdout.write(`\n${checked.output}`);
 console.log(`\n${summary}${checked ? `; check: ${checked.code === 0 ? 'passed' : 'FAILED (above)'}` : ''}`);

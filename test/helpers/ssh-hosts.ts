@@ -32,6 +32,9 @@ export interface SshHosts {
 }
 
 const SSHD = '/usr/sbin/sshd';
+const PYC_ENV = process.env.FRAGCTL_TEST_PYC_DIR
+  ? [`SetEnv PYTHONPATH=${process.env.PYTHONPATH ?? ''} FRAGCTL_TEST_PYC_DIR=${process.env.FRAGCTL_TEST_PYC_DIR}`]
+  : [];
 
 export async function startSshHosts(count: number, opts: { firstOctet?: number; port?: number } = {}): Promise<SshHosts> {
   if (!existsSync(SSHD)) throw new Error('sshd is not installed: run `bash scripts/setup.sh` (apt-get install openssh-server)');
@@ -75,6 +78,8 @@ export async function startSshHosts(count: number, opts: { firstOctet?: number; 
         'MaxSessions 50',
         'LogLevel VERBOSE',
         'Subsystem sftp internal-sftp',
+        // The run's bytecode cache for Ansible's modules (test/helpers/pyc/sitecustomize.py), when set.
+        ...PYC_ENV,
         '',
       ].join('\n'),
     );

@@ -1,0 +1,54 @@
+"""Test hosts only: a bytecode cache for the modules Ansible runs from its AnsiballZ zip.
+
+CPython's zipimport never caches bytecode: every module run compiles ansible.module_utils (basic.py
+and the rest) from source, twice per import in 3.11 (get_filename, then get_code), a quarter of the
+suite's Ansible CPU. scripts/run-tests.mjs puts this folder on PYTHONPATH with FRAGCTL_TEST_PYC_DIR
+(a folder of the run's own), and test/helpers/ssh-hosts.ts passes both to the SSH hosts' sessions.
+The code run is the same: compiled once from the same source, with the same flags, then kept as a
+host with a warm __pycache__ keeps it; each use gets its own file name back (tracebacks unchanged).
+Without FRAGCTL_TEST_PYC_DIR, or on a Python without zipimport._compile_source, nothing changes.
+"""
+import os
+
+_DIR = os.environ.get('FRAGCTL_TEST_PYC_DIR')
+
+
+def _install(folder):
+    import hashlib
+    import marshal
+    import sys
+    import zipimport
+
+    compile_source = getattr(zipimport, '_compile_source', None)
+    if compile_source is None:
+        return
+    tag = f'{sys.implementation.cache_tag}-O{sys.flags.optimize}'
+    code_type = type(_install.__code__)
+
+    def named(code, filename):
+        consts = tuple(named(c, filename) if isinstance(c, code_type) else c for c in code.co_consts)
+        return code.replace(co_filename=filename, co_consts=consts)
+
+    def cached(pathname, source):
+        raw = source if isinstance(source, bytes) else source.encode()
+        path = os.path.join(folder, f'{hashlib.sha256(raw).hexdigest()}.{tag}')
+        try:
+            with open(path, 'rb') as f:
+                return named(marshal.loads(f.read()), pathname)
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+        code = compile_source(pathname, source)
+        tmp = f'{path}.{os.getpid()}.tmp'
+        try:
+            with open(tmp, 'wb') as f:
+                f.write(marshal.dumps(code))
+            os.replace(tmp, path)
+        except OSError:
+            pass
+        return code
+
+    zipimport._compile_source = cached
+
+
+if _DIR and os.path.isdir(_DIR):
+    _install(_DIR)

@@ -1,0 +1,63 @@
+/**
+ * The test hosts' bytecode cache for modules imported from a zip (test/helpers/pyc/sitecustomize.py),
+ * as Ansible's AnsiballZ payloads are: the first import compiles and keeps the code, a later one from
+ * another zip reads it back, and a traceback still names the zip it ran from.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../../helpers/cli.js';
+
+const PYTHON = join(ROOT, '.venv', 'bin', 'python3');
+const SITE = join(ROOT, 'test', 'helpers', 'pyc');
+const MODULE = 'def fails():\n    def inner():\n        raise ValueError("from the zip")\n    inner()\n\nANSWER = 42\n';
+
+/** A zip holding util.py, then a Python that imports it from there and calls `call`. */
+function runFromZip(dir: string, name: string, cache: string | undefined, call: string) {
+  const zip = join(dir, `${name}.zip`);
+  execFileSync(PYTHON, [
+    '-c',
+    `import zipfile,sys\nwith zipfile.ZipFile(sys.argv[1], 'w') as z: z.writestr('util.py', sys.argv[2])`,
+    zip,
+    MODULE,
+  ]);
+  const env: Record<string, string | undefined> = { ...process.env, PYTHONPATH: SITE, FRAGCTL_TEST_PYC_DIR: cache };
+  if (cache === undefined) delete env.FRAGCTL_TEST_PYC_DIR;
+  return spawnSync(PYTHON, ['-c', `import sys; sys.path.insert(0, sys.argv[1]); import util; ${call}`, zip], { env, encoding: 'utf8' });
+}
+
+test('a module imported from a zip is compiled once, read back from another zip, and keeps its own file name', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fragctl-pyc-'));
+  try {
+    const cache = join(dir, 'cache');
+    mkdirSync(cache);
+    const first = runFromZip(dir, 'first', cache, 'print(util.ANSWER)');
+    assert.equal(first.stdout.trim(), '42', first.stderr);
+    const kept = readdirSync(cache);
+    assert.equal(kept.length, 1, `one cached module: ${kept.join(', ')}`);
+
+    // What a later import runs is what the cache holds: plant code that answers 7 in its place.
+    const planted = join(cache, kept[0]!);
+    execFileSync(PYTHON, [
+      '-c',
+      'import marshal,sys\nopen(sys.argv[1], "wb").write(marshal.dumps(compile(sys.argv[2], "x", "exec")))',
+      planted,
+      MODULE.replace('42', '7'),
+    ]);
+    const second = runFromZip(dir, 'second', cache, 'print(util.ANSWER)');
+    assert.equal(second.stdout.trim(), '7', `read back, not compiled again: ${second.stderr}`);
+
+    const third = runFromZip(dir, 'third', cache, 'util.fails()');
+    assert.notEqual(third.status, 0);
+    assert.match(third.stderr, /third\.zip[/\\]util\.py", line 3, in inner/, 'the traceback names the zip it ran from');
+    assert.match(third.stderr, /ValueError: from the zip/);
+
+    const off = runFromZip(dir, 'fourth', undefined, 'print(util.ANSWER)');
+    assert.equal(off.stdout.trim(), '42', `without FRAGCTL_TEST_PYC_DIR nothing is cached: ${off.stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
