@@ -29,7 +29,18 @@ def _install(folder):
         consts = tuple(named(c, filename) if isinstance(c, code_type) else c for c in code.co_consts)
         return code.replace(co_filename=filename, co_consts=consts)
 
+    # 3.11 compiles each module twice per import (get_filename, then get_code): the second asks
+    # this process again for the same file.
+    seen = {}
+
     def cached(pathname, source):
+        if pathname in seen and seen[pathname][0] == len(source):
+            return seen[pathname][1]
+        code = load(pathname, source)
+        seen[pathname] = (len(source), code)
+        return code
+
+    def load(pathname, source):
         raw = source if isinstance(source, bytes) else source.encode()
         path = os.path.join(folder, f'{hashlib.sha256(raw).hexdigest()}.{tag}')
         try:
