@@ -95,7 +95,10 @@ const runFiles = files.filter((f) => shared.length <= 1 || !shared.includes(f)).
 if (shared.length > 1) {
   const entry = join(results, 'unit-files.test.mjs');
   writeFileSync(entry, shared.map((f) => `import ${JSON.stringify(pathToFileURL(built(f)).href)};\n`).join(''));
-  runFiles.push(entry);
+  // Placed by the time its files took together, like any other: not last by default, where it made the tail.
+  const entryWeight = shared.reduce((sum, f) => sum + weight(f), 0);
+  const at = files.filter((f) => !shared.includes(f)).findIndex((f) => weight(f) < entryWeight);
+  runFiles.splice(at < 0 ? runFiles.length : at, 0, entry);
 }
 // --with-check: the type-checker and the linters (`npm run check`) run beside the tests, at a lower
 // priority (nice), so they take the CPU the tests leave while waiting on their peers instead of a
