@@ -1,6 +1,6 @@
 // Compiles src/, bin/ and test/ to plain JavaScript for one run of scripts/run-tests.mjs, so that each
 // test file's process (and each CLI child a test starts) runs on plain node instead of loading through
-// tsx's loader: about a second of CPU less per process. esbuild only strips the types, file by file
+// tsx's loader thread. esbuild only strips the types, file by file
 // (the layout and the imports stay as they are); type errors are `npm run check`'s business.
 //
 // The output lives under node_modules/.cache (packages resolve from there as from the sources) in a
@@ -20,7 +20,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Compiles the repository at `root` into a fresh folder; returns it with `toBuilt` (a source .ts path
- * to its compiled .js), `toSource` (the reverse) and `remove`.
+ * to its compiled .js) and `remove`. node:test reports the .ts paths already (through the source maps).
  */
 export async function compileTests(root) {
   const cache = join(root, 'node_modules', '.cache', 'fragctl-tests');
@@ -38,8 +38,7 @@ export async function compileTests(root) {
   };
   for (const part of PARTS) walk(join(root, part));
   const toBuilt = (file) => join(out, relative(root, file)).replace(/\.ts$/, '.js');
-  const toSource = (file) => (file.startsWith(out) ? join(root, relative(out, file)).replace(/\.js$/, '.ts') : file);
-  await Promise.all(
+  const results = await Promise.allSettled(
     sources.map(async (file) => {
       const { code } = await transform(readFileSync(file, 'utf8'), {
         loader: 'ts',
@@ -59,7 +58,14 @@ export async function compileTests(root) {
       writeFileSync(target, code);
     }),
   );
-  return { dir: out, toBuilt, toSource, remove: () => rmSync(out, { recursive: true, force: true }) };
+  // Files esbuild cannot read (syntax errors): where and why, and nothing left behind.
+  const errors = results.flatMap((r) => (r.status === 'rejected' ? (r.reason.errors ?? [{ text: r.reason.message }]) : []));
+  if (errors.length) {
+    rmSync(out, { recursive: true, force: true });
+    const at = (l) => (l ? `${relative(root, l.file)}:${l.line}:${l.column + 1}: ` : '');
+    throw new Error(`cannot compile ${errors.map((m) => `${at(m.location)}${m.text}`).join('; ')}`);
+  }
+  return { dir: out, toBuilt, remove: () => rmSync(out, { recursive: true, force: true }) };
 }
 
 /** Folders left by runs that were killed before their end (a day old or more). */

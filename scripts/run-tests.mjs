@@ -88,16 +88,20 @@ const shareable = (f) =>
 const shared = isolate ? [] : files.filter(shareable);
 // Every process runs the compiled copies; the CLI children the tests start too (test/helpers/cli.ts
 // reads FRAGCTL_TEST_BUILD).
-const build = await compileTests(join(import.meta.dirname, '..'));
+const build = await compileTests(join(import.meta.dirname, '..')).catch((e) => {
+  console.error(`run-tests: ${e.message}`);
+  process.exit(1);
+});
 process.env.FRAGCTL_TEST_BUILD = build.dir;
 const built = (f) => build.toBuilt(resolve(f));
-const runFiles = files.filter((f) => shared.length <= 1 || !shared.includes(f)).map(built);
+const ownProcess = shared.length > 1 ? files.filter((f) => !shared.includes(f)) : files;
+const runFiles = ownProcess.map(built);
 if (shared.length > 1) {
   const entry = join(results, 'unit-files.test.mjs');
   writeFileSync(entry, shared.map((f) => `import ${JSON.stringify(pathToFileURL(built(f)).href)};\n`).join(''));
   // Placed by the time its files took together, like any other: not last by default, where it made the tail.
   const entryWeight = shared.reduce((sum, f) => sum + weight(f), 0);
-  const at = files.filter((f) => !shared.includes(f)).findIndex((f) => weight(f) < entryWeight);
+  const at = ownProcess.findIndex((f) => weight(f) < entryWeight);
   runFiles.splice(at < 0 ? runFiles.length : at, 0, entry);
 }
 // --with-check: the type-checker and the linters (`npm run check`) run beside the tests, at a lower
@@ -143,7 +147,7 @@ try {
   summary = 'tests: the runner wrote no results';
 }
 cluster?.stop();
-recordTimes(timesFile, times, timings, build.toSource);
+recordTimes(timesFile, times, timings);
 build.remove();
 rmSync(pycDir, { recursive: true, force: true });
 const checked = await check;
@@ -174,12 +178,12 @@ function readTimes(file) {
 }
 
 /** This run's files replace their earlier times; the others are kept. A write that fails changes only the order. */
-function recordTimes(file, earlier, tsv, toSource) {
+function recordTimes(file, earlier, tsv) {
   const now = {};
   try {
     for (const line of readFileSync(tsv, 'utf8').split('\n')) {
       const [path, ms] = line.split('\t');
-      const key = path ? relative(process.cwd(), toSource(path)) : '';
+      const key = path ? relative(process.cwd(), path) : '';
       // Only the repository's own files: the shared unit process's entry is made anew each run.
       if (key && !key.startsWith('..') && Number.isFinite(Number(ms))) {
         now[key] = (now[key] ?? 0) + Math.round(Number(ms));

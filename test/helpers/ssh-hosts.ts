@@ -33,7 +33,7 @@ export interface SshHosts {
 
 const SSHD = '/usr/sbin/sshd';
 const PYC_ENV = process.env.FRAGCTL_TEST_PYC_DIR
-  ? [`SetEnv PYTHONPATH=${process.env.PYTHONPATH ?? ''} FRAGCTL_TEST_PYC_DIR=${process.env.FRAGCTL_TEST_PYC_DIR}`]
+  ? [`SetEnv "PYTHONPATH=${process.env.PYTHONPATH ?? ''}" "FRAGCTL_TEST_PYC_DIR=${process.env.FRAGCTL_TEST_PYC_DIR}"`]
   : [];
 
 export async function startSshHosts(count: number, opts: { firstOctet?: number; port?: number } = {}): Promise<SshHosts> {
