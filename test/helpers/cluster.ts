@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { KubeRest, resourcePath } from './kube-rest.js';
 
 const run = promisify(execFile);
 
@@ -92,28 +93,36 @@ export type KubeObj = {
   [k: string]: unknown;
 };
 
-/** The object, or undefined when the server says NotFound. */
+let rest: Promise<KubeRest> | undefined;
+const restClient = (): Promise<KubeRest> => (rest ??= KubeRest.open(testCluster().kubeconfig));
+
+/** The object, or undefined when the server says NotFound. Read over the REST API (test/helpers/kube-rest.ts), as `kubectl get -o json --show-managed-fields` shows it. */
 export async function getObject(kind: string, namespace: string | undefined, name: string): Promise<KubeObj | undefined> {
-  try {
-    return JSON.parse(
-      await kubectl(['get', kind, name, '-o', 'json', '--show-managed-fields', ...(namespace ? ['-n', namespace] : [])]),
-    ) as KubeObj;
-  } catch (e) {
-    if (/NotFound|not found/.test(String((e as { stderr?: string }).stderr ?? e))) return undefined;
-    throw e;
-  }
+  const api = await restClient();
+  const r = await api.get(resourcePath(await api.resource(kind), namespace, name));
+  if (r.status === 404) return undefined;
+  if (r.status !== 200) throw new Error(`get ${kind} ${name}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body as KubeObj;
 }
 
+/**
+ * The objects of one or more kinds (`secrets,configmaps`) in `namespace` (all namespaces when not
+ * given), as `kubectl get -o json` lists them: each with its apiVersion and kind, no managedFields.
+ */
 export async function listObjects(kind: string, namespace?: string, selector?: string): Promise<KubeObj[]> {
-  const out = await kubectl([
-    'get',
-    kind,
-    '-o',
-    'json',
-    ...(namespace ? ['-n', namespace] : ['-A']),
-    ...(selector ? ['-l', selector] : []),
-  ]);
-  return (JSON.parse(out) as { items: KubeObj[] }).items;
+  const api = await restClient();
+  const items: KubeObj[] = [];
+  for (const one of kind.split(',')) {
+    const resource = await api.resource(one);
+    const query = selector ? `?labelSelector=${encodeURIComponent(selector)}` : '';
+    const r = await api.get(`${resourcePath(resource, namespace)}${query}`);
+    if (r.status !== 200) throw new Error(`list ${one}: ${r.status} ${JSON.stringify(r.body)}`);
+    for (const item of (r.body as { items: KubeObj[] }).items) {
+      delete item.metadata.managedFields;
+      items.push({ ...item, apiVersion: resource.apiVersion, kind: resource.kind });
+    }
+  }
+  return items;
 }
 
 /** Polls `check` every 100 ms until it returns a truthy value or `timeoutMs` passes. */
