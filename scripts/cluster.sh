@@ -23,15 +23,19 @@ log() { printf 'cluster: %s\n' "$*" >&2; }
 
 stop() {
   [ -d "$state/pids" ] || return 0
+  # The cluster is thrown away with its state folder: nothing to shut down gracefully (one by one,
+  # each component's graceful shutdown took 2-3 s, 10 s in all).
+  local pids=() name f
   for name in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
     f="$state/pids/$name"
     [ -f "$f" ] || continue
-    pid="$(cat "$f")"
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
+    pids+=("$(cat "$f")")
     rm -f "$f"
   done
+  [ ${#pids[@]} -gt 0 ] || return 0
+  kill -9 "${pids[@]}" 2>/dev/null || true
+  # kill -0 succeeds while any of them is still there
+  for _ in $(seq 1 50); do kill -0 "${pids[@]}" 2>/dev/null || break; sleep 0.1; done
 }
 
 free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
