@@ -3,7 +3,7 @@
 // (scripts/test-run.mjs), compiled to plain JavaScript first (scripts/compile-tests.mjs). The files are
 // listed and ordered here; bad input is refused before anything starts.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { availableParallelism, homedir, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawn } from 'node:child_process';
@@ -24,14 +24,18 @@ for (const flag of process.argv.slice(2).filter((a) => a.startsWith('-'))) {
     process.exit(2);
   }
 }
-// Test files run side by side: most of their time is spent waiting on peers (moto, sshd and Ansible,
-// the control plane), not on the CPU. Every file starts its own peers on free ports and names its
-// own stacks and namespaces, so files never meet. FRAGCTL_TEST_CONCURRENCY=1 runs them one by one.
-const concurrency = Number(process.env.FRAGCTL_TEST_CONCURRENCY ?? 3);
-if (!Number.isInteger(concurrency) || concurrency < 1) {
+// Test files run side by side: many spend most of their time waiting on peers (moto, sshd and
+// Ansible, the control plane), not on the CPU. Every file starts its own peers on free ports and names
+// its own stacks and namespaces, so files never meet. `cores + 1` files always run at once, and more,
+// up to FRAGCTL_TEST_CONCURRENCY (default 4 per core), while the CPU the files need by the last run
+// fits the cores (scripts/test-run.mjs). FRAGCTL_TEST_CONCURRENCY=1 runs them one by one.
+const cores = availableParallelism();
+const most = Number(process.env.FRAGCTL_TEST_CONCURRENCY ?? 4 * cores);
+if (!Number.isInteger(most) || most < 1) {
   console.error(`FRAGCTL_TEST_CONCURRENCY=${process.env.FRAGCTL_TEST_CONCURRENCY}: give a whole number of 1 or more`);
   process.exit(2);
 }
+const steady = Math.min(most, cores + 1);
 if (!['', '0', '1'].includes(process.env.FRAGCTL_TEST_ISOLATE ?? '')) {
   console.error(`FRAGCTL_TEST_ISOLATE=${process.env.FRAGCTL_TEST_ISOLATE}: give 1 (a process per file) or 0`);
   process.exit(2);
@@ -58,11 +62,18 @@ for (const root of roots.length ? roots : ['test']) {
   else files.push(root);
 }
 // The longest files first, so that the short ones fill the gaps at the end and no long file starts
-// last: each run records how long its files took (in FRAGCTL_CACHE, as setup.sh's caches are). A file
-// with no record counts as long when it is an integration test, short otherwise.
+// last: each run records how long its files took, and how much CPU they used (in FRAGCTL_CACHE, as
+// setup.sh's caches are). A file with no record counts as long when it is an integration test, short
+// otherwise, and as needing a whole core.
 const timesFile = join(process.env.FRAGCTL_CACHE || join(homedir(), '.cache', 'fragctl'), 'test-times.json');
 const times = readTimes(timesFile);
-const weight = (f) => times[relative(process.cwd(), f)] ?? (f.includes('integration') ? Number.MAX_SAFE_INTEGER : 0);
+const wallOf = (key) => (Array.isArray(times[key]) ? times[key][0] : times[key]);
+const weight = (f) => wallOf(relative(process.cwd(), f)) ?? (f.includes('integration') ? Number.MAX_SAFE_INTEGER : 0);
+/** The share of a core a file kept busy in its last run, from 0.05 to 1 (1 when unknown). */
+const demand = (key) => {
+  const [ms, cpu] = Array.isArray(times[key]) ? times[key] : [];
+  return ms > 0 && cpu >= 0 ? Math.min(1, Math.max(0.05, cpu / ms)) : 1;
+};
 files.sort((a, b) => weight(b) - weight(a) || a.localeCompare(b));
 if (files.length === 0) {
   console.error('no test files found');
@@ -83,6 +94,8 @@ const timings = join(results, 'times.tsv');
 // test) instead of one each. A file that mocks the AWS SDK keeps a process of its own: the mocks patch
 // the SDK's clients for the whole process. FRAGCTL_TEST_ISOLATE=1 gives every file its own process.
 const isolate = process.env.FRAGCTL_TEST_ISOLATE === '1';
+/** The name the shared unit process's times are recorded under. */
+const SHARED_KEY = 'test/unit (the files sharing one process)';
 const shareable = (f) =>
   relative(process.cwd(), f).startsWith(join('test', 'unit')) && !readFileSync(f, 'utf8').includes('aws-sdk-client-mock');
 const shared = isolate ? [] : files.filter(shareable);
@@ -95,14 +108,15 @@ const build = await compileTests(join(import.meta.dirname, '..')).catch((e) => {
 process.env.FRAGCTL_TEST_BUILD = build.dir;
 const built = (f) => build.toBuilt(resolve(f));
 const ownProcess = shared.length > 1 ? files.filter((f) => !shared.includes(f)) : files;
-const runFiles = ownProcess.map(built);
+const runFile = (path, key) => ({ path, key, demand: demand(key) });
+const runFiles = ownProcess.map((f) => runFile(built(f), relative(process.cwd(), f)));
 if (shared.length > 1) {
   const entry = join(results, 'unit-files.test.mjs');
   writeFileSync(entry, shared.map((f) => `import ${JSON.stringify(pathToFileURL(built(f)).href)};\n`).join(''));
-  // Placed by the time its files took together, like any other: not last by default, where it made the tail.
-  const entryWeight = shared.reduce((sum, f) => sum + weight(f), 0);
+  // Placed by its time, like any other file: not last by default, where it made the tail.
+  const entryWeight = wallOf(SHARED_KEY) ?? shared.reduce((sum, f) => sum + weight(f), 0);
   const at = ownProcess.findIndex((f) => weight(f) < entryWeight);
-  runFiles.splice(at < 0 ? runFiles.length : at, 0, entry);
+  runFiles.splice(at < 0 ? runFiles.length : at, 0, runFile(entry, SHARED_KEY));
 }
 // --with-check: the type-checker and the linters (`npm run check`) run beside the tests, at a lower
 // priority (nice), so they take the CPU the tests leave while waiting on their peers instead of a
@@ -122,7 +136,7 @@ const tests = spawn(
   [
     '--enable-source-maps',
     join(import.meta.dirname, 'test-run.mjs'),
-    JSON.stringify({ files: runFiles, concurrency, namePatterns, tapFile: tap, timesFile: timings }),
+    JSON.stringify({ files: runFiles, steady, most, capacity: cores + 0.5, namePatterns, tapFile: tap, timesFile: timings }),
   ],
   {
     stdio: 'inherit',
@@ -141,7 +155,8 @@ const status = await new Promise((resolve) => {
 let summary = '';
 try {
   const text = readFileSync(tap, 'utf8');
-  const count = (what) => Number(new RegExp(`^# ${what} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  // one TAP report per file, one after the other
+  const count = (what) => [...text.matchAll(new RegExp(`^# ${what} (\\d+)$`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
   summary = `tests: ${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped`;
 } catch {
   summary = 'tests: the runner wrote no results';
@@ -182,12 +197,8 @@ function recordTimes(file, earlier, tsv) {
   const now = {};
   try {
     for (const line of readFileSync(tsv, 'utf8').split('\n')) {
-      const [path, ms] = line.split('\t');
-      const key = path ? relative(process.cwd(), path) : '';
-      // Only the repository's own files: the shared unit process's entry is made anew each run.
-      if (key && !key.startsWith('..') && Number.isFinite(Number(ms))) {
-        now[key] = (now[key] ?? 0) + Math.round(Number(ms));
-      }
+      const [key, ms, cpu] = line.split('\t').map((v, i) => (i === 0 ? v : Number(v || NaN)));
+      if (key && Number.isFinite(ms)) now[key] = Number.isFinite(cpu) ? [ms, cpu] : ms;
     }
     if (Object.keys(now).length === 0) return;
     mkdirSync(dirname(file), { recursive: true });

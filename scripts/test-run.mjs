@@ -1,19 +1,99 @@
-// The test process of scripts/run-tests.mjs, started with `--import tsx` (which node:test passes on to
-// each file's process). node:test's run() keeps the files in the order given, where `node --test`
-// would sort them by name: the runner starts the longest first. Reporters: spec on stdout, a TAP copy
-// and the files' times (test-times-reporter.mjs) to the paths given.
-import { createWriteStream } from 'node:fs';
-import { run } from 'node:test';
-import { spec, tap } from 'node:test/reporters';
-import testTimes from './test-times-reporter.mjs';
+// The test process of scripts/run-tests.mjs: runs each test file in a process of its own, in the order
+// given (the longest first), and prints each file's report whole when the file ends, so that the
+// reports of files running side by side never mix.
+//
+// How many run side by side follows what they need of the CPU. Each file comes with its demand: the
+// CPU time it used in the last run over its wall time (about 0.1 for a Kubernetes file that mostly
+// waits on controllers, about 0.9 for one running Ansible; 1 when unknown). `steady` files always run;
+// the next one in the order also starts while the demands of those running, with its own, stay within
+// `capacity` (the cores, and a little more), up to `most`. A fixed number either leaves cores idle
+// while files wait or, raised, overloads the CPU when they compute, and overloaded files take more CPU
+// for the same work.
+//
+// `files` are `{ path, key, demand }`. Writes the files' TAP reports, one after the other, to `tapFile`,
+// and per file `<key>\t<wall ms>\t<cpu ms>` to `timesFile` (scripts/test-cpu.mjs measures the CPU).
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-const { files, concurrency, namePatterns, tapFile, timesFile } = JSON.parse(process.argv[2]);
-const stream = run({ files, concurrency, ...(namePatterns.length ? { testNamePatterns: namePatterns } : {}) });
-// Three reporters read the stream; each compose() adds a few listeners of its own (a fixed number, not a leak).
-stream.setMaxListeners(20);
-stream.on('test:fail', () => {
-  process.exitCode = 1;
-});
-stream.compose(new spec()).pipe(process.stdout);
-stream.compose(tap).pipe(createWriteStream(tapFile));
-stream.compose(testTimes).pipe(createWriteStream(timesFile));
+const { files, steady, most, capacity, namePatterns, tapFile, timesFile } = JSON.parse(process.argv[2]);
+const reports = mkdtempSync(join(tmpdir(), 'fragctl-test-reports-'));
+const cpuPreload = join(import.meta.dirname, 'test-cpu.mjs');
+writeFileSync(tapFile, '');
+writeFileSync(timesFile, '');
+
+const pending = files.map((f, index) => ({ ...f, index }));
+const running = new Set();
+let failed = false;
+let finish;
+const done = new Promise((resolve) => (finish = resolve));
+const demandNow = () => [...running].reduce((sum, r) => sum + r.demand, 0);
+const admit = () => {
+  while (pending.length && running.size < most && (running.size < steady || demandNow() + pending[0].demand <= capacity)) {
+    start(pending.shift());
+  }
+  if (!pending.length && !running.size) finish();
+};
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    pending.length = 0;
+    for (const r of running) r.child.kill(signal);
+    process.exitCode = 130;
+  });
+}
+admit();
+await done;
+rmSync(reports, { recursive: true, force: true });
+if (failed && !process.exitCode) process.exitCode = 1;
+
+function start({ path, key, demand, index }) {
+  const spec = join(reports, `${index}.spec`);
+  const tap = join(reports, `${index}.tap`);
+  const cpu = join(reports, `${index}.cpu`);
+  const args = [
+    '--enable-source-maps',
+    '--import',
+    cpuPreload,
+    '--test-reporter=spec',
+    `--test-reporter-destination=${spec}`,
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    ...namePatterns.map((p) => `--test-name-pattern=${p}`),
+    path,
+  ];
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FRAGCTL_TEST_CPU_FILE: cpu },
+  });
+  const run = { child, demand, output: '', started: Date.now() };
+  running.add(run);
+  child.stdout.on('data', (d) => (run.output += d));
+  child.stderr.on('data', (d) => (run.output += d));
+  child.on('error', (e) => (run.output += `${e.message}\n`));
+  child.on('close', (code, signal) => {
+    running.delete(run);
+    const ms = Date.now() - run.started;
+    // each file's own totals are left out: the run ends with one line for all
+    const report = read(spec).replace(/^ℹ (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) .*\n/gm, '');
+    let tapText = read(tap);
+    const exit = code === 0 ? '' : `✖ ${key} exited with ${signal ?? `code ${code}`}\n`;
+    if (exit) {
+      failed = true;
+      // A file that fails before its tests report (an import that throws, a crash) still counts.
+      if (!/^# fail [1-9]/m.test(tapText)) tapText += `not ok - ${exit.slice(2)}# fail 1\n`;
+    }
+    process.stdout.write(`${report}${run.output}${exit}`);
+    appendFileSync(tapFile, tapText);
+    appendFileSync(timesFile, `${key}\t${ms}\t${read(cpu) || ''}\n`);
+    admit();
+  });
+}
+
+function read(path) {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
