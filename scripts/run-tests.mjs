@@ -129,6 +129,9 @@ if (cluster) process.env.FRAGCTL_TEST_CLUSTER = cluster.state;
 // The Python processes Ansible starts for its modules keep their bytecode in a folder of the run's own
 // (test/helpers/pyc/sitecustomize.py explains why and how; the SSH hosts get both variables too).
 const pycDir = join(results, 'pyc');
+// fragctl's user-level cache (cfn-lint's findings by template) is the run's own: the files share it,
+// and every run starts without one, as a fresh machine would.
+const userCache = join(results, 'cache');
 mkdirSync(pycDir);
 const pythonPath = [join(import.meta.dirname, '..', 'test', 'helpers', 'pyc'), process.env.PYTHONPATH].filter(Boolean).join(':');
 const tests = spawn(
@@ -145,6 +148,7 @@ const tests = spawn(
       PATH: `${join(process.cwd(), '.venv', 'bin')}:${process.env.PATH}`,
       PYTHONPATH: pythonPath,
       FRAGCTL_TEST_PYC_DIR: pycDir,
+      XDG_CACHE_HOME: userCache,
     },
   },
 );
@@ -165,6 +169,7 @@ cluster?.stop();
 recordTimes(timesFile, times, timings);
 build.remove();
 rmSync(pycDir, { recursive: true, force: true });
+rmSync(userCache, { recursive: true, force: true });
 const checked = await check;
 if (checked) process.stdout.write(`\n${checked.output}`);
 console.log(`\n${summary}${checked ? `; check: ${checked.code === 0 ? 'passed' : 'FAILED (above)'}` : ''}`);

@@ -4,7 +4,8 @@
  * named here, so that the rest of the core can be tested with plain arguments and a lint rule can
  * forbid `process.env` elsewhere.
  */
-import { userInfo } from 'node:os';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { environ } from './environ.js';
 
 export const ENV_VARS = {
@@ -40,4 +41,12 @@ export function operator(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/**
+ * Where fragctl keeps what it may reuse across projects and runs (e.g. cfn-lint's findings by
+ * template): `$XDG_CACHE_HOME/fragctl`, else `~/.cache/fragctl`. Deleting it costs only time.
+ */
+export function userCacheDir(): string {
+  return join(environ().XDG_CACHE_HOME || join(homedir(), '.cache'), 'fragctl');
 }

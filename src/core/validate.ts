@@ -60,7 +60,7 @@ export async function validateEnvironment(ctx: Context): Promise<ValidateResult>
   let lintWarnings: string[] = [];
   if (template) {
     try {
-      const lint = await lintTemplate(template, ctx.aws.config.region, { cacheFile: lintCacheFile(ctx) });
+      const lint = await lintTemplate(template, ctx.aws.config.region, { cacheFile: lintCacheFile() });
       lintErrors = lint.errors.length;
       lintWarnings = lint.warningMessages;
       if (!lint.checker)

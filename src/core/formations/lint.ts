@@ -3,8 +3,8 @@ import { mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cfnLint, cfnLintBinary, type LintFinding } from '../../providers/shell/cfn-lint.js';
-import type { Context } from '../context.js';
 import { recall, remember } from '../kept.js';
+import { userCacheDir } from '../settings.js';
 import { formationOf } from './merge.js';
 import type { Template } from './read.js';
 
@@ -45,16 +45,17 @@ export async function lintTemplate(template: Template, region: string, opts: { c
 }
 
 /**
- * Where a project keeps the findings of templates cfn-lint passed: `plan` and `validate` lint the
- * same merged template, and an unchanged one is not linted again (cfn-lint costs about 1.5 s of CPU
- * a run). The key is the template, the region and the cfn-lint program itself.
+ * Where fragctl keeps the findings of templates cfn-lint passed, for every project of the user: `plan`
+ * and `validate` lint the same merged template, and so do other clones of the same repository; an
+ * unchanged one is not linted again (cfn-lint costs about 1.5 s of CPU a run). The key is the
+ * template, the region and the cfn-lint program itself, everything its findings depend on.
  */
-export function lintCacheFile(ctx: Pick<Context, 'project'>): string {
-  return join(ctx.project.paths.state, 'linted.json');
+export function lintCacheFile(): string {
+  return join(userCacheDir(), 'linted.json');
 }
 
-/** How many linted templates a project keeps (the newest). */
-const KEPT = 4;
+/** How many linted templates are kept (the newest). */
+const KEPT = 32;
 
 function lintKey(template: Template, region: string, bin: string): string {
   const program = realpathSync(bin);

@@ -14,7 +14,7 @@ export async function checkTemplate(ctx: Context): Promise<{ checker: 'cfn-lint'
   const { template } = desiredTemplate(ctx);
   await buildParameters(ctx, template, PLACEHOLDER_IMAGE);
   info(ctx.io, 'plan.lint', 'checking the merged template with cfn-lint');
-  const lint = await lintTemplate(template, ctx.aws.config.region, { cacheFile: lintCacheFile(ctx) });
+  const lint = await lintTemplate(template, ctx.aws.config.region, { cacheFile: lintCacheFile() });
   const [first, ...rest] = lint.errors;
   if (first) {
     throw new UserError(`cfn-lint: ${first}`, {

@@ -6,12 +6,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withEnviron } from '../../../src/core/environ.js';
 import { buildTemplate } from '../../../src/core/formations/index.js';
-import { lintTemplate } from '../../../src/core/formations/lint.js';
-import { ROOT } from '../../helpers/cli.js';
+import { lintCacheFile, lintTemplate } from '../../../src/core/formations/lint.js';
+import { copyProject, ROOT } from '../../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fragctl-lint-cache-'));
 const runs = join(dir, 'runs.log');
@@ -36,6 +36,20 @@ describe('cfn-lint findings kept by template', () => {
     assert.equal(count() - before, 3);
     await counted(() => lintTemplate(template, 'us-east-1'));
     assert.equal(count() - before, 4, 'without a cache file it always runs');
+  });
+
+  it("the findings live in the user's cache, so another clone of the project is not linted again", async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'fragctl-xdg-'));
+    const inCache = <T>(fn: () => Promise<T>) =>
+      withEnviron({ ...process.env, PATH: `${dir}:${process.env.PATH}`, XDG_CACHE_HOME: cache }, ROOT, fn);
+    assert.equal(withEnviron({ XDG_CACHE_HOME: cache }, ROOT, lintCacheFile), join(cache, 'fragctl', 'linted.json'));
+    assert.equal(withEnviron({}, ROOT, lintCacheFile), join(homedir(), '.cache', 'fragctl', 'linted.json'));
+    const before = count();
+    const one = await inCache(() => lintTemplate(buildTemplate(copyProject()), 'us-east-1', { cacheFile: lintCacheFile() }));
+    const other = await inCache(() => lintTemplate(buildTemplate(copyProject()), 'us-east-1', { cacheFile: lintCacheFile() }));
+    assert.equal(count() - before, 1, 'the second clone was served from the cache');
+    assert.deepEqual(other, one);
+    assert.ok(existsSync(join(cache, 'fragctl', 'linted.json')));
   });
 
   it('a template with errors is never kept', async () => {
