@@ -88,6 +88,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // scripts/test-run.mjs reports: spec for people, a TAP copy to count from for the one summary line
 // at the end, and the files' times.
 const results = mkdtempSync(join(tmpdir(), 'fragctl-tests-'));
+// Every temporary file and folder the test files make (project copies, kubeconfigs, their peers' state)
+// goes under one folder of the run's own (TMPDIR), removed with the run's results at its end: a run
+// leaves the machine's temporary folder as it found it. A short name: SSH control sockets live below it.
+const testTmp = mkdtempSync(join(tmpdir(), 'ft-'));
 const tap = join(results, 'results.tap');
 const timings = join(results, 'times.tsv');
 // Unit files are pure logic: they share one process (one Node start, one load of the modules they
@@ -148,6 +152,7 @@ const tests = spawn(
       PATH: `${join(process.cwd(), '.venv', 'bin')}:${process.env.PATH}`,
       PYTHONPATH: pythonPath,
       FRAGCTL_TEST_PYC_DIR: pycDir,
+      TMPDIR: testTmp,
       XDG_CACHE_HOME: userCache,
     },
   },
@@ -168,8 +173,13 @@ try {
 cluster?.stop();
 recordTimes(timesFile, times, timings);
 build.remove();
-rmSync(pycDir, { recursive: true, force: true });
-rmSync(userCache, { recursive: true, force: true });
+for (const dir of [testTmp, results]) {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch (e) {
+    console.error(`tests: could not remove ${dir}: ${e.message}`);
+  }
+}
 const checked = await check;
 if (checked) process.stdout.write(`\n${checked.output}`);
 console.log(`\n${summary}${checked ? `; check: ${checked.code === 0 ? 'passed' : 'FAILED (above)'}` : ''}`);
