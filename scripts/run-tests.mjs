@@ -69,10 +69,10 @@ const timesFile = join(process.env.FRAGCTL_CACHE || join(homedir(), '.cache', 'f
 const times = readTimes(timesFile);
 const wallOf = (key) => (Array.isArray(times[key]) ? times[key][0] : times[key]);
 const weight = (f) => wallOf(relative(process.cwd(), f)) ?? (f.includes('integration') ? Number.MAX_SAFE_INTEGER : 0);
-/** The share of a core a file kept busy in its last run, from 0.05 to 1 (1 when unknown). */
+/** The share of a core a file keeps busy, from 0.05 to 1 (1 when unknown), as the last run measured it. */
 const demand = (key) => {
-  const [ms, cpu] = Array.isArray(times[key]) ? times[key] : [];
-  return ms > 0 && cpu >= 0 ? Math.min(1, Math.max(0.05, cpu / ms)) : 1;
+  const share = keptShare(times[key]);
+  return share > 0 ? Math.min(1, Math.max(0.05, share)) : 1;
 };
 files.sort((a, b) => weight(b) - weight(a) || a.localeCompare(b));
 if (files.length === 0) {
@@ -143,7 +143,7 @@ const tests = spawn(
   [
     '--enable-source-maps',
     join(import.meta.dirname, 'test-run.mjs'),
-    JSON.stringify({ files: runFiles, steady, most, capacity: cores + 0.5, namePatterns, tapFile: tap, timesFile: timings }),
+    JSON.stringify({ files: runFiles, cores, steady, most, capacity: cores + 0.5, namePatterns, tapFile: tap, timesFile: timings }),
   ],
   {
     stdio: 'inherit',
@@ -197,6 +197,13 @@ function startCheck() {
   });
 }
 
+/** The demand kept for a file's record, or undefined (records of the wall time alone). */
+function keptShare(record) {
+  if (!Array.isArray(record)) return undefined;
+  const [ms, cpu, share] = record;
+  return share ?? (ms > 0 ? cpu / ms : undefined);
+}
+
 /** Milliseconds per test file (path relative to the repository) from earlier runs; none when unreadable. */
 function readTimes(file) {
   try {
@@ -212,8 +219,13 @@ function recordTimes(file, earlier, tsv) {
   const now = {};
   try {
     for (const line of readFileSync(tsv, 'utf8').split('\n')) {
-      const [key, ms, cpu] = line.split('\t').map((v, i) => (i === 0 ? v : Number(v || NaN)));
-      if (key && Number.isFinite(ms)) now[key] = Number.isFinite(cpu) ? [ms, cpu] : ms;
+      const [key, ms, cpu, room] = line.split('\t').map((v, i) => (i === 0 ? v : Number(v || NaN)));
+      if (!key || !Number.isFinite(ms)) continue;
+      // Its CPU over its wall time, over the room it had: a file that ran beside many others, on a
+      // saturated CPU, took longer for the same CPU and would otherwise look lighter than it is.
+      const share = Number.isFinite(cpu) && ms > 0 ? Math.min(1, cpu / ms / (room > 0 ? room : 1)) : undefined;
+      // [wall ms, CPU ms, the share of a core it needs] (a plain number: the wall time only)
+      now[key] = share === undefined ? ms : [ms, cpu, Math.round(share * 1000) / 1000];
     }
     if (Object.keys(now).length === 0) return;
     mkdirSync(dirname(file), { recursive: true });

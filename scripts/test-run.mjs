@@ -11,13 +11,15 @@
 // for the same work.
 //
 // `files` are `{ path, key, demand }`. Writes the files' TAP reports, one after the other, to `tapFile`,
-// and per file `<key>\t<wall ms>\t<cpu ms>` to `timesFile` (scripts/test-cpu.mjs measures the CPU).
+// and per file `<key>\t<wall ms>\t<cpu ms>\t<room>` to `timesFile` (scripts/test-cpu.mjs measures the CPU;
+// the room is the share of a core the file could have had, below).
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { clearInterval, setInterval } from 'node:timers';
 
-const { files, steady, most, capacity, namePatterns, tapFile, timesFile } = JSON.parse(process.argv[2]);
+const { files, cores, steady, most, capacity, namePatterns, tapFile, timesFile } = JSON.parse(process.argv[2]);
 const reports = mkdtempSync(join(tmpdir(), 'fragctl-test-reports-'));
 const cpuPreload = join(import.meta.dirname, 'test-cpu.mjs');
 writeFileSync(tapFile, '');
@@ -42,8 +44,23 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     process.exitCode = 130;
   });
 }
+// How much of a core each running file could have had: all it wanted while the CPU had room, its fair
+// share (cores over files running) while the CPU was saturated. A file's CPU over its wall time, divided
+// by this, is its demand whatever else ran beside it (run-tests.mjs records it for the next run).
+let lastCpu = cpuTimes();
+const sampler = setInterval(() => {
+  const now = cpuTimes();
+  const busy = 1 - (now.idle - lastCpu.idle) / Math.max(1, now.total - lastCpu.total);
+  lastCpu = now;
+  const room = busy < 0.9 ? 1 : Math.min(1, cores / Math.max(1, running.size));
+  for (const r of running) {
+    r.room += room;
+    r.samples += 1;
+  }
+}, 500);
 admit();
 await done;
+clearInterval(sampler);
 rmSync(reports, { recursive: true, force: true });
 if (failed && !process.exitCode) process.exitCode = 1;
 
@@ -66,7 +83,7 @@ function start({ path, key, demand, index }) {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, FRAGCTL_TEST_CPU_FILE: cpu },
   });
-  const run = { child, demand, output: '', started: Date.now() };
+  const run = { child, demand, output: '', started: Date.now(), room: 0, samples: 0 };
   running.add(run);
   child.stdout.on('data', (d) => (run.output += d));
   child.stderr.on('data', (d) => (run.output += d));
@@ -85,9 +102,21 @@ function start({ path, key, demand, index }) {
     }
     process.stdout.write(`${report}${run.output}${exit}`);
     appendFileSync(tapFile, tapText);
-    appendFileSync(timesFile, `${key}\t${ms}\t${read(cpu) || ''}\n`);
+    const room = run.samples ? run.room / run.samples : 1;
+    appendFileSync(timesFile, `${key}\t${ms}\t${read(cpu) || ''}\t${room.toFixed(3)}\n`);
     admit();
   });
+}
+
+/** Idle and total CPU time over all cores since boot (ms). */
+function cpuTimes() {
+  let idle = 0;
+  let total = 0;
+  for (const { times } of cpus()) {
+    idle += times.idle;
+    total += times.user + times.nice + times.sys + times.idle + times.irq;
+  }
+  return { idle, total };
 }
 
 function read(path) {
