@@ -2,13 +2,12 @@
 // given (the longest first), and prints each file's report whole when the file ends, so that the
 // reports of files running side by side never mix.
 //
-// How many run side by side follows what they need of the CPU. Each file comes with its demand: the
-// CPU time it used in the last run over its wall time (about 0.1 for a Kubernetes file that mostly
-// waits on controllers, about 0.9 for one running Ansible; 1 when unknown). `steady` files always run;
-// the next one in the order also starts while the demands of those running, with its own, stay within
-// `capacity` (the cores, and a little more), up to `most`. A fixed number either leaves cores idle
-// while files wait or, raised, overloads the CPU when they compute, and overloaded files take more CPU
-// for the same work.
+// How many run side by side follows what they need of the CPU. Each file comes with its demand, the
+// share of a core it keeps busy, from the last run (run-tests.mjs; 1 when unknown): about 0.1 to 0.3
+// for a Kubernetes file that mostly waits on controllers, near 1 for one running Ansible. `steady`
+// files always run; the next one in the order also starts while the demands of those running, with
+// its own, stay within `capacity` (the cores, and a little more), up to `most`. A fixed number either
+// leaves cores idle while files wait or, raised, crowds the CPU when they compute.
 //
 // `files` are `{ path, key, demand }`. Writes the files' TAP reports, one after the other, to `tapFile`,
 // and per file `<key>\t<wall ms>\t<cpu ms>\t<room>` to `timesFile` (scripts/test-cpu.mjs measures the CPU;
