@@ -197,11 +197,9 @@ function startCheck() {
   });
 }
 
-/** The demand kept for a file's record, or undefined (records of the wall time alone). */
+/** The demand kept in a file's record, or undefined (older records hold the wall time alone). */
 function keptShare(record) {
-  if (!Array.isArray(record)) return undefined;
-  const [ms, cpu, share] = record;
-  return share ?? (ms > 0 ? cpu / ms : undefined);
+  return Array.isArray(record) ? record[2] : undefined;
 }
 
 /** Milliseconds per test file (path relative to the repository) from earlier runs; none when unreadable. */

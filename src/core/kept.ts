@@ -1,10 +1,12 @@
 /**
- * Small caches of results under .fragctl/: the newest few results of one kind, each under the key
- * (a hash) of everything that decides it. Only what the caller chooses to remember is kept; a file
- * that is missing, unreadable or in another shape is a miss, and the next remember replaces it.
+ * Small caches of results (under .fragctl/, or the user's cache): the newest few results of one kind,
+ * each under the key (a hash) of everything that decides it. Only what the caller chooses to remember
+ * is kept; a file that is missing, unreadable or in another shape is a miss, and the next remember
+ * replaces it. A cache only saves time: one that cannot be written (a read-only home, a path that is
+ * not a folder) is skipped, and the command goes on.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 interface Entry<T> {
@@ -27,11 +29,24 @@ export function recall<T>(file: string, key: string, valid: (v: unknown) => v is
   return entries(file, valid).find((e) => e.key === key)?.value;
 }
 
-/** Keeps value under key, first; the file holds the newest `keep` entries. Written whole, then renamed. */
-export function remember<T>(file: string, key: string, value: T, keep: number, valid: (v: unknown) => v is T): void {
+/**
+ * Keeps value under key, first; the file holds the newest `keep` entries. Written whole, then renamed.
+ * False when the cache cannot be written (nothing is kept, nothing is thrown).
+ */
+export function remember<T>(file: string, key: string, value: T, keep: number, valid: (v: unknown) => v is T): boolean {
   const kept = [{ key, value }, ...entries(file, valid).filter((e) => e.key !== key)].slice(0, keep);
-  mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ kept })}\n`, { mode: 0o600 });
-  renameSync(tmp, file);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(tmp, `${JSON.stringify({ kept })}\n`, { mode: 0o600 });
+  } catch {
+    return false;
+  }
+  try {
+    renameSync(tmp, file);
+    return true;
+  } catch {
+    rmSync(tmp, { force: true });
+    return false;
+  }
 }

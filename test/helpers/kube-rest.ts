@@ -18,12 +18,9 @@ export interface ApiResource {
   namespaced: boolean;
 }
 
-interface Discovered {
-  names: Map<string, ApiResource>;
-}
-
 export class KubeRest {
-  private discovered?: Promise<Discovered>;
+  /** Every name a resource goes by (lower case), from the last discovery. */
+  private names?: Promise<Map<string, ApiResource>>;
 
   private constructor(
     private readonly server: URL,
@@ -44,7 +41,7 @@ export class KubeRest {
     });
   }
 
-  /** GET `path`; the status and the parsed body (undefined when the body is not JSON). */
+  /** GET `path`; the status and the body, parsed when it is JSON (the text otherwise). */
   async get(path: string): Promise<{ status: number; body: unknown }> {
     const url = new URL(path, this.server);
     return new Promise((resolve, reject) => {
@@ -81,17 +78,26 @@ export class KubeRest {
   /** The resource kubectl would pick for `name` (e.g. `pvc`, `cronjob`, `Namespace`, `jobs.batch`). */
   async resource(name: string): Promise<ApiResource> {
     const key = name.toLowerCase();
-    this.discovered ??= this.discover();
-    let found = (await this.discovered).names.get(key);
+    this.names ??= this.discover();
+    let found = (await this.names).get(key);
     if (!found) {
-      this.discovered = this.discover();
-      found = (await this.discovered).names.get(key);
+      // a resource made since (a CRD): discover again, once
+      this.names = this.discover();
+      found = (await this.names).get(key);
     }
     if (!found) throw new Error(`error: the server doesn't have a resource type "${name}"`);
     return found;
   }
 
-  private async discover(): Promise<Discovered> {
+  /** Discovery, again on the next call when it fails (not a failure kept for the process's life). */
+  private discover(): Promise<Map<string, ApiResource>> {
+    return this.readNames().catch((e: unknown) => {
+      this.names = undefined;
+      throw e;
+    });
+  }
+
+  private async readNames(): Promise<Map<string, ApiResource>> {
     type List = {
       groupVersion: string;
       resources: { name: string; singularName: string; namespaced: boolean; kind: string; shortNames?: string[] }[];
@@ -115,7 +121,7 @@ export class KubeRest {
         }
       }
     }
-    return { names };
+    return names;
   }
 }
 

@@ -52,6 +52,19 @@ describe('cfn-lint findings kept by template', () => {
     assert.ok(existsSync(join(cache, 'fragctl', 'linted.json')));
   });
 
+  it('a cache that cannot be written is skipped: the findings still come, nothing is thrown', async () => {
+    const notAFolder = join(mkdtempSync(join(tmpdir(), 'fragctl-xdg-')), 'a-file');
+    writeFileSync(notAFolder, '');
+    const cacheFile = withEnviron({ XDG_CACHE_HOME: notAFolder }, ROOT, lintCacheFile);
+    const template = buildTemplate(ROOT);
+    const before = count();
+    const first = await counted(() => lintTemplate(template, 'us-east-1', { cacheFile }));
+    assert.equal(first.checker, 'cfn-lint');
+    assert.deepEqual(first.errors, []);
+    assert.equal(existsSync(cacheFile), false);
+    assert.equal(count() - before, 1);
+  });
+
   it('a template with errors is never kept', async () => {
     const cacheFile = join(mkdtempSync(join(tmpdir(), 'fragctl-linted-')), 'linted.json');
     const broken = { Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { NoSuchProperty: 1 } } } };
