@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { spawn } from 'node:child_process';
 import { compileTests } from './compile-tests.mjs';
 import { startTestCluster } from './test-cluster.mjs';
+import { startMotoZygote } from './test-moto.mjs';
 
 const roots = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 // Options: --test-name-pattern=<regexp> (repeatable) runs only the tests whose names match;
@@ -103,6 +104,10 @@ const SHARED_KEY = 'test/unit (the files sharing one process)';
 const shareable = (f) =>
   relative(process.cwd(), f).startsWith(join('test', 'unit')) && !readFileSync(f, 'utf8').includes('aws-sdk-client-mock');
 const shared = isolate ? [] : files.filter(shareable);
+// One moto loaded for the whole run, forked into a fresh server for each file that asks (a server's
+// first calls cost about 1.8 s of CPU loading moto's backends). It loads while the tests compile.
+const usesMoto = (f) => readFileSync(f, 'utf8').includes('helpers/moto.js');
+const motoZygote = files.some(usesMoto) && !process.env.FRAGCTL_TEST_MOTO_ZYGOTE ? startMotoZygote(results) : undefined;
 // Every process runs the compiled copies; the CLI children the tests start too (test/helpers/cli.ts
 // reads FRAGCTL_TEST_BUILD).
 const build = await compileTests(join(import.meta.dirname, '..')).catch((e) => {
@@ -130,6 +135,7 @@ const check = withCheck ? startCheck() : undefined;
 const needsCluster = files.some((f) => readFileSync(f, 'utf8').includes('helpers/cluster.js'));
 const cluster = needsCluster && !process.env.FRAGCTL_TEST_KUBECONFIG ? startTestCluster() : undefined;
 if (cluster) process.env.FRAGCTL_TEST_CLUSTER = cluster.state;
+if (motoZygote) process.env.FRAGCTL_TEST_MOTO_ZYGOTE = (await motoZygote).socket;
 // The Python processes Ansible starts for its modules keep their bytecode in a folder of the run's own
 // (test/helpers/pyc/sitecustomize.py explains why and how; the SSH hosts get both variables too).
 const pycDir = join(results, 'pyc');
@@ -151,6 +157,10 @@ const tests = spawn(
       ...process.env,
       PATH: `${join(process.cwd(), '.venv', 'bin')}:${process.env.PATH}`,
       PYTHONPATH: pythonPath,
+      // Node 20.19 and later compile every .js file of a package without a "type" twice, once to detect
+      // its module syntax (a tenth of a second per process for the AWS SDK's CommonJS files). Each file
+      // here is marked (the compiled copies by their package.json): detection only costs.
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, '--no-experimental-detect-module'].filter(Boolean).join(' '),
       FRAGCTL_TEST_PYC_DIR: pycDir,
       TMPDIR: testTmp,
       XDG_CACHE_HOME: userCache,

@@ -1,7 +1,8 @@
 // Preloaded (--import) into each test file's process by scripts/test-run.mjs. At exit it writes the CPU
 // time the file used, in milliseconds, to FRAGCTL_TEST_CPU_FILE: its own, and on Linux that of the
-// children it waited for (the peers it started: moto, sshd, Ansible, kubectl). The next run tells from
-// it the files that mostly wait from those that compute (scripts/run-tests.mjs).
+// children it waited for (the peers it started: moto, sshd, Ansible, kubectl), and that of the moto
+// servers the run's zygote forked for it. The next run tells from it the files that mostly wait from
+// those that compute (scripts/run-tests.mjs).
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const out = process.env.FRAGCTL_TEST_CPU_FILE;
@@ -17,6 +18,10 @@ if (out) {
     } catch {
       // not Linux: the file's own CPU only
     }
-    writeFileSync(out, String(Math.round((own.user + own.system) / 1000 + (Number.isFinite(children) ? children : 0))));
+    // Peers the file used that were not its children (a moto server forked by the run's zygote):
+    // test/helpers/moto.ts adds their CPU here when it stops them.
+    const peers = globalThis[Symbol.for('fragctl.test.peerCpuMs')] ?? 0;
+    const total = (own.user + own.system) / 1000 + (Number.isFinite(children) ? children : 0) + peers;
+    writeFileSync(out, String(Math.round(total)));
   });
 }

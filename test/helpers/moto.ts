@@ -4,8 +4,9 @@
  * `bash scripts/setup.sh` installs it into .venv.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface Moto {
@@ -41,21 +42,23 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
+/** A moto server of this test's own: forked by the run's zygote when there is one, else started here. */
+interface Server {
+  /** Why it is not serving, when it has ended. */
+  exited(): string | undefined;
+  kill(signal: NodeJS.Signals): void;
+  stopped(): Promise<void>;
+}
+
 export async function startMoto(): Promise<Moto> {
   const port = await freePort();
-  const [command, args] = motoCommand(port);
-  const child: ChildProcess = spawn(command, args, {
-    env: { ...process.env, MOTO_EC2_LOAD_DEFAULT_AMIS: 'false', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-  });
+  const zygote = process.env.FRAGCTL_TEST_MOTO_ZYGOTE;
+  const server = zygote ? await forked(zygote, port) : spawned(port);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`);
+    const exited = server.exited();
+    if (exited !== undefined) throw new Error(`moto_server exited: ${exited}`);
     try {
       const res = await fetch(`${url}/moto-api/`);
       if (res.status < 500) break;
@@ -63,10 +66,10 @@ export async function startMoto(): Promise<Moto> {
       // not listening yet
     }
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`moto_server did not start on ${url}: ${stderr}`);
+      server.kill('SIGKILL');
+      throw new Error(`moto_server did not start on ${url}: ${server.exited() ?? ''}`);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, zygote ? 20 : 100));
   }
   return {
     url,
@@ -76,12 +79,99 @@ export async function startMoto(): Promise<Moto> {
       if (!res.ok) throw new Error(`moto reset failed: ${res.status}`);
     },
     async stop() {
-      if (child.exitCode !== null) return;
-      await new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-      });
+      await server.stopped();
     },
   };
+}
+
+function spawned(port: number): Server {
+  const [command, args] = motoCommand(port);
+  const child: ChildProcess = spawn(command, args, {
+    env: { ...process.env, MOTO_EC2_LOAD_DEFAULT_AMIS: 'false', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  return {
+    exited: () => (child.exitCode === null && child.signalCode === null ? undefined : stderr),
+    kill: (signal) => child.kill(signal),
+    stopped: () =>
+      child.exitCode !== null || child.signalCode !== null
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+          }),
+  };
+}
+
+/**
+ * A server forked by scripts/run-tests.mjs's zygote (moto-zygote.py), which loaded moto's backends
+ * once for the whole run. Its CPU is not this process's child time, so stop() adds it to the count
+ * scripts/test-cpu.mjs reports.
+ */
+async function forked(socket: string, port: number): Promise<Server> {
+  const log = join(mkdtempSync(join(tmpdir(), 'moto-')), 'server.log');
+  const pid = await askZygote(socket, JSON.stringify({ port, log }));
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const send = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // it has ended
+    }
+  };
+  const logTail = () => (existsSync(log) ? readFileSync(log, 'utf8').slice(-4000) : '');
+  return {
+    exited: () => (alive() ? undefined : logTail()),
+    kill: (signal) => send(signal),
+    async stopped() {
+      if (!alive()) return;
+      countPeerCpu(pid);
+      send('SIGTERM');
+      for (const deadline = Date.now() + 3000; alive();) {
+        if (Date.now() > deadline) send('SIGKILL');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+  };
+}
+
+/** Sends the run's zygote one request; returns the forked server's pid. */
+function askZygote(socket: string, request: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const conn = connect(socket);
+    let answer = '';
+    conn.on('data', (d: Buffer) => (answer += d.toString()));
+    conn.on('error', (e) => reject(new Error(`the run's moto zygote (${socket}) did not answer: ${e.message}`)));
+    conn.on('end', () => {
+      const reply = JSON.parse(answer || '{}') as { pid?: number; error?: string };
+      if (reply.pid) resolve(reply.pid);
+      else reject(new Error(`the run's moto zygote refused: ${reply.error ?? 'no answer'}`));
+    });
+    conn.end(request + '\n');
+  });
+}
+
+/** Adds a peer's CPU (from /proc) to what scripts/test-cpu.mjs reports for this file. */
+function countPeerCpu(pid: number): void {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+    const ms = (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime: ticks of 10 ms
+    const key = Symbol.for('fragctl.test.peerCpuMs');
+    const total = globalThis as unknown as Record<symbol, number | undefined>;
+    if (Number.isFinite(ms)) total[key] = (total[key] ?? 0) + ms;
+  } catch {
+    // ended meanwhile
+  }
 }
