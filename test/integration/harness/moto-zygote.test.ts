@@ -51,8 +51,9 @@ test('servers forked from one zygote are separate mocks: own state, own ids, a f
   try {
     assert.notEqual(a.port, b.port);
     // The same first call on both: forked from one process, they would draw the same ids unless reseeded.
-    const made = await Promise.all([a, b].map((m) => ec2(m).send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }))));
-    assert.notEqual(made[0].Vpc?.VpcId, made[1].Vpc?.VpcId, 'each server draws its own ids');
+    const [inA, inB] = await Promise.all([a, b].map((m) => ec2(m).send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }))));
+    assert.ok(inA?.Vpc?.VpcId && inB?.Vpc?.VpcId);
+    assert.notEqual(inA.Vpc.VpcId, inB.Vpc.VpcId, 'each server draws its own ids');
     assert.deepEqual(await vpcs(a), ['10.1.0.0/16', '172.31.0.0/16'], 'the new VPC beside the default one a new moto has');
     assert.deepEqual(await vpcs(b), ['10.1.0.0/16', '172.31.0.0/16'], 'b holds its own VPC only, not a second one from a');
     await a.reset();
