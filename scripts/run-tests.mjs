@@ -144,6 +144,7 @@ const pycDir = join(results, 'pyc');
 const userCache = join(results, 'cache');
 mkdirSync(pycDir);
 const pythonPath = [join(import.meta.dirname, '..', 'test', 'helpers', 'pyc'), process.env.PYTHONPATH].filter(Boolean).join(':');
+const detectFlag = process.allowedNodeEnvironmentFlags.has('--experimental-detect-module') ? '--no-experimental-detect-module' : '';
 const tests = spawn(
   process.execPath,
   [
@@ -159,8 +160,9 @@ const tests = spawn(
       PYTHONPATH: pythonPath,
       // Node 20.19 and later compile every .js file of a package without a "type" twice, once to detect
       // its module syntax (a tenth of a second per process for the AWS SDK's CommonJS files). Each file
-      // here is marked (the compiled copies by their package.json): detection only costs.
-      NODE_OPTIONS: [process.env.NODE_OPTIONS, '--no-experimental-detect-module'].filter(Boolean).join(' '),
+      // here is marked (the compiled copies by their package.json): detection only costs. Only where
+      // the Node running the tests knows the flag (a Node without it would refuse to start).
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, detectFlag].filter(Boolean).join(' '),
       FRAGCTL_TEST_PYC_DIR: pycDir,
       TMPDIR: testTmp,
       XDG_CACHE_HOME: userCache,
