@@ -109,12 +109,12 @@ function removeStale(cache) {
 /**
  * One ES module bundle of the packages in `names` (the AWS SDK's clients, the Kubernetes client), split
  * into shared chunks so that every client shares one copy of the SDK's core, as they do from
- * node_modules. Returns each package's entry file URL. Built from the packages' ES module builds, as
- * the shipped dist/fragctl.js bundles them (scripts/build.mjs); Node loads them several times faster
- * than from node_modules (all the clients: about 0.5 s → 0.25 s of CPU per process; the Kubernetes
- * client: 0.45 s → 0.15 s), where they are hundreds of CommonJS files each compiled and scanned for
- * exports. Kept beside the runs' copies, keyed by package-lock.json, esbuild and the names: built once
- * (about 1 s), then reused by every run until the dependencies change.
+ * node_modules. Returns each package's entry file URL. Built from the packages' ES module builds (the
+ * SDK's as the shipped dist/fragctl.js bundles them, scripts/build.mjs). From node_modules each is
+ * hundreds of files, resolved, read and compiled one by one (the SDK's CommonJS files also scanned
+ * for their exports); bundled, all the SDK clients load in about half the CPU, the Kubernetes client
+ * in about a third. Kept beside the runs' copies, keyed by package-lock.json, esbuild and the names:
+ * built once, then reused by every run until the dependencies change.
  */
 async function bundleDeps(root, cache, names) {
   const key = createHash('sha256')

@@ -105,7 +105,7 @@ const shareable = (f) =>
   relative(process.cwd(), f).startsWith(join('test', 'unit')) && !readFileSync(f, 'utf8').includes('aws-sdk-client-mock');
 const shared = isolate ? [] : files.filter(shareable);
 // One moto loaded for the whole run, forked into a fresh server for each file that asks (a server's
-// first calls cost about 1.8 s of CPU loading moto's backends). It loads while the tests compile.
+// first calls cost it seconds of CPU loading moto's backends). It loads while the tests compile.
 const usesMoto = (f) => readFileSync(f, 'utf8').includes('helpers/moto.js');
 const motoZygote = files.some(usesMoto) && !process.env.FRAGCTL_TEST_MOTO_ZYGOTE ? startMotoZygote(results) : undefined;
 // Every process runs the compiled copies; the CLI children the tests start too (test/helpers/cli.ts

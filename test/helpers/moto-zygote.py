@@ -1,6 +1,6 @@
 """One moto for a whole test run, forked into a fresh server for each test file that asks.
 
-A moto server spends about 1.8 s of CPU before it answers its first EC2 and CloudFormation calls:
+A moto server spends seconds of CPU before it answers its first EC2 and CloudFormation calls:
 importing the backends and decoding botocore's service models. Twenty-odd test files each started
 one. This process does that work once (scripts/run-tests.mjs starts it), then forks a server per
 request; each child starts from the same loaded modules and has nothing of the others' state.
