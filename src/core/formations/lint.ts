@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cfnLint, cfnLintBinary, type LintFinding } from '../../providers/shell/cfn-lint.js';
+import { cfnLint, cfnLintBinary, cfnLintConfig, type LintFinding } from '../../providers/shell/cfn-lint.js';
 import { recall, remember } from '../kept.js';
 import { userCacheDir } from '../settings.js';
 import { formationOf } from './merge.js';
@@ -25,7 +25,8 @@ export interface TemplateLint {
 export async function lintTemplate(template: Template, region: string, opts: { cacheFile?: string } = {}): Promise<TemplateLint> {
   const bin = cfnLintBinary();
   if (!bin) return { checker: null, errors: [], warnings: [], warningMessages: [] };
-  const cache = opts.cacheFile ? { file: opts.cacheFile, key: lintKey(template, region, bin) } : undefined;
+  const config = opts.cacheFile ? cfnLintConfig() : undefined;
+  const cache = opts.cacheFile && config ? { file: opts.cacheFile, key: lintKey(template, region, bin, config) } : undefined;
   const cached = cache && recall(cache.file, cache.key, isFindings);
   const findings = cached ?? (await runLint(bin, template, region));
   // Only a template without errors is remembered: bad input leaves nothing behind.
@@ -48,7 +49,9 @@ export async function lintTemplate(template: Template, region: string, opts: { c
  * Where fragctl keeps the findings of templates cfn-lint passed, for every project of the user: `plan`
  * and `validate` lint the same merged template, and so do other clones of the same repository; an
  * unchanged one is not linted again (cfn-lint costs about 1.5 s of CPU a run). The key is the
- * template, the region and the cfn-lint program itself, everything its findings depend on.
+ * template, the region, the cfn-lint program itself and the .cfnlintrc files it reads (the user's
+ * and the project's), everything its findings depend on. A .cfnlintrc that names other files
+ * (custom rules, an override spec) turns the cache off: their changes would not show in the key.
  */
 export function lintCacheFile(): string {
   return join(userCacheDir(), 'linted.json');
@@ -57,11 +60,11 @@ export function lintCacheFile(): string {
 /** How many linted templates are kept (the newest). */
 const KEPT = 32;
 
-function lintKey(template: Template, region: string, bin: string): string {
+function lintKey(template: Template, region: string, bin: string, config: string[]): string {
   const program = realpathSync(bin);
   const { size, mtimeMs } = statSync(program);
   return createHash('sha256')
-    .update(JSON.stringify([template, region, program, size, mtimeMs]))
+    .update(JSON.stringify([template, region, program, size, mtimeMs, config]))
     .digest('hex');
 }
 

@@ -1,4 +1,8 @@
 /** The cfn-lint invocation fragctl makes: one template file, JSON findings. */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { environ, workingDir } from '../../core/environ.js';
 import { OperationError, UserError } from '../../core/errors.js';
 import { exec, which } from './exec.js';
 
@@ -49,4 +53,31 @@ export async function cfnLint(bin: string, file: string, region: string): Promis
     message: f.Message ?? '',
     path: f.Location?.Path ?? [],
   }));
+}
+
+/** Settings in a .cfnlintrc that name other files (rules, specifications, schemas) cfn-lint reads. */
+const NAMES_FILES = /\b(append_rules|override_spec|custom_rules|registry_schemas)\b/;
+
+/**
+ * The configuration cfn-lint reads besides its arguments, as it finds it: `.cfnlintrc` (or `.yaml`,
+ * `.yml`) in the user's home and in the working directory, each path with its content. Undefined when
+ * one names other files (custom rules, an override spec): their content is not here, so findings
+ * cannot be keyed by this.
+ */
+export function cfnLintConfig(): string[] | undefined {
+  const found: string[] = [];
+  for (const dir of [environ().HOME ?? homedir(), workingDir()]) {
+    for (const name of ['.cfnlintrc', '.cfnlintrc.yaml', '.cfnlintrc.yml']) {
+      let text: string;
+      try {
+        text = readFileSync(join(dir, name), 'utf8');
+      } catch {
+        continue;
+      }
+      if (NAMES_FILES.test(text)) return undefined;
+      found.push(join(dir, name), text);
+      break; // cfn-lint reads the first it finds in each place
+    }
+  }
+  return found;
 }

@@ -65,6 +65,30 @@ describe('cfn-lint findings kept by template', () => {
     assert.equal(count() - before, 1);
   });
 
+  it('the .cfnlintrc cfn-lint reads is part of the key; one naming other files turns the cache off', async () => {
+    const cacheFile = join(mkdtempSync(join(tmpdir(), 'fragctl-linted-')), 'linted.json');
+    const project = mkdtempSync(join(tmpdir(), 'fragctl-cfnlintrc-'));
+    const inProject = <T>(fn: () => Promise<T>) => withEnviron({ ...process.env, PATH: `${dir}:${process.env.PATH}` }, project, fn);
+    const unusedParameter = { Parameters: { Unused: { Type: 'String' } }, Resources: { Bucket: { Type: 'AWS::S3::Bucket' } } };
+    const lint = () => inProject(() => lintTemplate(unusedParameter, 'us-east-1', { cacheFile }));
+    const before = count();
+    assert.match((await lint()).warnings.join('\n'), /^W2001 /m, 'cfn-lint warns of the unused parameter');
+    await lint();
+    assert.equal(count() - before, 1, 'unchanged: from the cache');
+
+    writeFileSync(join(project, '.cfnlintrc'), 'ignore_checks:\n  - W2001\n');
+    const configured = await lint();
+    assert.equal(count() - before, 2, 'a new .cfnlintrc: linted again');
+    assert.deepEqual(configured.warnings, [], 'cfn-lint read the .cfnlintrc of the working directory');
+    await lint();
+    assert.equal(count() - before, 2);
+
+    writeFileSync(join(project, '.cfnlintrc'), `ignore_checks:\n  - W2001\nappend_rules:\n  - ${project}/rules\n`);
+    await lint().catch(() => undefined); // the rules folder is missing: what cfn-lint says is not the point
+    await lint().catch(() => undefined);
+    assert.equal(count() - before, 4, 'rules named in .cfnlintrc: never served from the cache');
+  });
+
   it('a template with errors is never kept', async () => {
     const cacheFile = join(mkdtempSync(join(tmpdir(), 'fragctl-linted-')), 'linted.json');
     const broken = { Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { NoSuchProperty: 1 } } } };
