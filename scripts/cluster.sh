@@ -33,9 +33,20 @@ stop() {
     rm -f "$f"
   done
   [ ${#pids[@]} -gt 0 ] || return 0
+  # The controller-manager's hostpath provisioner keeps volumes in /tmp/hostpath_pv/<uid> (a path fixed in
+  # Kubernetes, outside the state folder); those of claims still there at the end outlive the kill.
+  local volumes=() kubectl v
+  kubectl="$(sed -n 's/^KUBECTL=//p' "$state/env" 2>/dev/null)"
+  if [ -x "$kubectl" ]; then
+    mapfile -t volumes < <("$kubectl" --kubeconfig "$state/admin.kubeconfig" --request-timeout=5s get pv \
+      -o jsonpath='{range .items[*]}{.spec.hostPath.path}{"\n"}{end}' 2>/dev/null)
+  fi
   kill -9 "${pids[@]}" 2>/dev/null || true
   # kill -0 succeeds while any of them is still there
   for _ in $(seq 1 50); do kill -0 "${pids[@]}" 2>/dev/null || break; sleep 0.1; done
+  for v in "${volumes[@]}"; do
+    case "$v" in /tmp/hostpath_pv/*/* | */..* | *..*) ;; /tmp/hostpath_pv/?*) rm -rf -- "$v" ;; esac
+  done
 }
 
 free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
