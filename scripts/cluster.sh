@@ -186,7 +186,9 @@ YAML
     sleep 0.1
   done
   [ "${ready:-}" = 1 ] || { log "the default ServiceAccount or the node did not become ready in 60 s"; stop; exit 1; }
-  printf 'KUBECTL=%s\nKUBECONFIG=%s\nRESTRICTED_KUBECONFIG=%s\n' "$bin/kubectl" "$state/admin.kubeconfig" "$state/restricted.kubeconfig" >"$state/env"
+  # Written whole, then renamed: its existence says the cluster is ready (test/helpers/cluster.ts waits for it).
+  printf 'KUBECTL=%s\nKUBECONFIG=%s\nRESTRICTED_KUBECONFIG=%s\n' "$bin/kubectl" "$state/admin.kubeconfig" "$state/restricted.kubeconfig" >"$state/env.tmp"
+  mv "$state/env.tmp" "$state/env"
   log "ready in $((SECONDS - t0)) s: $("${kc[@]}" version -o json | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1) at https://127.0.0.1:$api_port (state $state)"
   echo "$state/admin.kubeconfig"
 }

@@ -131,7 +131,8 @@ if (shared.length > 1) {
 // priority (nice), so they take the CPU the tests leave while waiting on their peers instead of a
 // half-minute of their own before them. Their output comes whole after the tests; a finding fails the run.
 const check = withCheck ? startCheck() : undefined;
-// One real Kubernetes control plane for the whole run, when a selected file needs it.
+// One real Kubernetes control plane for the whole run, when a selected file needs it. It comes up while
+// the first files run (test/helpers/cluster.ts waits for it).
 const needsCluster = files.some((f) => readFileSync(f, 'utf8').includes('helpers/cluster.js'));
 const cluster = needsCluster && !process.env.FRAGCTL_TEST_KUBECONFIG ? startTestCluster() : undefined;
 if (cluster) process.env.FRAGCTL_TEST_CLUSTER = cluster.state;
@@ -182,7 +183,8 @@ try {
 } catch {
   summary = 'tests: the runner wrote no results';
 }
-cluster?.stop();
+await cluster?.stop();
+const clusterFailed = cluster && !(await cluster.started);
 recordTimes(timesFile, times, timings);
 build.remove();
 for (const dir of [testTmp, results]) {
@@ -195,7 +197,7 @@ for (const dir of [testTmp, results]) {
 const checked = await check;
 if (checked) process.stdout.write(`\n${checked.output}`);
 console.log(`\n${summary}${checked ? `; check: ${checked.code === 0 ? 'passed' : 'FAILED (above)'}` : ''}`);
-process.exit(status || checked?.code || 0);
+process.exit(status || checked?.code || (clusterFailed ? 1 : 0));
 
 /** `npm run --silent check` in the background; resolves to its exit code and its whole output. */
 function startCheck() {

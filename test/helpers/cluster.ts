@@ -42,6 +42,7 @@ export function testCluster(): TestCluster {
     return cached;
   }
   const state = process.env.FRAGCTL_TEST_CLUSTER;
+  if (state) waitForStart(state);
   if (!state || !existsSync(join(state, 'env'))) {
     throw new Error(
       'no test cluster: run the tests through `node scripts/run-tests.mjs` (it starts one), or start one with `bash scripts/cluster.sh start` and set FRAGCTL_TEST_CLUSTER to its state directory',
@@ -61,6 +62,20 @@ export function testCluster(): TestCluster {
     simulated: true,
   };
   return cached;
+}
+
+/**
+ * scripts/run-tests.mjs starts the cluster while the first files run: waits (up to two minutes) for
+ * cluster.sh to write the state's `env` file, which it does once the cluster is ready, and throws at
+ * once with the reason when the start failed (`failed`). Synchronous, as testCluster() is: a file asks
+ * in its `before`, with nothing else to do until the cluster is there.
+ */
+function waitForStart(state: string): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (const deadline = Date.now() + 120_000; !existsSync(join(state, 'env')); Atomics.wait(pause, 0, 0, 50)) {
+    if (existsSync(join(state, 'failed'))) throw new Error(readFileSync(join(state, 'failed'), 'utf8'));
+    if (Date.now() > deadline) throw new Error(`the test cluster (${state}) was not ready after two minutes`);
+  }
 }
 
 /** A short random suffix for names that must not collide between tests of one run. */

@@ -307,7 +307,11 @@ describe('kubernetes verbs against the test control plane', { concurrency: false
       assert.equal(pv.metadata.labels?.['fragctl.io/released-from'], DEV);
       assert.ok(r.stdout.includes(`${claim} → ${volume}`), r.stdout);
     }
-    await kubectl(['delete', 'pv', '-l', `fragctl.io/released-from=${DEV}`, '--wait=false']);
+    // Released as an operator would release kept data: the reclaim policy back to Delete, so the PV controller
+    // deletes each volume's folder (/tmp/hostpath_pv/…) and then the volume; deleting the PVs left their folders.
+    for (const [, volume] of claims) {
+      await kubectl(['patch', 'pv', volume, '-p', '{"spec":{"persistentVolumeReclaimPolicy":"Delete"}}']);
+    }
   });
 
   it('undeploy --delete-data leaves the volumes to their reclaim policy (Delete): they go with the namespace', async () => {
