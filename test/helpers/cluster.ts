@@ -78,6 +78,15 @@ function waitForStart(state: string): void {
   }
 }
 
+/**
+ * Lets go of volumes undeploy kept (reclaim policy Retain) as an operator would: the policy back to
+ * Delete, so the PV controller deletes each volume's folder (/tmp/hostpath_pv/…), then the volume.
+ * Deleting the PVs instead would leave their folders behind.
+ */
+export async function releaseKeptVolumes(volumes: string[]): Promise<void> {
+  for (const volume of volumes) await kubectl(['patch', 'pv', volume, '-p', '{"spec":{"persistentVolumeReclaimPolicy":"Delete"}}']);
+}
+
 /** A short random suffix for names that must not collide between tests of one run. */
 export const uniqueSuffix = (): string => randomBytes(3).toString('hex');
 

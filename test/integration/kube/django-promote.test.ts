@@ -6,7 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { getObject, kubectl, listObjects, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
+import { getObject, kubectl, listObjects, releaseKeptVolumes, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { startRegistry, type TestRegistry } from '../../helpers/registry.js';
 import { djangoProject } from './django.js';
 
@@ -64,6 +64,6 @@ describe('promote and undeploy of a Django stack (real registry, real control pl
       assert.ok(pv, `${claim}'s volume ${volume} is kept`);
       assert.ok(r.stdout.includes(`${claim} → ${volume}`), r.stdout);
     }
-    await kubectl(['delete', 'pv', '-l', `fragctl.io/released-from=${NS}`, '--wait=false']);
+    await releaseKeptVolumes(claims.map(([, volume]) => volume));
   });
 });

@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { getObject, kubectl, listObjects, testCluster, uniqueSuffix, type KubeObj } from '../../helpers/cluster.js';
+import { getObject, kubectl, listObjects, releaseKeptVolumes, testCluster, uniqueSuffix, type KubeObj } from '../../helpers/cluster.js';
 import { kubeProject, type KubeProject } from './setup.js';
 
 const APP = `kv${uniqueSuffix()}`;
@@ -307,11 +307,7 @@ describe('kubernetes verbs against the test control plane', { concurrency: false
       assert.equal(pv.metadata.labels?.['fragctl.io/released-from'], DEV);
       assert.ok(r.stdout.includes(`${claim} → ${volume}`), r.stdout);
     }
-    // Released as an operator would release kept data: the reclaim policy back to Delete, so the PV controller
-    // deletes each volume's folder (/tmp/hostpath_pv/…) and then the volume; deleting the PVs left their folders.
-    for (const [, volume] of claims) {
-      await kubectl(['patch', 'pv', volume, '-p', '{"spec":{"persistentVolumeReclaimPolicy":"Delete"}}']);
-    }
+    await releaseKeptVolumes(claims.map(([, volume]) => volume));
   });
 
   it('undeploy --delete-data leaves the volumes to their reclaim policy (Delete): they go with the namespace', async () => {
