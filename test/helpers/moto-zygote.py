@@ -11,7 +11,8 @@ each service's us-east-1 backend). Each child reseeds moto's random generator, s
 differ between children as between separate servers.
 
 Protocol, on the Unix socket given as the only argument: the client sends one JSON line
-{"port": N, "log": "/path"}, and reads one JSON line back, {"pid": P} or {"error": "..."}. The
+{"port": N, "log": "/path"}, and reads one JSON line back, {"pid": P, "start": T} (T, the process's
+start time, tells it from a later one given the same pid) or {"error": "..."}. The
 child is this process's, reaped here; the test stops it with SIGTERM. The zygote ends when its
 parent does (stdin closes) or on SIGTERM.
 """
@@ -124,7 +125,17 @@ def answer(conn: socket.socket, listener: socket.socket, app: DomainDispatcherAp
         finally:
             os._exit(1)
     SERVERS.add(pid)
-    conn.sendall((json.dumps({'pid': pid}) + '\n').encode())
+    conn.sendall((json.dumps({'pid': pid, 'start': start_time(pid)}) + '\n').encode())
+
+
+def start_time(pid: int) -> str:
+    """When the process started (/proc/<pid>/stat, field 22): with the pid, it names this process
+    alone, as pids are reused (the client checks it before each signal)."""
+    try:
+        with open(f'/proc/{pid}/stat') as f:
+            return f.read().rsplit(') ', 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ''  # it has already ended
 
 
 if __name__ == '__main__':

@@ -115,18 +115,13 @@ function spawned(port: number): Server {
  */
 async function forked(socket: string, port: number): Promise<Server> {
   const log = join(mkdtempSync(join(tmpdir(), 'moto-')), 'server.log');
-  const pid = await askZygote(socket, JSON.stringify({ port, log }));
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const { pid, start } = await askZygote(socket, JSON.stringify({ port, log }));
+  // Pids are reused (a run starts tens of thousands of processes; pid_max may be 32768): the server is
+  // the process with its pid and its start time, and nothing else is ever signalled.
+  const alive = () => start !== '' && procStat(pid)?.[19] === start;
   const send = (signal: NodeJS.Signals) => {
     try {
-      process.kill(pid, signal);
+      if (alive()) process.kill(pid, signal);
     } catch {
       // it has ended
     }
@@ -147,16 +142,25 @@ async function forked(socket: string, port: number): Promise<Server> {
   };
 }
 
-/** Sends the run's zygote one request; returns the forked server's pid. */
-function askZygote(socket: string, request: string): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
+/** The fields of /proc/<pid>/stat from the state (3rd) on, or undefined when there is no such process. */
+function procStat(pid: number): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends the run's zygote one request; returns the forked server's pid and start time. */
+function askZygote(socket: string, request: string): Promise<{ pid: number; start: string }> {
+  return new Promise((resolve, reject) => {
     const conn = connect(socket);
     let answer = '';
     conn.on('data', (d: Buffer) => (answer += d.toString()));
     conn.on('error', (e) => reject(new Error(`the run's moto zygote (${socket}) did not answer: ${e.message}`)));
     conn.on('end', () => {
-      const reply = JSON.parse(answer || '{}') as { pid?: number; error?: string };
-      if (reply.pid) resolve(reply.pid);
+      const reply = JSON.parse(answer || '{}') as { pid?: number; start?: string; error?: string };
+      if (reply.pid) resolve({ pid: reply.pid, start: reply.start ?? '' });
       else reject(new Error(`the run's moto zygote refused: ${reply.error ?? 'no answer'}`));
     });
     conn.end(request + '\n');
@@ -165,13 +169,10 @@ function askZygote(socket: string, request: string): Promise<number> {
 
 /** Adds a peer's CPU (from /proc) to what scripts/test-cpu.mjs reports for this file. */
 function countPeerCpu(pid: number): void {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
-    const ms = (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime: ticks of 10 ms
-    const key = Symbol.for('fragctl.test.peerCpuMs');
-    const total = globalThis as unknown as Record<symbol, number | undefined>;
-    if (Number.isFinite(ms)) total[key] = (total[key] ?? 0) + ms;
-  } catch {
-    // ended meanwhile
-  }
+  const fields = procStat(pid);
+  if (!fields) return; // ended meanwhile
+  const ms = (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime: ticks of 10 ms
+  const key = Symbol.for('fragctl.test.peerCpuMs');
+  const total = globalThis as unknown as Record<symbol, number | undefined>;
+  if (Number.isFinite(ms)) total[key] = (total[key] ?? 0) + ms;
 }
