@@ -89,7 +89,7 @@ export async function compileTests(root) {
     throw new Error(`cannot compile ${errors.map((m) => `${at(m.location)}${m.text}`).join('; ')}`);
   }
   // The copies are ES modules. Under node_modules Node finds no package.json of the repository's for
-  // them: this one says so, and they load with syntax detection off (`nodeFlags`).
+  // them: this one says so, and they load with syntax detection off (NODE_OPTIONS in run-tests.mjs).
   writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
   return { dir: out, toBuilt, remove: () => rmSync(out, { recursive: true, force: true }) };
 }
