@@ -45,7 +45,7 @@ stop() {
   # kill -0 succeeds while any of them is still there
   for _ in $(seq 1 50); do kill -0 "${pids[@]}" 2>/dev/null || break; sleep 0.1; done
   for v in "${volumes[@]}"; do
-    case "$v" in /tmp/hostpath_pv/*/* | */..* | *..*) ;; /tmp/hostpath_pv/?*) rm -rf -- "$v" ;; esac
+    case "$v" in /tmp/hostpath_pv/*/* | *..*) ;; /tmp/hostpath_pv/?*) rm -rf -- "$v" ;; esac
   done
 }
 

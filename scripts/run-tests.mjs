@@ -80,6 +80,9 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+// What each file imports decides where it runs and which peers the run starts (below): read once.
+const sources = new Map(files.map((f) => [f, readFileSync(f, 'utf8')]));
+const imports = (f, what) => sources.get(f).includes(what);
 process.env.FRAGCTL_TEST = '1';
 // Tests talk only to peers they start on 127.0.0.0/8: never let the AWS SDK's credential chain
 // probe the instance metadata address.
@@ -101,13 +104,12 @@ const timings = join(results, 'times.tsv');
 const isolate = process.env.FRAGCTL_TEST_ISOLATE === '1';
 /** The name the shared unit process's times are recorded under. */
 const SHARED_KEY = 'test/unit (the files sharing one process)';
-const shareable = (f) =>
-  relative(process.cwd(), f).startsWith(join('test', 'unit')) && !readFileSync(f, 'utf8').includes('aws-sdk-client-mock');
+const shareable = (f) => relative(process.cwd(), f).startsWith(join('test', 'unit')) && !imports(f, 'aws-sdk-client-mock');
 const shared = isolate ? [] : files.filter(shareable);
 // One moto loaded for the whole run, forked into a fresh server for each file that asks (a server's
 // first calls cost it seconds of CPU loading moto's backends). It loads while the tests compile.
-const usesMoto = (f) => readFileSync(f, 'utf8').includes('helpers/moto.js');
-const motoZygote = files.some(usesMoto) && !process.env.FRAGCTL_TEST_MOTO_ZYGOTE ? startMotoZygote(results) : undefined;
+const motoZygote =
+  files.some((f) => imports(f, 'helpers/moto.js')) && !process.env.FRAGCTL_TEST_MOTO_ZYGOTE ? startMotoZygote(results) : undefined;
 // Every process runs the compiled copies; the CLI children the tests start too (test/helpers/cli.ts
 // reads FRAGCTL_TEST_BUILD).
 const build = await compileTests(join(import.meta.dirname, '..')).catch((e) => {
@@ -133,7 +135,7 @@ if (shared.length > 1) {
 const check = withCheck ? startCheck() : undefined;
 // One real Kubernetes control plane for the whole run, when a selected file needs it. It comes up while
 // the first files run (test/helpers/cluster.ts waits for it).
-const needsCluster = files.some((f) => readFileSync(f, 'utf8').includes('helpers/cluster.js'));
+const needsCluster = files.some((f) => imports(f, 'helpers/cluster.js'));
 const cluster = needsCluster && !process.env.FRAGCTL_TEST_KUBECONFIG ? startTestCluster() : undefined;
 if (cluster) process.env.FRAGCTL_TEST_CLUSTER = cluster.state;
 if (motoZygote) process.env.FRAGCTL_TEST_MOTO_ZYGOTE = (await motoZygote).socket;

@@ -19,7 +19,7 @@ if (out) {
       // not Linux: the file's own CPU only
     }
     // Peers the file used that were not its children (a moto server forked by the run's zygote):
-    // test/helpers/moto.ts adds their CPU here when it stops them.
+    // test/helpers/moto.ts adds their CPU under this key (its PEER_CPU) when it stops them.
     const peers = globalThis[Symbol.for('fragctl.test.peerCpuMs')] ?? 0;
     const total = (own.user + own.system) / 1000 + (Number.isFinite(children) ? children : 0) + peers;
     writeFileSync(out, String(Math.round(total)));

@@ -43,10 +43,15 @@ export function operator(): string {
   }
 }
 
+/** The user's home: the run's HOME (what the tools fragctl starts see), else the account's. */
+export function homeDir(): string {
+  return environ().HOME || homedir();
+}
+
 /**
  * Where fragctl keeps what it may reuse across projects and runs (e.g. cfn-lint's findings by
  * template): `$XDG_CACHE_HOME/fragctl`, else `~/.cache/fragctl`. Deleting it costs only time.
  */
 export function userCacheDir(): string {
-  return join(environ().XDG_CACHE_HOME || join(homedir(), '.cache'), 'fragctl');
+  return join(environ().XDG_CACHE_HOME || join(homeDir(), '.cache'), 'fragctl');
 }

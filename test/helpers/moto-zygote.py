@@ -61,19 +61,18 @@ def serve(app: DomainDispatcherApplication, port: int) -> None:
     os._exit(0)
 
 
-SERVERS: set[int] = set()
+# The servers forked, by pid, with their start times: a pid alone may be a later process's.
+SERVERS: dict[int, str] = {}
 
 
 def end(*_: object) -> None:
     """The servers a test file left running go with the zygote."""
-    for pid in SERVERS:
-        try:
-            with open(f'/proc/{pid}/stat') as f:
-                parent = int(f.read().rsplit(') ', 1)[1].split()[1])
-            if parent == os.getpid():  # still ours, not a later process with a reused id
+    for pid, start in SERVERS.items():
+        if start and start_time(pid) == start:
+            try:
                 os.kill(pid, signal.SIGKILL)
-        except (OSError, ValueError, IndexError):
-            pass  # already ended
+            except OSError:
+                pass  # it ended meanwhile
     os._exit(0)
 
 
@@ -114,8 +113,7 @@ def answer(conn: socket.socket, listener: socket.socket, app: DomainDispatcherAp
             listener.close()
             conn.close()
             os.setsid()
-            for signum in (signal.SIGCHLD, signal.SIGTERM):
-                signal.signal(signum, signal.SIG_DFL)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # serve() sets its own SIGTERM
             fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
             null = os.open(os.devnull, os.O_RDONLY)
             os.dup2(null, 0)
@@ -124,8 +122,8 @@ def answer(conn: socket.socket, listener: socket.socket, app: DomainDispatcherAp
             serve(app, port)
         finally:
             os._exit(1)
-    SERVERS.add(pid)
-    conn.sendall((json.dumps({'pid': pid, 'start': start_time(pid)}) + '\n').encode())
+    SERVERS[pid] = start_time(pid)
+    conn.sendall((json.dumps({'pid': pid, 'start': SERVERS[pid]}) + '\n').encode())
 
 
 def start_time(pid: int) -> str:

@@ -167,12 +167,17 @@ function askZygote(socket: string, request: string): Promise<{ pid: number; star
   });
 }
 
+/** Where scripts/test-cpu.mjs finds the CPU of this process's peers that were not its children. */
+const PEER_CPU = Symbol.for('fragctl.test.peerCpuMs');
+const counts = globalThis as unknown as Record<symbol, number | undefined>;
+
+/** The CPU (ms) of the forked servers this process has stopped, as scripts/test-cpu.mjs will add it. */
+export const peerCpuCounted = (): number => counts[PEER_CPU] ?? 0;
+
 /** Adds a peer's CPU (from /proc) to what scripts/test-cpu.mjs reports for this file. */
 function countPeerCpu(pid: number): void {
   const fields = procStat(pid);
   if (!fields) return; // ended meanwhile
   const ms = (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime: ticks of 10 ms
-  const key = Symbol.for('fragctl.test.peerCpuMs');
-  const total = globalThis as unknown as Record<symbol, number | undefined>;
-  if (Number.isFinite(ms)) total[key] = (total[key] ?? 0) + ms;
+  if (Number.isFinite(ms)) counts[PEER_CPU] = peerCpuCounted() + ms;
 }

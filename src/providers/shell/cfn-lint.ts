@@ -1,9 +1,9 @@
 /** The cfn-lint invocation fragctl makes: one template file, JSON findings. */
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { environ, workingDir } from '../../core/environ.js';
+import { join, relative } from 'node:path';
+import { workingDir } from '../../core/environ.js';
 import { OperationError, UserError } from '../../core/errors.js';
+import { homeDir } from '../../core/settings.js';
 import { exec, which } from './exec.js';
 
 export interface LintFinding {
@@ -42,8 +42,14 @@ export async function cfnLint(bin: string, file: string, region: string): Promis
   }
   if (!Array.isArray(raw)) {
     const reason = (r.stderr || r.stdout).trim().split('\n').at(-1) ?? `exit ${r.exitCode}`;
+    // A .cfnlintrc it cannot read (a typo in a key, bad YAML) fails every run the same way.
+    const configs = cfnLintConfigFiles().map(({ path }) =>
+      relative(workingDir(), path).startsWith('..') ? path : relative(workingDir(), path),
+    );
     throw new OperationError(`cfn-lint could not check the template: ${reason}`, {
-      hint: 'run `cfn-lint --version`; reinstall it with `bash scripts/setup.sh`',
+      hint: configs.length
+        ? `cfn-lint read ${configs.join(' and ')}: check it (\`cfn-lint --version\` tells whether cfn-lint itself runs)`
+        : 'run `cfn-lint --version`; reinstall it with `bash scripts/setup.sh`',
       code: 'CFN_LINT_FAILED',
     });
   }
@@ -59,25 +65,31 @@ export async function cfnLint(bin: string, file: string, region: string): Promis
 const NAMES_FILES = /\b(append_rules|override_spec|custom_rules|registry_schemas)\b/;
 
 /**
- * The configuration cfn-lint reads besides its arguments, as it finds it: `.cfnlintrc` (or `.yaml`,
- * `.yml`) in the user's home and in the working directory, each path with its content. Undefined when
- * one names other files (custom rules, an override spec): their content is not here, so findings
- * cannot be keyed by this.
+ * The .cfnlintrc files cfn-lint reads besides its arguments, as it finds them: the first of
+ * `.cfnlintrc`, `.cfnlintrc.yaml`, `.cfnlintrc.yml` in the user's home, then in the working directory.
  */
-export function cfnLintConfig(): string[] | undefined {
-  const found: string[] = [];
-  for (const dir of [environ().HOME ?? homedir(), workingDir()]) {
+function cfnLintConfigFiles(): { path: string; text: string }[] {
+  const found: { path: string; text: string }[] = [];
+  for (const dir of [homeDir(), workingDir()]) {
     for (const name of ['.cfnlintrc', '.cfnlintrc.yaml', '.cfnlintrc.yml']) {
-      let text: string;
       try {
-        text = readFileSync(join(dir, name), 'utf8');
+        found.push({ path: join(dir, name), text: readFileSync(join(dir, name), 'utf8') });
+        break;
       } catch {
-        continue;
+        // not there: the next name
       }
-      if (NAMES_FILES.test(text)) return undefined;
-      found.push(join(dir, name), text);
-      break; // cfn-lint reads the first it finds in each place
     }
   }
   return found;
+}
+
+/**
+ * The configuration cfn-lint reads, each path with its content, for a key of what its findings depend
+ * on. Undefined when a file names other files (custom rules, an override spec): their content is not
+ * here, so findings cannot be keyed by this.
+ */
+export function cfnLintConfig(): string[] | undefined {
+  const files = cfnLintConfigFiles();
+  if (files.some((f) => NAMES_FILES.test(f.text))) return undefined;
+  return files.flatMap((f) => [f.path, f.text]);
 }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateVpcCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ROOT } from '../../helpers/cli.js';
-import { startMoto, type Moto } from '../../helpers/moto.js';
+import { peerCpuCounted, startMoto, type Moto } from '../../helpers/moto.js';
 
 let dir = '';
 let zygote: ChildProcessWithoutNullStreams;
@@ -22,7 +22,6 @@ const runZygote = process.env.FRAGCTL_TEST_MOTO_ZYGOTE;
 const ec2 = (moto: Moto) =>
   new EC2Client({ endpoint: moto.url, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
 const vpcs = async (moto: Moto) => ((await ec2(moto).send(new DescribeVpcsCommand({}))).Vpcs ?? []).map((v) => v.CidrBlock).sort();
-const peerCpu = () => (globalThis as unknown as Record<symbol, number | undefined>)[Symbol.for('fragctl.test.peerCpuMs')] ?? 0;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'fragctl-zygote-'));
@@ -66,11 +65,11 @@ test('servers forked from one zygote are separate mocks: own state, own ids, a f
 });
 
 test("stop() ends the server and counts its CPU as the file's; the zygote's end takes the rest with it", async () => {
-  const before = peerCpu();
+  const before = peerCpuCounted();
   const stopped = await startMoto();
   await vpcs(stopped); // loads the EC2 backend: some CPU to count
   await stopped.stop();
-  assert.ok(peerCpu() > before, `the stopped server's CPU is counted (${before} → ${peerCpu()} ms)`);
+  assert.ok(peerCpuCounted() > before, `the stopped server's CPU is counted (${before} → ${peerCpuCounted()} ms)`);
   await assert.rejects(fetch(`${stopped.url}/moto-api/`), 'nothing listens after stop()');
 
   const left = await startMoto();

@@ -83,10 +83,18 @@ describe('cfn-lint findings kept by template', () => {
     await lint();
     assert.equal(count() - before, 2);
 
+    // A .cfnlintrc cfn-lint refuses: the failure names it.
+    writeFileSync(join(project, '.cfnlintrc'), 'ignore_check:\n  - W2001\n');
+    await assert.rejects(lint(), (e: Error & { hint?: string }) => {
+      assert.match(e.message, /Invalid configuration key 'ignore_check'/);
+      assert.match(e.hint ?? '', /cfn-lint read \.cfnlintrc: check it/);
+      return true;
+    });
+
     writeFileSync(join(project, '.cfnlintrc'), `ignore_checks:\n  - W2001\nappend_rules:\n  - ${project}/rules\n`);
     await lint().catch(() => undefined); // the rules folder is missing: what cfn-lint says is not the point
     await lint().catch(() => undefined);
-    assert.equal(count() - before, 4, 'rules named in .cfnlintrc: never served from the cache');
+    assert.equal(count() - before, 5, 'rules named in .cfnlintrc: never served from the cache');
   });
 
   it('a template with errors is never kept', async () => {
