@@ -23,21 +23,41 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# The Python venv is built once per requirements file and Python version, in a cache outside the
-# work tree (~/.cache/fragctl/venv-<hash>), and linked as .venv: a clean clone (as CI makes) reuses
+# The venv's Python: FRAGCTL_PYTHON when set; else the distribution's /usr/bin/python3 when it is
+# 3.11 or later (ansible-core's floor) and can make venvs, since distributions build it with
+# profile-guided and link-time optimisation, which pyenv's builds skip by default (here Ansible
+# starts on a quarter less CPU); else python3 from PATH.
+venv_python() {
+  if [ -n "${FRAGCTL_PYTHON:-}" ]; then
+    echo "$FRAGCTL_PYTHON"
+    return
+  fi
+  local p
+  for p in /usr/bin/python3 python3; do
+    if "$p" -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then
+      echo "$p"
+      return
+    fi
+  done
+  echo python3
+}
+
+# The Python venv is built once per requirements file and Python, in a cache outside the work
+# tree (~/.cache/fragctl/venv-<hash>), and linked as .venv: a clean clone (as CI makes) reuses
 # it instead of spending a minute in pip. A venv cannot move (its scripts name their python by
 # absolute path), so it is built in place, under a lock, and marked complete only at the end.
 venv_ok() { [ -x "$1/bin/ansible-playbook" ] && [ -x "$1/bin/moto_server" ] && [ -x "$1/bin/cfn-lint" ]; }
-if ! venv_ok .venv; then
-  key=$({ cat scripts/requirements.txt; python3 --version; } | sha256sum | cut -c1-16)
-  venv="${FRAGCTL_CACHE:-$HOME/.cache/fragctl}/venv-$key"
+python=$(venv_python)
+key=$({ cat scripts/requirements.txt; command -v "$python"; "$python" --version; } | sha256sum | cut -c1-16)
+venv="${FRAGCTL_CACHE:-$HOME/.cache/fragctl}/venv-$key"
+if [ "$(readlink .venv 2>/dev/null)" != "$venv" ] || ! venv_ok .venv; then
   mkdir -p "$(dirname "$venv")"
   (
     flock 9
     if [ ! -f "$venv/.complete" ] || ! venv_ok "$venv"; then
-      log "python venv with moto[server], cfn-lint and ansible ($venv)"
+      log "python venv with moto[server], cfn-lint and ansible ($venv, from $python)"
       rm -rf "$venv"
-      python3 -m venv "$venv"
+      "$python" -m venv "$venv"
       "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/requirements.txt
       touch "$venv/.complete"
     fi
@@ -50,7 +70,7 @@ fi
 # (amazon.aws's aws_ec2 inventory plugin, which bench/hosts.ts compares with) in a venv of its own.
 if { [ "${1:-}" = "--bench" ] || [ -n "${FRAGCTL_BENCH:-}" ]; } && [ ! -x .venv/ansible-full/bin/ansible-inventory ]; then
   log "full ansible + boto3 for the inventory benchmark (.venv/ansible-full)"
-  python3 -m venv .venv/ansible-full
+  "$python" -m venv .venv/ansible-full
   .venv/ansible-full/bin/pip install --quiet --disable-pip-version-check 'ansible>=9' boto3
 fi
 
