@@ -27,6 +27,7 @@ fi
 # 3.11 or later (ansible-core's floor) and can make venvs, since distributions build it with
 # profile-guided and link-time optimisation, which pyenv's builds skip by default (here Ansible
 # starts on a quarter less CPU); else python3 from PATH.
+can_venv() { "$1" -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; }
 venv_python() {
   if [ -n "${FRAGCTL_PYTHON:-}" ]; then
     echo "$FRAGCTL_PYTHON"
@@ -34,7 +35,7 @@ venv_python() {
   fi
   local p
   for p in /usr/bin/python3 python3; do
-    if "$p" -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then
+    if can_venv "$p"; then
       echo "$p"
       return
     fi
@@ -48,6 +49,10 @@ venv_python() {
 # absolute path), so it is built in place, under a lock, and marked complete only at the end.
 venv_ok() { [ -x "$1/bin/ansible-playbook" ] && [ -x "$1/bin/moto_server" ] && [ -x "$1/bin/cfn-lint" ]; }
 python=$(venv_python)
+if ! can_venv "$python"; then
+  log "$python is not a Python 3.11 or later that can make venvs (ansible-core needs 3.11+; on Debian: apt-get install python3-venv${FRAGCTL_PYTHON:+; or unset FRAGCTL_PYTHON})"
+  exit 2
+fi
 key=$({ cat scripts/requirements.txt; command -v "$python"; "$python" --version; } | sha256sum | cut -c1-16)
 venv="${FRAGCTL_CACHE:-$HOME/.cache/fragctl}/venv-$key"
 if [ "$(readlink .venv 2>/dev/null)" != "$venv" ] || ! venv_ok .venv; then
