@@ -6,9 +6,8 @@
 // share of a core it keeps busy, from the last run (run-tests.mjs; 1 when unknown): about 0.1 to 0.3
 // for a Kubernetes file that mostly waits on controllers, near 1 for one running Ansible. `steady`
 // files always run; the next one in the order also starts while the demands of those running, with
-// its own, stay within `capacity` (the cores, and a little more), up to `most`; and while the CPU is a
-// third idle whatever the demands say. A fixed number either leaves cores idle while files wait or,
-// raised, crowds the CPU when they compute.
+// its own, stay within `capacity` (the cores, and a little more), up to `most`. A fixed number either
+// leaves cores idle while files wait or, raised, crowds the CPU when they compute.
 //
 // `files` are `{ path, key, demand }`. Writes the files' TAP reports, one after the other, to `tapFile`,
 // and per file `<key>\t<wall ms>\t<cpu ms>\t<room>` to `timesFile` (scripts/test-cpu.mjs measures the CPU;
@@ -47,7 +46,6 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 // How much of a core each running file could have had: all it wanted while the CPU had room, its fair
 // share (cores over files running) while the CPU was saturated. A file's CPU over its wall time, divided
 // by this, is its demand whatever else ran beside it (run-tests.mjs records it for the next run).
-const IDLE_START = 0.67;
 let lastCpu = cpuTimes();
 const sampler = setInterval(() => {
   const now = cpuTimes();
@@ -58,10 +56,6 @@ const sampler = setInterval(() => {
     r.room += room;
     r.samples += 1;
   }
-  // The demands are the last run's: a CPU still a third idle says the files running now need less
-  // than they did (waiting longer on their peers this time), so the next file starts anyway, one per
-  // sample, up to `most`.
-  if (busy < IDLE_START && pending.length && running.size < most) start(pending.shift());
 }, 500);
 admit();
 await done;
