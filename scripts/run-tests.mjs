@@ -119,15 +119,17 @@ const build = await compileTests(join(import.meta.dirname, '..')).catch((e) => {
 process.env.FRAGCTL_TEST_BUILD = build.dir;
 const built = (f) => build.toBuilt(resolve(f));
 const ownProcess = shared.length > 1 ? files.filter((f) => !shared.includes(f)) : files;
-const runFile = (path, key) => ({ path, key, demand: demand(key) });
-const runFiles = ownProcess.map((f) => runFile(built(f), relative(process.cwd(), f)));
+// `cluster`: the file uses the control plane (test-run.mjs says when the last of those has ended).
+const usesCluster = (f) => imports(f, 'helpers/cluster.js');
+const runFile = (path, key, cluster) => ({ path, key, demand: demand(key), cluster });
+const runFiles = ownProcess.map((f) => runFile(built(f), relative(process.cwd(), f), usesCluster(f)));
 if (shared.length > 1) {
   const entry = join(results, 'unit-files.test.mjs');
   writeFileSync(entry, shared.map((f) => `import ${JSON.stringify(pathToFileURL(built(f)).href)};\n`).join(''));
   // Placed by its time, like any other file: not last by default, where it made the tail.
   const entryWeight = wallOf(SHARED_KEY) ?? shared.reduce((sum, f) => sum + weight(f), 0);
   const at = ownProcess.findIndex((f) => weight(f) < entryWeight);
-  runFiles.splice(at < 0 ? runFiles.length : at, 0, runFile(entry, SHARED_KEY));
+  runFiles.splice(at < 0 ? runFiles.length : at, 0, runFile(entry, SHARED_KEY, shared.some(usesCluster)));
 }
 // --with-check: the type-checker and the linters (`npm run check`) run beside the tests, at a lower
 // priority (nice), so they take the CPU the tests leave while waiting on their peers instead of a
@@ -135,7 +137,7 @@ if (shared.length > 1) {
 const check = withCheck ? startCheck() : undefined;
 // One real Kubernetes control plane for the whole run, when a selected file needs it. It comes up while
 // the first files run (test/helpers/cluster.ts waits for it).
-const needsCluster = files.some((f) => imports(f, 'helpers/cluster.js'));
+const needsCluster = files.some(usesCluster);
 const cluster = needsCluster && !process.env.FRAGCTL_TEST_KUBECONFIG ? startTestCluster() : undefined;
 if (cluster) process.env.FRAGCTL_TEST_CLUSTER = cluster.state;
 if (motoZygote) process.env.FRAGCTL_TEST_MOTO_ZYGOTE = (await motoZygote).socket;
@@ -156,7 +158,7 @@ const tests = spawn(
     JSON.stringify({ files: runFiles, cores, steady, most, capacity: cores + 0.5, namePatterns, tapFile: tap, timesFile: timings }),
   ],
   {
-    stdio: 'inherit',
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: {
       ...process.env,
       PATH: `${join(process.cwd(), '.venv', 'bin')}:${process.env.PATH}`,
@@ -172,6 +174,12 @@ const tests = spawn(
     },
   },
 );
+// The control plane stops once the last file that uses it has ended, while the others still run, rather
+// than after them all.
+let clusterStopped;
+tests.on('message', (m) => {
+  if (m === 'cluster-done') clusterStopped ??= cluster?.stop();
+});
 const status = await new Promise((resolve) => {
   tests.on('error', () => resolve(1));
   tests.on('close', (code) => resolve(code ?? 1));
@@ -185,7 +193,7 @@ try {
 } catch {
   summary = 'tests: the runner wrote no results';
 }
-await cluster?.stop();
+await (clusterStopped ?? cluster?.stop());
 const clusterFailed = cluster && !(await cluster.started);
 recordTimes(timesFile, times, timings);
 build.remove();

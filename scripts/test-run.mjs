@@ -9,7 +9,8 @@
 // its own, stay within `capacity` (the cores, and a little more), up to `most`. A fixed number either
 // leaves cores idle while files wait or, raised, crowds the CPU when they compute.
 //
-// `files` are `{ path, key, demand }`. Writes the files' TAP reports, one after the other, to `tapFile`,
+// `files` are `{ path, key, demand, cluster }` (cluster: the file uses the control plane; when the last such file
+// has ended, the parent, run-tests.mjs, is told "cluster-done" over IPC). Writes the files' TAP reports, one after the other, to `tapFile`,
 // and per file `<key>\t<wall ms>\t<cpu ms>\t<room>` to `timesFile` (scripts/test-cpu.mjs measures the CPU;
 // the room is the share of a core the file could have had, below).
 import { spawn } from 'node:child_process';
@@ -25,6 +26,8 @@ writeFileSync(tapFile, '');
 writeFileSync(timesFile, '');
 
 const pending = files.map((f, index) => ({ ...f, index }));
+// Files that use the Kubernetes control plane and have not ended: at none, run-tests.mjs may stop it.
+let clusterFiles = files.filter((f) => f.cluster).length;
 const running = new Set();
 let failed = false;
 let finish;
@@ -63,7 +66,7 @@ clearInterval(sampler);
 rmSync(reports, { recursive: true, force: true });
 if (failed && !process.exitCode) process.exitCode = 1;
 
-function start({ path, key, demand, index }) {
+function start({ path, key, demand, cluster, index }) {
   const spec = join(reports, `${index}.spec`);
   const tap = join(reports, `${index}.tap`);
   const cpu = join(reports, `${index}.cpu`);
@@ -82,7 +85,7 @@ function start({ path, key, demand, index }) {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, FRAGCTL_TEST_CPU_FILE: cpu },
   });
-  const run = { child, demand, output: '', started: Date.now(), room: 0, samples: 0 };
+  const run = { child, demand, cluster, output: '', started: Date.now(), room: 0, samples: 0 };
   running.add(run);
   child.stdout.on('data', (d) => (run.output += d));
   child.stderr.on('data', (d) => (run.output += d));
@@ -103,6 +106,7 @@ function start({ path, key, demand, index }) {
     appendFileSync(tapFile, tapText);
     const room = run.samples ? run.room / run.samples : 1;
     appendFileSync(timesFile, `${key}\t${ms}\t${read(cpu) || ''}\t${room.toFixed(3)}\n`);
+    if (run.cluster && --clusterFiles === 0) process.send?.('cluster-done');
     admit();
   });
 }
