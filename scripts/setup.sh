@@ -29,13 +29,9 @@ fi
 # starts on a quarter less CPU); else python3 from PATH.
 can_venv() { "$1" -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; }
 venv_python() {
-  if [ -n "${FRAGCTL_PYTHON:-}" ]; then
-    echo "$FRAGCTL_PYTHON"
-    return
-  fi
   local p
-  for p in /usr/bin/python3 python3; do
-    if can_venv "$p"; then
+  for p in ${FRAGCTL_PYTHON:-/usr/bin/python3 python3}; do
+    if [ -n "${FRAGCTL_PYTHON:-}" ] || can_venv "$p"; then
       echo "$p"
       return
     fi
