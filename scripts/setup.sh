@@ -29,14 +29,13 @@ fi
 # starts on a quarter less CPU); else python3 from PATH.
 can_venv() { "$1" -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; }
 venv_python() {
-  local p
-  for p in ${FRAGCTL_PYTHON:-/usr/bin/python3 python3}; do
-    if [ -n "${FRAGCTL_PYTHON:-}" ] || can_venv "$p"; then
-      echo "$p"
-      return
-    fi
-  done
-  echo python3
+  if [ -n "${FRAGCTL_PYTHON:-}" ]; then
+    echo "$FRAGCTL_PYTHON"
+  elif can_venv /usr/bin/python3; then
+    echo /usr/bin/python3
+  else
+    echo python3
+  fi
 }
 
 # The Python venv is built once per requirements file and Python, in a cache outside the work
