@@ -2,7 +2,8 @@
  * Waiting, in-process against the real test control plane: a watch refused with 410 Gone (by a
  * small proxy: see gone-proxy.ts) is resumed from a fresh read; the live view reports pod by pod;
  * --no-wait returns at once; a tag whose pods never become ready (`crash-*`: CrashLoopBackOff on
- * the KWOK node) is named as stuck and replaced by the next deploy; Ctrl-C stops the wait while
+ * the KWOK node) is named as stuck and replaced by the next deploy, as is a pod of such a rollout
+ * still Pending (`pending-*`); Ctrl-C stops the wait while
  * the rollout goes on.
  */
 import { after, before, describe, it } from 'node:test';
@@ -122,6 +123,34 @@ describe('waiting for rollouts', { concurrency: false }, () => {
     assert.deepEqual(
       pods.map((pod) => (pod.spec!.containers as Array<{ image: string }>)[0]!.image),
       ['registry.example.test/shop:latest-6', 'registry.example.test/shop:latest-6'],
+    );
+  });
+
+  it('a pod of the replaced rollout still Pending (not yet failing) is replaced too, so the next deploy completes', async () => {
+    // `pending-*` pods stay Pending on the KWOK node: the StatefulSet waits for it to become ready, forever
+    await versionChange(testContext({ dir: p.dir, env: 'kube-staging' }), { tag: 'pending-1', wait: false });
+    await eventually(
+      'a Pending pod of the pending-1 template',
+      async () =>
+        (await listObjects('pod', NS, 'app.kubernetes.io/name=app')).some(
+          (pod) =>
+            (pod.spec!.containers as Array<{ image: string }>)[0]!.image.endsWith(':pending-1') &&
+            (pod.status as { phase?: string }).phase === 'Pending',
+        ),
+      15_000,
+    );
+    const ctx = testContext({ dir: p.dir, env: 'kube-staging' });
+    const r = await deployKube(ctx, { tag: 'latest-7', timeoutMs: 20_000 });
+    assert.equal(r.tag, 'latest-7');
+    assert.ok(
+      ctx.io.events.some((e) => e.code === 'kube.pod.replaced' && e.data?.pod === 'app-1'),
+      JSON.stringify(ctx.io.events.map((e) => e.code)),
+    );
+    assert.ok(rolledOut(await sts()));
+    const pods = await listObjects('pod', NS, 'app.kubernetes.io/name=app');
+    assert.deepEqual(
+      pods.map((pod) => (pod.spec!.containers as Array<{ image: string }>)[0]!.image),
+      ['registry.example.test/shop:latest-7', 'registry.example.test/shop:latest-7'],
     );
   });
 });

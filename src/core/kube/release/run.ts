@@ -167,36 +167,59 @@ export function urlOf(manifests: Array<Manifest | KubeObject>): string | undefin
 
 const STUCK = /BackOff|ErrImagePull|InvalidImageName|CreateContainer|RunContainerError/;
 
+/** A StatefulSet that was not ready when the change was applied, and the revision its rollout was going to. */
+interface UnhealthySet {
+  manifest: Manifest;
+  /** The update revision a rollout in progress had not reached everywhere: its pods ran the change now replaced. */
+  pendingRevision?: string;
+}
+
 /**
  * The StatefulSets that were not ready when the change was applied: the apply's response carries
  * the status the controller last wrote, from before the new template.
  */
-function unhealthySets(manifests: Manifest[], applied: Map<string, KubeObject>): Manifest[] {
-  return manifests.filter((m) => {
-    if (m.kind !== 'StatefulSet') return false;
+function unhealthySets(manifests: Manifest[], applied: Map<string, KubeObject>): UnhealthySet[] {
+  return manifests.flatMap((m) => {
+    if (m.kind !== 'StatefulSet') return [];
     const live = applied.get(`${m.kind}/${m.metadata.name}`);
-    const status = (live?.status ?? {}) as { readyReplicas?: number; observedGeneration?: number };
+    const status = (live?.status ?? {}) as {
+      readyReplicas?: number;
+      observedGeneration?: number;
+      currentRevision?: string;
+      updateRevision?: string;
+    };
     // A set just created has no status yet: nothing of it can be stuck.
-    if (!live || status.observedGeneration === undefined) return false;
-    return (status.readyReplicas ?? 0) < ((live.spec?.replicas as number | undefined) ?? 1);
+    if (!live || status.observedGeneration === undefined) return [];
+    if ((status.readyReplicas ?? 0) >= ((live.spec?.replicas as number | undefined) ?? 1)) return [];
+    const rolling = status.updateRevision && status.updateRevision !== status.currentRevision;
+    return [{ manifest: m, ...(rolling ? { pendingRevision: status.updateRevision } : {}) }];
   });
 }
+
+const isReady = (pod: KubeObject): boolean =>
+  (((pod.status ?? {}) as { conditions?: Array<{ type: string; status: string }> }).conditions ?? []).some(
+    (c) => c.type === 'Ready' && c.status === 'True',
+  );
 
 /**
  * A StatefulSet does not replace a pod that never became ready, even after its template is fixed
  * (Kubernetes' "forced rollback"): such pods of a StatefulSet that was not healthy are deleted so
- * the new template can start.
+ * the new template can start. A pod is such a pod when it is not ready and either waits in a state
+ * it will not leave by itself (BackOff, a bad image), or runs the revision of the rollout the change
+ * replaced: one still Pending or ContainerCreating is as stuck, only earlier.
  */
-async function replaceStuckPods(ctx: Context, api: KubeClient, sets: Manifest[]): Promise<void> {
-  for (const m of sets) {
+async function replaceStuckPods(ctx: Context, api: KubeClient, sets: UnhealthySet[]): Promise<void> {
+  for (const { manifest: m, pendingRevision } of sets) {
     const labels = ((m.spec?.selector ?? {}) as { matchLabels?: Record<string, string> }).matchLabels ?? {};
     const selector = Object.entries(labels)
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
     if (!selector) continue;
     for (const pod of (await api.list('Pod', m.metadata.namespace, { labelSelector: selector })).items) {
+      if (isReady(pod) || pod.metadata.deletionTimestamp) continue;
       const { reason } = podReason(pod);
-      if (!STUCK.test(reason)) continue;
+      const replaced = pendingRevision !== undefined && pod.metadata.labels?.['controller-revision-hash'] === pendingRevision;
+      if (!STUCK.test(reason) && !replaced) continue;
       warn(ctx.io, 'kube.pod.replaced', `deleting pod ${pod.metadata.name} (${reason}) so that the new template replaces it`, {
         pod: pod.metadata.name,
         reason,
