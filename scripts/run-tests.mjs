@@ -139,7 +139,11 @@ const check = withCheck ? startCheck() : undefined;
 // the first files run (test/helpers/cluster.ts waits for it).
 const needsCluster = files.some(usesCluster);
 const cluster = needsCluster && !process.env.FRAGCTL_TEST_KUBECONFIG ? startTestCluster() : undefined;
-if (cluster) process.env.FRAGCTL_TEST_CLUSTER = cluster.state;
+if (cluster) {
+  process.env.FRAGCTL_TEST_CLUSTER = cluster.state;
+  // test/helpers/cluster.ts: a cluster thrown away at the end of the run is not tidied as it goes.
+  process.env.FRAGCTL_TEST_CLUSTER_DISPOSABLE = '1';
+} else delete process.env.FRAGCTL_TEST_CLUSTER_DISPOSABLE;
 if (motoZygote) process.env.FRAGCTL_TEST_MOTO_ZYGOTE = (await motoZygote).socket;
 // The Python processes Ansible starts for its modules keep their bytecode in a folder of the run's own
 // (test/helpers/pyc/sitecustomize.py explains why and how; the SSH hosts get both variables too).

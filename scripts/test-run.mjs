@@ -6,8 +6,9 @@
 // share of a core it keeps busy, from the last run (run-tests.mjs; 1 when unknown): about 0.1 to 0.3
 // for a Kubernetes file that mostly waits on controllers, near 1 for one running Ansible. `steady`
 // files always run; the next one in the order also starts while the demands of those running, with
-// its own, stay within `capacity` (the cores, and a little more), up to `most`. A fixed number either
-// leaves cores idle while files wait or, raised, crowds the CPU when they compute.
+// its own, stay within `capacity` (the cores, and a little more), up to `most`, or when the CPU has
+// been idle a quarter of the time for a second (demands are averages). A fixed number either leaves
+// cores idle while files wait or, raised, crowds the CPU when they compute.
 //
 // `files` are `{ path, key, demand, cluster }` (cluster: the file uses the control plane; when the last such file
 // has ended, the parent, run-tests.mjs, is told "cluster-done" over IPC). Writes the files' TAP reports, one after the other, to `tapFile`,
@@ -50,6 +51,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 // share (cores over files running) while the CPU was saturated. A file's CPU over its wall time, divided
 // by this, is its demand whatever else ran beside it (run-tests.mjs records it for the next run).
 let lastCpu = cpuTimes();
+let idleSamples = 0;
 const sampler = setInterval(() => {
   const now = cpuTimes();
   const busy = 1 - (now.idle - lastCpu.idle) / Math.max(1, now.total - lastCpu.total);
@@ -58,6 +60,13 @@ const sampler = setInterval(() => {
   for (const r of running) {
     r.room += room;
     r.samples += 1;
+  }
+  // The demands are averages: files that compute in bursts can all wait at once. When the CPU has had
+  // a quarter of its time idle for a whole second, the next file starts even past `capacity`.
+  idleSamples = busy < 0.75 ? idleSamples + 1 : 0;
+  if (idleSamples >= 2 && pending.length && running.size < most) {
+    idleSamples = 0;
+    start(pending.shift());
   }
 }, 500);
 admit();

@@ -6,7 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { getObject, kubectl, listObjects, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
+import { dropNamespaces, getObject, kubectl, listObjects, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { kubeProject, type KubeProject } from './setup.js';
 
 const APP = `kc${uniqueSuffix()}`;
@@ -24,7 +24,7 @@ describe('server-side apply conflicts and invalid objects (real API server)', { 
     p = kubeProject(testCluster().kubeconfigText, undefined, APP);
   });
   after(async () => {
-    await kubectl(['delete', 'namespace', DEV, BAD, '--ignore-not-found', '--wait=false']);
+    await dropNamespaces(DEV, BAD);
   });
 
   it('a replica count set by kubectl scale stops deploy and version-change, naming field and manager', async () => {

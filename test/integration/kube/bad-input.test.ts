@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { freePort } from '../../helpers/moto.js';
-import { kubectl, listObjects, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
+import { dropNamespaces, kubectl, listObjects, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { kubeProject, type KubeProject } from './setup.js';
 import { settledSnapshot, snapshot as snapshotOf } from './snapshot.js';
 
@@ -37,7 +37,7 @@ describe('kubernetes bad input', { concurrency: false }, () => {
     );
   });
   after(async () => {
-    await kubectl(['delete', 'namespace', `${APP}-alice-main`, STAGING, '--ignore-not-found', '--wait=false']);
+    await dropNamespaces(`${APP}-alice-main`, STAGING);
     await kubectl(['delete', 'clusterrole,clusterrolebinding', `${APP}-read-ns`, '--ignore-not-found']);
   });
 
@@ -193,7 +193,7 @@ describe('kubernetes bad input', { concurrency: false }, () => {
       assert.deepEqual(ns.metadata.labels, { team: 'other', 'kubernetes.io/metadata.name': STAGING });
       assert.equal(ns.metadata.deletionTimestamp, undefined, 'not being deleted');
     } finally {
-      await kubectl(['delete', 'namespace', STAGING, '--wait=false']);
+      await dropNamespaces(STAGING);
     }
   });
 });

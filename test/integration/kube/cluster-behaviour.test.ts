@@ -5,7 +5,16 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, getObject, kubectl, listObjects, testCluster, uniqueSuffix, type KubeObj } from '../../helpers/cluster.js';
+import {
+  dropNamespaces,
+  eventually,
+  getObject,
+  kubectl,
+  listObjects,
+  testCluster,
+  uniqueSuffix,
+  type KubeObj,
+} from '../../helpers/cluster.js';
 import { kubeProject, type KubeProject } from './setup.js';
 
 const APP = `kb${uniqueSuffix()}`;
@@ -27,7 +36,7 @@ describe('real control-plane behaviour', { concurrency: false }, () => {
     assert.equal(cron.code, 0, cron.stderr);
   });
   after(async () => {
-    await kubectl(['delete', 'namespace', STAGING, DEV, '--ignore-not-found', '--wait=false']);
+    await dropNamespaces(STAGING, DEV);
     await kubectl(['delete', 'storageclass', NO_PROVISIONER, '--ignore-not-found']);
   });
 
@@ -62,7 +71,7 @@ describe('real control-plane behaviour', { concurrency: false }, () => {
     assert.match(r.stderr, new RegExp(`pod app-0 is stuck: claim (media|database-data) is Pending \\(storage class ${NO_PROVISIONER}\\)`));
     assert.match(r.stderr, /hint: +kubectl -n \S+ describe pvc (media|database-data)/);
     assert.match(r.stderr, /example\.test\/nobody/);
-    await kubectl(['delete', 'namespace', `${APP}-unbound`, '--wait=false']);
+    await dropNamespaces(`${APP}-unbound`);
   });
 
   it('a Job that fails after its backoffLimit is reported with the reason Kubernetes gives', async () => {

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, getObject, kubectl, listObjects, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
+import { dropNamespaces, eventually, getObject, kubectl, listObjects, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 
 const NS = `cluster-${uniqueSuffix()}`;
 
@@ -14,7 +14,7 @@ describe('the test control plane', { concurrency: false }, () => {
     await kubectl(['create', 'namespace', NS]);
   });
   after(async () => {
-    await kubectl(['delete', 'namespace', NS, '--wait=false']);
+    await dropNamespaces(NS);
   });
 
   it('is Kubernetes 1.35 with RBAC', async () => {

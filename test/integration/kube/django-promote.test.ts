@@ -6,7 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { getObject, kubectl, listObjects, releaseKeptVolumes, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
+import { dropNamespaces, getObject, listObjects, releaseKeptVolumes, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { startRegistry, type TestRegistry } from '../../helpers/registry.js';
 import { djangoProject } from './django.js';
 
@@ -32,7 +32,7 @@ describe('promote and undeploy of a Django stack (real registry, real control pl
     assert.equal(d.code, 0, d.stderr);
   });
   after(async () => {
-    await Promise.all([kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']), registry?.stop()]);
+    await Promise.all([dropNamespaces(NS), registry?.stop()]);
   });
 
   it('promote: the version tag and stable on latest-2, and web, worker and beat run its digest', async () => {

@@ -6,7 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { getObject, kubectl, listObjects, testCluster, uniqueSuffix, type KubeObj } from '../../helpers/cluster.js';
+import { dropNamespaces, getObject, listObjects, testCluster, uniqueSuffix, type KubeObj } from '../../helpers/cluster.js';
 import { djangoProject } from './django.js';
 
 const APP = `dr${uniqueSuffix()}`;
@@ -47,7 +47,7 @@ describe('--dry-run on version-change, rollback, load and replicate (real contro
     }
   });
   after(async () => {
-    await kubectl(['delete', 'namespace', NS, COPY, '--ignore-not-found', '--wait=false']);
+    await dropNamespaces(NS, COPY);
   });
 
   it('version-change --dry-run lists the workloads it would restart with the new image, and changes nothing', async () => {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getObject, kubectl, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
+import { dropNamespaces, getObject, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { djangoProject } from './django.js';
 
 const APP = `fd${uniqueSuffix()}`;
@@ -19,7 +19,7 @@ describe('a first deploy with a broken template (real control plane)', () => {
     p = djangoProject(testCluster().kubeconfigText, APP);
   });
   after(async () => {
-    await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']);
+    await dropNamespaces(NS);
   });
 
   it('an unknown variable: exit 2 naming file, line and variable, and no namespace exists afterwards', async () => {

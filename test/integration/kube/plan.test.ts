@@ -9,7 +9,7 @@ import { deployKube } from '../../../src/core/kube/deploy.js';
 import { planKube } from '../../../src/core/kube/plan.js';
 import { undeployKube } from '../../../src/core/kube/undeploy.js';
 import { DeclinedError } from '../../../src/core/errors.js';
-import { getObject, kubectl, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
+import { dropNamespaces, getObject, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { kubeProject, type KubeProject } from './setup.js';
 import { testContext } from '../../helpers/context.js';
 import { settledSnapshot, snapshot } from './snapshot.js';
@@ -25,7 +25,7 @@ describe('planKube (server-side dry run)', { concurrency: false }, () => {
     p = kubeProject(testCluster().kubeconfigText, undefined, APP);
   });
   after(async () => {
-    await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']);
+    await dropNamespaces(NS);
   });
 
   it('plans everything as create when the namespace does not exist, creating nothing', async () => {

@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { getObject, kubectl, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
+import { dropNamespaces, getObject, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { REGISTRY_ACCOUNT, startRegistry, type TestRegistry } from '../../helpers/registry.js';
 import { kubeProject, type KubeProject } from './setup.js';
 
@@ -42,12 +42,7 @@ describe('promote from a build repository to a production repository', { concurr
     }
   });
   after(async () => {
-    await Promise.all([
-      kubectl(['delete', 'namespace', `${APP}-same`, `${APP}-other`, `${APP}-locked`, '--ignore-not-found', '--wait=false']),
-      builds?.stop(),
-      other?.stop(),
-      locked?.stop(),
-    ]);
+    await Promise.all([dropNamespaces(`${APP}-same`, `${APP}-other`, `${APP}-locked`), builds?.stop(), other?.stop(), locked?.stop()]);
   });
 
   it('on one registry: mounts the blobs into prod/app, tags the same digest and runs it', async () => {

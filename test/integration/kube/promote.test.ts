@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getObject, kubectl, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
+import { dropNamespaces, getObject, kubectl, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { startRegistry, type TestRegistry } from '../../helpers/registry.js';
 import { kubeProject, type KubeProject } from './setup.js';
 
@@ -54,7 +54,7 @@ describe('promote through a real registry', { concurrency: false }, () => {
     assert.equal(d.code, 0, d.stderr);
   });
   after(async () => {
-    await Promise.all([kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']), registry?.stop()]);
+    await Promise.all([dropNamespaces(NS), registry?.stop()]);
   });
 
   it('--dry-run: verified, the tag moves and the objects shown, nothing moved or applied', async () => {
@@ -197,7 +197,7 @@ describe('promote through a real registry', { concurrency: false }, () => {
       assert.equal(await registry.digest('fresh', 'stable'), digest);
       assert.equal(await registry.digest('fresh', 'v0.1.0'), digest);
     } finally {
-      await kubectl(['delete', 'namespace', FRESH, '--ignore-not-found', '--wait=false']);
+      await dropNamespaces(FRESH);
     }
   });
 });

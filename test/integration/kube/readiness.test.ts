@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { getObject, kubectl, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
+import { dropNamespaces, getObject, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { kubeProject, type KubeProject } from './setup.js';
 
 const APP = `rd${uniqueSuffix()}`;
@@ -27,7 +27,7 @@ describe('readiness probes from the settings (real control plane)', () => {
     );
   });
   after(async () => {
-    await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']);
+    await dropNamespaces(NS);
   });
 
   it('the probe on the pods is the one the settings name, and deploy returned with the pods Ready', async () => {

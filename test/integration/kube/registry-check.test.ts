@@ -6,7 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { getObject, kubectl, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
+import { dropNamespaces, getObject, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { freePort } from '../../helpers/moto.js';
 import { startRegistry, type TestRegistry } from '../../helpers/registry.js';
 import { kubeProject, type KubeProject } from './setup.js';
@@ -34,7 +34,7 @@ describe('registry check before the cluster is changed, digests in the history',
     );
   });
   after(async () => {
-    await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']);
+    await dropNamespaces(NS);
     await registry?.stop();
   });
 

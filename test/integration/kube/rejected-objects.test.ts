@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getObject, kubectl, listObjects, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
+import { dropNamespaces, getObject, listObjects, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { djangoProject } from './django.js';
 
 const APP = `rj${uniqueSuffix()}`;
@@ -39,7 +39,7 @@ describe('objects the API server rejects (real control plane)', { concurrency: f
     assert.equal(d.code, 0, d.stderr);
   });
   after(async () => {
-    await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']);
+    await dropNamespaces(NS);
   });
 
   const cases: Array<[string, string, RegExp]> = [

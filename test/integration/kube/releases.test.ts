@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { getObject, kubectl, listObjects, testCluster, uniqueSuffix, type KubeObj } from '../../helpers/cluster.js';
+import { dropNamespaces, getObject, listObjects, testCluster, uniqueSuffix, type KubeObj } from '../../helpers/cluster.js';
 import { djangoProject } from './django.js';
 
 const APP = `dj${uniqueSuffix()}`;
@@ -38,7 +38,7 @@ describe('releases of a Django stack from its own templates (real control plane)
     p = djangoProject(testCluster().kubeconfigText, APP);
   });
   after(async () => {
-    await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']);
+    await dropNamespaces(NS);
   });
 
   it('release 1: every workload ready, the URL from the Ingress, vault secrets in the Secret and nowhere else', async () => {

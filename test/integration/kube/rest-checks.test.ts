@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { getObject, kubectl, listObjects, uniqueSuffix, type KubeObj } from '../../helpers/cluster.js';
+import { dropNamespaces, getObject, kubectl, listObjects, uniqueSuffix, type KubeObj } from '../../helpers/cluster.js';
 
 const NS = `rest-${uniqueSuffix()}`;
 const NAMES = [
@@ -33,7 +33,7 @@ describe('the REST checks read what kubectl reads', () => {
     await kubectl(['-n', NS, 'create', 'secret', 'generic', 's', '--from-literal=c=3']);
     await kubectl(['-n', NS, 'create', 'cronjob', 'cj', '--image=busybox', '--schedule=0 3 * * *']);
   });
-  after(() => kubectl(['delete', 'namespace', NS, '--wait=false']));
+  after(() => dropNamespaces(NS));
 
   it('lists each name, and several at once, as kubectl get -o json does', async () => {
     for (const name of NAMES) {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { getObject, kubectl, listObjects, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
+import { dropNamespaces, getObject, kubectl, listObjects, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { djangoProject } from './django.js';
 
 const APP = `sr${uniqueSuffix()}`;
@@ -45,7 +45,7 @@ describe('secret values in release records (real control plane)', { concurrency:
     password = Buffer.from(encoded, 'base64').toString();
   });
   after(async () => {
-    await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']);
+    await dropNamespaces(NS);
   });
 
   it('no record, in the cluster or on disk, holds a secret value, clear or encoded', async () => {

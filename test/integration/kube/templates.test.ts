@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getObject, kubectl, listObjects, testCluster, uniqueSuffix, type KubeObj } from '../../helpers/cluster.js';
+import { dropNamespaces, getObject, kubectl, listObjects, testCluster, uniqueSuffix, type KubeObj } from '../../helpers/cluster.js';
 import { djangoProject } from './django.js';
 
 const APP = `dt${uniqueSuffix()}`;
@@ -41,7 +41,7 @@ describe("the ops project's Jobs, the digest guard, adoption and bad input (real
     assert.equal(d.code, 0, d.stderr);
   });
   after(async () => {
-    await kubectl(['delete', 'namespace', NS, COPY, ADOPTED, '--ignore-not-found', '--wait=false']);
+    await dropNamespaces(NS, COPY, ADOPTED);
   });
 
   it("load runs the loader template: its own image, the NFS volume, the database password from the stack's Secret", async () => {

@@ -8,7 +8,16 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { getObject, kubectl, listObjects, releaseKeptVolumes, testCluster, uniqueSuffix, type KubeObj } from '../../helpers/cluster.js';
+import {
+  dropNamespaces,
+  getObject,
+  kubectl,
+  listObjects,
+  releaseKeptVolumes,
+  testCluster,
+  uniqueSuffix,
+  type KubeObj,
+} from '../../helpers/cluster.js';
 import { kubeProject, type KubeProject } from './setup.js';
 
 const APP = `kv${uniqueSuffix()}`;
@@ -32,7 +41,7 @@ describe('kubernetes verbs against the test control plane', { concurrency: false
     p = kubeProject(testCluster().kubeconfigText, undefined, APP);
   });
   after(async () => {
-    await kubectl(['delete', 'namespace', DEV, STAGING, '--ignore-not-found', '--wait=false']);
+    await dropNamespaces(DEV, STAGING);
   });
 
   it('deploys a developer stack: namespace with user and stack, secrets, volumes, workloads, ingress, history', async () => {

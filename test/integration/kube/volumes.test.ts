@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, getObject, kubectl, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
+import { dropNamespaces, eventually, getObject, kubectl, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { djangoProject } from './django.js';
 
 const APP = `vo${uniqueSuffix()}`;
@@ -21,7 +21,7 @@ describe('per-volume storage classes and sizes (real control plane)', () => {
     p = djangoProject(testCluster().kubeconfigText, APP, `db_size: 3Gi\nmedia_storage_class: ${FAST}\nmedia_size: 1Gi`);
   });
   after(async () => {
-    await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']);
+    await dropNamespaces(NS);
     await kubectl(['delete', 'storageclass', FAST, '--ignore-not-found']);
   });
 

@@ -12,7 +12,7 @@ import { deployKube } from '../../../src/core/kube/deploy.js';
 import { versionChange } from '../../../src/core/kube/version-change.js';
 import { InterruptedError } from '../../../src/core/errors.js';
 import { rolloutState } from '../../../src/core/kube/rollout.js';
-import { eventually, getObject, kubectl, listObjects, testCluster, uniqueSuffix, type KubeObj } from '../../helpers/cluster.js';
+import { dropNamespaces, eventually, getObject, listObjects, testCluster, uniqueSuffix, type KubeObj } from '../../helpers/cluster.js';
 import { kubeProject, type KubeProject } from './setup.js';
 import { testContext } from '../../helpers/context.js';
 import { startGoneProxy, type GoneProxy } from './gone-proxy.js';
@@ -37,7 +37,7 @@ describe('waiting for rollouts', { concurrency: false }, () => {
   });
   after(async () => {
     await proxy?.close();
-    await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']);
+    await dropNamespaces(NS);
   });
 
   for (const how of ['http', 'stream'] as const) {

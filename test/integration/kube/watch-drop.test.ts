@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as net from 'node:net';
-import { kubectl, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
+import { dropNamespaces, kubectl, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { loadKubeTarget } from '../../../src/providers/kube/config.js';
 import { KubeClient } from '../../../src/providers/kube/client.js';
 import { watchUntil } from '../../../src/core/kube/watch.js';
@@ -62,7 +62,7 @@ describe('a watch through dropped connections (real API server)', () => {
   after(async () => {
     cutAll();
     relay?.close();
-    await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']);
+    await dropNamespaces(NS);
   });
 
   it('the watch is opened again after every connection is cut, and sees the change made after the cut', async () => {

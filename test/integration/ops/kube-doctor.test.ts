@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, getObject, kubectl, listObjects, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
+import { dropNamespaces, eventually, getObject, listObjects, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { kubeProject, type KubeProject } from '../kube/setup.js';
 import { KubeClient } from '../../../src/providers/kube/client.js';
 import { loadKubeTarget } from '../../../src/providers/kube/config.js';
@@ -41,7 +41,7 @@ describe('doctor on Kubernetes', { concurrency: false }, () => {
     assert.equal(r.code, 0, r.stderr);
   });
   after(async () => {
-    await kubectl(['delete', 'namespace', DEV, '--ignore-not-found', '--wait=false']);
+    await dropNamespaces(DEV);
   });
 
   it('a healthy stack: nothing stuck', async () => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { nodeScript, ROOT } from '../../helpers/cli.js';
-import { eventually, getObject, kubectl, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
+import { dropNamespaces, eventually, getObject, testCluster, uniqueSuffix } from '../../helpers/cluster.js';
 import { kubeProject, type KubeProject } from '../kube/setup.js';
 import { KubeLock } from '../../../src/core/locks/kube-lock.js';
 import { LockHeldError } from '../../../src/core/locks/types.js';
@@ -33,7 +33,7 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     p = kubeProject(testCluster().kubeconfigText, undefined, APP);
   });
   after(async () => {
-    await kubectl(['delete', 'namespace', DEV, '--ignore-not-found', '--wait=false']);
+    await dropNamespaces(DEV);
   });
 
   it('a first deploy takes the Lease in the namespace it creates and records its run there', async () => {
