@@ -94,7 +94,7 @@ export async function releaseKeptVolumes(volumes: string[]): Promise<void> {
 /**
  * A file's namespaces, deleted (without waiting) when it is done with them, on a cluster that
  * outlives the run: a user's own (FRAGCTL_TEST_KUBECONFIG) or one started by hand. On the run's own
- * control plane they stay until it stops at the end of the run: emptying a namespace (the namespace
+ * control plane they stay until it stops, after the last file using it: emptying a namespace (the namespace
  * controller deletes its objects kind by kind while the workload controllers try to replace its pods)
  * was about a quarter of the control plane's CPU over a run, spent on a cluster about to be thrown away.
  */

@@ -82,7 +82,7 @@ export async function runRelease(
     const send = req.send ?? req.manifests;
     const applied = await applyAll(ctx, api, send, req.force);
     pruned = await pruneRemoved(ctx, api, stack.env, last?.manifests ?? [], req.manifests);
-    await replaceStuckPods(ctx, api, unhealthySets(send, applied));
+    await replaceStuckPods(ctx, api, updatedSets(send, applied));
     if (req.wait !== false) {
       progress.update('objects applied; waiting for every workload');
       await waitForWorkloads(ctx, api, send, { timeoutMs: req.timeoutMs, progress, applied });
@@ -167,32 +167,15 @@ export function urlOf(manifests: Array<Manifest | KubeObject>): string | undefin
 
 const STUCK = /BackOff|ErrImagePull|InvalidImageName|CreateContainer|RunContainerError/;
 
-/** A StatefulSet that was not ready when the change was applied, and the revision its rollout was going to. */
-interface UnhealthySet {
-  manifest: Manifest;
-  /** The update revision a rollout in progress had not reached everywhere: its pods ran the change now replaced. */
-  pendingRevision?: string;
-}
-
 /**
- * The StatefulSets that were not ready when the change was applied: the apply's response carries
- * the status the controller last wrote, from before the new template.
+ * The StatefulSets the change updated (not created: a set just created has no status yet, and
+ * nothing of it can be stuck).
  */
-function unhealthySets(manifests: Manifest[], applied: Map<string, KubeObject>): UnhealthySet[] {
-  return manifests.flatMap((m) => {
-    if (m.kind !== 'StatefulSet') return [];
+function updatedSets(manifests: Manifest[], applied: Map<string, KubeObject>): Manifest[] {
+  return manifests.filter((m) => {
+    if (m.kind !== 'StatefulSet') return false;
     const live = applied.get(`${m.kind}/${m.metadata.name}`);
-    const status = (live?.status ?? {}) as {
-      readyReplicas?: number;
-      observedGeneration?: number;
-      currentRevision?: string;
-      updateRevision?: string;
-    };
-    // A set just created has no status yet: nothing of it can be stuck.
-    if (!live || status.observedGeneration === undefined) return [];
-    if ((status.readyReplicas ?? 0) >= ((live.spec?.replicas as number | undefined) ?? 1)) return [];
-    const rolling = status.updateRevision && status.updateRevision !== status.currentRevision;
-    return [{ manifest: m, ...(rolling ? { pendingRevision: status.updateRevision } : {}) }];
+    return (live?.status as { observedGeneration?: number } | undefined)?.observedGeneration !== undefined;
   });
 }
 
@@ -201,25 +184,29 @@ const isReady = (pod: KubeObject): boolean =>
     (c) => c.type === 'Ready' && c.status === 'True',
   );
 
+const imagesOfPod = (spec: unknown): string =>
+  (((spec ?? {}) as { containers?: Array<{ image?: string }> }).containers ?? []).map((c) => c.image ?? '').join(' ');
+
 /**
  * A StatefulSet does not replace a pod that never became ready, even after its template is fixed
- * (Kubernetes' "forced rollback"): such pods of a StatefulSet that was not healthy are deleted so
- * the new template can start. A pod is such a pod when it is not ready and either waits in a state
- * it will not leave by itself (BackOff, a bad image), or runs the revision of the rollout the change
- * replaced: one still Pending or ContainerCreating is as stuck, only earlier.
+ * (Kubernetes' "forced rollback"): such pods are deleted so the new template can start. A pod is
+ * such a pod when it is not ready and either waits in a state it will not leave by itself (BackOff,
+ * a bad image), or runs other images than the new template (a rollout the change replaces: one
+ * still Pending or ContainerCreating is as stuck, only earlier). The pods are read now, not from
+ * the set's status, which the controller may not have written yet.
  */
-async function replaceStuckPods(ctx: Context, api: KubeClient, sets: UnhealthySet[]): Promise<void> {
-  for (const { manifest: m, pendingRevision } of sets) {
+async function replaceStuckPods(ctx: Context, api: KubeClient, sets: Manifest[]): Promise<void> {
+  for (const m of sets) {
     const labels = ((m.spec?.selector ?? {}) as { matchLabels?: Record<string, string> }).matchLabels ?? {};
     const selector = Object.entries(labels)
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
     if (!selector) continue;
+    const wanted = imagesOfPod((m.spec?.template as { spec?: unknown } | undefined)?.spec);
     for (const pod of (await api.list('Pod', m.metadata.namespace, { labelSelector: selector })).items) {
       if (isReady(pod) || pod.metadata.deletionTimestamp) continue;
       const { reason } = podReason(pod);
-      const replaced = pendingRevision !== undefined && pod.metadata.labels?.['controller-revision-hash'] === pendingRevision;
-      if (!STUCK.test(reason) && !replaced) continue;
+      if (!STUCK.test(reason) && imagesOfPod(pod.spec) === wanted) continue;
       warn(ctx.io, 'kube.pod.replaced', `deleting pod ${pod.metadata.name} (${reason}) so that the new template replaces it`, {
         pod: pod.metadata.name,
         reason,
