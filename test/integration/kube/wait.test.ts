@@ -106,14 +106,11 @@ describe('waiting for rollouts', { concurrency: false }, () => {
     assert.ok(!rolledOut(now), JSON.stringify(now.status));
   });
 
-  it('a broken tag is named as stuck; a deploy after it replaces the stuck pod and completes', async () => {
-    await assert.rejects(
-      versionChange(testContext({ dir: p.dir, env: 'kube-staging' }), { tag: 'crash-3', timeoutMs: 2000 }),
-      /pod app-1 is stuck: CrashLoopBackOff/,
-    );
+  /** A deploy of `tag` that replaces the stuck pod app-1 (kube.pod.replaced) and completes: both pods run the tag. */
+  async function deployReplacingApp1(tag: string): Promise<void> {
     const ctx = testContext({ dir: p.dir, env: 'kube-staging' });
-    const r = await deployKube(ctx, { tag: 'latest-6', timeoutMs: 30_000 });
-    assert.equal(r.tag, 'latest-6');
+    const r = await deployKube(ctx, { tag, timeoutMs: 30_000 });
+    assert.equal(r.tag, tag);
     assert.ok(
       ctx.io.events.some((e) => e.code === 'kube.pod.replaced' && e.data?.pod === 'app-1'),
       JSON.stringify(ctx.io.events.map((e) => e.code)),
@@ -122,8 +119,16 @@ describe('waiting for rollouts', { concurrency: false }, () => {
     const pods = await listObjects('pod', NS, 'app.kubernetes.io/name=app');
     assert.deepEqual(
       pods.map((pod) => (pod.spec!.containers as Array<{ image: string }>)[0]!.image),
-      ['registry.example.test/shop:latest-6', 'registry.example.test/shop:latest-6'],
+      [`registry.example.test/shop:${tag}`, `registry.example.test/shop:${tag}`],
     );
+  }
+
+  it('a broken tag is named as stuck; a deploy after it replaces the stuck pod and completes', async () => {
+    await assert.rejects(
+      versionChange(testContext({ dir: p.dir, env: 'kube-staging' }), { tag: 'crash-3', timeoutMs: 2000 }),
+      /pod app-1 is stuck: CrashLoopBackOff/,
+    );
+    await deployReplacingApp1('latest-6');
   });
 
   it('a pod of the replaced rollout still Pending (not yet failing) is replaced too, so the next deploy completes', async () => {
@@ -139,18 +144,6 @@ describe('waiting for rollouts', { concurrency: false }, () => {
         ),
       15_000,
     );
-    const ctx = testContext({ dir: p.dir, env: 'kube-staging' });
-    const r = await deployKube(ctx, { tag: 'latest-7', timeoutMs: 20_000 });
-    assert.equal(r.tag, 'latest-7');
-    assert.ok(
-      ctx.io.events.some((e) => e.code === 'kube.pod.replaced' && e.data?.pod === 'app-1'),
-      JSON.stringify(ctx.io.events.map((e) => e.code)),
-    );
-    assert.ok(rolledOut(await sts()));
-    const pods = await listObjects('pod', NS, 'app.kubernetes.io/name=app');
-    assert.deepEqual(
-      pods.map((pod) => (pod.spec!.containers as Array<{ image: string }>)[0]!.image),
-      ['registry.example.test/shop:latest-7', 'registry.example.test/shop:latest-7'],
-    );
+    await deployReplacingApp1('latest-7');
   });
 });

@@ -164,8 +164,11 @@ describe('Kubernetes lock and records', { concurrency: false }, () => {
     assert.match(spec.renewTime, /\.\d{6}Z$/, 'MicroTime');
     await assert.rejects(other.acquire(h('near')), (e: unknown) => e instanceof LockHeldError && e.details.length === 0);
     // renewal by the owner moves renewTime; by anyone else it is refused and changes nothing
-    const until = iso(45_000);
-    await lock.renew('far', iso(1000), until);
+    // one clock reading for both: a Lease holds whole seconds, so a millisecond between two readings
+    // would move the expiry read back from it
+    const t = Date.now();
+    const until = new Date(t + 45_000).toISOString();
+    await lock.renew('far', new Date(t + 1000).toISOString(), until);
     const renewed = (await lease())!.spec as { renewTime: string; leaseDurationSeconds: number };
     assert.notEqual(renewed.renewTime, spec.renewTime);
     assert.equal((await other.status())?.expires, until);
