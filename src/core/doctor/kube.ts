@@ -8,6 +8,7 @@ import type { Context } from '../context.js';
 import type { KubeObject } from '../../providers/kube/resources.js';
 import type { LockHolder } from '../locks/types.js';
 import type { FindingWithFix } from './types.js';
+import { podSelector } from '../kube/rollout.js';
 
 const BROKEN = new Set([
   'ImagePullBackOff',
@@ -72,9 +73,7 @@ export async function kubeFindings(
 
   for (const sts of (await api.list('StatefulSet', ns)).items) {
     const status = (sts.status ?? {}) as { updateRevision?: string; readyReplicas?: number; replicas?: number };
-    const selector = Object.entries((sts.spec?.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels ?? {})
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',');
+    const selector = podSelector(sts);
     if (!selector) continue;
     const pods = (await api.list('Pod', ns, { labelSelector: selector })).items;
     for (const pod of pods) {

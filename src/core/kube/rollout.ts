@@ -144,16 +144,22 @@ interface PodStatus {
   }>;
 }
 
-/** The first pod of the StatefulSet that is not ready, with the reason Kubernetes gives. */
-export async function stuckPod(api: KubeClient, namespace: string, sts: KubeObject | undefined): Promise<Stuck | undefined> {
-  const labels = ((sts?.spec?.selector ?? {}) as { matchLabels?: Record<string, string> }).matchLabels ?? {};
-  const selector = Object.entries(labels)
+/** The label selector of a workload's pods (its spec.selector.matchLabels), '' when it has none. */
+export function podSelector(workload: Pick<KubeObject, 'spec'> | undefined): string {
+  const labels = ((workload?.spec?.selector ?? {}) as { matchLabels?: Record<string, string> }).matchLabels ?? {};
+  return Object.entries(labels)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-  const pods = (await api.list('Pod', namespace, { labelSelector: selector })).items;
-  const notReady = pods
-    .filter((p) => !((p.status as PodStatus | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'))
-    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+}
+
+/** Whether the pod's Ready condition is True. */
+export const isPodReady = (pod: KubeObject): boolean =>
+  ((pod.status as PodStatus | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+
+/** The first pod of the StatefulSet that is not ready, with the reason Kubernetes gives. */
+export async function stuckPod(api: KubeClient, namespace: string, sts: KubeObject | undefined): Promise<Stuck | undefined> {
+  const pods = (await api.list('Pod', namespace, { labelSelector: podSelector(sts) })).items;
+  const notReady = pods.filter((p) => !isPodReady(p)).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
   const pod = notReady[0];
   if (!pod) return undefined;
   const reason = podReason(pod);

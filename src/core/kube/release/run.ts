@@ -12,7 +12,7 @@ import { warn } from '../../io.js';
 import { canonicalImage } from '../image.js';
 import type { Manifest } from '../manifests.js';
 import { preflight } from '../preflight.js';
-import { podReason } from '../rollout.js';
+import { isPodReady, podReason, podSelector } from '../rollout.js';
 import { operatorName, type KubeStack } from '../stack.js';
 import { isWorkload, waitForWorkloads } from '../workloads.js';
 import { applyAll, pruneRemoved, type Pruned } from './apply.js';
@@ -179,13 +179,7 @@ function updatedSets(manifests: Manifest[], applied: Map<string, KubeObject>): M
   });
 }
 
-const isReady = (pod: KubeObject): boolean =>
-  (((pod.status ?? {}) as { conditions?: Array<{ type: string; status: string }> }).conditions ?? []).some(
-    (c) => c.type === 'Ready' && c.status === 'True',
-  );
-
-const imagesOfPod = (spec: unknown): string =>
-  (((spec ?? {}) as { containers?: Array<{ image?: string }> }).containers ?? []).map((c) => c.image ?? '').join(' ');
+const containerImages = (spec: PodSpec | undefined): string => (spec?.containers ?? []).map((c) => c.image ?? '').join(' ');
 
 /**
  * A StatefulSet does not replace a pod that never became ready, even after its template is fixed
@@ -197,16 +191,13 @@ const imagesOfPod = (spec: unknown): string =>
  */
 async function replaceStuckPods(ctx: Context, api: KubeClient, sets: Manifest[]): Promise<void> {
   for (const m of sets) {
-    const labels = ((m.spec?.selector ?? {}) as { matchLabels?: Record<string, string> }).matchLabels ?? {};
-    const selector = Object.entries(labels)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',');
+    const selector = podSelector(m);
     if (!selector) continue;
-    const wanted = imagesOfPod((m.spec?.template as { spec?: unknown } | undefined)?.spec);
+    const wanted = containerImages((m.spec as { template?: { spec?: PodSpec } } | undefined)?.template?.spec);
     for (const pod of (await api.list('Pod', m.metadata.namespace, { labelSelector: selector })).items) {
-      if (isReady(pod) || pod.metadata.deletionTimestamp) continue;
+      if (isPodReady(pod) || pod.metadata.deletionTimestamp) continue;
       const { reason } = podReason(pod);
-      if (!STUCK.test(reason) && imagesOfPod(pod.spec) === wanted) continue;
+      if (!STUCK.test(reason) && containerImages(pod.spec) === wanted) continue;
       warn(ctx.io, 'kube.pod.replaced', `deleting pod ${pod.metadata.name} (${reason}) so that the new template replaces it`, {
         pod: pod.metadata.name,
         reason,
