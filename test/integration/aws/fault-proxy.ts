@@ -1,7 +1,10 @@
 /**
  * A fault-injecting HTTP proxy on 127.0.0.1 in front of moto: a share of requests is answered
  * with a throttling error in the service's own error format, another share has its connection
- * dropped before it reaches moto. Faults follow a fixed pattern, so runs are reproducible.
+ * dropped before it reaches moto. Faults follow a fixed pattern over the requests as they arrive, and
+ * a client's last attempt (the SDK's `amz-sdk-request: attempt=N; max=M` header) always passes: the
+ * test is whether fragctl's retries absorb faults, not whether they outlast any fault rate, and calls
+ * running side by side decide which attempt of which call a pattern slot falls on.
  */
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 
@@ -38,7 +41,9 @@ export async function startFaultProxy(target: string, pattern: FaultPattern): Pr
     req.on('end', () => {
       const n = ++stats.requests;
       const body = Buffer.concat(chunks);
-      if (n % pattern.throttleEvery === 0) {
+      const attempt = /attempt=(\d+);\s*max=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''));
+      const lastAttempt = attempt !== null && Number(attempt[1]) >= Number(attempt[2]);
+      if (!lastAttempt && n % pattern.throttleEvery === 0) {
         stats.throttled++;
         if (String(req.headers['content-type'] ?? '').includes('amz-json')) {
           // JSON-protocol services (DynamoDB: the lock and run-record table).
@@ -50,7 +55,7 @@ export async function startFaultProxy(target: string, pattern: FaultPattern): Pr
         res.end(throttleBody(body.toString()));
         return;
       }
-      if (n % pattern.dropEvery === 0) {
+      if (!lastAttempt && n % pattern.dropEvery === 0) {
         stats.dropped++;
         req.socket.destroy();
         return;
