@@ -61,3 +61,23 @@ test('a module imported from a zip is compiled once, read back from another zip,
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("with the folder set, a fork first freezes the parent's objects (gc.freeze); without it, not", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fragctl-pyc-'));
+  try {
+    // The child reports how many objects the collector no longer walks.
+    const script =
+      'import gc, os, sys\npid = os.fork()\nif pid == 0:\n    print(gc.get_freeze_count()); sys.stdout.flush(); os._exit(0)\nos.waitpid(pid, 0)';
+    const frozen = (cache: string | undefined) => {
+      const env: Record<string, string | undefined> = { ...process.env, PYTHONPATH: SITE, FRAGCTL_TEST_PYC_DIR: cache };
+      if (cache === undefined) delete env.FRAGCTL_TEST_PYC_DIR;
+      const r = spawnSync(PYTHON, ['-c', script], { env, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return Number(r.stdout.trim());
+    };
+    assert.ok(frozen(dir) > 1000, 'the forked child sees the parent frozen');
+    assert.equal(frozen(undefined), 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
