@@ -108,7 +108,9 @@ if [ "${1:-}" != "--no-cluster" ]; then
   bash scripts/cluster/build.sh >/dev/null
 fi
 
-if [ ! -f dist/fragctl.js ] || [ -n "$(find src bin -newer dist/fragctl.js -name '*.ts' -print -quit 2>/dev/null)" ]; then
+# The bundle is built again when a source, the build script or the dependencies are newer than it
+# (test/integration/foundation/demo.test.ts applies the same rule).
+if [ ! -f dist/fragctl.js ] || [ -n "$(find src bin scripts/build.mjs package-lock.json -type f -newer dist/fragctl.js -print -quit 2>/dev/null)" ]; then
   log "build"
   npm run --silent build
 fi

@@ -109,17 +109,36 @@ describe('waiting for rollouts', { concurrency: false }, () => {
   /** A deploy of `tag` that replaces the stuck pod app-1 (kube.pod.replaced) and completes: both pods run the tag. */
   async function deployReplacingApp1(tag: string): Promise<void> {
     const ctx = testContext({ dir: p.dir, env: 'kube-staging' });
+    const before = await podStates();
     const r = await deployKube(ctx, { tag, timeoutMs: 30_000 });
     assert.equal(r.tag, tag);
     assert.ok(
       ctx.io.events.some((e) => e.code === 'kube.pod.replaced' && e.data?.pod === 'app-1'),
-      JSON.stringify(ctx.io.events.map((e) => e.code)),
+      `events ${JSON.stringify(ctx.io.events.map((e) => e.code))}; pods before the deploy ${before}; after ${await podStates()}`,
     );
     assert.ok(rolledOut(await sts()));
     const pods = await listObjects('pod', NS, 'app.kubernetes.io/name=app');
     assert.deepEqual(
       pods.map((pod) => (pod.spec!.containers as Array<{ image: string }>)[0]!.image),
       [`registry.example.test/shop:${tag}`, `registry.example.test/shop:${tag}`],
+    );
+  }
+
+  /** The app's pods, for a failure's message: name, uid, image tag, phase, ready, deleting. */
+  async function podStates(): Promise<string> {
+    const pods = await listObjects('pod', NS, 'app.kubernetes.io/name=app');
+    return JSON.stringify(
+      pods.map((pod) => {
+        const status = pod.status as { phase?: string; conditions?: Array<{ type: string; status: string }> };
+        return [
+          pod.metadata.name,
+          (pod.metadata as { uid?: string }).uid?.slice(0, 8),
+          (pod.spec!.containers as Array<{ image: string }>)[0]!.image.split(':').pop(),
+          status.phase,
+          status.conditions?.find((c) => c.type === 'Ready')?.status ?? '-',
+          (pod.metadata as { deletionTimestamp?: string }).deletionTimestamp ? 'deleting' : '',
+        ];
+      }),
     );
   }
 
