@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../helpers/cli.js';
@@ -77,6 +77,45 @@ test("with the folder set, a fork first freezes the parent's objects (gc.freeze)
     };
     assert.ok(frozen(dir) > 1000, 'the forked child sees the parent frozen');
     assert.equal(frozen(undefined), 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("Ansible's programs keep what PyYAML's plain loaders read from a large document; others, and other loaders, do not", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fragctl-pyc-'));
+  try {
+    const cache = join(dir, 'cache');
+    mkdirSync(cache);
+    const doc = join(dir, 'doc.yml');
+    writeFileSync(doc, `answer: 42\n${Array.from({ length: 400 }, (_, i) => `key${i}: value ${i}`).join('\n')}\n`);
+    // The same probe under two names: only one whose name starts with "ansible" is one of Ansible's programs.
+    const probe = (name: string, loader: string) => {
+      const script = join(dir, name);
+      writeFileSync(
+        script,
+        `import sys, yaml\nwith open(sys.argv[1], 'rb') as f:\n    print(yaml.load(f, Loader=yaml.${loader})['answer'])\n`,
+      );
+      const r = spawnSync(PYTHON, [script, doc], {
+        env: { ...process.env, PYTHONPATH: SITE, FRAGCTL_TEST_PYC_DIR: cache },
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    const kept = () => readdirSync(cache).filter((f) => f.endsWith('.yaml.pickle'));
+
+    assert.equal(probe('not-ansible', 'CSafeLoader'), '42');
+    assert.deepEqual(kept(), [], 'another program: nothing kept');
+    assert.equal(probe('ansible-probe', 'FullLoader'), '42');
+    assert.deepEqual(kept(), [], 'a loader that is not a plain one: nothing kept');
+    assert.equal(probe('ansible-probe', 'CSafeLoader'), '42');
+    assert.equal(kept().length, 1, 'a plain loader in an Ansible program: kept');
+
+    // What a later load returns is what the cache holds: plant data that answers 7 in its place.
+    execFileSync(PYTHON, ['-c', 'import pickle,sys\npickle.dump({"answer": 7}, open(sys.argv[1], "wb"))', join(cache, kept()[0]!)]);
+    assert.equal(probe('ansible-probe', 'CSafeLoader'), '7', 'read back, not parsed again');
+    assert.equal(probe('ansible-probe', 'CBaseLoader'), '42', 'another loader is another key');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
