@@ -17,16 +17,18 @@ In Ansible's own programs (ansible-playbook and the rest), what PyYAML's plain l
 SafeLoader and their C twins) read from a document of 4 KB or more is kept in the folder too, keyed
 by the document's SHA-256, the loader and PyYAML's version: every start parses the same
 ansible.builtin routing table (runtime.yml, 376 KB; ansible.utils.collection_loader's
-_meta_yml_to_dict invites exactly this cache) and config definitions (base.yml), about 45 ms of an
-ansible-playbook start. Plain loaders build plain data (dicts, lists, strings, numbers, dates), so a
+_meta_yml_to_dict invites exactly this cache) and config definitions (base.yml), about a fifth of
+an ansible-playbook start. Plain loaders build plain data (dicts, lists, strings, numbers, dates), so a
 copy read back is equal to a fresh parse; Ansible's own loader (origins, tags) is never cached.
 """
+import gc
 import os
+import sys
 
 _DIR = os.environ.get('FRAGCTL_TEST_PYC_DIR')
 
 
-def _install(folder):
+def _install_pyc_cache(folder):
     import hashlib
     import marshal
     import sys
@@ -36,7 +38,7 @@ def _install(folder):
     if compile_source is None:
         return
     tag = f'{sys.implementation.cache_tag}-O{sys.flags.optimize}'
-    code_type = type(_install.__code__)
+    code_type = type(_install_pyc_cache.__code__)
 
     def named(code, filename):
         consts = tuple(named(c, filename) if isinstance(c, code_type) else c for c in code.co_consts)
@@ -120,14 +122,10 @@ def _install_yaml_cache(folder):
 
 
 if _DIR and os.path.isdir(_DIR):
-    _install(_DIR)
-    import sys
-
+    _install_pyc_cache(_DIR)
     if os.path.basename(sys.argv[0] if sys.argv else '').startswith('ansible'):
         try:
             _install_yaml_cache(_DIR)
         except ImportError:
             pass
-    import gc
-
     os.register_at_fork(before=gc.freeze)
